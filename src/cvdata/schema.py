@@ -1,0 +1,157 @@
+"""The table descriptions: a Frictionless Data Package (``datapackage.json``).
+
+The descriptor next to the data is the single description of every table: field types,
+constraints, primary keys and foreign keys. This module reads the subset of the Table
+Schema spec that the CV uses into small immutable objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+DESCRIPTOR = "datapackage.json"
+
+#: Table Schema field types that cvdata understands.
+FIELD_TYPES = ("string", "integer", "number", "boolean", "year", "yearmonth", "date")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table."""
+
+    name: str
+    type: str = "string"
+    description: str = ""
+    required: bool = False
+    unique: bool = False
+    enum: tuple[str, ...] | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """Columns of one table that must match the key of another."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource (CSV file) of the package."""
+
+    name: str
+    path: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Package:
+    """All tables of a CV, in the descriptor's order."""
+
+    tables: tuple[Table, ...]
+    source: str
+
+    def __getitem__(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.tables)
+
+
+def _as_tuple(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _field(d: dict) -> Field:
+    c = d.get("constraints", {})
+    ftype = d.get("type", "string")
+    if ftype not in FIELD_TYPES:
+        raise ValueError(f"field {d['name']!r}: type {ftype!r} is not one of {FIELD_TYPES}")
+    return Field(
+        name=d["name"],
+        type=ftype,
+        description=d.get("description", ""),
+        required=bool(c.get("required", False)),
+        unique=bool(c.get("unique", False)),
+        enum=tuple(c["enum"]) if "enum" in c else None,
+        pattern=c.get("pattern"),
+        minimum=c.get("minimum"),
+        maximum=c.get("maximum"),
+    )
+
+
+def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
+    """Build a :class:`Package` from a parsed ``datapackage.json``."""
+    tables = []
+    for r in descriptor["resources"]:
+        schema = r["schema"]
+        fks = tuple(
+            ForeignKey(
+                fields=_as_tuple(fk["fields"]),
+                resource=fk["reference"]["resource"],
+                reference_fields=_as_tuple(fk["reference"]["fields"]),
+            )
+            for fk in schema.get("foreignKeys", [])
+        )
+        tables.append(
+            Table(
+                name=r["name"],
+                path=r["path"],
+                title=r.get("title", r["name"]),
+                description=r.get("description", ""),
+                fields=tuple(_field(f) for f in schema["fields"]),
+                primary_key=_as_tuple(schema.get("primaryKey", [])),
+                foreign_keys=fks,
+            )
+        )
+    return Package(tables=tuple(tables), source=source)
+
+
+@cache
+def default_package() -> Package:
+    """The descriptor shipped with cvdata (the same file as the project's ``data/``)."""
+    text = resources.files("cvdata").joinpath(DESCRIPTOR).read_text(encoding="utf-8")
+    return parse_descriptor(json.loads(text), source=f"cvdata/{DESCRIPTOR}")
+
+
+def read_package(data_dir: Path) -> Package:
+    """The descriptor in ``data_dir``, or the shipped one when the folder has none.
+
+    Raises
+    ------
+    ValueError
+        When the folder's ``datapackage.json`` is not valid JSON or not a data package.
+    """
+    path = data_dir / DESCRIPTOR
+    if not path.exists():
+        return default_package()
+    try:
+        return parse_descriptor(json.loads(path.read_text(encoding="utf-8")), source=str(path))
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: not a valid data package descriptor: {e}") from e

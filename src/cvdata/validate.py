@@ -1,0 +1,358 @@
+"""Validation of the CV tables against their descriptor, and the typed tables it yields.
+
+Column rules (type, required, enum, pattern, minimum, uniqueness, primary keys) run as
+vectorised pandera checks built from ``datapackage.json``. pandera has no notion of other
+tables or of a reference date, so the rules across tables are ours: foreign keys, start
+before end, nothing dated after the as-of date, GPA within its scale, one person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from ._read import RawTable, read_raw
+from .problems import Problem
+from .schema import Field, Package, Table, read_package
+
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+
+_TYPE_PATTERNS = {
+    "integer": r"[+-]?\d+",
+    "number": r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?",
+    "year": r"\d{4}",
+    "yearmonth": r"\d{4}-(?:0[1-9]|1[0-2])",
+    "date": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])",
+}
+_TYPE_MESSAGES = {
+    "integer": "is not a whole number",
+    "number": "is not a number",
+    "boolean": "is not true or false",
+    "year": "is not a year",
+    "yearmonth": "is not a month in the form YYYY-MM",
+    "date": "is not a date in the form YYYY-MM-DD",
+}
+# Friendlier words for the patterns the shipped descriptor uses.
+_PATTERN_MESSAGES = {
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "is not a valid id (lowercase letters and digits, "
+    "words joined by single hyphens)",
+    r"^(https?://|mailto:)\S+$": "is not a link that may be published "
+    "(only http://, https:// and mailto: addresses)",
+}
+# Pairs of columns where the second must not come before the first.
+_DATE_PAIRS = (("start", "end"), ("start_date", "end_date"))
+
+
+def _type_ok(ftype: str, s: pd.Series) -> pd.Series:
+    if ftype == "boolean":
+        return s.isin(TRUE_VALUES + FALSE_VALUES)
+    ok = s.str.fullmatch(_TYPE_PATTERNS[ftype])
+    if ftype == "date":  # the pattern admits 2024-02-30; the calendar does not
+        ok &= pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").notna()
+    return ok.fillna(False).astype(bool)
+
+
+def _minimum_ok(f: Field, s: pd.Series) -> pd.Series:
+    n = pd.to_numeric(s, errors="coerce")
+    ok = pd.Series(True, index=s.index)
+    if f.minimum is not None:
+        ok &= ~(n < f.minimum).fillna(False)
+    if f.maximum is not None:
+        ok &= ~(n > f.maximum).fillna(False)
+    return ok
+
+
+def _column_schema(f: Field, present: bool) -> pa.Column:
+    checks = []
+    if present:
+        if f.type != "string":
+            checks.append(pa.Check(lambda s, t=f.type: _type_ok(t, s), error=f"type:{f.type}"))
+        if f.enum is not None:
+            checks.append(pa.Check(lambda s, e=f.enum: s.isin(e), error="enum"))
+        if f.pattern is not None:
+            pat = f.pattern.removeprefix("^").removesuffix("$")
+            checks.append(
+                pa.Check(lambda s, p=pat: s.str.fullmatch(p).fillna(False), error="pattern")
+            )
+        if f.minimum is not None or f.maximum is not None:
+            checks.append(pa.Check(lambda s, f=f: _minimum_ok(f, s), error="range"))
+    return pa.Column(
+        dtype=None,
+        checks=checks,
+        # A missing column is reported once by the reader, not once per row here.
+        nullable=not (f.required and present),
+        unique=f.unique and present,
+        required=False,
+    )
+
+
+def _message(f: Field, check: str, value: object) -> str:
+    shown = repr(str(value))
+    if check == "not_nullable":
+        return "required value is missing"
+    if check.startswith("type:"):
+        return f"{shown} {_TYPE_MESSAGES[f.type]}"
+    if check == "enum":
+        return f"{shown} is not one of: {', '.join(f.enum or ())}"
+    if check == "pattern":
+        words = _PATTERN_MESSAGES.get(f.pattern or "")
+        return f"{shown} {words}" if words else f"{shown} does not match the pattern {f.pattern}"
+    if check == "range":
+        if f.minimum is not None and float(str(value)) < f.minimum:
+            return f"{shown} is below the minimum {f.minimum:g}"
+        return f"{shown} is above the maximum {f.maximum:g}"
+    return f"{shown} fails {check}"
+
+
+def _column_problems(raw: RawTable) -> list[Problem]:
+    table = raw.table
+    present = {n for n in table.field_names if n not in raw.missing_columns}
+    pk = [k for k in table.primary_key if k in present]
+    schema = pa.DataFrameSchema(
+        {f.name: _column_schema(f, f.name in present) for f in table.fields},
+        # A one-column key is checked as that column's uniqueness.
+        unique=pk if len(pk) > 1 else None,
+    )
+    if len(pk) == 1:
+        schema.columns[pk[0]].unique = True
+    try:
+        schema.validate(raw.frame, lazy=True)
+        return []
+    except SchemaErrors as e:
+        cases = e.failure_cases
+    problems: list[Problem] = []
+    uniq = cases["check"].isin(["field_uniqueness", "multiple_fields_uniqueness"])
+    for case in cases[~uniq].itertuples(index=False):
+        if pd.isna(case.index):
+            continue
+        f = table.field(case.column)
+        problems.append(
+            Problem(
+                raw.display,
+                raw.line(int(case.index)),
+                case.column,
+                _message(f, case.check, case.failure_case),
+            )
+        )
+    problems += _duplicate_problems(raw, cases[uniq])
+    return problems
+
+
+def _duplicate_problems(raw: RawTable, cases: pd.DataFrame) -> list[Problem]:
+    """One problem for each repeat of a key, pointing at the line where it first appears."""
+    problems = []
+    for column, group in cases.groupby(
+        cases["check"].map({"field_uniqueness": "single", "multiple_fields_uniqueness": "multi"})
+    ):
+        cols = list(raw.table.primary_key) if column == "multi" else None
+        for col in cols and [None] or group["column"].unique():
+            key_cols = cols or [col]
+            rows = sorted({int(i) for i in group["index"].dropna()})
+            keys = raw.frame.loc[rows, key_cols].astype(str).agg(tuple, axis=1)
+            first: dict[tuple, int] = {}
+            for row, key in zip(rows, keys, strict=True):
+                if key in first:
+                    shown = repr(key[0]) if len(key) == 1 else "(" + ", ".join(key) + ")"
+                    label = key_cols[0] if len(key_cols) == 1 else "+".join(key_cols)
+                    problems.append(
+                        Problem(
+                            raw.display,
+                            raw.line(row),
+                            label,
+                            f"{shown} appears more than once (first on line {raw.line(first[key])})",
+                        )
+                    )
+                else:
+                    first[key] = row
+    return problems
+
+
+def _cast(raw: RawTable) -> pd.DataFrame:
+    """Typed columns; cells that failed their type check become missing."""
+    out = {}
+    for f in raw.table.fields:
+        s = raw.frame[f.name]
+        if f.type == "string":
+            out[f.name] = s.astype("string")
+        elif f.type in ("integer", "year"):
+            out[f.name] = pd.to_numeric(s.where(_type_ok(f.type, s)), errors="coerce").astype(
+                "Int64"
+            )
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(s, errors="coerce").astype("Float64")
+        elif f.type == "boolean":
+            mapping = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
+            out[f.name] = s.map(mapping).astype("boolean")
+        elif f.type == "yearmonth":
+            out[f.name] = pd.to_datetime(
+                s.where(_type_ok("yearmonth", s)) + "-01", format="%Y-%m-%d", errors="coerce"
+            )
+        elif f.type == "date":
+            out[f.name] = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
+    return pd.DataFrame(out, index=pd.RangeIndex(len(raw.frame)))
+
+
+def _fmt_date(value: pd.Timestamp, ftype: str) -> str:
+    return value.strftime("%Y-%m") if ftype == "yearmonth" else value.strftime("%Y-%m-%d")
+
+
+def _cross_problems(
+    package: Package, raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], as_of: dt.date
+) -> list[Problem]:
+    problems: list[Problem] = []
+    as_of_ts = pd.Timestamp(as_of)
+    for table in package.tables:
+        raw, df = raws.get(table.name), typed.get(table.name)
+        if raw is None or df is None:
+            continue
+        # Foreign keys.
+        for fk in table.foreign_keys:
+            parent = raws.get(fk.resource)
+            if parent is None or any(c in raw.missing_columns for c in fk.fields):
+                continue
+            child_keys = raw.frame[list(fk.fields)]
+            has_key = child_keys.notna().all(axis=1)
+            parent_keys = set(
+                parent.frame[list(fk.reference_fields)].dropna().astype(str).agg(tuple, axis=1)
+            )
+            keys = child_keys[has_key].astype(str).agg(tuple, axis=1)
+            for row, key in keys[~keys.isin(parent_keys)].items():
+                shown = key[0] if len(key) == 1 else ", ".join(key)
+                problems.append(
+                    Problem(
+                        raw.display,
+                        raw.line(row),
+                        ",".join(fk.fields),
+                        f"{shown!r} is not an id in {parent.display.rsplit('/', 1)[-1]}",
+                    )
+                )
+        # Start before end.
+        for a, b in _DATE_PAIRS:
+            if a in df and b in df:
+                bad = df[b] < df[a]
+                ftype = table.field(b).type
+                for row in bad[bad.fillna(False)].index:
+                    problems.append(
+                        Problem(
+                            raw.display,
+                            raw.line(row),
+                            b,
+                            f"{_fmt_date(df.at[row, b], ftype)} is before {a} "
+                            f"{_fmt_date(df.at[row, a], ftype)}",
+                        )
+                    )
+        # Nothing dated after the as-of date.
+        for f in table.fields:
+            if f.type not in ("date", "yearmonth"):
+                continue
+            late = (df[f.name] > as_of_ts).fillna(False)
+            for row in late[late].index:
+                problems.append(
+                    Problem(
+                        raw.display,
+                        raw.line(row),
+                        f.name,
+                        f"{_fmt_date(df.at[row, f.name], f.type)} is after the as-of date "
+                        f"{as_of.isoformat()}",
+                    )
+                )
+    problems += _specific_problems(raws, typed, as_of)
+    return problems
+
+
+def _specific_problems(
+    raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], as_of: dt.date
+) -> list[Problem]:
+    """Rules that belong to particular CV tables."""
+    problems: list[Problem] = []
+    if "person" in typed:
+        n = len(typed["person"])
+        if n != 1:
+            problems.append(
+                Problem(raws["person"].display, None, None, f"must have exactly one row, has {n}")
+            )
+    if "education" in typed:
+        df, raw = typed["education"], raws["education"]
+        over = (df["gpa"] > df["gpa_scale"]).fillna(False)
+        for row in over[over].index:
+            problems.append(
+                Problem(
+                    raw.display,
+                    raw.line(row),
+                    "gpa",
+                    f"{df.at[row, 'gpa']:g} is above the scale {df.at[row, 'gpa_scale']:g}",
+                )
+            )
+    if "papers" in typed:
+        df, raw = typed["papers"], raws["papers"]
+        late = ((df["status"] == "published") & (df["year"] > as_of.year)).fillna(False)
+        for row in late[late].index:
+            problems.append(
+                Problem(
+                    raw.display,
+                    raw.line(row),
+                    "year",
+                    f"a published paper dated {df.at[row, 'year']} is after the as-of date "
+                    f"{as_of.isoformat()}",
+                )
+            )
+    return problems
+
+
+def display_path(path: Path) -> str:
+    """The path as a person would type it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+@dataclass
+class Result:
+    """What validation found: the descriptor, typed tables and every problem."""
+
+    package: Package
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(data_dir: Path, as_of: dt.date) -> Result:
+    """Read and validate every table of ``data_dir``; never raises on bad data."""
+    try:
+        package = read_package(data_dir)
+    except ValueError as e:
+        return Result(package=None, tables={}, problems=[Problem(str(e), None, None, "")], rows=0)  # type: ignore[arg-type]
+    raws: dict[str, RawTable] = {}
+    typed: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for table in package.tables:
+        raw, found = read_raw(table, data_dir / table.path, display_path(data_dir / table.path))
+        problems += found
+        if raw is None:
+            continue
+        problems += _column_problems(raw)
+        raws[table.name] = raw
+        typed[table.name] = _cast(raw)
+    problems += _cross_problems(package, raws, typed, as_of)
+    rows = sum(len(df) for df in typed.values())
+    return Result(package, typed, sorted(set(problems), key=_order), rows)
+
+
+def _order(p: Problem) -> tuple:
+    return (p.path, p.line or 0, p.column or "", p.message)
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """A typed table with no rows, for tables a CV leaves out."""
+    raw = RawTable(table, table.path, pd.DataFrame(columns=list(table.field_names), dtype="string"), [])
+    return _cast(raw)
