@@ -33,10 +33,11 @@ class RawTable:
         return self.lines[row]
 
 
-def _undecodable(data: bytes, err: UnicodeDecodeError) -> str:
+def _undecodable(display: str, data: bytes, err: UnicodeDecodeError) -> Problem:
     line = data.count(b"\n", 0, err.start) + 1
     bad = data[err.start : err.start + 1].hex()
-    return f"line {line}: byte 0x{bad} is not UTF-8; save the file as UTF-8 (CSV UTF-8)"
+    message = f"byte 0x{bad} is not UTF-8; save the file as UTF-8 (CSV UTF-8)"
+    return Problem(display, line, None, message)
 
 
 def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
@@ -48,10 +49,11 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
         # utf-8-sig drops the byte-order mark that spreadsheet programs write.
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        return None, [Problem(display, None, None, _undecodable(data, e))]
+        return None, [_undecodable(display, data, e)]
     if not text.strip():
         header = ",".join(table.field_names)
-        return None, [Problem(display, None, None, f"file is empty; expected a header row: {header}")]
+        message = f"file is empty; expected a header row: {header}"
+        return None, [Problem(display, None, None, message)]
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []

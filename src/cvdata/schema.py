@@ -140,12 +140,20 @@ def default_package() -> Package:
     return parse_descriptor(json.loads(text), source=f"cvdata/{DESCRIPTOR}")
 
 
+class DescriptorError(ValueError):
+    """``datapackage.json`` cannot be used; ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
 def read_package(data_dir: Path) -> Package:
     """The descriptor in ``data_dir``, or the shipped one when the folder has none.
 
     Raises
     ------
-    ValueError
+    DescriptorError
         When the folder's ``datapackage.json`` is not valid JSON or not a data package.
     """
     path = data_dir / DESCRIPTOR
@@ -154,4 +162,4 @@ def read_package(data_dir: Path) -> Package:
     try:
         return parse_descriptor(json.loads(path.read_text(encoding="utf-8")), source=str(path))
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: not a valid data package descriptor: {e}") from e
+        raise DescriptorError(path, f"not a valid data package descriptor: {e}") from e

@@ -19,17 +19,19 @@ from pandera.errors import SchemaErrors
 
 from ._read import RawTable, read_raw
 from .problems import Problem
-from .schema import Field, Package, Table, read_package
+from .schema import DescriptorError, Field, Package, read_package
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 
 _TYPE_PATTERNS = {
-    "integer": r"[+-]?\d+",
-    "number": r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?",
-    "year": r"\d{4}",
-    "yearmonth": r"\d{4}-(?:0[1-9]|1[0-2])",
-    "date": r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])",
+    # [0-9], not \d: \d also matches full-width and other scripts' digits, which
+    # numeric conversion cannot read.
+    "integer": r"[+-]?[0-9]+",
+    "number": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?",
+    "year": r"[0-9]{4}",
+    "yearmonth": r"[0-9]{4}-(?:0[1-9]|1[0-2])",
+    "date": r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])",
 }
 _TYPE_MESSAGES = {
     "integer": "is not a whole number",
@@ -114,7 +116,8 @@ def _message(f: Field, check: str, value: object) -> str:
 def _column_problems(raw: RawTable) -> list[Problem]:
     table = raw.table
     present = {n for n in table.field_names if n not in raw.missing_columns}
-    pk = [k for k in table.primary_key if k in present]
+    # A key with a missing column cannot be checked (the missing column is reported).
+    pk = list(table.primary_key) if set(table.primary_key) <= present else []
     schema = pa.DataFrameSchema(
         {f.name: _column_schema(f, f.name in present) for f in table.fields},
         # A one-column key is checked as that column's uniqueness.
@@ -152,7 +155,7 @@ def _duplicate_problems(raw: RawTable, cases: pd.DataFrame) -> list[Problem]:
         cases["check"].map({"field_uniqueness": "single", "multiple_fields_uniqueness": "multi"})
     ):
         cols = list(raw.table.primary_key) if column == "multi" else None
-        for col in cols and [None] or group["column"].unique():
+        for col in (cols and [None]) or group["column"].unique():
             key_cols = cols or [col]
             rows = sorted({int(i) for i in group["index"].dropna()})
             keys = raw.frame.loc[rows, key_cols].astype(str).agg(tuple, axis=1)
@@ -166,7 +169,8 @@ def _duplicate_problems(raw: RawTable, cases: pd.DataFrame) -> list[Problem]:
                             raw.display,
                             raw.line(row),
                             label,
-                            f"{shown} appears more than once (first on line {raw.line(first[key])})",
+                            f"{shown} appears more than once "
+                            f"(first on line {raw.line(first[key])})",
                         )
                     )
                 else:
@@ -215,7 +219,11 @@ def _cross_problems(
         # Foreign keys.
         for fk in table.foreign_keys:
             parent = raws.get(fk.resource)
-            if parent is None or any(c in raw.missing_columns for c in fk.fields):
+            if (
+                parent is None
+                or any(c in raw.missing_columns for c in fk.fields)
+                or any(c in parent.missing_columns for c in fk.reference_fields)
+            ):
                 continue
             child_keys = raw.frame[list(fk.fields)]
             has_key = child_keys.notna().all(axis=1)
@@ -330,8 +338,9 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
     """Read and validate every table of ``data_dir``; never raises on bad data."""
     try:
         package = read_package(data_dir)
-    except ValueError as e:
-        return Result(package=None, tables={}, problems=[Problem(str(e), None, None, "")], rows=0)  # type: ignore[arg-type]
+    except DescriptorError as e:
+        problem = Problem(display_path(e.path), None, None, e.reason)
+        return Result(package=None, tables={}, problems=[problem], rows=0)  # type: ignore[arg-type]
     raws: dict[str, RawTable] = {}
     typed: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
@@ -350,9 +359,3 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
 
 def _order(p: Problem) -> tuple:
     return (p.path, p.line or 0, p.column or "", p.message)
-
-
-def empty_table(table: Table) -> pd.DataFrame:
-    """A typed table with no rows, for tables a CV leaves out."""
-    raw = RawTable(table, table.path, pd.DataFrame(columns=list(table.field_names), dtype="string"), [])
-    return _cast(raw)

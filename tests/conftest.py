@@ -1,0 +1,169 @@
+"""Shared fixtures and the helpers that edit copies of the CV tables.
+
+The helpers go through the standard library's csv module, which writes the shipped files
+back byte for byte, so a test changes only what it means to change. Each helper that
+touches a row returns the line that row starts on (the header is line 1), counted from
+the file as written, so expected messages never hard-code a line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+import cvdata
+
+PROJECT = Path(__file__).resolve().parents[1]
+DATA_DIR = PROJECT / "data"
+AS_OF = dt.date(2026, 11, 26)
+#: Environment variables that steer cvdata; the tests never inherit them from the shell.
+CVDATA_ENV = ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROJECT_ROOT")
+
+#: How a test names a row: the value of its first column, or values of several columns.
+RowKey = str | Mapping[str, str]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(autouse=True)
+def _no_cvdata_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CVDATA_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    """The project's shipped data folder (never modified by the tests)."""
+    return DATA_DIR
+
+
+@pytest.fixture
+def as_of() -> dt.date:
+    return AS_OF
+
+
+@pytest.fixture
+def broken_copy(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: copy data/ to ``tmp_path/<name>`` (default ``data``) and return that folder."""
+
+    def make(name: str = "data") -> Path:
+        target = tmp_path / name
+        shutil.copytree(DATA_DIR, target)
+        return target
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def cv() -> cvdata.CV:
+    """The shipped data, loaded once (read-only: tests must not mutate its frames)."""
+    return cvdata.load(DATA_DIR, as_of=AS_OF)
+
+
+# --------------------------------------------------------------------------- CSV helpers
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, rows, and the line each row starts on (rows may span several lines)."""
+    text = path.read_bytes().decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    start = reader.line_num + 1
+    for row in reader:
+        rows.append(row)
+        lines.append(start)
+        start = reader.line_num + 1
+    return header, rows, lines
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write like the shipped files: UTF-8, no BOM, LF line endings, minimal quoting."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(out.getvalue().encode("utf-8"))
+
+
+def _row_index(header: list[str], rows: list[list[str]], key: RowKey) -> int:
+    wanted = {header[0]: key} if isinstance(key, str) else dict(key)
+    cols = {name: header.index(name) for name in wanted}
+    hits = [i for i, row in enumerate(rows) if all(row[cols[n]] == v for n, v in wanted.items())]
+    if len(hits) != 1:
+        raise AssertionError(f"{wanted} matches {len(hits)} rows, not exactly one")
+    return hits[0]
+
+
+def line_of(path: Path, key: RowKey) -> int:
+    """The line the row named by ``key`` starts on."""
+    header, rows, lines = read_csv(path)
+    return lines[_row_index(header, rows, key)]
+
+
+def edit_cell(path: Path, key: RowKey, column: str, value: str) -> int:
+    """Set one cell; returns the line its row starts on after the edit."""
+    header, rows, _ = read_csv(path)
+    i = _row_index(header, rows, key)
+    rows[i][header.index(column)] = value
+    write_csv(path, header, rows)
+    return read_csv(path)[2][i]
+
+
+def edit_rows(path: Path, change: Callable[[list[str], list[list[str]]], None]) -> None:
+    """Let ``change`` mutate the header and rows in place, then write the file back."""
+    header, rows, _ = read_csv(path)
+    change(header, rows)
+    write_csv(path, header, rows)
+
+
+def drop_column(path: Path, column: str) -> None:
+    """Remove a column from the header and from every row."""
+
+    def change(header: list[str], rows: list[list[str]]) -> None:
+        i = header.index(column)
+        del header[i]
+        for row in rows:
+            del row[i]
+
+    edit_rows(path, change)
+
+
+def rename_column(path: Path, old: str, new: str) -> None:
+    edit_rows(path, lambda header, rows: header.__setitem__(header.index(old), new))
+
+
+def append_row(path: Path, values: Mapping[str, str]) -> int:
+    """Add a row (unnamed columns empty); returns the line it starts on."""
+    header, rows, _ = read_csv(path)
+    unknown = set(values) - set(header)
+    assert not unknown, f"no such columns: {unknown}"
+    rows.append([values.get(name, "") for name in header])
+    write_csv(path, header, rows)
+    return read_csv(path)[2][-1]
+
+
+def rewrite_bytes(path: Path, change: Callable[[bytes], bytes]) -> None:
+    """Replace the file with ``change(its bytes)``, for edits the csv module cannot make."""
+    before = path.read_bytes()
+    after = change(before)
+    assert after != before, f"{path.name}: the edit changed nothing"
+    path.write_bytes(after)
+
+
+def replace_once(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    """A ``rewrite_bytes`` change that replaces the single occurrence of ``old``."""
+
+    def change(data: bytes) -> bytes:
+        assert data.count(old) == 1, f"{old!r} occurs {data.count(old)} times"
+        return data.replace(old, new)
+
+    return change
