@@ -1,0 +1,5 @@
+"""Quarto pre-render step: see cvdata.prerender (validate data/, plotly.js, freeze)."""
+
+from cvdata.prerender import main
+
+raise SystemExit(main())

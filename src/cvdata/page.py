@@ -1,0 +1,274 @@
+"""What a Quarto page calls: one setup cell, then one call per block of output.
+
+Pages stay thin::
+
+    from cvdata import page
+    p = page.setup()        # load + validate data/, pick the output format
+    p.sections()            # the whole CV (in a cell with ``output: asis``)
+    p.figure(fig, label="fig-timeline", caption=..., alt=...)
+
+Quarto's Jupyter engine sets plotly's renderer to an HTML one for every format, which a
+Typst/PDF render cannot use. :func:`setup` reads the target format from the file named by
+``QUARTO_EXECUTE_INFO`` (Quarto 1.8+) and draws charts accordingly: interactive plotly
+for HTML (plotly.js loaded once per page, from the site itself), static PNG through
+kaleido for everything else (one browser for all figures of a document).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from .document import build
+from .load import CV, load
+from .shape import headline_numbers
+from .theme import Brand, find_project_root, load_brand
+from .writers import (
+    TYPST_PREAMBLE,
+    esc_html,
+    html_header,
+    html_section,
+    typst_header,
+    typst_section,
+    typst_str,
+)
+
+#: Where the pre-render step puts plotly.js, relative to the project root.
+PLOTLY_JS = "assets/plotly.min.js"
+#: Static figures for non-HTML formats, relative to the document's folder.
+FIGURE_DIR = "_figures"
+
+FORMAT_ENV = "CVDATA_FORMAT"
+
+
+def output_format() -> str:
+    """The base format Quarto is rendering (``html``, ``typst``, ...).
+
+    From ``QUARTO_EXECUTE_INFO`` (Quarto 1.8+); ``CVDATA_FORMAT`` overrides; ``html``
+    when neither is set (e.g. the notebook opened in Jupyter).
+    """
+    if os.environ.get(FORMAT_ENV):
+        return os.environ[FORMAT_ENV]
+    info = os.environ.get("QUARTO_EXECUTE_INFO")
+    if info and Path(info).is_file():
+        data = json.loads(Path(info).read_text(encoding="utf-8"))
+        base = data.get("format", {}).get("identifier", {}).get("base-format")
+        if base:
+            return str(base)
+    return "html"
+
+
+def _document_path() -> Path | None:
+    """The document being rendered, when Quarto says which."""
+    folder, name = os.environ.get("QUARTO_DOCUMENT_PATH"), os.environ.get("QUARTO_DOCUMENT_FILE")
+    return Path(folder, name) if folder and name else None
+
+
+def md_escape(text: str) -> str:
+    """Markdown text that shows ``text`` literally (headings written by pages)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$@=:\"'])", r"\\\1", text)
+
+
+_kaleido_started = False
+
+
+def _static_export(fig: go.Figure, path: Path, width: int, height: int) -> None:
+    """PNG through kaleido, reusing one browser for every figure of the process."""
+    global _kaleido_started
+    import kaleido
+
+    if not _kaleido_started:
+        kaleido.start_sync_server(silence_warnings=True)
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+        _kaleido_started = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        # plotly warns that per-call kaleido options are ignored with a shared server.
+        warnings.simplefilter("ignore", UserWarning)
+        fig.write_image(path, format="png", width=width, height=height, scale=2)
+
+
+@dataclass
+class Page:
+    """One page being executed: the data, the target format and what it has printed."""
+
+    cv: CV
+    format: str
+    brand: Brand
+    project_root: Path
+    document: Path | None = None
+    #: False when the notebook is run in Jupyter itself: output is then displayed
+    #: (rich HTML, live charts) instead of printed as Markdown for Quarto.
+    quarto: bool = True
+    _plotly_loaded: bool = field(default=False, repr=False)
+    _typst_ready: bool = field(default=False, repr=False)
+
+    @property
+    def is_html(self) -> bool:
+        return self.format == "html"
+
+    @property
+    def raw_format(self) -> str:
+        return "html" if self.is_html else "typst"
+
+    # -- writing ---------------------------------------------------------------
+
+    def markdown(self, text: str) -> None:
+        """Markdown for the page (cell with ``output: asis``)."""
+        if self.quarto:
+            print(text.rstrip() + "\n")
+        else:
+            from IPython.display import Markdown, display
+
+            display(Markdown(text))
+
+    def raw(self, content: str) -> None:
+        """A raw block in the page's format; the other formats skip it."""
+        if self.quarto:
+            self.markdown(f"```{{={self.raw_format}}}\n{content}\n```")
+        elif self.is_html:
+            from IPython.display import HTML, display
+
+            display(HTML(content))
+
+    def heading(self, text: str, level: int = 2, ident: str | None = None) -> None:
+        attr = f" {{#{ident}}}" if ident else ""
+        self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
+
+    def _typst_preamble(self) -> None:
+        if not self.is_html and not self._typst_ready:
+            self.raw(TYPST_PREAMBLE)
+            self._typst_ready = True
+
+    # -- the CV --------------------------------------------------------------
+
+    def header(self) -> None:
+        """Name, headline, public contacts and quote."""
+        head, _ = build(self.cv)
+        self._typst_preamble()
+        self.raw(html_header(head) if self.is_html else typst_header(head))
+
+    def sections(self, ids: list[str] | None = None) -> None:
+        """The CV's sections (all, or those whose ids are given), with their headings."""
+        _, all_sections = build(self.cv)
+        self._typst_preamble()
+        parent = ""
+        for s in all_sections:
+            if ids is not None and s.id not in ids:
+                continue
+            if s.id.startswith("publications-"):
+                if parent != "publications":
+                    self.heading("Publications", 2, "publications")
+                    parent = "publications"
+                self.heading(s.title, 3, s.id)
+            else:
+                parent = ""
+                self.heading(s.title, 2, s.id)
+            self.raw(html_section(s) if self.is_html else typst_section(s))
+
+    def stats(self) -> None:
+        """Headline numbers as a row of cards (HTML) or a grid (PDF)."""
+        numbers = headline_numbers(self.cv)
+        if self.is_html:
+            cards = "".join(
+                f'<div class="cvdata-stat" data-key="{esc_html(r.key)}">'
+                f'<span class="cvdata-stat-value">{r.value:g}</span>'
+                f'<span class="cvdata-stat-label">{esc_html(r.label)}</span></div>'
+                for r in numbers.itertuples()
+            )
+            self.raw(f'<div class="cvdata-stats">{cards}</div>')
+        else:
+            self._typst_preamble()
+            cells = ", ".join(
+                f'[#text(size: 16pt, weight: "bold", fill: cv-accent)[#{typst_str(f"{r.value:g}")}]'
+                f"\\ #text(fill: cv-muted)[#{typst_str(r.label)}]]"
+                for r in numbers.itertuples()
+            )
+            self.raw(f"#grid(columns: (1fr,) * 4, row-gutter: 0.8em, {cells})")
+
+    # -- figures ---------------------------------------------------------------
+
+    def _plotly_src(self) -> str:
+        """plotly.js, relative from this document's output to the site root."""
+        here = self.document.parent if self.document else Path.cwd()
+        rel = os.path.relpath(self.project_root / PLOTLY_JS, here.resolve())
+        return Path(rel).as_posix()
+
+    def figure(
+        self,
+        fig: go.Figure,
+        *,
+        label: str,
+        caption: str,
+        alt: str,
+        width: int = 820,
+    ) -> None:
+        """A figure with a caption and alt text: interactive in HTML, a PNG elsewhere."""
+        if not label.startswith("fig-"):
+            raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
+        height = int(fig.layout.height or 450)
+        if not self.quarto:
+            from IPython.display import display
+
+            display(fig)
+            self.markdown(f"*{md_escape(caption)}*")
+            return
+        if self.is_html:
+            script = ""
+            if not self._plotly_loaded:
+                script = f'<script src="{esc_html(self._plotly_src())}" charset="utf-8"></script>'
+                self._plotly_loaded = True
+            plot = fig.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                div_id=label.removeprefix("fig-") + "-plot",
+                config={"displaylogo": False, "responsive": True},
+            )
+            self.markdown(
+                f"::: {{#{label}}}\n\n```{{=html}}\n{script}"
+                f'<div class="cvdata-plot" role="img" aria-label="{esc_html(alt)}">{plot}</div>\n'
+                f"```\n\n{md_escape(caption)}\n\n:::"
+            )
+        else:
+            stem = self.document.stem if self.document else "figure"
+            rel = Path(FIGURE_DIR) / stem / f"{label}.png"
+            _static_export(fig, Path.cwd() / rel, width, height)
+            alt_attr = alt.replace("\\", "\\\\").replace('"', '\\"')
+            self.markdown(
+                f'![{md_escape(caption)}]({rel.as_posix()}){{#{label} fig-alt="{alt_attr}"}}'
+            )
+
+
+def setup(data_dir: str | os.PathLike[str] | None = None, *, as_of: str | None = None) -> Page:
+    """Load the data and prepare the page for the format being rendered.
+
+    Raises
+    ------
+    cvdata.ValidationError
+        With every problem in the data; shown in a notebook as the report, not a traceback.
+    """
+    cv = load(data_dir, as_of=as_of)
+    root = find_project_root() or cv.data_dir.resolve().parent
+    return Page(
+        cv=cv,
+        format=output_format(),
+        brand=load_brand(root / "_brand.yml"),
+        project_root=root.resolve(),
+        document=_document_path(),
+        quarto=bool(
+            os.environ.get("QUARTO_EXECUTE_INFO")
+            or os.environ.get("QUARTO_DOCUMENT_PATH")
+            or os.environ.get(FORMAT_ENV)
+        ),
+    )
+
+
+__all__ = ["Page", "md_escape", "output_format", "setup", "typst_str"]

@@ -1,0 +1,116 @@
+"""The one theme: colours and fonts from ``_brand.yml``, as a plotly template.
+
+Quarto applies ``_brand.yml`` to the HTML pages and to the Typst PDF; this module applies
+the same file to the charts so that all three agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import plotly.graph_objects as go
+import yaml
+
+BRAND_FILE = "_brand.yml"
+
+# Okabe–Ito, used when no _brand.yml is found (e.g. a figure built outside the project).
+_DEFAULT_PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "ink": "#1F2933",
+    "grey": "#6B7280",
+}
+# Hue order chosen so the first four (timeline lanes) are far apart.
+_COLORWAY = ("blue", "orange", "green", "purple", "vermillion", "sky", "yellow")
+
+
+@dataclass(frozen=True)
+class Brand:
+    """Colours and fonts shared by the site, the PDF and the charts."""
+
+    palette: dict[str, str]
+    foreground: str
+    background: str
+    muted: str
+    font_family: str
+
+    @property
+    def colorway(self) -> list[str]:
+        """Categorical colours in a fixed order (colour-blind safe by default)."""
+        return [self.palette[c] for c in _COLORWAY if c in self.palette]
+
+
+def find_project_root(start: Path | None = None) -> Path | None:
+    """``QUARTO_PROJECT_ROOT``, else the nearest folder at or above ``start`` with a
+    ``_quarto.yml``."""
+    root = os.environ.get("QUARTO_PROJECT_ROOT")
+    if root and Path(root, "_quarto.yml").is_file():
+        return Path(root)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_quarto.yml").is_file():
+            return folder
+    return None
+
+
+def _resolve(value: str | None, palette: dict[str, str], default: str) -> str:
+    if not value:
+        return default
+    return palette.get(value, value)
+
+
+def load_brand(path: Path | None = None) -> Brand:
+    """Read ``_brand.yml`` (found from the project root when ``path`` is omitted)."""
+    if path is None:
+        root = find_project_root()
+        path = root / BRAND_FILE if root else None
+    data: dict = {}
+    if path is not None and path.is_file():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    color = data.get("color", {}) or {}
+    palette = {**_DEFAULT_PALETTE, **(color.get("palette") or {})}
+    typo = data.get("typography", {}) or {}
+    base = typo.get("base", {}) or {}
+    family = base.get("family") if isinstance(base, dict) else None
+    return Brand(
+        palette=palette,
+        foreground=_resolve(color.get("foreground"), palette, palette["ink"]),
+        background=_resolve(color.get("background"), palette, "#FFFFFF"),
+        muted=_resolve(color.get("secondary"), palette, palette["grey"]),
+        font_family=family or "Liberation Sans",
+    )
+
+
+def plotly_template(brand: Brand | None = None) -> go.layout.Template:
+    """A plotly template in the brand's colours and font."""
+    b = brand or load_brand()
+    # Fallbacks so that a browser without the brand font still shows a sans-serif.
+    font = f"{b.font_family}, Noto Sans CJK SC, Arial, sans-serif"
+    axis = {
+        "gridcolor": "#E5E7EB",
+        "linecolor": "#9CA3AF",
+        "zerolinecolor": "#E5E7EB",
+        "tickfont": {"color": b.foreground},
+        "title": {"font": {"color": b.foreground}},
+    }
+    return go.layout.Template(
+        layout={
+            "colorway": b.colorway,
+            "font": {"family": font, "color": b.foreground, "size": 13},
+            "paper_bgcolor": b.background,
+            "plot_bgcolor": b.background,
+            "title": {"font": {"size": 16}, "x": 0, "xanchor": "left"},
+            "xaxis": axis,
+            "yaxis": axis,
+            "legend": {"bgcolor": "rgba(0,0,0,0)"},
+            "hoverlabel": {"font": {"family": font}},
+            "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        }
+    )

@@ -1,0 +1,200 @@
+"""HTML and Typst writers for :mod:`cvdata.document`.
+
+User text never becomes markup: in HTML it is entity-escaped, in Typst it is passed as
+string literals (``#"..."``), which Typst shows verbatim. Braces and backticks are escaped
+too, so no Quarto shortcode (``{{< >}}``) or code fence can form inside a raw block.
+"""
+
+from __future__ import annotations
+
+import html
+
+from .document import Entry, Header, Section, Text
+
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_href(url: str | None) -> str | None:
+    """Only http, https and mailto addresses become links (validation already enforces it)."""
+    return url if url and url.startswith(SAFE_SCHEMES) else None
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def esc_html(text: str) -> str:
+    return html.escape(text, quote=True).replace("{", "&#123;").replace("`", "&#96;")
+
+
+def html_text(runs: Text) -> str:
+    out = []
+    for r in runs:
+        s = esc_html(r.text)
+        if r.strong:
+            s = f"<strong>{s}</strong>"
+        if r.emph:
+            s = f"<em>{s}</em>"
+        href = safe_href(r.href)
+        if href:
+            s = f'<a href="{esc_html(href)}">{s}</a>'
+        out.append(s)
+    return "".join(out)
+
+
+def html_entry(e: Entry) -> str:
+    parts = ['<div class="cv-entry">']
+    parts.append(
+        f'<div class="cv-row"><span class="cv-title">{html_text(e.title)}</span>'
+        f'<span class="cv-date">{esc_html(e.date)}</span></div>'
+    )
+    if e.subtitle or e.place:
+        parts.append(
+            f'<div class="cv-row"><span class="cv-subtitle">{html_text(e.subtitle)}</span>'
+            f'<span class="cv-place">{esc_html(e.place)}</span></div>'
+        )
+    parts += [f'<p class="cv-line">{html_text(line)}</p>' for line in e.lines]
+    if e.bullets:
+        items = "".join(f"<li>{html_text(b)}</li>" for b in e.bullets)
+        parts.append(f'<ul class="cv-bullets">{items}</ul>')
+    if e.children:
+        parts.append('<div class="cv-children">')
+        parts += _html_entries(e.children)
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _html_entries(entries: tuple[Entry, ...]) -> list[str]:
+    out, group = [], ""
+    for e in entries:
+        if e.group and e.group != group:
+            out.append(f'<p class="cv-group">{esc_html(e.group)}</p>')
+        group = e.group
+        out.append(html_entry(e))
+    return out
+
+
+def html_section(section: Section) -> str:
+    cls = "cv-section cv-compact" if section.compact else "cv-section"
+    return (
+        f'<div class="{cls}" data-section="{esc_html(section.id)}">'
+        + "\n".join(_html_entries(section.entries))
+        + "</div>"
+    )
+
+
+def html_header(h: Header) -> str:
+    contacts = ' <span class="cv-sep">·</span> '.join(
+        f'<span class="cv-contact">{html_text(c)}</span>' for c in h.contacts
+    )
+    quote = ""
+    if h.quote:
+        by = f"<footer>{esc_html(h.quote_author)}</footer>" if h.quote_author else ""
+        quote = f'<blockquote class="cv-quote"><p>{esc_html(h.quote)}</p>{by}</blockquote>'
+    return (
+        '<header class="cv-header">'
+        f'<p class="cv-name">{esc_html(h.name)}</p>'
+        f'<p class="cv-headline">{esc_html(h.headline)}</p>'
+        f'<p class="cv-contacts">{contacts}</p>{quote}</header>'
+    )
+
+
+# ---------------------------------------------------------------- Typst
+
+
+def typst_str(text: str) -> str:
+    """A Typst string literal that shows ``text`` exactly."""
+    body = (
+        text.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\n", "\\n")
+        .replace("`", "\\u{60}")
+        .replace("{", "\\u{7b}")
+    )
+    return f'"{body}"'
+
+
+def typst_text(runs: Text) -> str:
+    """Content that shows the runs: ``[#"a"#strong("b")]``."""
+    out = []
+    for r in runs:
+        s = typst_str(r.text)
+        if r.strong:
+            s = f"strong({s})"
+        if r.emph:
+            s = f"emph({s})"
+        href = safe_href(r.href)
+        if href:
+            s = f"link({typst_str(href)})[#{s}]"
+        out.append(f"#{s}")
+    return "[" + "".join(out) + "]"
+
+
+TYPST_PREAMBLE = r"""
+#let cv-muted = rgb("#6B7280")
+#let cv-accent = rgb("#0072B2")
+#set text(font: ("Liberation Sans", "Noto Sans CJK SC"), size: 9.5pt)
+#set par(justify: false, leading: 0.55em)
+#set list(indent: 0.6em, body-indent: 0.4em, spacing: 0.45em)
+#let cv-entry(title, date: "", subtitle: none, place: "", body) = block(
+  width: 100%, breakable: true, above: 0.85em, below: 0.2em,
+  {
+    // Keep the title block with its first lines; let long bodies break across pages.
+    block(breakable: false, below: 0.35em, grid(
+      columns: (1fr, auto), column-gutter: 1em, row-gutter: 0.3em,
+      title, align(right, text(fill: cv-muted, date)),
+      ..(if subtitle != none { (subtitle, align(right, text(fill: cv-muted, place))) } else { () }),
+    ))
+    body
+  },
+)
+#let cv-line(body) = block(above: 0.3em, below: 0.3em, body)
+#let cv-group(name) = block(
+  above: 0.7em, below: 0.25em, text(fill: cv-accent, weight: "bold", name),
+)
+#let cv-children(body) = pad(left: 0.9em, top: 0.1em, body)
+"""
+
+
+def typst_entry(e: Entry) -> str:
+    sub = typst_text(e.subtitle) if (e.subtitle or e.place) else "none"
+    body = [f"#cv-line({typst_text(line)})" for line in e.lines]
+    if e.bullets:
+        body.append("#list(" + ", ".join(typst_text(b) for b in e.bullets) + ")")
+    if e.children:
+        body.append("#cv-children[" + "\n".join(_typst_entries(e.children)) + "]")
+    return (
+        f"#cv-entry({typst_text(e.title)}, date: {typst_str(e.date)}, subtitle: {sub}, "
+        f"place: {typst_str(e.place)})[" + "\n".join(body) + "]"
+    )
+
+
+def _typst_entries(entries: tuple[Entry, ...]) -> list[str]:
+    out, group = [], ""
+    for e in entries:
+        if e.group and e.group != group:
+            out.append(f"#cv-group({typst_str(e.group)})")
+        group = e.group
+        out.append(typst_entry(e))
+    return out
+
+
+def typst_section(section: Section) -> str:
+    return "\n".join(_typst_entries(section.entries))
+
+
+def typst_header(h: Header) -> str:
+    contacts = " #text(fill: cv-muted)[ · ] ".join("#" + typst_text(c) for c in h.contacts)
+    quote = ""
+    if h.quote:
+        said = h.quote + (f" — {h.quote_author}" if h.quote_author else "")
+        quote = f'#block(above: 0.9em, text(style: "italic", fill: cv-muted)[#{typst_str(said)}])'
+    return (
+        "#align(center)[\n"
+        f'  #text(size: 22pt, weight: "bold")[#{typst_str(h.name)}]\n'
+        f"  #v(-0.4em)\n  #text(size: 11pt, fill: cv-accent)[#{typst_str(h.headline)}]\n"
+        f"  #v(-0.2em)\n  #text(size: 8.5pt)[{contacts}]\n"
+        f"  {quote}\n]"
+    )
