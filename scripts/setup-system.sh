@@ -3,7 +3,7 @@
 # browser tests), fonts (Latin and the CV's Chinese patent title), poppler (PDF text and
 # page images). Installs only what is missing; uses sudo when not root.
 set -euo pipefail
-pkgs=(chromium fonts-liberation fonts-noto-cjk poppler-utils python3-venv)
+pkgs=(chromium fonts-liberation fonts-noto-cjk fonts-noto-color-emoji poppler-utils python3-venv)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -65,6 +69,36 @@ def broken_copy(tmp_path: Path) -> Callable[..., Path]:
 def cv() -> cvdata.CV:
     """The shipped data, loaded once (read-only: tests must not mutate its frames)."""
     return cvdata.load(DATA_DIR, as_of=AS_OF)
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """The project rendered once: by ``quarto render`` when Quarto is installed, else by
+    the offline preview harness (cvdata.preview)."""
+
+    root: Path
+    by_quarto: bool
+
+    def page(self, name: str) -> Path:
+        return self.root / name
+
+
+@pytest.fixture(scope="session")
+def rendered_site(tmp_path_factory: pytest.TempPathFactory) -> RenderedSite:
+    """Render the project once per test session, with the as-of date fixed."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "CVDATA_AS_OF": AS_OF.isoformat()}
+    for name in ("CVDATA_DIR", "QUARTO_PROJECT_ROOT"):
+        env.pop(name, None)
+    if shutil.which("quarto"):
+        cmd = ["quarto", "render", "--output-dir", str(out)]
+        done = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return RenderedSite(out, by_quarto=True)
+    cmd = [sys.executable, "-m", "cvdata.preview", "--out", str(out)]
+    done = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return RenderedSite(out, by_quarto=False)
 
 
 # --------------------------------------------------------------------------- CSV helpers

@@ -102,17 +102,15 @@ def html_header(h: Header) -> str:
 # ---------------------------------------------------------------- Typst
 
 
+# One pass over the text: escaping in sequence would re-escape the braces of ``\u{60}``.
+_TYPST_ESCAPES = str.maketrans(
+    {"\\": "\\\\", '"': '\\"', "\n": "\\n", "`": "\\u{60}", "{": "\\u{7b}"}
+)
+
+
 def typst_str(text: str) -> str:
     """A Typst string literal that shows ``text`` exactly."""
-    body = (
-        text.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\r\n", "\n")
-        .replace("\r", "\n")
-        .replace("\n", "\\n")
-        .replace("`", "\\u{60}")
-        .replace("{", "\\u{7b}")
-    )
+    body = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TYPST_ESCAPES)
     return f'"{body}"'
 
 
@@ -135,7 +133,7 @@ def typst_text(runs: Text) -> str:
 TYPST_PREAMBLE = r"""
 #let cv-muted = rgb("#6B7280")
 #let cv-accent = rgb("#0072B2")
-#set text(font: ("Liberation Sans", "Noto Sans CJK SC"), size: 9.5pt)
+#set text(font: ("Liberation Sans", "Noto Sans CJK SC", "Noto Color Emoji"), size: 9.5pt)
 #set par(justify: false, leading: 0.55em)
 #set list(indent: 0.6em, body-indent: 0.4em, spacing: 0.45em)
 #let cv-entry(title, date: "", subtitle: none, place: "", body) = block(

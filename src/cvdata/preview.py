@@ -1,0 +1,429 @@
+"""Offline preview of the Quarto project: a test harness, not a second Quarto.
+
+Quarto cannot be installed on these machines. This renders the project the way
+``quarto render`` would, up to Quarto's boundary, so that everything on our side of it is
+tested: ``_quarto.yml`` (render list, pre-render scripts, resources, website nav bar, execute
+defaults, formats), every document executed in a real Jupyter kernel with the environment,
+execute-info file and setup cell Quarto gives it (see ``_preview_engine``), outputs turned
+into Markdown as Quarto does, then pandoc (HTML) and Typst (PDF) with small templates of ours
+(``_preview_pandoc``). Every page says it is a preview.
+
+    python -m cvdata.preview --out _preview [--project DIR] [--formats html,typst]
+
+Not Quarto: no themes, no Quarto templates or Lua filters, no search, sitemap, listings,
+cross-references, freeze or cache. Publish with ``quarto render``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import _preview_engine as engine
+from . import _preview_pandoc as assemble
+
+SUPPORTED = tuple(engine.FORMATS)  # ("html", "typst")
+MARKER = ".cvdata-preview"  # marks an output folder as ours, so it may be replaced
+DOC_SUFFIXES = (".qmd", ".ipynb")
+
+
+class PreviewError(Exception):
+    """The render failed; the message says why, for a person (no traceback needed)."""
+
+
+Log = Callable[[str], None]
+
+
+def render_project(
+    project_dir: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    formats: Iterable[str] = ("html", "typst"),
+    *,
+    log: Log | None = None,
+    timeout: int = 600,
+) -> list[Path]:
+    """Render the project into ``out_dir`` (relative paths are taken from the project, like
+    Quarto's output-dir); returns the output files (.html and .pdf). Raises PreviewError.
+    ``timeout`` bounds each cell, in seconds."""
+    started = time.monotonic()
+    say = log or (lambda _msg: None)
+    project = Path(project_dir).resolve()
+    out = (project / out_dir).resolve()
+    wanted = [f.strip() for f in formats if f.strip()]
+    unknown = [f for f in wanted if f not in SUPPORTED]
+    if unknown:
+        raise PreviewError(f"unknown format(s) {unknown}; the preview knows {list(SUPPORTED)}")
+
+    config = load_config(project)
+    run_pre_render(project, config, out, input_files(project, config, out, strict=False), say)
+    config = load_config(project)  # Quarto 1.5+ re-reads the project after pre-render
+    docs = input_files(project, config, out)
+    _prepare_output(project, out)
+    build = out / ".build"
+    assemble.write_templates(build)
+
+    outputs: list[Path] = []
+    site = Site(project, config)
+    for doc_path in docs:
+        rel = doc_path.relative_to(project)
+        try:
+            doc = engine.read_document(doc_path)
+        except engine.EngineError as exc:
+            raise PreviewError(str(exc)) from None
+        for warning in _warnings(rel, doc, config):
+            say(f"preview: warning: {warning}")
+        for name in document_formats(config, doc.front_matter):
+            base = engine.base_format(name)
+            if base not in SUPPORTED:
+                say(f"preview: note: {rel}: format '{name}' is not previewed (only html, typst)")
+                continue
+            if base not in wanted:
+                continue
+            t0 = time.monotonic()
+            target = _render_one(project, out, build, site, doc, rel, name, timeout, say)
+            outputs.append(target)
+            say(f"preview: {rel} [{name}] -> {_show(target)} ({time.monotonic() - t0:.1f} s)")
+    for copied in copy_resources(project, config, out):
+        say(f"preview: resource {copied.relative_to(out)}")
+    kinds = sorted({p.suffix.lstrip(".") for p in outputs})
+    say(
+        f"preview: done: {len(docs)} document(s), {len(outputs)} output(s) "
+        f"({', '.join(kinds) or 'none'}) in {time.monotonic() - started:.1f} s -> {_show(out)}"
+    )
+    return outputs
+
+
+# --- the project -----------------------------------------------------------------------------
+
+
+def load_config(project: Path) -> dict[str, Any]:
+    path = project / "_quarto.yml"
+    if not path.is_file():
+        raise PreviewError(f"no _quarto.yml in {project}")
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PreviewError(f"_quarto.yml is not valid YAML: {exc}") from None
+    if not isinstance(config, dict):
+        raise PreviewError("_quarto.yml is not a YAML mapping")
+    return config
+
+
+def _project(config: dict[str, Any]) -> dict[str, Any]:
+    return config.get("project") or {}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def input_files(
+    project: Path, config: dict[str, Any], out: Path, *, strict: bool = True
+) -> list[Path]:
+    """``project.render`` (files and globs, ``!`` excludes), else every .qmd/.ipynb whose
+    path has no part starting with ``_`` or ``.``; an .ipynb beside a same-named .qmd is
+    left out, as Quarto does."""
+    patterns = _as_list(_project(config).get("render"))
+    if patterns:
+        found = _glob(project, [p for p in patterns if not p.startswith("!")], strict)
+        dropped = set(_glob(project, [p[1:] for p in patterns if p.startswith("!")], False))
+        files = [f for f in found if f not in dropped and f.suffix in DOC_SUFFIXES]
+    else:
+        files = sorted(
+            f
+            for f in project.rglob("*")
+            if f.suffix in DOC_SUFFIXES
+            and f.is_file()
+            and not any(part.startswith(("_", ".")) for part in f.relative_to(project).parts)
+            and not f.is_relative_to(out)
+        )
+    files = [f for f in files if not (f.suffix == ".ipynb" and f.with_suffix(".qmd") in files)]
+    return list(dict.fromkeys(files))
+
+
+def _glob(project: Path, patterns: list[str], strict: bool = True) -> list[Path]:
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(project.glob(pattern)) if pattern else []
+        if not matches and strict:
+            raise PreviewError(f"_quarto.yml: '{pattern}' matches no file in {project}")
+        for match in matches:
+            found.extend(
+                sorted(p for p in match.rglob("*") if p.is_file()) if match.is_dir() else [match]
+            )
+    return [f.resolve() for f in found]
+
+
+def document_formats(config: dict[str, Any], front: dict[str, Any]) -> list[str]:
+    """The formats a document renders to. Quarto: "If the document-level YAML defines a
+    format, it must define the complete list of formats to be rendered" (formats are the one
+    key not merged); otherwise the project's ``format:``; otherwise html."""
+    return (
+        engine.declared_formats(front.get("format"))
+        or engine.declared_formats(config.get("format"))
+        or ["html"]
+    )
+
+
+def run_pre_render(
+    project: Path, config: dict[str, Any], out: Path, inputs: list[Path], say: Log
+) -> None:
+    """Each ``project.pre-render`` entry, in order, in the project folder: ``.py`` scripts
+    with this Python, anything else as a shell command. A failure stops everything."""
+    env = dict(os.environ)
+    env["QUARTO_PROJECT_RENDER_ALL"] = "1"
+    env["QUARTO_PROJECT_OUTPUT_DIR"] = os.path.relpath(out, project)
+    env["QUARTO_PROJECT_INPUT_FILES"] = "\n".join(str(p.relative_to(project)) for p in inputs)
+    for script in _as_list(_project(config).get("pre-render")):
+        tokens = shlex.split(script)
+        is_py = bool(tokens) and tokens[0].endswith(".py")
+        command: list[str] | str = [sys.executable, *tokens] if is_py else script
+        say(f"preview: pre-render: {script}")
+        done = subprocess.run(
+            command,
+            cwd=project,
+            env=env,
+            shell=not is_py,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise PreviewError(
+                f"pre-render '{script}' failed with exit code {done.returncode}; "
+                f"nothing was rendered. Its output:\n{done.stdout.rstrip()}"
+            )
+        if done.stdout.strip():
+            say(done.stdout.rstrip())
+
+
+def copy_resources(project: Path, config: dict[str, Any], out: Path) -> list[Path]:
+    patterns = _as_list(_project(config).get("resources"))
+    files = _glob(project, [p for p in patterns if not p.startswith("!")])
+    dropped = set(_glob(project, [p[1:] for p in patterns if p.startswith("!")], False))
+    copied = []
+    for src in files:
+        if src in dropped:
+            continue
+        dest = out / src.relative_to(project)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+        copied.append(dest)
+    return copied
+
+
+def _stylesheets(
+    project: Path, doc_dir: Path, css: Any, out: Path, target: Path
+) -> list[str]:
+    """format.html.css: copy each file into the output; links relative to the page.
+    A document's own css is relative to it, the project's to the project (tried in turn)."""
+    hrefs = []
+    for name in _as_list(css):
+        src = next((d / name for d in (doc_dir, project) if (d / name).is_file()), None)
+        if src is None:
+            raise PreviewError(f"stylesheet {name!r} not found")
+        dest = out / src.resolve().relative_to(project)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest)
+        hrefs.append(os.path.relpath(dest, target.parent))
+    return hrefs
+
+
+def _prepare_output(project: Path, out: Path) -> None:
+    if out == project or project.is_relative_to(out):
+        raise PreviewError(f"refusing to write the preview into {out}: it holds the project")
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise PreviewError(f"refusing to replace {out}: it was not made by the preview")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by python -m cvdata.preview; replaced on each run\n")
+
+
+def _warnings(rel: Path, doc: engine.Document, config: dict[str, Any]) -> list[str]:
+    """Where quarto render would behave differently from the preview."""
+    execute = {**(config.get("execute") or {}), **(doc.front_matter.get("execute") or {})}
+    notes = []
+    if rel.suffix == ".ipynb" and execute.get("enabled") is not True:
+        notes.append(
+            f"{rel}: execute: enabled is not true, so quarto render would show the outputs "
+            "stored in the notebook instead of running it; the preview runs it"
+        )
+    if execute.get("freeze"):
+        notes.append(
+            f"{rel}: freeze: {execute['freeze']!r}: quarto render may reuse _freeze/ results "
+            "for unchanged pages; the preview always executes"
+        )
+    kernel = doc.front_matter.get("jupyter")
+    if kernel not in (None, engine.KERNEL):
+        notes.append(f"{rel}: jupyter: {kernel!r}: the preview always uses {engine.KERNEL}")
+    return notes
+
+
+# --- one document, one format ----------------------------------------------------------------
+
+
+def _render_one(
+    project: Path,
+    out: Path,
+    build: Path,
+    site: Site,
+    doc: engine.Document,
+    rel: Path,
+    name: str,
+    timeout: int,
+    say: Log,
+) -> Path:
+    base = engine.base_format(name)
+    ext = engine.FORMATS[base]["ext"]
+    target = out / rel.with_suffix(f".{ext}")
+    fmt = engine.resolve_format(site.config, doc.front_matter, name, doc.path, target)
+    fmt.pop("extension")
+    stem = build / rel.parent / f"{rel.stem}.{name}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    info = stem.with_name(stem.name + ".execute-info.json")
+    info.write_text(
+        json.dumps({"document-path": str(doc.path), "format": fmt}, default=str, indent=1),
+        encoding="utf-8",
+    )
+    label = f"{rel} [{name}]"
+    env = engine.kernel_environment(project, doc.path, info, fmt["execute"])
+    try:
+        outputs = engine.execute(doc, fmt["execute"], env, label, timeout)
+    except engine.EngineError as exc:
+        raise PreviewError(str(exc)) from None
+
+    figures = f"{rel.stem}_files/figure-{base}"
+    page_dir = (out if base == "html" else build) / rel.parent
+    ctx = engine.MarkdownContext(base, page_dir / figures, figures)
+    if base != "html":
+        ctx.html_to_markdown = assemble.html_to_markdown
+    body = engine.to_markdown(doc, outputs, fmt["execute"], ctx)
+    md = stem.with_name(stem.name + ".md")
+    md.write_text(_pandoc_front_matter({**fmt["metadata"], **fmt["pandoc"]}) + body, "utf-8")
+
+    try:
+        if base == "html":
+            meta = fmt["metadata"]
+            title = str(meta.get("pagetitle") or meta.get("title") or rel.stem)
+            pagetitle = f"{title} – {site.title}" if site.title and site.title != title else title
+            css = _stylesheets(project, doc.path.parent, fmt["pandoc"].get("css"), out, target)
+            assemble.html_page(md, target, build, pagetitle, site.nav(rel), label, css)
+            text = target.read_text(encoding="utf-8")
+            refs = [v for _, _, v in assemble.html_refs(text)]
+            assemble.copy_local(refs, doc.path.parent, project, out)
+            for url in assemble.external_resources(text):
+                say(f"preview: warning: {rel} [{name}] loads {url} from the network")
+        else:
+            typ = stem.with_name(stem.name + ".typ")
+            source = assemble.typst_source(md, typ, build, label)
+            assemble.copy_local(assemble.typst_images(source), doc.path.parent, project, build)
+            assemble.compile_typst(typ, target, build, label)
+    except assemble.AssemblyError as exc:
+        raise PreviewError(str(exc)) from None
+    return target
+
+
+def _pandoc_front_matter(metadata: dict[str, Any]) -> str:
+    """Title block and page settings our templates use (papersize, margin, fontsize: typst)."""
+    names = ("title", "subtitle", "author", "date", "lang", "papersize", "margin", "fontsize")
+    keep = {k: metadata[k] for k in names if metadata.get(k) is not None}
+    if not keep:
+        return ""
+    return "---\n" + yaml.safe_dump(keep, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+class Site:
+    """``website.title`` and ``website.navbar`` (left/right items: href/file + text)."""
+
+    def __init__(self, project: Path, config: dict[str, Any]) -> None:
+        self.project, self.config = project, config
+        website = config.get("website") or {}
+        self.is_website = _project(config).get("type") == "website" or bool(website)
+        self.title = str(website.get("title") or "")
+        navbar = website.get("navbar") or {}
+        self.left = navbar.get("left") or []
+        self.right = navbar.get("right") or []
+
+    def nav(self, page: Path) -> str:
+        if not self.is_website:
+            return ""
+        here = page.parent
+
+        def entries(items: list) -> list[tuple[str, str, bool]]:
+            result = []
+            for item in items:
+                item = {"href": item} if isinstance(item, str) else dict(item or {})
+                href = str(item.get("href") or item.get("file") or "")
+                if not href:
+                    continue
+                text = str(item.get("text") or self._title_of(href) or href)
+                result.append((self._link(href, here), text, Path(href) == page))
+            return result
+
+        index = os.path.relpath("index.html", here)
+        return assemble.nav_html(self.title, index, entries(self.left), entries(self.right))
+
+    def _link(self, href: str, here: Path) -> str:
+        if "://" in href or href.startswith(("mailto:", "#", "/")):
+            return href
+        path = Path(href)
+        if path.suffix in DOC_SUFFIXES:
+            path = path.with_suffix(".html")
+        return os.path.relpath(path, here)
+
+    def _title_of(self, href: str) -> str:
+        src = self.project / href
+        if src.suffix not in DOC_SUFFIXES or not src.is_file():
+            return ""
+        try:
+            return str(engine.read_document(src).front_matter.get("title") or "")
+        except engine.EngineError:
+            return ""
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m cvdata.preview",
+        description="Render the Quarto project offline into a preview folder "
+        "(a test harness, not Quarto; publish with quarto render).",
+    )
+    parser.add_argument("--out", default="_preview", help="output folder (default _preview)")
+    parser.add_argument("--project", default=".", help="project folder (default .)")
+    parser.add_argument("--formats", default="html,typst", help="e.g. html or html,typst")
+    args = parser.parse_args(argv)
+    try:
+        render_project(args.project, args.out, args.formats.split(","), log=print)
+    except PreviewError as exc:
+        sys.stdout.flush()
+        print(f"preview: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

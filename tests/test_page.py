@@ -1,0 +1,78 @@
+"""cvdata.page: the format a page renders for, and what a page prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from conftest import DATA_DIR, PROJECT
+
+from cvdata import page
+
+
+def _execute_info(tmp_path: Path, base: str) -> Path:
+    info = tmp_path / "execute-info.json"
+    info.write_text(json.dumps({"format": {"identifier": {"base-format": base}}}))
+    return info
+
+
+@pytest.mark.parametrize("base", ["html", "typst"])
+def test_format_comes_from_quarto_execute_info(tmp_path, monkeypatch, base) -> None:
+    monkeypatch.delenv(page.FORMAT_ENV, raising=False)
+    monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(_execute_info(tmp_path, base)))
+    assert page.output_format() == base
+
+
+def test_format_override_and_default(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("QUARTO_EXECUTE_INFO", raising=False)
+    monkeypatch.delenv(page.FORMAT_ENV, raising=False)
+    assert page.output_format() == "html"
+    monkeypatch.setenv("QUARTO_EXECUTE_INFO", str(_execute_info(tmp_path, "html")))
+    monkeypatch.setenv(page.FORMAT_ENV, "typst")
+    assert page.output_format() == "typst"
+
+
+def _page(monkeypatch, tmp_path: Path, fmt: str) -> page.Page:
+    docdir = tmp_path / "notebooks"
+    docdir.mkdir(exist_ok=True)
+    monkeypatch.chdir(docdir)
+    monkeypatch.setenv(page.FORMAT_ENV, fmt)
+    monkeypatch.setenv("QUARTO_PROJECT_ROOT", str(PROJECT))
+    monkeypatch.setenv("QUARTO_DOCUMENT_PATH", str(PROJECT / "notebooks"))
+    monkeypatch.setenv("QUARTO_DOCUMENT_FILE", "x.ipynb")
+    return page.setup(DATA_DIR, as_of="2026-11-26")
+
+
+def test_html_figures_load_plotly_once_from_the_site(monkeypatch, tmp_path, capsys) -> None:
+    p = _page(monkeypatch, tmp_path, "html")
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    p.figure(fig, label="fig-a", caption="A caption", alt="Two bars")
+    p.figure(fig, label="fig-b", caption="B caption", alt="Two bars again")
+    out = capsys.readouterr().out
+    assert out.count("<script src=") == 1
+    assert '<script src="../assets/plotly.min.js"' in out
+    assert out.count("Plotly.newPlot") == 2
+    assert 'aria-label="Two bars"' in out and "::: {#fig-a}" in out
+    assert "cdn.plot.ly" not in out
+
+
+def test_figure_label_must_be_a_quarto_figure_label(monkeypatch, tmp_path) -> None:
+    p = _page(monkeypatch, tmp_path, "html")
+    with pytest.raises(ValueError, match="must start with 'fig-'"):
+        p.figure(go.Figure(), label="timeline", caption="c", alt="a")
+
+
+def test_typst_sections_are_raw_typst_with_markdown_headings(monkeypatch, tmp_path, capsys):
+    p = _page(monkeypatch, tmp_path, "typst")
+    p.sections(["experience", "publications-journal"])
+    out = capsys.readouterr().out
+    assert "```{=typst}" in out and "```{=html}" not in out
+    assert "## Experience" in out and "## Publications" in out and "### Journal papers" in out
+    assert out.count("#let cv-entry") == 1  # the preamble once per document
+    assert "## Education" not in out
+
+
+def test_headings_escape_markdown() -> None:
+    assert page.md_escape("C# & *bold* [x](y)") == r"C\# & \*bold\* \[x\]\(y\)"
