@@ -226,9 +226,7 @@ def copy_resources(project: Path, config: dict[str, Any], out: Path) -> list[Pat
     return copied
 
 
-def _stylesheets(
-    project: Path, doc_dir: Path, css: Any, out: Path, target: Path
-) -> list[str]:
+def _stylesheets(project: Path, doc_dir: Path, css: Any, out: Path, target: Path) -> list[str]:
     """format.html.css: copy each file into the output; links relative to the page.
     A document's own css is relative to it, the project's to the project (tried in turn)."""
     hrefs = []
