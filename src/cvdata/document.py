@@ -192,7 +192,10 @@ def _project_entry(cv: CV, prj: pd.Series, dated: bool = False) -> Entry:
 
 def _role_place(role: pd.Series) -> str:
     mode = {"remote": "Remote", "remote-and-on-site": "Remote & on-site"}.get(_s(role["work_mode"]))
-    return " · ".join(p for p in (_s(role["location"]), mode) if p)
+    where = _s(role["location"])
+    if mode and mode.lower() in where.lower():  # "Remote" already says it
+        mode = None
+    return " · ".join(p for p in (where, mode) if p)
 
 
 def _advisors(cv: CV, role_id: str) -> Text:
