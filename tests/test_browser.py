@@ -22,7 +22,15 @@ ARGS = [
     "--no-first-run",
 ]
 #: Pages and the number of charts each draws.
-CHARTS = {"index.html": 1, "cv.html": 1, "notebooks/timeline.html": 1}
+CHARTS = {
+    "index.html": 3,  # timeline, publications by venue, skills
+    "cv.html": 3,  # the same three
+    "notebooks/timeline.html": 2,  # timeline, years per kind of role
+    "notebooks/publications.html": 3,  # by venue, by year, authorship
+    "notebooks/skills.html": 2,  # overview, every skill
+    "notebooks/projects.html": 1,
+    "notebooks/collaborators.html": 1,
+}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -79,9 +87,16 @@ def test_page_draws_its_charts_offline(browser, site_url: str, name: str) -> Non
     visit = Visit(browser, f"{site_url}/{name}")
     page = visit.page
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+    page.wait_for_function(
+        f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {CHARTS[name]}"
+    )
+    # As many drawn charts as figures the page emits, and as many as it should.
     assert page.locator(".js-plotly-plot").count() == CHARTS[name]
-    # Each chart really drew bars, not an empty frame.
-    assert page.locator(".js-plotly-plot .trace.bars path, .js-plotly-plot .point").count() > 5
+    assert page.locator(".cvdata-plot").count() == CHARTS[name]
+    # Each chart really drew bars or points, not an empty frame.
+    plots = page.locator(".js-plotly-plot")
+    for i in range(CHARTS[name]):
+        assert plots.nth(i).locator(".trace.bars path, .point").count() >= 3, (name, i)
     assert visit.outside == []
     assert visit.console_errors == []
     page.close()
@@ -94,8 +109,40 @@ def test_timeline_hover_shows_the_role_title(browser, site_url: str) -> None:
     # Plotly's drag layer sits over the bars, so move the mouse there as a person would.
     box = page.locator(".js-plotly-plot .trace.bars .point path").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    hover = page.locator(".hoverlayer")
+    hover = page.locator(".js-plotly-plot .hoverlayer").first  # the timeline is the first chart
     hover.wait_for(state="attached")
     page.wait_for_function("document.querySelector('.hoverlayer').textContent.length > 0")
     assert "Senior Research Scientist" in hover.text_content()
+    page.close()
+
+
+def test_every_timeline_bar_shows_its_own_role_on_hover(browser, site_url: str, cv) -> None:
+    """Move the mouse over each bar; the hover box names that bar's role (by its id)."""
+    visit = Visit(browser, f"{site_url}/notebooks/timeline.html")
+    page = visit.page
+    page.wait_for_selector("#timeline-plot .main-svg", timeout=20_000)
+    page.evaluate(
+        "() => document.getElementById('timeline-plot')"
+        ".on('plotly_hover', e => { window.hovered = e.points[0].id; })"
+    )
+    titles = cv.roles.set_index("id")["title"]
+    points = page.locator("#timeline-plot .barlayer .trace.bars .point path")
+    hover = "document.querySelector('#timeline-plot .hoverlayer').textContent.length"
+    seen = set()
+    for i in range(points.count()):
+        box = points.nth(i).bounding_box()
+        if not box or not box["width"]:
+            continue  # the legend's "ongoing" swatch is a bar trace with no data
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function(f"{hover} > 0")
+        role = page.evaluate("() => window.hovered")
+        text = page.locator("#timeline-plot .hoverlayer").text_content()
+        assert titles[role] in text, (role, text)
+        if role == "together-ai":  # ongoing, to the fixed as-of date of the render
+            assert "present (as of 26 Nov 2026)" in text, text
+        seen.add(role)
+        page.mouse.move(5, 5)
+        page.wait_for_function(f"{hover} === 0")
+    assert seen == set(titles.index)
+    assert visit.console_errors == [] and visit.outside == []
     page.close()

@@ -1,91 +1,467 @@
 """Figure builders: each takes a shaped DataFrame first and returns a ``go.Figure``.
 
 Styling comes from :func:`cvdata.theme.plotly_template` so the charts match the site and
-the PDF. Builders draw what they are given; what to show is decided in :mod:`cvdata.shape`.
+the PDF. Builders draw what they are given; what to show is decided in :mod:`cvdata.shape`
+(top-N cuts arrive as a ``shown`` column, and every builder says how much it leaves out).
+Next to each builder, a ``describe_*`` function states the caption and the alt text from
+the same data.
+
+Colours are fixed per meaning, not per chart: a kind of role (industry, internship, ...)
+and a paper status (published, submitted, ...) have the same colour wherever they appear.
+The palette is Okabe–Ito (colour-blind safe); ongoing roles are also hatched and paper
+statuses also named, so no reading depends on colour alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import math
+import textwrap
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
+from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER
 from .theme import Brand, load_brand, plotly_template
 
 ROW_HEIGHT = 26  # pixels per timeline row: labels stay legible with 100 roles
+BAR_ROW = 26  # pixels per bar in horizontal bar charts
+SKILL_ROW = 20  # pixels per skill in the skills chart
+MARKER_NOTE = "year only: placed at mid-year"
+
+#: Palette names (``_brand.yml``) per kind of role; other kinds take the remaining colours.
+KIND_COLOR_NAMES = {
+    "industry": "blue",
+    "internship": "orange",
+    "research": "green",
+    "education": "purple",
+    "work": "ink",
+    "other": "grey",
+}
+#: Palette names per paper status (ordered from settled to not yet placed).
+STATUS_COLOR_NAMES = {
+    "published": "blue",
+    "accepted": "sky",
+    "submitted": "orange",
+    "under-review": "vermillion",
+    "preprint": "purple",
+    "forthcoming": "grey",
+}
+AWARD_COLOR_NAME = "yellow"
 
 
-def _kind_colors(brand: Brand, kinds: list[str]) -> dict[str, str]:
-    return {k: brand.colorway[i % len(brand.colorway)] for i, k in enumerate(kinds)}
+# --------------------------------------------------------------------------- helpers
+
+
+def kind_color(brand: Brand, kind: str) -> str:
+    """The colour of a kind of role, the same in every chart."""
+    name = KIND_COLOR_NAMES.get(kind)
+    if name and name in brand.palette:
+        return brand.palette[name]
+    spare = [c for c in brand.colorway if c not in _named(brand, KIND_COLOR_NAMES)]
+    return (spare or brand.colorway)[sum(map(ord, kind)) % len(spare or brand.colorway)]
+
+
+def status_color(brand: Brand, status: str) -> str:
+    """The colour of a paper status, the same in every chart."""
+    name = STATUS_COLOR_NAMES.get(status, "grey")
+    return brand.palette.get(name, brand.muted)
+
+
+def _named(brand: Brand, names: dict[str, str]) -> set[str]:
+    return {brand.palette[n] for n in names.values() if n in brand.palette}
+
+
+def _esc(value: object) -> str:
+    """User text made safe for plotly's hover and label markup."""
+    return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
+
+
+def _wrap(text: str, width: int = 60, limit: int | None = None) -> str:
+    """Escaped text broken into lines for a hover box; ``limit`` lines at most."""
+    lines = textwrap.wrap(text, width) or [""]
+    if limit is not None and len(lines) > limit:
+        lines = [*lines[:limit], f"… ({len(lines) - limit} more lines)"]
+    return "<br>".join(_esc(line) for line in lines)
+
+
+def _list_hover(items: list[str], limit: int = 12) -> str:
+    """Up to ``limit`` items, one per line, and how many more there are."""
+    shown = [_esc(textwrap.shorten(i, 80, placeholder="…")) for i in items[:limit]]
+    if len(items) > limit:
+        shown.append(f"… and {len(items) - limit} more")
+    return "<br>".join(shown)
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _empty(brand: Brand, message: str, title: str | None = None) -> go.Figure:
+    """A figure that says there is nothing to draw, rather than an empty frame."""
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": title, "height": 160})
+    fig.add_annotation(
+        text=_esc(message),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14, "color": brand.muted},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _note(fig: go.Figure, text: str, brand: Brand) -> None:
+    """A line under the plot (what was left out); the bottom margin makes room for it."""
+    fig.add_annotation(
+        text=_esc(text),
+        x=0,
+        xref="paper",
+        y=0,
+        yref="paper",
+        yshift=-62,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        font={"size": 12, "color": brand.muted},
+    )
+    fig.update_layout(margin={"b": 90})
+
+
+def _legend_top(fig: go.Figure, title: str | None = None) -> None:
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "xanchor": "left",
+            "title": {"text": title} if title else None,
+            "traceorder": "normal",
+        }
+    )
+
+
+def _stacked_hbar(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    order: list[str],
+    hover: dict[str, str],
+    brand: Brand,
+    title: str | None,
+) -> go.Figure:
+    """Horizontal bars, one per category (first at the top), stacked by paper status, with
+    the total at the end of each bar. ``df``: ``category, status, status_label, papers``."""
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    statuses = [s for s in STATUS_ORDER if s in set(df["status"])]
+    statuses += sorted(set(df["status"]) - set(statuses))
+    for status in statuses:
+        part = df[(df["status"] == status) & (df["papers"] > 0)]
+        if part.empty:
+            continue
+        label = str(part["status_label"].iloc[0])
+        fig.add_trace(
+            go.Bar(
+                name=label,
+                orientation="h",
+                x=[int(v) for v in part["papers"]],
+                y=[str(c) for c in part[category]],
+                marker={"color": status_color(brand, status), "line": {"width": 0}},
+                hovertext=[
+                    f"{hover.get(str(c), _esc(c))}<br>{_esc(label)}: {_plural(int(n), 'paper')}"
+                    for c, n in zip(part[category], part["papers"], strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                legendgroup=status,
+            )
+        )
+    totals = df.groupby(category, sort=False)["papers"].sum().reindex(order).fillna(0)
+    fig.add_trace(
+        go.Scatter(
+            x=[int(v) for v in totals],
+            y=[str(c) for c in totals.index],
+            mode="text",
+            text=[f" {int(v)}" for v in totals],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            name="totals",
+        )
+    )
+    top = max(1, int(totals.max()) if len(totals) else 1)
+    fig.update_xaxes(
+        title="Papers",
+        range=[0, top * 1.1 + 0.5],
+        rangemode="tozero",
+        tickformat=",d",
+        dtick=1 if top <= 8 else None,
+    )
+    fig.update_yaxes(
+        title=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=[str(c) for c in order],
+        autorange="reversed",
+        automargin=True,
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=max(220, 130 + BAR_ROW * len(order)),
+        bargap=0.3,
+        hovermode="closest",
+        margin={"t": 70, "b": 50},
+    )
+    _legend_top(fig)
+    return fig
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def _role_hover(r: pd.Series) -> str:
+    lines = [f"<b>{_esc(r['title'])}</b>", _esc(r["organisation"]), _esc(r["dates"])]
+    if r["location"]:
+        lines.append(_esc(r["location"]))
+    if r["advisors"]:
+        people = str(r["advisors"]).split("; ")
+        label = "Advisor" if len(people) == 1 else "Advisors"
+        lines.append(f"{label}: " + "<br>".join(_esc(p) for p in people))
+    lines.append(f"<i>{_esc(r['kind_label'])}{' · ongoing' if r['ongoing'] else ''}</i>")
+    return "<br>".join(lines)
+
+
+def _ms(delta: pd.Series) -> list[float]:
+    return [d.total_seconds() * 1000 for d in delta]
+
+
+def _iso(ts: pd.Series) -> list[str]:
+    return [t.strftime("%Y-%m-%d") for t in ts]
+
+
+def _stack(dated: pd.DataFrame) -> pd.Series:
+    """0, 1, 2, ... within each year: a column of dots per year, read like a histogram."""
+    return dated.groupby("year").cumcount()
 
 
 def timeline(
     roles: pd.DataFrame,
     *,
     as_of: dt.date,
+    markers: pd.DataFrame | None = None,
     brand: Brand | None = None,
     title: str | None = None,
 ) -> go.Figure:
-    """Every role as a bar, one row each, coloured by lane (industry, research, ...).
+    """Every role as a bar on its own row, rows grouped in lanes by kind (industry,
+    internship, research, education), so overlapping roles never hide each other; papers
+    and awards as dots on the same time axis below.
 
     Parameters
     ----------
     roles
-        From :func:`cvdata.shape.roles_timeline`: ``label, kind_label, start, end,
-        ongoing, title, organisation, dates, location, advisors``.
+        From :func:`cvdata.shape.roles_timeline`: ``role_id, label, kind, kind_label,
+        title, organisation, start, end, ongoing, dates, location, advisors``.
     as_of
-        Where ongoing roles end; drawn as a dashed line.
+        Where ongoing roles end (they are hatched); drawn as a dashed line.
+    markers
+        From :func:`cvdata.shape.timeline_markers` (optional). Items without a date are
+        not drawn (the caption counts them).
     """
     brand = brand or load_brand()
-    kinds = list(dict.fromkeys(roles["kind_label"]))
-    df = roles.assign(status=roles["ongoing"].map({True: "ongoing", False: "ended"}))
-    fig = px.timeline(
-        df,
-        x_start="start",
-        x_end="end",
-        y="label",
-        color="kind_label",
-        pattern_shape="status",
-        pattern_shape_map={"ongoing": "/", "ended": ""},
-        color_discrete_map=_kind_colors(brand, kinds),
-        category_orders={"kind_label": kinds, "label": list(df["label"])},
-        custom_data=["title", "organisation", "dates", "location", "advisors", "status"],
-        template=plotly_template(brand),
+    if roles.empty:
+        return _empty(brand, "No roles yet.", title)
+    dated = markers[markers["date"].notna()] if markers is not None else None
+    panels = []  # (kind, rows of dots)
+    if dated is not None:
+        for kind in ("paper", "award"):
+            part = dated[dated["marker"] == kind]
+            if not part.empty:
+                panels.append((kind, part))
+
+    # Heights in pixels: a row per role, a strip per kind of marker.
+    roles_h = ROW_HEIGHT * len(roles)
+    strip_h = []
+    for _, part in panels:
+        deepest = int(_stack(part).max()) + 1
+        strip_h.append(min(170, max(56, 11 * deepest + 20)))
+    gap = 30
+    plot_h = roles_h + sum(strip_h) + gap * len(panels)
+    nrows = 1 + len(panels)
+    fig = make_subplots(
+        rows=nrows,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[roles_h, *strip_h],
+        vertical_spacing=gap / plot_h if nrows > 1 else 0,
     )
-    fig.update_traces(
-        hovertemplate=(
-            "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}"
-            "<br>%{customdata[3]}<br>Advisors: %{customdata[4]}<extra></extra>"
-        ),
-        marker_line_width=0,
-    )
-    # Legend entries: one per lane, plus one saying what the hatching means.
-    seen = set()
-    for trace in fig.data:
-        kind = trace.name.partition(", ")[0]
-        trace.legendgroup = kind
-        trace.name = kind
-        trace.showlegend = kind not in seen
-        seen.add(kind)
-    if df["ongoing"].any():
+
+    # Roles: one trace per kind and state (ended / ongoing), lanes in the given order.
+    kinds = list(dict.fromkeys(roles["kind"]))
+    for kind in kinds:
+        first_of_kind = True
+        for ongoing in (False, True):
+            part = roles[(roles["kind"] == kind) & (roles["ongoing"] == ongoing)]
+            if part.empty:
+                continue
+            color = kind_color(brand, kind)
+            label = str(part["kind_label"].iloc[0])
+            fig.add_trace(
+                go.Bar(
+                    name=label,
+                    legendgroup=kind,
+                    showlegend=first_of_kind,
+                    orientation="h",
+                    base=_iso(part["start"]),
+                    x=_ms(part["end"] - part["start"]),
+                    y=list(part["label"]),
+                    ids=list(part["role_id"]),
+                    hovertext=[_role_hover(r) for _, r in part.iterrows()],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    marker={
+                        "color": color,
+                        "line": {"width": 1 if ongoing else 0, "color": color},
+                        "pattern": {
+                            "shape": "/" if ongoing else "",
+                            "fillmode": "overlay",
+                            "fgcolor": "#FFFFFF",
+                            "fgopacity": 0.9,
+                            "size": 7,
+                            "solidity": 0.35,
+                        },
+                    },
+                    meta={"part": "roles"},
+                ),
+                row=1,
+                col=1,
+            )
+            first_of_kind = False
+    if roles["ongoing"].any():
         fig.add_trace(
             go.Bar(
                 x=[None],
                 y=[None],
                 name="ongoing (hatched)",
-                marker={"color": "#FFFFFF", "line": {"color": brand.muted, "width": 1}},
-                marker_pattern_shape="/",
+                marker={
+                    "color": brand.muted,
+                    "line": {"width": 1, "color": brand.muted},
+                    "pattern": {
+                        "shape": "/",
+                        "fillmode": "overlay",
+                        "fgcolor": "#FFFFFF",
+                        "size": 7,
+                        "solidity": 0.35,
+                    },
+                },
                 showlegend=True,
                 hoverinfo="skip",
-            )
+                meta={"part": "legend"},
+            ),
+            row=1,
+            col=1,
         )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=list(roles["label"]),
+        autorange="reversed",
+        automargin=True,
+        title=None,
+        showgrid=False,
+        row=1,
+        col=1,
+    )
+    # Thin rules between lanes.
+    lane = roles["kind"].tolist()
+    for i in range(1, len(lane)):
+        if lane[i] != lane[i - 1]:
+            fig.add_shape(
+                type="line",
+                xref="x domain",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=i - 0.5,
+                y1=i - 0.5,
+                line={"color": "#9CA3AF", "width": 1},
+            )
+
+    # Papers and awards: a column of dots per year, at mid-year.
+    for row, ((kind, part), height) in enumerate(zip(panels, strip_h, strict=True), start=2):
+        part = part.copy()
+        part["_stack"] = _stack(part).to_numpy()
+        deepest = int(part["_stack"].max()) + 1
+        size = max(4.0, min(10.0, (height - 16) / deepest * 0.9))
+        groups = (
+            [(s, part[part["status"] == s]) for s in STATUS_ORDER if (part["status"] == s).any()]
+            if kind == "paper"
+            else [("award", part)]
+        )
+        if kind == "paper":
+            other = part[~part["status"].isin(STATUS_ORDER)]
+            if not other.empty:
+                groups.append(("other", other))
+        for key, g in groups:
+            if kind == "paper":
+                name = f"Paper: {STATUS_LABELS.get(key, key).lower()}"
+                marker = {
+                    "color": status_color(brand, key),
+                    "size": size,
+                    "symbol": "circle",
+                    "line": {"width": 0.5, "color": "#FFFFFF"},
+                }
+            else:
+                name = "Award"
+                marker = {
+                    "color": brand.palette.get(AWARD_COLOR_NAME, "#F0E442"),
+                    "size": size + 3,
+                    "symbol": "star",
+                    "line": {"width": 0.8, "color": brand.foreground},
+                }
+            fig.add_trace(
+                go.Scatter(
+                    name=name,
+                    x=_iso(g["date"]),
+                    y=[int(v) for v in g["_stack"]],
+                    ids=list(g["item_id"]),
+                    mode="markers",
+                    marker=marker,
+                    hovertext=[
+                        f"<b>{_wrap(str(r.label), 70, 3)}</b><br>{_esc(r.detail)}"
+                        f"<br>{_esc(r.date_note)}"
+                        for r in g.itertuples()
+                    ],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    legend="legend2",
+                    meta={"part": kind},
+                ),
+                row=row,
+                col=1,
+            )
+        label = "Papers" if kind == "paper" else "Awards"
+        fig.update_yaxes(
+            range=[-0.8, deepest - 0.2],
+            tickvals=[(deepest - 1) / 2],
+            ticktext=[f"<b>{label}</b> (by year)"],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            automargin=True,
+            row=row,
+            col=1,
+        )
+
     as_of_ts = pd.Timestamp(as_of)
     fig.add_shape(
         type="line",
         x0=as_of_ts,
         x1=as_of_ts,
+        xref="x",
         y0=0,
         y1=1,
         yref="paper",
@@ -93,41 +469,808 @@ def timeline(
     )
     fig.add_annotation(
         x=as_of_ts,
+        xref="x",
         y=1,
         yref="paper",
-        text=f"as of {as_of:%b %Y}",
+        text=f"as of {as_of:%d %b %Y}",
         showarrow=False,
+        xanchor="right",
         yanchor="bottom",
+        yshift=22,
         font={"size": 11, "color": brand.muted},
     )
-    # px.timeline already lists the first category at the top.
-    fig.update_yaxes(title=None, automargin=True)
-    fig.update_xaxes(title=None, type="date")
+    fig.update_xaxes(type="date", title=None, showgrid=True)
+    fig.update_xaxes(showticklabels=True, row=1, col=1, side="top")
+    bottom = 90 if panels else 40
     fig.update_layout(
+        template=plotly_template(brand),
         title=title,
-        height=max(260, 120 + ROW_HEIGHT * len(df)),
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        height=plot_h + 110 + bottom,
+        barmode="overlay",
         bargap=0.25,
-        margin={"t": 80, "b": 40},
+        hovermode="closest",
+        margin={"t": 110, "b": bottom},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "title": None,
+            "traceorder": "normal",
+        },
+        legend2={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": 0,
+            "x": 0,
+            "xanchor": "left",
+            "title": None,
+        },
+        showlegend=True,
     )
+    # The top legend sits above the top axis labels; the bottom one below the last strip.
+    fig.layout.legend.y = 1 + 42 / plot_h
+    fig.layout.legend2.y = -35 / plot_h
     return fig
 
 
-def describe_timeline(roles: pd.DataFrame, as_of: dt.date) -> tuple[str, str]:
+def describe_timeline(
+    roles: pd.DataFrame, as_of: dt.date, markers: pd.DataFrame | None = None
+) -> tuple[str, str]:
     """Caption and alt text for :func:`timeline`, stated from the data it draws."""
     if roles.empty:
         return "No roles yet.", "An empty timeline: the CV lists no roles."
     first, last = roles["start"].min(), roles["end"].max()
     lanes = roles.groupby("kind_label", sort=False).size()
     per_lane = ", ".join(f"{n} {k.lower()}" for k, n in lanes.items())
-    ongoing = roles.loc[roles["ongoing"], "label"].tolist()
-    now = f"; ongoing as of {as_of:%B %Y}: {'; '.join(ongoing)}" if ongoing else ""
+    ongoing = [f"{r.title} at {r.organisation}" for r in roles[roles["ongoing"]].itertuples()]
+    listed = "; ".join(ongoing[:5]) + (f"; and {len(ongoing) - 5} more" if len(ongoing) > 5 else "")
+    now = f"; ongoing as of {as_of:%B %Y}: {listed}" if ongoing else ""
     caption = (
-        f"Career timeline: {len(roles)} roles from {first:%Y} to {last:%Y}, one bar each, "
-        f"coloured by kind; hatched bars are ongoing."
+        f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one bar "
+        f"each, in lanes by kind; hatched bars are ongoing and run to {as_of:%d %B %Y}."
     )
     alt = (
-        f"Horizontal bar timeline of {len(roles)} roles between {first:%B %Y} and "
+        f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} and "
         f"{last:%B %Y} ({per_lane}){now}."
+    )
+    if markers is not None:
+        extra, alt_extra = [], []
+        for kind, word in (("paper", "paper"), ("award", "award")):
+            part = markers[markers["marker"] == kind]
+            if part.empty:
+                continue
+            placed = part[part["date"].notna()]
+            undated = len(part) - len(placed)
+            text = f"{_plural(len(placed), word)} as dots by year"
+            if undated:
+                text += f" ({_plural(undated, word)} without a year not placed)"
+            extra.append(text)
+            if not placed.empty:
+                years = placed["year"]
+                busiest = years.value_counts().sort_index(ascending=False).idxmax()
+                alt_extra.append(
+                    f"{_plural(len(placed), word)} dated {int(years.min())}–{int(years.max())}, "
+                    f"most in {int(busiest)}"
+                )
+        if extra:
+            caption += f" Below: {'; '.join(extra)}, placed at mid-year (years only)."
+        if alt_extra:
+            alt += f" Dots below the bars: {'; '.join(alt_extra)}."
+    return caption, alt
+
+
+# --------------------------------------------------------------------------- career time
+
+
+def career_time(
+    time: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Years per kind of role (overlaps within a kind counted once), one bar each.
+
+    ``time`` from :func:`cvdata.shape.career_time`: ``kind, kind_label, years, roles``."""
+    brand = brand or load_brand()
+    if time.empty:
+        return _empty(brand, "No roles yet.", title)
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            x=[float(v) for v in time["years"]],
+            y=list(time["kind_label"]),
+            marker={"color": [kind_color(brand, k) for k in time["kind"]]},
+            text=[
+                f"{y:.1f} yrs · {_plural(int(n), 'role')}"
+                for y, n in zip(time["years"], time["roles"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="<b>%{y}</b><br>%{x:.1f} years<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(title="Years (overlapping roles counted once)", rangemode="tozero")
+    fig.update_xaxes(range=[0, float(time["years"].max()) * 1.3 + 0.1])
+    fig.update_yaxes(autorange="reversed", automargin=True, title=None)
+    fig.update_layout(height=120 + BAR_ROW * 1.4 * len(time), bargap=0.3, margin={"t": 30})
+    return fig
+
+
+def describe_career_time(time: pd.DataFrame) -> tuple[str, str]:
+    if time.empty:
+        return "No roles yet.", "An empty chart: the CV lists no roles."
+    parts = [f"{r.kind_label.lower()} {r.years:.1f}" for r in time.itertuples()]
+    caption = (
+        "Years per kind of role; overlapping roles of one kind are counted once, so the "
+        "bars need not add up."
+    )
+    alt = "Horizontal bar chart of years spent per kind of role: " + ", ".join(parts) + "."
+    return caption, alt
+
+
+# --------------------------------------------------------------------------- publications
+
+
+def publications_by_venue(
+    counts: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Papers per venue, stacked by status; the venues left out are counted under the plot.
+
+    ``counts`` from :func:`cvdata.shape.venue_counts`."""
+    brand = brand or load_brand()
+    if counts.empty:
+        return _empty(brand, "No papers yet.", title)
+    shown = counts[counts["shown"]]
+    order = list(dict.fromkeys(shown["venue"]))
+    hover = {
+        str(v): f"<b>{_esc(v)}</b>"
+        + (f"<br>{_wrap(str(n), 60)}" if isinstance(n, str) and n != v else "")
+        + f"<br>{_plural(int(t), 'paper')} in all"
+        for v, n, t in shown[["venue", "venue_name", "venue_papers"]]
+        .drop_duplicates("venue")
+        .itertuples(index=False)
+    }
+    fig = _stacked_hbar(shown, category="venue", order=order, hover=hover, brand=brand, title=title)
+    hidden = counts[~counts["shown"]]
+    if not hidden.empty:
+        n_venues = hidden["venue"].nunique()
+        n_papers = int(hidden["papers"].sum())
+        _note(
+            fig,
+            f"+ {_plural(n_venues, 'more venue')} with {_plural(n_papers, 'paper')}"
+            f" (at most {int(hidden['venue_papers'].max())} each) not shown",
+            brand,
+        )
+    return fig
+
+
+def describe_publications_by_venue(counts: pd.DataFrame) -> tuple[str, str]:
+    if counts.empty:
+        return "No papers yet.", "An empty chart: the CV lists no papers."
+    total = int(counts["papers"].sum())
+    venues = counts[counts["has_venue"]]["venue"].nunique()
+    shown = counts[counts["shown"]]
+    hidden = counts[~counts["shown"]]
+    buckets = counts[~counts["has_venue"]].groupby("venue", sort=False)["papers"].sum()
+    caption = (
+        f"Publications by venue: {_plural(total, 'paper')} at {_plural(venues, 'venue')}, "
+        "stacked by status"
+    )
+    if not hidden.empty:
+        caption += (
+            f"; the {shown[shown['has_venue']]['venue'].nunique()} venues with most papers "
+            f"shown, {hidden['venue'].nunique()} more ({int(hidden['papers'].sum()):,} papers) "
+            "counted below the chart"
+        )
+    if not buckets.empty:
+        caption += (
+            "; papers without a venue in their own bars ("
+            + ", ".join(f"{v}: {n}" for v, n in buckets.items())
+            + ")"
+        )
+    caption += "."
+    top = shown.drop_duplicates("venue").head(3)
+    by_status = counts.groupby("status_label", sort=False)["papers"].sum()
+    alt = (
+        f"Horizontal stacked bar chart of {_plural(total, 'paper')} per venue. Most papers: "
+        + ", ".join(f"{r.venue} {r.venue_papers:,}" for r in top.itertuples())
+        + ". By status: "
+        + ", ".join(f"{s.lower()} {n:,}" for s, n in by_status.items())
+        + "."
+    )
+    return caption, alt
+
+
+def publications_by_year(
+    counts: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Papers per year, stacked by status; papers without a year get their own slot at the
+    end. ``counts`` from :func:`cvdata.shape.papers_by_year`."""
+    brand = brand or load_brand()
+    if counts.empty:
+        return _empty(brand, "No papers yet.", title)
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    slots = list(dict.fromkeys(counts["year_label"]))
+    for status in dict.fromkeys(counts["status"]):
+        part = counts[(counts["status"] == status) & (counts["papers"] > 0)]
+        if part.empty:
+            continue
+        label = str(part["status_label"].iloc[0])
+        fig.add_trace(
+            go.Bar(
+                name=label,
+                x=list(part["year_label"]),
+                y=[int(v) for v in part["papers"]],
+                marker={"color": status_color(brand, status)},
+                hovertemplate=f"<b>%{{x}}</b><br>{_esc(label)}: %{{y}}<extra></extra>",
+            )
+        )
+    totals = counts.groupby("year_label", sort=False)["papers"].sum().reindex(slots)
+    fig.add_trace(
+        go.Scatter(
+            x=slots,
+            y=[int(v) for v in totals],
+            text=[str(int(v)) if v else "" for v in totals],
+            mode="text",
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            name="totals",
+        )
+    )
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=slots, title=None, tickangle=0
+    )
+    fig.update_yaxes(
+        title="Papers",
+        rangemode="tozero",
+        range=[0, int(totals.max()) * 1.18 + 0.5],
+        automargin=True,
+        tickformat=",d",
+        dtick=1 if int(totals.max()) <= 6 else None,
+    )
+    fig.update_layout(
+        barmode="stack", height=360, bargap=0.25, hovermode="closest", margin={"t": 70}
+    )
+    _legend_top(fig)
+    return fig
+
+
+def describe_publications_by_year(counts: pd.DataFrame) -> tuple[str, str]:
+    if counts.empty:
+        return "No papers yet.", "An empty chart: the CV lists no papers."
+    per = counts.groupby("year_label", sort=False)["papers"].sum()
+    undated = int(per.get(NO_YEAR, 0))
+    dated = per.drop(NO_YEAR, errors="ignore")
+    caption = "Papers per year, stacked by status"
+    if undated:
+        caption += f"; {_plural(undated, 'paper')} without a year in the last bar ({NO_YEAR})"
+    caption += "."
+    if dated.empty:
+        alt = f"Bar chart with one bar: {_plural(undated, 'paper')} without a year."
+    else:
+        busiest = dated.idxmax()
+        alt = (
+            f"Vertical stacked bar chart of papers per year from {dated.index[0]} to "
+            f"{dated.index[-1]}; most in {busiest} ({int(dated.max()):,})"
+            + (f"; {undated:,} without a year." if undated else ".")
+        )
+    return caption, alt
+
+
+def authorship(
+    counts: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """First-author and equal-contribution counts beside all papers, stacked by status.
+
+    ``counts`` from :func:`cvdata.shape.authorship`; groups with no papers are left out,
+    except first author and equal contribution (a zero there is worth reading)."""
+    brand = brand or load_brand()
+    if counts.empty or counts["papers"].sum() == 0:
+        return _empty(brand, "No papers yet.", title)
+    per = counts.groupby("group", sort=False)["papers"].sum()
+    keep = [g for g in per.index if per[g] > 0 or g in ("all", "first", "equal")]
+    df = counts[counts["group"].isin(keep)]
+    order = list(dict.fromkeys(df["group_label"]))
+    hover = {g: f"<b>{_esc(g)}</b>" for g in order}
+    return _stacked_hbar(
+        df, category="group_label", order=order, hover=hover, brand=brand, title=title
+    )
+
+
+def describe_authorship(counts: pd.DataFrame) -> tuple[str, str]:
+    per = counts.groupby("group", sort=False)["papers"].sum()
+    total = int(per.get("all", 0))
+    if not total:
+        return "No papers yet.", "An empty chart: the CV lists no papers."
+    first, equal = int(per.get("first", 0)), int(per.get("equal", 0))
+    unlisted = int(per.get("unlisted", 0))
+    caption = (
+        f"Authorship: first author on {first:,} of {_plural(total, 'paper')}, equal "
+        f"contribution (marked *) on {equal:,}"
+        + (f"; {unlisted:,} without an author list yet" if unlisted else "")
+        + "; a paper can be both first-author and equal-contribution."
+    )
+    alt = (
+        f"Horizontal stacked bar chart by status: all papers {total:,}, first author {first:,}, "
+        f"equal contribution {equal:,}, other author position {int(per.get('other', 0)):,}"
+        + (f", authors not listed {unlisted:,}" if unlisted else "")
+        + "."
+    )
+    return caption, alt
+
+
+# --------------------------------------------------------------------------- collaborators
+
+
+def coauthors(
+    people: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """The co-authors who share most papers with the owner, stacked by status; the rest are
+    counted under the plot. ``people`` from :func:`cvdata.shape.coauthors`."""
+    brand = brand or load_brand()
+    if people.empty:
+        return _empty(brand, "No co-authors yet.", title)
+    shown = people[people["shown"]]
+    order = list(dict.fromkeys(shown["name"]))
+    hover = {}
+    for r in shown.drop_duplicates("key").itertuples():
+        years = (
+            f"{r.first_year}–{r.last_year}"
+            if pd.notna(r.first_year) and r.first_year != r.last_year
+            else (str(r.first_year) if pd.notna(r.first_year) else "years not given")
+        )
+        hover[str(r.name)] = (
+            f"<b>{_esc(r.name)}</b>: {_plural(int(r.total), 'paper')} together ({years})<br>"
+            + _list_hover(str(r.titles).split("\n"), 8)
+        )
+    fig = _stacked_hbar(shown, category="name", order=order, hover=hover, brand=brand, title=title)
+    fig.update_xaxes(title="Papers shared with the owner")
+    hidden = people[~people["shown"]].drop_duplicates("key")
+    if not hidden.empty:
+        _note(
+            fig,
+            f"+ {_plural(len(hidden), 'more co-author')} not shown "
+            f"(each shares {int(hidden['total'].max())} paper"
+            f"{'s' if int(hidden['total'].max()) != 1 else ''} or fewer)",
+            brand,
+        )
+    return fig
+
+
+def describe_coauthors(people: pd.DataFrame) -> tuple[str, str]:
+    if people.empty:
+        return "No co-authors yet.", "An empty chart: the CV lists no co-authors."
+    each = people.drop_duplicates("key")
+    shown = each[each["shown"]]
+    caption = (
+        f"Most frequent co-authors: {len(shown)} of {_plural(len(each), 'co-author')} by papers "
+        "shared, stacked by status (names matched ignoring case and spacing)"
+        + (
+            f"; {len(each) - len(shown)} more counted below the chart"
+            if len(shown) < len(each)
+            else ""
+        )
+        + "."
+    )
+    alt = (
+        f"Horizontal stacked bar chart of the {len(shown)} co-authors with most shared papers: "
+        + ", ".join(f"{r.name} {r.total:,}" for r in shown.head(5).itertuples())
+        + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+        + "."
+    )
+    return caption, alt
+
+
+# --------------------------------------------------------------------------- skills
+
+
+def _unique(labels: list[str]) -> list[str]:
+    """Category-axis labels must be unique or bars merge: repeat names get a counter."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def skills(
+    table: pd.DataFrame,
+    *,
+    columns: int = 1,
+    brand: Brand | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Years per skill, one panel per category (file order), skills by years in each.
+
+    Skills without years are drawn as an open circle at zero labelled "years not given".
+    ``table`` from :func:`cvdata.shape.skills_years`; a category that shows only its first
+    skills says so in its panel title ("3 of 16 shown"). ``columns`` lays the panels out in
+    a grid (e.g. 2 for a compact overview)."""
+    brand = brand or load_brand()
+    if table.empty:
+        return _empty(brand, "No skills yet.", title)
+    cats = list(dict.fromkeys(table["category"]))
+    shown = table[table["shown"]]
+    nrows = math.ceil(len(cats) / columns)
+    grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
+    per_row = [max(int((shown["category"] == c).sum()) for c in row) for row in grid]
+    title_h = 34
+    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
+    titles = []
+    for row in grid:
+        for c in row:
+            part = table[table["category"] == c]
+            n_shown = int(part["shown"].sum())
+            if n_shown == len(part):
+                count = _plural(len(part), "skill")
+            elif columns > 1:
+                count = f"top {n_shown} of {len(part)}"
+            else:
+                count = f"{len(part)} skills ({n_shown} shown, {len(part) - n_shown} more)"
+            titles.append(f"<b>{_esc(c)}</b> · {count}")
+        titles += [""] * (columns - len(row))
+    max_label = 26 if columns > 1 else 60
+    fig = make_subplots(
+        rows=nrows,
+        cols=columns,
+        row_heights=[max(1, n) for n in per_row],
+        vertical_spacing=title_h / plot_h if nrows > 1 else 0,
+        horizontal_spacing=0.26 if columns > 1 else 0.02,
+        subplot_titles=titles,
+        shared_xaxes="all",
+    )
+    top = float(table["years"].max()) if table["years"].notna().any() else 1.0
+    for i, c in enumerate(cats):
+        r, col = i // columns + 1, i % columns + 1
+        part = shown[shown["category"] == c]
+        labels = _unique(
+            [textwrap.shorten(str(s), max_label, placeholder="…") for s in part["skill"]]
+        )
+        hover = [
+            f"<b>{_esc(s.skill)}</b><br>{_esc(c)}<br>{_esc(s.years_label)}"
+            + (f"<br>{_esc(s.note)}" if s.note else "")
+            for s in part.itertuples()
+        ]
+        has = part["years"].notna().to_numpy()
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                x=[int(v) for v in part["years"][has]],
+                y=[lab for lab, h in zip(labels, has, strict=True) if h],
+                ids=list(part["skill_id"][has]),
+                text=[str(v) for v in part["years"][has]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=[t for t, h in zip(hover, has, strict=True) if h],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={"color": brand.palette.get("blue", brand.colorway[0])},
+                showlegend=False,
+                name=str(c),
+            ),
+            row=r,
+            col=col,
+        )
+        if (~has).any():
+            fig.add_trace(
+                go.Scatter(
+                    x=[0] * int((~has).sum()),
+                    y=[lab for lab, h in zip(labels, has, strict=True) if not h],
+                    ids=list(part["skill_id"][~has]),
+                    mode="markers+text",
+                    marker={
+                        "symbol": "circle-open",
+                        "size": 9,
+                        "color": brand.muted,
+                        "line": {"width": 1.5},
+                    },
+                    text=["years not given"] * int((~has).sum()),
+                    textposition="middle right",
+                    textfont={"color": brand.muted, "size": 11},
+                    hovertext=[t for t, h in zip(hover, has, strict=True) if not h],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    cliponaxis=False,
+                    showlegend=False,
+                    name=f"{c} (years not given)",
+                ),
+                row=r,
+                col=col,
+            )
+        fig.update_yaxes(
+            type="category",
+            categoryorder="array",
+            categoryarray=labels,
+            automargin=True,
+            # First skill on top; a panel with fewer skills than its row keeps the bar size.
+            autorange=False,
+            range=[per_row[r - 1] - 0.5, -0.5],
+            showgrid=False,
+            row=r,
+            col=col,
+        )
+    fig.update_xaxes(range=[0, top * 1.12 + 0.5], showgrid=True, dtick=max(1, math.ceil(top / 8)))
+    fig.update_xaxes(title="Years", row=nrows)
+    for ann in fig.layout.annotations:  # subplot titles: left-aligned over their panel
+        ann.update(xanchor="left", font={"size": 13}, yanchor="bottom")
+    for i in range(len(cats)):
+        axis = fig.layout[f"xaxis{'' if i == 0 else i + 1}"]
+        fig.layout.annotations[i].x = axis.domain[0]
+    fig.update_layout(
+        template=plotly_template(brand),
+        title=title,
+        height=plot_h + 90,
+        bargap=0.3,
+        hovermode="closest",
+        margin={"t": 40 + (30 if title else 0), "b": 50, "l": 10, "r": 30},
+    )
+    return fig
+
+
+def _top_per_category(table: pd.DataFrame) -> int:
+    """How many skills a cut category shows (categories with one more show all)."""
+    cut = table.groupby("category")["shown"].agg(["sum", "size"])
+    cut = cut[cut["sum"] < cut["size"]]
+    return int(cut["sum"].max()) if not cut.empty else int(table["rank"].max())
+
+
+def describe_skills(table: pd.DataFrame) -> tuple[str, str]:
+    if table.empty:
+        return "No skills yet.", "An empty chart: the CV lists no skills."
+    cats = table["category"].nunique()
+    shown = table[table["shown"]]
+    missing = int(shown["years"].isna().sum())
+    lead = (
+        f"Years of experience per skill: all {_plural(len(table), 'skill')} in "
+        f"{_plural(cats, 'category', 'categories')}"
+        if len(shown) == len(table)
+        else f"Years of experience per skill: the {len(shown)} longest-held of "
+        f"{_plural(len(table), 'skill')} (the top {_top_per_category(table)} of each category; "
+        "each panel says how many more it has)"
+    )
+    caption = (
+        lead
+        + (
+            f"; {_plural(missing, 'skill')} without years shown as “years not given”"
+            if missing
+            else ""
+        )
+        + "."
+    )
+    longest = table.dropna(subset=["years"]).sort_values("years", ascending=False).head(3)
+    alt = (
+        f"Horizontal bar charts of years per skill, one panel per category ({cats}); "
+        f"{len(shown)} of {len(table)} skills drawn"
+        + (
+            ". Longest: " + ", ".join(f"{r.skill} {r.years} years" for r in longest.itertuples())
+            if not longest.empty
+            else ""
+        )
+        + "."
+    )
+    return caption, alt
+
+
+def skills_overview(
+    cats: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Per category: how many skills (left) and their years, median and range (right).
+    Hovering a category lists every skill in it. ``cats`` from
+    :func:`cvdata.shape.skills_by_category`."""
+    brand = brand or load_brand()
+    if cats.empty:
+        return _empty(brand, "No skills yet.", title)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.4, 0.6],
+        horizontal_spacing=0.04,
+        subplot_titles=["<b>Skills listed</b>", "<b>Years per skill</b>: median ● and range"],
+    )
+    y = list(cats["category"])
+    hover = [
+        f"<b>{_esc(r.category)}</b><br>{_plural(int(r.skills), 'skill')}"
+        + (
+            f", {int(r.skills) - int(r.with_years)} without years"
+            if r.with_years < r.skills
+            else ""
+        )
+        + (
+            f"<br>median {r.median_years:g} yrs, range {r.min_years}–{r.max_years}"
+            if r.with_years
+            else ""
+        )
+        + "<br>"
+        # No line break inside "(5 yrs)": a no-break space is not whitespace to textwrap.
+        + _wrap(
+            str(r.skill_list).replace(" yr", "\u00a0yr").replace(" not ", "\u00a0not\u00a0"), 70, 12
+        )
+        for r in cats.itertuples()
+    ]
+    blue = brand.palette.get("blue", brand.colorway[0])
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            x=[int(v) for v in cats["skills"]],
+            y=y,
+            text=[str(int(v)) for v in cats["skills"]],
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": blue},
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            name="skills",
+        ),
+        row=1,
+        col=1,
+    )
+    dated = cats[cats["with_years"] > 0]
+    xs: list[float | None] = []
+    ys: list[str | None] = []
+    for r in dated.itertuples():
+        xs += [float(r.min_years), float(r.max_years), None]
+        ys += [r.category, r.category, None]
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line={"color": brand.muted, "width": 3},
+            hoverinfo="skip",
+            showlegend=False,
+            name="range",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[float(v) for v in dated["median_years"]],
+            y=list(dated["category"]),
+            mode="markers",
+            marker={"color": blue, "size": 11, "line": {"color": "#FFFFFF", "width": 1}},
+            hovertext=[h for h, w in zip(hover, cats["with_years"], strict=True) if w > 0],
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+            name="median",
+        ),
+        row=1,
+        col=2,
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=y,
+        autorange="reversed",
+        automargin=True,
+        showgrid=False,
+    )
+    fig.update_xaxes(title="Skills", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(range=[0, float(cats["skills"].max()) * 1.15 + 0.5], row=1, col=1)
+    top = float(cats["max_years"].max()) if cats["max_years"].notna().any() else 1.0
+    fig.update_xaxes(title="Years", range=[0, top + 1], row=1, col=2)
+    for ann in fig.layout.annotations:
+        ann.update(font={"size": 13})
+    fig.update_layout(
+        template=plotly_template(brand),
+        title=title,
+        height=110 + 30 * len(cats),
+        bargap=0.35,
+        hovermode="closest",
+        margin={"t": 50, "b": 50},
+    )
+    return fig
+
+
+def describe_skills_overview(cats: pd.DataFrame) -> tuple[str, str]:
+    if cats.empty:
+        return "No skills yet.", "An empty chart: the CV lists no skills."
+    total = int(cats["skills"].sum())
+    biggest = cats.sort_values("skills", ascending=False, kind="stable").iloc[0]
+    caption = (
+        f"Skills by category: {_plural(total, 'skill')} in "
+        f"{_plural(len(cats), 'category', 'categories')}, with the median and range of years "
+        "per skill; hover a category to list its skills."
+    )
+    alt = (
+        f"Two panels over {len(cats)} categories: skill counts (largest: {biggest['category']}, "
+        f"{int(biggest['skills'])}) and years per skill as median dots on min–max lines ("
+        + ", ".join(
+            f"{r.category} median {r.median_years:g}" for r in cats.itertuples() if r.with_years
+        )
+        + ")."
+    )
+    return caption, alt
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def projects_per_role(
+    table: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Projects per role (most recent role first), coloured by kind of role; the label says
+    how many contribution bullets they carry, hovering lists the projects.
+    ``table`` from :func:`cvdata.shape.projects_per_role`."""
+    brand = brand or load_brand()
+    if table.empty:
+        return _empty(brand, "No projects yet.", title)
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    labels = _unique(list(table["label"]))
+    seen: set[str] = set()
+    for kind in dict.fromkeys(table["kind"]):
+        mask = (table["kind"] == kind).to_numpy()
+        part = table[mask]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                name=str(part["kind_label"].iloc[0]),
+                x=[int(v) for v in part["projects"]],
+                y=[lab for lab, m in zip(labels, mask, strict=True) if m],
+                text=[
+                    f"{_plural(int(p), 'project')} · {_plural(int(c), 'contribution')}"
+                    for p, c in zip(part["projects"], part["contributions"], strict=True)
+                ],
+                textposition="outside",
+                cliponaxis=False,
+                marker={"color": kind_color(brand, str(kind))},
+                hovertext=[
+                    f"<b>{_esc(r.label)}</b><br>{_plural(int(r.projects), 'project')}, "
+                    f"{_plural(int(r.contributions), 'contribution')}<br>"
+                    + _list_hover(str(r.titles).split("\n"), 15)
+                    for r in part.itertuples()
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=kind not in seen,
+            )
+        )
+        seen.add(str(kind))
+    fig.update_xaxes(
+        title="Projects",
+        rangemode="tozero",
+        tickformat=",d",
+        dtick=1 if int(table["projects"].max()) <= 6 else None,
+        range=[0, float(table["projects"].max()) * 1.6 + 0.5],
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        automargin=True,
+        title=None,
+    )
+    fig.update_layout(
+        barmode="overlay",
+        height=max(220, 140 + BAR_ROW * len(table)),
+        bargap=0.3,
+        hovermode="closest",
+        margin={"t": 70},
+    )
+    _legend_top(fig)
+    return fig
+
+
+def describe_projects_per_role(
+    table: pd.DataFrame, without: pd.DataFrame | None = None
+) -> tuple[str, str]:
+    if table.empty:
+        return "No projects yet.", "An empty chart: the CV lists no projects."
+    total, bullets = int(table["projects"].sum()), int(table["contributions"].sum())
+    caption = (
+        f"Projects per role: {_plural(total, 'project')} with {_plural(bullets, 'contribution')} "
+        f"across {_plural(int(table['role_id'].notna().sum()), 'role')}, most recent role first"
+    )
+    if without is not None and not without.empty:
+        caption += f"; {_plural(len(without), 'role')} list no projects and are not drawn"
+    caption += "."
+    top = table.sort_values("projects", ascending=False, kind="stable").head(3)
+    alt = (
+        f"Horizontal bar chart of projects per role ({len(table)} bars). Most: "
+        + ", ".join(f"{r.label} {r.projects}" for r in top.itertuples())
+        + "."
     )
     return caption, alt

@@ -70,7 +70,7 @@ def roles_timeline(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
             "ongoing": ongoing.astype(bool),
             "dates": dates,
             "location": roles["location"].fillna(""),
-            "advisors": roles["id"].map(advisors).fillna(""),
+            "advisors": roles["id"].map(advisors).astype("string").fillna(""),
         }
     )
     # Two roles may share a label (same title at one organisation): keep each its own row.
@@ -78,6 +78,11 @@ def roles_timeline(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     out.loc[dup, "label"] = (
         out.loc[dup, "label"] + " (" + out.loc[dup, "start"].dt.strftime("%Y") + ")"
     )
+    # Still the same (same start year too): number them, so no two bars share a row.
+    dup = out["label"].duplicated(keep=False)
+    if dup.any():
+        n = out.groupby("label").cumcount() + 1
+        out.loc[dup, "label"] = out.loc[dup, "label"] + " #" + n[dup].astype(str)
     lane = pd.Categorical(out["kind"], categories=list(KIND_LABELS), ordered=True)
     return (
         out.assign(_lane=lane)
@@ -128,3 +133,541 @@ def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
         ("skills", len(cv.skills), "skills"),
     ]
     return pd.DataFrame(rows, columns=["key", "value", "label"])
+
+
+# ------------------------------------------------------------------------- shared labels
+
+#: Paper statuses in the order charts stack and list them (most settled first).
+STATUS_ORDER = ("published", "accepted", "submitted", "under-review", "preprint", "forthcoming")
+STATUS_LABELS = {
+    "published": "Published",
+    "accepted": "Accepted",
+    "submitted": "Submitted",
+    "under-review": "Under review",
+    "preprint": "Preprint",
+    "forthcoming": "Forthcoming",
+}
+#: Where a paper with only a year is placed on a time axis.
+MID_YEAR = (7, 1)
+NO_YEAR = "no year"
+
+
+def _text(value: object) -> str:
+    """A cell as text; missing values become ''."""
+    return "" if value is None or value is pd.NA or pd.isna(value) else str(value)
+
+
+def _status_label(status: pd.Series) -> pd.Series:
+    return status.map(STATUS_LABELS).fillna(status).astype("string")
+
+
+def _status_rank(status: pd.Series) -> pd.Series:
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    return status.map(order).fillna(len(order)).astype(int)
+
+
+def _mid_year(year: pd.Series) -> pd.Series:
+    """1 July of each year (NaT where the year is missing)."""
+    month, day = MID_YEAR
+    return pd.to_datetime(
+        {"year": year.astype("Float64"), "month": month, "day": day}, errors="coerce"
+    )
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one person share: case and whitespace folded."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _mark_top(rank: pd.Series, top: int | None, items: int) -> pd.Series:
+    """``shown`` for rows whose rank (1 = first) is within ``top``. Nothing is cut when
+    ``top`` is None or when cutting would leave out a single item: a bar is cheaper than a
+    line saying "1 more"."""
+    if top is None or items <= top + 1:
+        return pd.Series(True, index=rank.index)
+    return rank <= top
+
+
+# ------------------------------------------------------------------------- the timeline
+
+
+def timeline_markers(cv: CV) -> pd.DataFrame:
+    """Papers and awards as points on the career's time axis.
+
+    Both are dated by year only, so each is placed at mid-year (``date``) and says so in
+    ``date_note``; rows without a year keep ``date`` NaT (drawn nowhere, counted in the
+    caption). Columns: ``marker, item_id, label, detail, status, status_label, year, date,
+    date_note``, papers first, each by year.
+    """
+    papers = cv.papers
+    venue = papers_table(cv).set_index("paper_id")["venue"]
+    paper_rows = pd.DataFrame(
+        {
+            "marker": "paper",
+            "item_id": papers["id"],
+            "label": papers["title"],
+            "detail": (
+                papers["id"].map(venue).fillna("")
+                + " · "
+                + _status_label(papers["status"]).fillna("")
+            ),
+            "status": papers["status"],
+            "status_label": _status_label(papers["status"]),
+            "year": papers["year"],
+        }
+    )
+    awards = cv.awards
+    period = awards["period"].map(lambda p: f" ({p})" if isinstance(p, str) and p else "")
+    award_rows = pd.DataFrame(
+        {
+            "marker": "award",
+            "item_id": awards["id"],
+            "label": awards["name"],
+            "detail": (awards["issuer"].fillna("") + period).str.strip(),
+            "status": pd.NA,
+            "status_label": pd.NA,
+            "year": awards["year"],
+        }
+    )
+    out = pd.concat([paper_rows, award_rows], ignore_index=True)
+    out = out.astype(
+        {c: "string" for c in ("marker", "item_id", "label", "detail", "status", "status_label")}
+    ).astype({"year": "Int64"})
+    out["date"] = _mid_year(out["year"])
+    out["date_note"] = (
+        out["year"]
+        .astype("string")
+        .map(lambda y: f"{y} (year only: placed at mid-year)" if isinstance(y, str) else "no year")
+        .astype("string")
+    )
+    kind = pd.Categorical(out["marker"], categories=["paper", "award"], ordered=True)
+    return (
+        out.assign(_k=kind)
+        .sort_values(["_k", "year"], kind="stable", na_position="last")
+        .drop(columns="_k")
+        .reset_index(drop=True)
+    )
+
+
+def career_time(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Years spent per kind of role, overlapping roles of a kind counted once.
+
+    Columns: ``kind, kind_label, years, roles``; one row per kind present (in lane order),
+    then ``work``: every kind but education together (again counting overlaps once).
+    """
+    t = roles_timeline(cv, as_of)
+    rows = []
+    for kind, group in t.groupby("kind", sort=False):
+        rows.append(
+            (
+                kind,
+                group["kind_label"].iloc[0],
+                covered_years(group["start"], group["end"]),
+                len(group),
+            )
+        )
+    work = t[t["kind"] != "education"]
+    if not work.empty:
+        rows.append(
+            (
+                "work",
+                "All work (not education)",
+                covered_years(work["start"], work["end"]),
+                len(work),
+            )
+        )
+    out = pd.DataFrame(rows, columns=["kind", "kind_label", "years", "roles"])
+    out["years"] = out["years"].round(2)
+    return out
+
+
+# ------------------------------------------------------------------------- publications
+
+
+def papers_table(cv: CV) -> pd.DataFrame:
+    """One row per paper with what the publication charts group by.
+
+    ``venue`` is the venue's acronym, else its name; a paper without a venue goes into an
+    explicit bucket named after its status (``no venue (preprint)``, ``no venue
+    (forthcoming)``, ...). Authorship: ``owner_position`` (NA when the owner is not among
+    the listed authors), ``first_author``, ``equal_contribution`` and ``authors_listed``.
+    """
+    papers = cv.papers
+    venues = cv.venues.set_index("id")
+    short = venues["acronym"].fillna(venues["name"])
+    # Two venues with one acronym stay apart: the name is added to both.
+    clash = short.duplicated(keep=False)
+    short = short.where(~clash, short + " (" + venues["name"] + ")")
+    status_label = _status_label(papers["status"])
+    venue = papers["venue_id"].map(short)
+    bucket = "no venue (" + status_label.str.lower() + ")"
+    authors = cv.paper_authors
+    owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
+    owner = owner.set_index("paper_id")
+    n_authors = authors.groupby("paper_id").size()
+    position = papers["id"].map(owner["position"]).astype("Int64")
+    return pd.DataFrame(
+        {
+            "paper_id": papers["id"],
+            "title": papers["title"],
+            "type": papers["type"],
+            "status": papers["status"],
+            "status_label": status_label,
+            "venue": venue.fillna(bucket).astype("string"),
+            "venue_name": papers["venue_id"].map(venues["name"]).astype("string"),
+            "has_venue": venue.notna().astype(bool),
+            "year": papers["year"],
+            "n_authors": papers["id"].map(n_authors).fillna(0).astype(int),
+            "authors_listed": papers["id"].isin(n_authors.index).astype(bool),
+            "owner_position": position,
+            "first_author": (position == 1).fillna(False).astype(bool),
+            "equal_contribution": papers["id"]
+            .map(owner["equal_contribution"])
+            .fillna(False)
+            .astype(bool),
+        }
+    )
+
+
+def venue_counts(cv: CV, top: int | None = 12) -> pd.DataFrame:
+    """Papers per venue and status, venues ranked by their number of papers.
+
+    Columns: ``venue, venue_name, has_venue, status, status_label, papers, venue_papers,
+    rank, shown``. The ``top`` venues are ``shown``; the buckets of papers without a venue
+    come after them and are always shown, so only real venues are ever cut (and the figure
+    says how many).
+    """
+    p = papers_table(cv)
+    cols = [
+        "venue",
+        "venue_name",
+        "has_venue",
+        "status",
+        "status_label",
+        "papers",
+        "venue_papers",
+        "rank",
+        "shown",
+    ]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    counts = (
+        p.groupby(["venue", "status"], sort=False)
+        .agg(
+            papers=("paper_id", "size"),
+            venue_name=("venue_name", "first"),
+            has_venue=("has_venue", "first"),
+            status_label=("status_label", "first"),
+        )
+        .reset_index()
+    )
+    totals = p.groupby("venue", sort=False).agg(
+        venue_papers=("paper_id", "size"), has_venue=("has_venue", "first")
+    )
+    # Real venues by size (ties by name), then the no-venue buckets.
+    order = totals.assign(_bucket=~totals["has_venue"], _name=totals.index.str.casefold())
+    order = order.sort_values(
+        ["_bucket", "venue_papers", "_name"], ascending=[True, False, True], kind="stable"
+    )
+    order["rank"] = range(1, len(order) + 1)
+    counts["venue_papers"] = counts["venue"].map(totals["venue_papers"]).astype(int)
+    counts["rank"] = counts["venue"].map(order["rank"]).astype(int)
+    real = int(totals["has_venue"].sum())
+    counts["shown"] = ~counts["has_venue"] | _mark_top(counts["rank"], top, real)
+    counts["_s"] = _status_rank(counts["status"])
+    counts = counts.sort_values(["rank", "_s"], kind="stable").drop(columns="_s")
+    return counts[cols].reset_index(drop=True)
+
+
+def papers_by_year(cv: CV) -> pd.DataFrame:
+    """Papers per year and status: every year from the first to the last (a year without
+    papers is an empty slot, not a missing one), then a ``no year`` slot when some papers
+    have no year. Columns: ``year_label, year, status, status_label, papers``."""
+    p = papers_table(cv)
+    cols = ["year_label", "year", "status", "status_label", "papers"]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    statuses = sorted(p["status"].unique(), key=lambda s: _status_rank(pd.Series([s])).iloc[0])
+    years = p["year"].dropna()
+    slots: list[tuple[str, object]] = []
+    if not years.empty:
+        slots = [(str(y), y) for y in range(int(years.min()), int(years.max()) + 1)]
+    if p["year"].isna().any():
+        slots.append((NO_YEAR, pd.NA))
+    counts = p.assign(year_label=p["year"].astype("string").fillna(NO_YEAR))
+    counts = counts.groupby(["year_label", "status"]).size()
+    rows = [
+        (label, year, s, STATUS_LABELS.get(s, s), int(counts.get((label, s), 0)))
+        for label, year in slots
+        for s in statuses
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({"year": "Int64", "papers": int})
+
+
+AUTHORSHIP_LABELS = {
+    "all": "All papers",
+    "first": "First author",
+    "equal": "Equal contribution (*)",
+    "other": "Other author position",
+    "unlisted": "Authors not listed yet",
+}
+
+
+def authorship(cv: CV) -> pd.DataFrame:
+    """Papers by the owner's place in the author list, per status.
+
+    Groups (``group``/``group_label``): all papers; first author; equal contribution (the
+    owner's name carries the equal-contribution mark); other position (neither first nor
+    equal contribution); authors not listed (the paper has no author list yet). ``first``
+    and ``equal`` may overlap; ``first + other + unlisted`` is every paper.
+    Columns: ``group, group_label, status, status_label, papers``.
+    """
+    p = papers_table(cv)
+    masks = {
+        "all": pd.Series(True, index=p.index),
+        "first": p["first_author"],
+        "equal": p["equal_contribution"],
+        "other": p["authors_listed"] & ~p["first_author"] & ~p["equal_contribution"],
+        "unlisted": ~p["authors_listed"],
+    }
+    statuses = sorted(p["status"].unique(), key=lambda s: _status_rank(pd.Series([s])).iloc[0])
+    rows = [
+        (
+            g,
+            AUTHORSHIP_LABELS[g],
+            s,
+            STATUS_LABELS.get(s, s),
+            int((mask & (p["status"] == s)).sum()),
+        )
+        for g, mask in masks.items()
+        for s in statuses
+    ]
+    return pd.DataFrame(rows, columns=["group", "group_label", "status", "status_label", "papers"])
+
+
+# ------------------------------------------------------------------------- collaborators
+
+
+def coauthors(cv: CV, top: int | None = 20) -> pd.DataFrame:
+    """Co-authors by the number of papers shared with the owner, split by status.
+
+    Names are matched with case and whitespace folded (``normalise_name``) and shown in
+    their most common spelling; the owner's own rows (``is_owner``) are left out.
+    Columns: ``key, name, status, status_label, papers, total, first_year, last_year,
+    titles, rank, shown``; one row per co-author and status, ranked by ``total``.
+    ``titles`` lists the shared papers, newest first, one per line.
+    """
+    cols = [
+        "key",
+        "name",
+        "status",
+        "status_label",
+        "papers",
+        "total",
+        "first_year",
+        "last_year",
+        "titles",
+        "rank",
+        "shown",
+    ]
+    a = cv.paper_authors
+    a = a[~a["is_owner"].fillna(False)]
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a = a.assign(
+        key=a["name"].map(normalise_name), clean=a["name"].map(lambda n: " ".join(n.split()))
+    )
+    # The most common spelling; ties go to the one met first.
+    spelling = (
+        a.groupby(["key", "clean"], sort=False)
+        .size()
+        .reset_index(name="n")
+        .sort_values("n", ascending=False, kind="stable")
+        .drop_duplicates("key")
+        .set_index("key")["clean"]
+    )
+    pairs = a[["key", "paper_id"]].drop_duplicates()
+    papers = cv.papers.set_index("id")
+    pairs = pairs.assign(
+        status=pairs["paper_id"].map(papers["status"]),
+        year=pairs["paper_id"].map(papers["year"]).astype("Int64"),
+        title=pairs["paper_id"].map(papers["title"]),
+    )
+    per = pairs.groupby("key", sort=False)
+    summary = pd.DataFrame(
+        {
+            "total": per.size(),
+            "first_year": per["year"].min(),
+            "last_year": per["year"].max(),
+            "titles": per.apply(
+                lambda g: "\n".join(
+                    g.sort_values("year", ascending=False, na_position="last", kind="stable")[
+                        "title"
+                    ]
+                ),
+                include_groups=False,
+            ),
+        }
+    )
+    summary["name"] = summary.index.map(spelling)
+    summary = summary.assign(_n=summary["name"].str.casefold()).sort_values(
+        ["total", "_n"], ascending=[False, True], kind="stable"
+    )
+    summary["rank"] = range(1, len(summary) + 1)
+    counts = pairs.groupby(["key", "status"], sort=False).size().reset_index(name="papers")
+    out = counts.join(summary, on="key")
+    out["status_label"] = _status_label(out["status"])
+    out["shown"] = _mark_top(out["rank"], top, len(summary))
+    out["_s"] = _status_rank(out["status"])
+    out = out.sort_values(["rank", "_s"], kind="stable").drop(columns="_s")
+    out = out.astype({"first_year": "Int64", "last_year": "Int64", "total": int, "papers": int})
+    return out[cols].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- skills
+
+
+YEARS_NOT_GIVEN = "years not given"
+
+
+def skills_years(cv: CV, per_category: int | None = None) -> pd.DataFrame:
+    """Every skill with its years, categories in file order, skills by years within each.
+
+    Skills without years stay (``years`` NA, ``years_label`` "years not given") and sort
+    last in their category. With ``per_category``, only the first that many of each
+    category are ``shown`` (all of a category that has just one more). Columns:
+    ``skill_id, category, skill, years, years_label, note, rank, category_skills, shown``.
+    """
+    s = cv.skills
+    cols = [
+        "skill_id",
+        "category",
+        "skill",
+        "years",
+        "years_label",
+        "note",
+        "rank",
+        "category_skills",
+        "shown",
+    ]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    cat_order = {c: i for i, c in enumerate(dict.fromkeys(s["category"]))}
+    out = pd.DataFrame(
+        {
+            "skill_id": s["id"],
+            "category": s["category"],
+            "skill": s["skill"],
+            "years": s["years"],
+            "years_label": pd.Series(
+                [
+                    YEARS_NOT_GIVEN if pd.isna(y) else (f"{y} yr" if y == 1 else f"{y} yrs")
+                    for y in s["years"]
+                ],
+                index=s.index,
+                dtype="string",
+            ),
+            "note": s["note"].fillna(""),
+        }
+    )
+    out["_c"] = out["category"].map(cat_order)
+    out["_y"] = out["years"].fillna(-1)
+    out = out.sort_values(["_c", "_y"], ascending=[True, False], kind="stable")
+    out["rank"] = out.groupby("_c").cumcount() + 1
+    out["category_skills"] = out.groupby("_c")["skill"].transform("size").astype(int)
+    if per_category is None:
+        out["shown"] = True
+    else:  # as _mark_top, per category
+        out["shown"] = (out["rank"] <= per_category) | (out["category_skills"] <= per_category + 1)
+    return out[cols].reset_index(drop=True)
+
+
+def skills_by_category(cv: CV) -> pd.DataFrame:
+    """Per category (file order): ``skills`` listed, how many give years, and the median,
+    smallest and largest years among those; ``skill_list`` names every skill."""
+    s = skills_years(cv)
+    cols = [
+        "category",
+        "skills",
+        "with_years",
+        "median_years",
+        "min_years",
+        "max_years",
+        "skill_list",
+    ]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    g = s.groupby("category", sort=False)
+    out = pd.DataFrame(
+        {
+            "skills": g.size(),
+            "with_years": g["years"].count(),
+            "median_years": g["years"].median(),
+            "min_years": g["years"].min(),
+            "max_years": g["years"].max(),
+            "skill_list": g.apply(
+                lambda d: ", ".join(f"{r.skill} ({r.years_label})" for r in d.itertuples()),
+                include_groups=False,
+            ),
+        }
+    ).reset_index()
+    return out.astype({"median_years": "Float64", "min_years": "Int64", "max_years": "Int64"})[cols]
+
+
+# ------------------------------------------------------------------------- projects
+
+
+def projects_per_role(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
+    """Projects and contribution bullets per role, most recent role first; projects not
+    tied to a role form one last row (``role_id`` NA, "Other projects").
+
+    Only roles with at least one project are listed; ``roles_without_projects`` counts the
+    others. Columns: ``role_id, label, kind, kind_label, projects, contributions,
+    titles``.
+    """
+    t = roles_timeline(cv, as_of).set_index("role_id")
+    prj = cv.projects
+    contrib = cv.project_contributions.groupby("project_id").size()
+    prj = prj.assign(contributions=prj["id"].map(contrib).fillna(0).astype(int))
+    rows = []
+    order = t.assign(_end=t["end"]).sort_values(["_end", "start"], ascending=False, kind="stable")
+    for role_id, role in order.iterrows():
+        mine = prj[prj["role_id"] == role_id]
+        if mine.empty:
+            continue
+        rows.append(
+            (
+                role_id,
+                role["label"],
+                role["kind"],
+                role["kind_label"],
+                len(mine),
+                int(mine["contributions"].sum()),
+                "\n".join(mine["title"]),
+            )
+        )
+    loose = prj[prj["role_id"].isna() | ~prj["role_id"].isin(t.index)]
+    if not loose.empty:
+        rows.append(
+            (
+                pd.NA,
+                "Other projects (no role)",
+                "other",
+                "Other",
+                len(loose),
+                int(loose["contributions"].sum()),
+                "\n".join(loose["title"]),
+            )
+        )
+    cols = ["role_id", "label", "kind", "kind_label", "projects", "contributions", "titles"]
+    return pd.DataFrame(rows, columns=cols).astype({"role_id": "string"})
+
+
+def roles_without_projects(cv: CV) -> pd.DataFrame:
+    """Roles that list no project: ``role_id, title, organisation``."""
+    has = set(cv.projects["role_id"].dropna())
+    r = cv.roles[~cv.roles["id"].isin(has)]
+    return pd.DataFrame(
+        {"role_id": r["id"], "title": r["title"], "organisation": r["organisation"]}
+    ).reset_index(drop=True)

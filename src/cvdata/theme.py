@@ -94,6 +94,7 @@ def plotly_template(brand: Brand | None = None) -> go.layout.Template:
     # Fallbacks so that a browser without the brand font still shows a sans-serif.
     font = f"{b.font_family}, Noto Sans CJK SC, Arial, sans-serif"
     axis = {
+        "automargin": True,
         "gridcolor": "#E5E7EB",
         "linecolor": "#9CA3AF",
         "zerolinecolor": "#E5E7EB",
@@ -110,7 +111,7 @@ def plotly_template(brand: Brand | None = None) -> go.layout.Template:
             "xaxis": axis,
             "yaxis": axis,
             "legend": {"bgcolor": "rgba(0,0,0,0)"},
-            "hoverlabel": {"font": {"family": font}},
+            "hoverlabel": {"font": {"family": font}, "align": "left"},
             "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
         }
     )

@@ -1,0 +1,532 @@
+"""The chart shapes and figure builders, on the shipped data and on synthetic edge cases.
+
+Figures are checked as data: how many bars and markers, where ongoing roles end, what the
+hover text says, what is left out and whether the figure says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from chart_helpers import all_figures
+from conftest import AS_OF, edit_cell
+
+import cvdata
+from cvdata import figures, shape, synth
+from cvdata.theme import load_brand
+
+BRAND = load_brand()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def traces(fig: go.Figure, part: str) -> list:
+    """The traces of a figure that draw one part (``meta.part``): roles, paper, award."""
+    return [t for t in fig.data if isinstance(t.meta, dict) and t.meta.get("part") == part]
+
+
+def count(fig: go.Figure, part: str) -> int:
+    return sum(len(t.x) for t in traces(fig, part))
+
+
+def bar_ends(fig: go.Figure) -> dict[str, pd.Timestamp]:
+    """Role id -> where its bar ends (base + length)."""
+    ends = {}
+    for t in traces(fig, "roles"):
+        for rid, base, ms in zip(t.ids, t.base, t.x, strict=True):
+            ends[rid] = pd.Timestamp(base) + pd.Timedelta(milliseconds=ms)
+    return ends
+
+
+def hover_of(fig: go.Figure, part: str) -> dict[str, str]:
+    return {i: h for t in traces(fig, part) for i, h in zip(t.ids, t.hovertext, strict=True)}
+
+
+def notes(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def bars(fig: go.Figure) -> list[go.Bar]:
+    return [t for t in fig.data if isinstance(t, go.Bar) and t.x and t.x[0] is not None]
+
+
+def timeline_of(cv: cvdata.CV) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
+    roles = shape.roles_timeline(cv)
+    markers = shape.timeline_markers(cv)
+    return figures.timeline(roles, as_of=cv.as_of, markers=markers, brand=BRAND), roles, markers
+
+
+# --------------------------------------------------------------------------- edge-case CVs
+
+
+@pytest.fixture(scope="module")
+def one_role() -> cvdata.CV:
+    return synth.make_cv(n_papers=3, n_roles=1, n_projects=2, n_skills=5, seed=1)
+
+
+@pytest.fixture(scope="module")
+def all_ongoing() -> cvdata.CV:
+    return synth.make_cv(n_papers=10, n_roles=8, n_projects=5, n_skills=10, all_ongoing=True)
+
+
+@pytest.fixture(scope="module")
+def no_papers() -> cvdata.CV:
+    return synth.make_cv(n_papers=0, n_roles=6, n_projects=4, n_skills=12, seed=2)
+
+
+@pytest.fixture(scope="module")
+def many_roles() -> cvdata.CV:
+    return synth.make_cv(n_papers=60, n_roles=100, n_projects=150, n_skills=40, seed=3)
+
+
+@pytest.fixture(scope="module")
+def many_papers() -> cvdata.CV:
+    return synth.make_cv(n_papers=5000, n_roles=20, n_projects=60, n_skills=300, seed=4)
+
+
+@pytest.fixture(scope="module")
+def nothing() -> cvdata.CV:
+    return synth.make_cv(n_papers=0, n_roles=1, n_projects=0, n_skills=0, seed=5)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def test_timeline_draws_every_role_once_and_every_dated_paper_and_award(cv) -> None:
+    fig, roles, _ = timeline_of(cv)
+    assert count(fig, "roles") == len(cv.roles) == len(roles)
+    assert sorted(bar_ends(fig)) == sorted(cv.roles["id"])
+    dated_papers = int(cv.papers["year"].notna().sum())
+    dated_awards = int(cv.awards["year"].notna().sum())
+    assert count(fig, "paper") == dated_papers
+    assert count(fig, "award") == dated_awards
+    assert 0 < dated_papers < len(cv.papers)  # the shipped data has undated papers
+
+
+def test_timeline_ongoing_roles_end_at_the_as_of_date(cv) -> None:
+    fig, _, _ = timeline_of(cv)
+    ends = bar_ends(fig)
+    ongoing = cv.roles[cv.roles["end"].isna()]["id"].tolist()
+    assert ongoing  # the shipped CV has current roles
+    for rid in ongoing:
+        assert ends[rid] == pd.Timestamp(AS_OF), rid
+    # Ended roles run to the end of their last month.
+    ended = cv.roles.dropna(subset=["end"]).set_index("id")["end"]
+    for rid, end in ended.items():
+        assert ends[rid] == end + pd.offsets.MonthEnd(0), rid
+    # Ongoing bars are hatched; ended ones are not.
+    for t in traces(fig, "roles"):
+        hatched = t.marker.pattern.shape == "/"
+        assert hatched == all(rid in ongoing for rid in t.ids)
+
+
+def test_timeline_hover_has_title_organisation_dates_location_advisors(cv) -> None:
+    fig, roles, _ = timeline_of(cv)
+    hover = hover_of(fig, "roles")
+    for r in roles.itertuples():
+        text = hover[r.role_id]
+        for field in (r.title, r.organisation, r.dates, r.location):
+            assert field.replace("&", "&amp;") in text, (r.role_id, field)
+        assert "present (as of 26 Nov 2026)" in text if r.ongoing else "present" not in text
+    advisors = cv.advisors[cv.advisors["role_id"] == "together-ai"]["name"]
+    assert all(name in hover["together-ai"] for name in advisors)
+    # No empty "Advisors:" line for a role without advisors.
+    lonely = set(cv.roles["id"]) - set(cv.advisors["role_id"])
+    assert lonely and all("Advisors" not in hover[rid] for rid in lonely)
+
+
+def test_timeline_markers_sit_at_mid_year_and_say_so(cv) -> None:
+    fig, _, _ = timeline_of(cv)
+    for part in ("paper", "award"):
+        for t in traces(fig, part):
+            for x, h in zip(t.x, t.hovertext, strict=True):
+                assert x.endswith("-07-01")
+                assert "year only: placed at mid-year" in h
+    hover = hover_of(fig, "paper")
+    flash = hover["flash-llm"]
+    assert "Flash-LLM" in flash and "VLDB" in flash and "2024" in flash
+
+
+def test_timeline_caption_counts_what_it_cannot_place(cv) -> None:
+    _, roles, markers = timeline_of(cv)
+    caption, alt = figures.describe_timeline(roles, cv.as_of, markers)
+    undated = int(cv.papers["year"].isna().sum())
+    assert f"{undated} papers without a year not placed" in caption
+    assert "1 award without a year not placed" in caption
+    assert f"{len(cv.roles)} roles" in caption and f"{len(cv.roles)} roles" in alt
+    assert "mid-year" in caption
+    assert "Senior Research Scientist" in alt  # the ongoing roles are named
+
+
+def test_timeline_rows_are_grouped_in_lanes_by_kind(cv) -> None:
+    fig, roles, _ = timeline_of(cv)
+    order = list(fig.layout.yaxis.categoryarray)
+    kinds = roles.set_index("label").loc[order, "kind"].tolist()
+    # Each kind is one contiguous block, in the lane order.
+    blocks = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
+    assert blocks == [k for k in shape.KIND_LABELS if k in set(kinds)]
+    # A rule between lanes.
+    rules = [s for s in fig.layout.shapes if s.yref == "y"]
+    assert len(rules) == len(blocks) - 1
+
+
+def test_timeline_one_role(one_role) -> None:
+    fig, roles, markers = timeline_of(one_role)
+    assert count(fig, "roles") == 1
+    assert fig.layout.height < 700
+    caption, alt = figures.describe_timeline(roles, one_role.as_of, markers)
+    assert caption.startswith("Career timeline: 1 role from")
+    assert "timeline of 1 role between" in alt
+
+
+def test_timeline_all_ongoing(all_ongoing) -> None:
+    fig, roles, _ = timeline_of(all_ongoing)
+    assert roles["ongoing"].all()
+    ends = bar_ends(fig)
+    assert len(ends) == 8
+    assert set(ends.values()) == {pd.Timestamp(AS_OF)}
+    assert any(t.name == "ongoing (hatched)" for t in fig.data)
+
+
+def test_timeline_no_papers(no_papers) -> None:
+    fig, roles, markers = timeline_of(no_papers)
+    assert traces(fig, "paper") == []
+    assert count(fig, "roles") == 6
+    caption, _ = figures.describe_timeline(roles, no_papers.as_of, markers)
+    assert "paper" not in caption
+
+
+def test_timeline_100_roles_each_on_its_own_row(many_roles) -> None:
+    fig, _, _ = timeline_of(many_roles)
+    assert count(fig, "roles") == 100
+    ys = [y for t in traces(fig, "roles") for y in t.y]
+    assert len(set(ys)) == 100  # overlapping roles never share a row
+    assert len(fig.layout.yaxis.categoryarray) == 100
+    # A row is tall enough for a label.
+    assert fig.layout.height >= 100 * figures.ROW_HEIGHT
+    assert count(fig, "paper") == int(many_roles.papers["year"].notna().sum())
+
+
+def test_timeline_5000_papers(many_papers) -> None:
+    fig, roles, markers = timeline_of(many_papers)
+    dated = int(many_papers.papers["year"].notna().sum())
+    assert count(fig, "paper") == dated
+    caption, _ = figures.describe_timeline(roles, many_papers.as_of, markers)
+    assert f"{dated:,} papers as dots" in caption
+    assert f"{5000 - dated:,} papers without a year" in caption
+    # The strip stays a strip: its height is bounded however many papers there are.
+    assert fig.layout.height < 120 + figures.ROW_HEIGHT * 20 + 600
+
+
+def test_timeline_empty() -> None:
+    roles = shape.roles_timeline(synth.make_cv(n_roles=1)).iloc[0:0]
+    fig = figures.timeline(roles, as_of=AS_OF, brand=BRAND)
+    assert "No roles yet." in notes(fig)
+
+
+# --------------------------------------------------------------------------- career time
+
+
+def test_career_time_counts_overlaps_once(cv) -> None:
+    time = shape.career_time(cv).set_index("kind")
+    roles = shape.roles_timeline(cv)
+    intern = roles[roles["kind"] == "internship"]
+    summed = ((intern["end"] - intern["start"]).dt.days / 365.25).sum()
+    assert time.loc["internship", "years"] < summed  # the internships overlap
+    headline = shape.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
+    assert round(time.loc["work", "years"], 1) == headline
+    fig = figures.career_time(shape.career_time(cv), brand=BRAND)
+    assert len(fig.data[0].x) == len(time)
+
+
+def test_covered_years_merges_overlapping_spans() -> None:
+    ts = pd.to_datetime
+    starts = pd.Series(ts(["2020-01-01", "2020-07-01", "2023-01-01"]))
+    ends = pd.Series(ts(["2021-01-01", "2021-07-01", "2024-01-01"]))
+    assert shape.covered_years(starts, ends) == pytest.approx(2.5, abs=0.01)
+
+
+# --------------------------------------------------------------------------- publications
+
+
+def test_venue_counts_every_paper_once(cv) -> None:
+    counts = shape.venue_counts(cv)
+    assert counts["papers"].sum() == len(cv.papers)
+    assert counts["shown"].all()  # 13 venues fit under the default top 12 + 1
+    buckets = set(counts.loc[~counts["has_venue"], "venue"])
+    assert buckets == {"no venue (preprint)", "no venue (forthcoming)"}
+    # Acronyms where there are, names otherwise.
+    assert {"ICML", "VLDB", "Tianjin University Press"} <= set(counts["venue"])
+
+
+def test_venue_chart_top_n_says_how_many_more(cv) -> None:
+    counts = shape.venue_counts(cv, top=3)
+    fig = figures.publications_by_venue(counts, brand=BRAND)
+    venues = counts[counts["has_venue"]]["venue"].nunique()
+    shown = {y for t in bars(fig) for y in t.y}
+    assert len(shown - {"no venue (preprint)", "no venue (forthcoming)"}) == 3
+    hidden = counts[~counts["shown"]]
+    text = " ".join(notes(fig))
+    assert f"+ {venues - 3} more venues with {int(hidden['papers'].sum())} papers" in text
+    caption, _ = figures.describe_publications_by_venue(counts)
+    assert f"{venues - 3} more" in caption
+    # Every paper is either in a bar or counted in the note.
+    drawn = sum(sum(t.x) for t in bars(fig))
+    assert drawn + int(hidden["papers"].sum()) == len(cv.papers)
+
+
+def test_top_n_never_cuts_a_single_item(cv) -> None:
+    venues = shape.venue_counts(cv)["venue"].nunique() - 2  # two no-venue buckets
+    assert shape.venue_counts(cv, top=venues - 1)["shown"].all()
+    assert not shape.venue_counts(cv, top=venues - 2)["shown"].all()
+
+
+def test_status_colours_are_the_same_in_every_chart(cv) -> None:
+    seen: dict[str, set[str]] = {}
+    figs = [
+        figures.publications_by_venue(shape.venue_counts(cv), brand=BRAND),
+        figures.publications_by_year(shape.papers_by_year(cv), brand=BRAND),
+        figures.authorship(shape.authorship(cv), brand=BRAND),
+        figures.coauthors(shape.coauthors(cv), brand=BRAND),
+    ]
+    for fig in figs:
+        for t in bars(fig):
+            seen.setdefault(t.name, set()).add(t.marker.color)
+    fig, _, _ = timeline_of(cv)
+    for t in traces(fig, "paper"):
+        seen.setdefault(t.name.removeprefix("Paper: ").capitalize(), set()).add(t.marker.color)
+    assert {"Published", "Submitted", "Preprint", "Forthcoming"} <= set(seen)
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert len({next(iter(c)) for c in seen.values()}) == len(seen)  # one colour per status
+
+
+def test_papers_by_year_has_every_year_and_a_no_year_slot(cv) -> None:
+    counts = shape.papers_by_year(cv)
+    assert counts["papers"].sum() == len(cv.papers)
+    slots = list(dict.fromkeys(counts["year_label"]))
+    years = cv.papers["year"].dropna()
+    assert slots[:-1] == [str(y) for y in range(int(years.min()), int(years.max()) + 1)]
+    assert slots[-1] == "no year"
+    undated = int(cv.papers["year"].isna().sum())
+    assert counts[counts["year_label"] == "no year"]["papers"].sum() == undated
+    caption, _ = figures.describe_publications_by_year(counts)
+    assert f"{undated} papers without a year" in caption
+    fig = figures.publications_by_year(counts, brand=BRAND)
+    assert list(fig.layout.xaxis.categoryarray) == slots
+
+
+def test_authorship_counts_first_author_and_equal_contribution(cv) -> None:
+    counts = shape.authorship(cv).groupby("group")["papers"].sum()
+    owner = cv.paper_authors[cv.paper_authors["is_owner"]]
+    assert counts["first"] == int((owner["position"] == 1).sum())
+    assert counts["equal"] == int(owner["equal_contribution"].sum())
+    assert counts["all"] == len(cv.papers)
+    assert counts["first"] + counts["other"] + counts["unlisted"] <= counts["all"]
+    caption, _ = figures.describe_authorship(shape.authorship(cv))
+    assert f"first author on {counts['first']} of {len(cv.papers)} papers" in caption
+    fig = figures.authorship(shape.authorship(cv), brand=BRAND)
+    assert {"All papers", "First author", "Equal contribution (*)"} <= {
+        y for t in bars(fig) for y in t.y
+    }
+
+
+def test_publication_charts_without_papers(no_papers) -> None:
+    for counts, build in (
+        (shape.venue_counts(no_papers), figures.publications_by_venue),
+        (shape.papers_by_year(no_papers), figures.publications_by_year),
+        (shape.authorship(no_papers), figures.authorship),
+        (shape.coauthors(no_papers), figures.coauthors),
+    ):
+        fig = build(counts, brand=BRAND)
+        assert bars(fig) == []
+        assert any("No " in n for n in notes(fig)), build.__name__
+    assert figures.describe_publications_by_venue(shape.venue_counts(no_papers))[0] == (
+        "No papers yet."
+    )
+    assert figures.describe_coauthors(shape.coauthors(no_papers))[0] == "No co-authors yet."
+
+
+def test_publication_charts_with_5000_papers(many_papers) -> None:
+    counts = shape.venue_counts(many_papers, top=10)
+    fig = figures.publications_by_venue(counts, brand=BRAND)
+    hidden = counts[~counts["shown"]]
+    drawn = sum(sum(t.x) for t in bars(fig))
+    assert drawn + int(hidden["papers"].sum()) == 5000
+    assert any("more venues" in n for n in notes(fig))
+    years = shape.papers_by_year(many_papers)
+    assert years["papers"].sum() == 5000
+    fig = figures.publications_by_year(years, brand=BRAND)
+    assert sum(sum(t.y) for t in bars(fig)) == 5000
+
+
+# --------------------------------------------------------------------------- collaborators
+
+
+def test_coauthors_exclude_the_owner_and_count_shared_papers(cv) -> None:
+    people = shape.coauthors(cv)
+    owner = cv.owner["name"]
+    assert owner not in set(people["name"])
+    totals = people.drop_duplicates("key").set_index("name")["total"]
+    a = cv.paper_authors
+    assert (
+        totals["Shuaiwen Leon Song"] == a[a["name"] == "Shuaiwen Leon Song"]["paper_id"].nunique()
+    )
+    assert totals.is_monotonic_decreasing
+
+
+def test_coauthor_names_are_matched_by_case_and_spacing(broken_copy) -> None:
+    data = broken_copy()
+    path = data / "paper_authors.csv"
+    # Two of Xiaoxia Wu's papers spelt differently; the common spelling stays on display.
+    edit_cell(path, {"paper_id": "kitty", "name": "Xiaoxia Wu"}, "name", "xiaoxia  WU")
+    edit_cell(path, {"paper_id": "quant-llm", "name": "Xiaoxia Wu"}, "name", " Xiaoxia Wu")
+    cv = cvdata.load(data, as_of=AS_OF)
+    people = shape.coauthors(cv).drop_duplicates("key").set_index("key")
+    assert people.loc["xiaoxia wu", "name"] == "Xiaoxia Wu"
+    assert people.loc["xiaoxia wu", "total"] == 9
+    assert not people["name"].str.contains("WU|  ").any()
+
+
+def test_coauthor_chart_top_n_and_hover(cv) -> None:
+    people = shape.coauthors(cv, top=5)
+    fig = figures.coauthors(people, brand=BRAND)
+    names = {y for t in bars(fig) for y in t.y}
+    assert len(names) == 5
+    more = people["key"].nunique() - 5
+    assert any(f"+ {more} more co-authors not shown" in n for n in notes(fig))
+    hover = " ".join(h for t in bars(fig) for h in t.hovertext)
+    assert "Shuaiwen Leon Song" in hover and "Flash-LLM" in hover
+    caption, alt = figures.describe_coauthors(people)
+    assert f"{more} more" in caption and "Shuaiwen Leon Song 12" in alt
+
+
+def test_coauthors_with_5000_papers(many_papers) -> None:
+    people = shape.coauthors(many_papers, top=20)
+    fig = figures.coauthors(people, brand=BRAND)
+    assert len({y for t in bars(fig) for y in t.y}) == 20
+    # Spelling variants from the generator were merged.
+    raw = many_papers.paper_authors[~many_papers.paper_authors["is_owner"]]["name"]
+    assert raw.nunique() > people["key"].nunique()
+
+
+# --------------------------------------------------------------------------- skills
+
+
+def test_every_skill_is_in_the_skills_chart_and_findable_by_hover(cv) -> None:
+    table = shape.skills_years(cv)
+    fig = figures.skills(table, brand=BRAND)
+    ids = [i for t in fig.data for i in t.ids]
+    assert sorted(ids) == sorted(cv.skills["id"])  # all 107, none twice
+    hover = " ".join(h for t in fig.data for h in t.hovertext)
+    for skill in cv.skills["skill"]:
+        assert skill.replace("&", "&amp;") in hover, skill
+    # The one skill without years is there and says so.
+    cicd = next(t for t in fig.data if "ci-cd" in t.ids)
+    assert isinstance(cicd, go.Scatter) and "years not given" in cicd.text
+    caption, _ = figures.describe_skills(table)
+    assert "all 107 skills" in caption and "years not given" in caption
+
+
+def test_skills_top_per_category_says_how_many_more(cv) -> None:
+    table = shape.skills_years(cv, per_category=3)
+    fig = figures.skills(table, columns=2, brand=BRAND)
+    drawn = [i for t in fig.data for i in t.ids]
+    per_cat = cv.skills.groupby("category").size()
+    expected = sum(n if n <= 4 else 3 for n in per_cat)
+    assert len(drawn) == expected
+    titles = " ".join(notes(fig))
+    assert "Machine Learning and AI</b> · top 3 of 25" in titles
+    assert "Mobile Development</b> · 4 skills" in titles  # 4 fit: no "1 more"
+    # Within a category, the longest-held come first.
+    ml = table[(table["category"] == "Machine Learning and AI") & table["shown"]]
+    assert ml["years"].tolist() == sorted(ml["years"].tolist(), reverse=True)
+
+
+def test_skills_overview_lists_every_skill_in_its_hover(cv) -> None:
+    cats = shape.skills_by_category(cv)
+    assert cats["skills"].sum() == len(cv.skills)
+    fig = figures.skills_overview(cats, brand=BRAND)
+    hover = " ".join(fig.data[0].hovertext).replace("<br>", " ")
+    found = [s for s in cv.skills["skill"] if s.replace("&", "&amp;") in hover]
+    assert len(found) == len(cv.skills)
+    back_end = cats.set_index("category").loc["Back-end Development"]
+    assert back_end["with_years"] == back_end["skills"] - 1
+
+
+def test_skill_charts_without_skills(nothing) -> None:
+    assert any("No skills" in n for n in notes(figures.skills(shape.skills_years(nothing))))
+    fig = figures.skills_overview(shape.skills_by_category(nothing))
+    assert any("No skills" in n for n in notes(fig))
+
+
+def test_skills_chart_with_300_skills(many_papers) -> None:
+    table = shape.skills_years(many_papers)
+    fig = figures.skills(table, brand=BRAND)
+    assert sorted(i for t in fig.data for i in t.ids) == sorted(many_papers.skills["id"])
+    assert fig.layout.height >= 300 * figures.SKILL_ROW
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def test_projects_per_role(cv) -> None:
+    table = shape.projects_per_role(cv)
+    assert table["projects"].sum() == len(cv.projects)
+    assert table["contributions"].sum() == len(cv.project_contributions)
+    fig = figures.projects_per_role(table, brand=BRAND)
+    assert sum(len(t.x) for t in bars(fig)) == len(table)
+    without = shape.roles_without_projects(cv)
+    caption, _ = figures.describe_projects_per_role(table, without)
+    assert f"{len(without)} roles list no projects" in caption
+    hover = " ".join(h for t in bars(fig) for h in t.hovertext)
+    assert "Ladder-Residual" in hover
+    # Most recent role first, projects without a role last.
+    assert table.iloc[0]["role_id"] == "together-ai"
+    assert pd.isna(table.iloc[-1]["role_id"])
+
+
+# --------------------------------------------------------------------------- every figure
+
+
+@pytest.mark.parametrize("which", ["cv", "one_role", "all_ongoing", "no_papers", "nothing"])
+def test_every_figure_has_a_caption_alt_text_and_the_brand(which, request) -> None:
+    cv = request.getfixturevalue(which)
+    for name, (fig, (caption, alt)) in all_figures(cv).items():
+        assert caption.strip() and alt.strip(), name
+        assert caption.endswith("."), (name, caption)
+        assert alt.endswith(".") and ".." not in alt, (name, alt)
+        assert fig.layout.height and fig.layout.height >= 150, name
+        assert list(fig.layout.template.layout.colorway) == BRAND.colorway, name
+
+
+def test_figures_use_only_colour_blind_safe_brand_colours(cv) -> None:
+    allowed = {c.upper() for c in BRAND.palette.values()} | {"#FFFFFF"}
+    for name, (fig, _) in all_figures(cv).items():
+        for t in fig.data:
+            colour = getattr(t.marker, "color", None) if hasattr(t, "marker") else None
+            values = colour if isinstance(colour, list | tuple) else [colour]
+            for c in values:
+                if isinstance(c, str):
+                    assert c.upper() in allowed, (name, t.name, c)
+
+
+def test_hover_text_is_escaped(broken_copy) -> None:
+    data = broken_copy()
+    edit_cell(data / "roles.csv", "dolby", "title", "Intern <script>alert(1)</script> & Co")
+    cv = cvdata.load(data, as_of=AS_OF)
+    fig, _, _ = timeline_of(cv)
+    text = hover_of(fig, "roles")["dolby"]
+    assert "<script>" not in text and "&lt;script&gt;" in text and "&amp; Co" in text
+
+
+def test_as_of_defaults_to_the_cv(cv) -> None:
+    later = dt.date(2027, 1, 1)
+    roles = shape.roles_timeline(cv, later)
+    fig = figures.timeline(roles, as_of=later, brand=BRAND)
+    assert bar_ends(fig)["together-ai"] == pd.Timestamp(later)
+    assert any(re.search(r"as of 01 Jan 2027", n) for n in notes(fig))
