@@ -101,6 +101,30 @@ def rendered_site(tmp_path_factory: pytest.TempPathFactory) -> RenderedSite:
     return RenderedSite(out, by_quarto=False)
 
 
+def render_preview(data: Path, out: Path, project: Path = PROJECT) -> subprocess.CompletedProcess:
+    """Render ``project`` with the data in ``data`` through the offline preview."""
+    env = {**os.environ, "CVDATA_AS_OF": AS_OF.isoformat(), "CVDATA_DIR": str(data)}
+    env.pop("QUARTO_PROJECT_ROOT", None)
+    cmd = [sys.executable, "-m", "cvdata.preview", "--out", str(out)]
+    return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def render_data(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """Factory: the project rendered with another data folder (once per folder)."""
+    done: dict[Path, Path] = {}
+
+    def render(data: Path) -> Path:
+        if data not in done:
+            out = tmp_path_factory.mktemp("render")
+            result = render_preview(data, out)
+            assert result.returncode == 0, result.stdout + result.stderr
+            done[data] = out
+        return done[data]
+
+    return render
+
+
 # --------------------------------------------------------------------------- CSV helpers
 
 

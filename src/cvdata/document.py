@@ -7,6 +7,7 @@ the result into HTML or Typst. User text stays plain strings here; only the writ
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -138,7 +139,8 @@ def _rows(df: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
 
 def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
     """Ongoing first, then by end and start, most recent first (the CV's order)."""
-    key = roles.assign(_end=roles["end"].fillna(pd.Timestamp.max), _start=roles["start"])
+    end = roles["end"].astype("datetime64[ns]").fillna(pd.Timestamp.max)
+    key = roles.assign(_end=end, _start=roles["start"])
     return key.sort_values(["_end", "_start"], ascending=False, kind="stable").drop(
         columns=["_end", "_start"]
     )
@@ -170,11 +172,12 @@ def header(cv: CV) -> Header:
     )
 
 
-def _project_entry(cv: CV, prj: pd.Series, dated: bool = False) -> Entry:
+def _project_entry(cv: CV, prj: pd.Series, dated: bool = False, details: bool = True) -> Entry:
+    """A project; ``details=False`` leaves out the motivation and the links (résumé)."""
     lines: list[Text] = []
-    if _s(prj["motivation"]):
+    if details and _s(prj["motivation"]):
         lines.append((Run("Motivation: ", strong=True), Run(_s(prj["motivation"]))))
-    links = _links(_rows(cv.project_links, "project_id", prj["id"]))
+    links = _links(_rows(cv.project_links, "project_id", prj["id"])) if details else ()
     if links:
         lines.append(links)
     bullets = tuple(
@@ -209,16 +212,19 @@ def _advisors(cv: CV, role_id: str) -> Text:
     return (Run(label, strong=True), Run(people))
 
 
-def experience(cv: CV) -> Section:
+def experience(cv: CV, details: bool = True) -> Section:
+    """Roles other than degrees with their projects; ``details=False`` leaves out advisors,
+    project headings, motivations and links (résumé)."""
     roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
     projects = cv.projects[cv.projects["listing"] == "experience"]
     entries = []
     for _, role in roles.iterrows():
-        lines = [t for t in (_advisors(cv, role["id"]),) if t]
+        lines = [t for t in (_advisors(cv, role["id"]),) if t] if details else []
         children = tuple(
-            _project_entry(cv, prj) for _, prj in _rows(projects, "role_id", role["id"]).iterrows()
+            _project_entry(cv, prj, details=details)
+            for _, prj in _rows(projects, "role_id", role["id"]).iterrows()
         )
-        if children and _s(role["projects_heading"]):
+        if details and children and _s(role["projects_heading"]):
             lines.append((Run(_s(role["projects_heading"]), emph=True),))
         entries.append(
             Entry(
@@ -253,11 +259,12 @@ def _award_lines(awards: pd.DataFrame) -> tuple[Text, ...]:
     return tuple(out)
 
 
-def education(cv: CV) -> Section:
+def education(cv: CV, awards: bool = True) -> Section:
+    """Degrees and student posts with grades; ``awards`` lists the awards under each."""
     edu = cv.education.merge(cv.roles, left_on="role_id", right_on="id", how="left")
     entries = []
     for _, row in _sorted_roles(edu).iterrows():
-        lines = []
+        lines = [t for t in (_advisors(cv, row["role_id"]),) if t]
         if _s(row["gpa"]):
             gpa = (
                 f"{_num(row['gpa'])}/{_num(row['gpa_scale'])}"
@@ -266,7 +273,7 @@ def education(cv: CV) -> Section:
             )
             label = _s(row["gpa_label"]) or "GPA"
             lines.append(plain(f"{label}: {gpa}", _s(row["gpa_note"])))
-        awards = _rows(cv.awards, "role_id", row["role_id"])
+        listed = _rows(cv.awards, "role_id", row["role_id"]) if awards else cv.awards.iloc[0:0]
         entries.append(
             Entry(
                 title=(Run(_s(row["title"]), strong=True),),
@@ -274,7 +281,7 @@ def education(cv: CV) -> Section:
                 date=month_range(row["start"], row["end"]),
                 place=_role_place(row),
                 lines=tuple(lines),
-                bullets=_award_lines(awards),
+                bullets=_award_lines(listed),
             )
         )
     return Section("education", "Education", tuple(entries))
@@ -332,7 +339,9 @@ def venue_line(cv: CV, paper: pd.Series) -> str:
     return f"{name} {paper['year']}" if _s(paper["year"]) else name
 
 
-def paper_entry(cv: CV, paper: pd.Series) -> Entry:
+def paper_entry(cv: CV, paper: pd.Series, details: bool = True) -> Entry:
+    """A paper: title, authors, venue and status; ``details`` adds the track, identifiers
+    and links."""
     lines: list[Text] = []
     authors = author_runs(
         _rows(cv.paper_authors, "paper_id", paper["id"]), _flag(paper["authors_truncated"])
@@ -347,16 +356,16 @@ def paper_entry(cv: CV, paper: pd.Series) -> Entry:
     where: list[Run] = [Run(venue, emph=True)] if venue else []
     if status:
         where.append(Run(f" [{status}]" if venue else status, strong=True))
-    if _s(paper["track"]):
+    if details and _s(paper["track"]):
         where.append(Run(f"{' · ' if where else ''}Track: {paper['track']}"))
     if where:
         lines.append(tuple(where))
     ids = _rows(cv.paper_identifiers, "paper_id", paper["id"])
-    if not ids.empty:
+    if details and not ids.empty:
         lines.append(
             plain(*(f"{_s(i.label) or i.scheme}: {i.value}" for i in ids.itertuples()), sep="; ")
         )
-    links = _links(_rows(cv.paper_links, "paper_id", paper["id"]))
+    links = _links(_rows(cv.paper_links, "paper_id", paper["id"])) if details else ()
     if links:
         lines.append(links)
     return Entry(
@@ -503,12 +512,12 @@ def certifications(cv: CV) -> Section:
     return Section("certifications", "Certifications", tuple(entries))
 
 
-def other_projects(cv: CV) -> Section:
+def other_projects(cv: CV, details: bool = True) -> Section:
     prj = cv.projects[cv.projects["listing"] == "other"]
     return Section(
         "other-projects",
         "Other projects",
-        tuple(_project_entry(cv, p, dated=True) for _, p in prj.iterrows()),
+        tuple(_project_entry(cv, p, dated=True, details=details) for _, p in prj.iterrows()),
     )
 
 
@@ -564,3 +573,95 @@ def build(cv: CV) -> tuple[Header, list[Section]]:
         volunteering(cv),
     ]
     return header(cv), [s for s in sections if s.entries]
+
+
+# ---------------------------------------------------------------- the short résumé
+
+#: The column that tags rows for the short résumé (true: include; empty or false: leave out).
+RESUME_COLUMN = "resume"
+
+
+def _tagged(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose ``resume`` cell is true; none when the table has no such column."""
+    if RESUME_COLUMN not in df:
+        return df.iloc[0:0]
+    return df[df[RESUME_COLUMN].fillna(False).astype(bool)]
+
+
+def resume_selection(cv: CV) -> CV:
+    """The CV cut down to what the short résumé shows.
+
+    Roles, projects, project bullets, papers, skills and awards are kept when their
+    ``resume`` cell is true; rows that belong to kept rows come along (a kept role's grades,
+    advisors and highlights, a kept paper's authors, links and identifiers; a kept project
+    under a role that is left out is left out too). Tables without the column (talks,
+    service, events, teaching, certifications, activities, volunteering) are emptied; the
+    person, contacts and venues stay whole.
+    """
+    roles = _tagged(cv.roles)
+    role_ids = set(roles["id"])
+    projects = _tagged(cv.projects)
+    projects = projects[projects["role_id"].isna() | projects["role_id"].isin(role_ids)]
+    project_ids = set(projects["id"])
+    contributions = _tagged(cv.project_contributions)
+    papers = _tagged(cv.papers)
+    paper_ids = set(papers["id"])
+
+    def of(df: pd.DataFrame, column: str, keep: set) -> pd.DataFrame:
+        return df[df[column].isin(keep)]
+
+    def none(df: pd.DataFrame) -> pd.DataFrame:
+        return df.iloc[0:0]
+
+    return dataclasses.replace(
+        cv,
+        roles=roles,
+        education=of(cv.education, "role_id", role_ids),
+        advisors=of(cv.advisors, "role_id", role_ids),
+        role_highlights=of(cv.role_highlights, "role_id", role_ids),
+        projects=projects,
+        project_contributions=of(contributions, "project_id", project_ids),
+        project_links=of(cv.project_links, "project_id", project_ids),
+        papers=papers,
+        paper_authors=of(cv.paper_authors, "paper_id", paper_ids),
+        paper_links=of(cv.paper_links, "paper_id", paper_ids),
+        paper_identifiers=of(cv.paper_identifiers, "paper_id", paper_ids),
+        skills=_tagged(cv.skills),
+        awards=_tagged(cv.awards),
+        events=none(cv.events),
+        talks=none(cv.talks),
+        service=none(cv.service),
+        teaching=none(cv.teaching),
+        certifications=none(cv.certifications),
+        certification_scores=none(cv.certification_scores),
+        activities=none(cv.activities),
+        volunteering=none(cv.volunteering),
+        volunteering_items=none(cv.volunteering_items),
+    )
+
+
+def build_resume(cv: CV) -> tuple[Header, list[Section]]:
+    """The short résumé: the rows tagged ``resume`` (see :func:`resume_selection`), laid
+    out tighter than the CV: no quote, advisors, motivations, links or identifiers; the
+    tagged papers as one list, newest first; the tagged awards as one list."""
+    sel = resume_selection(cv)
+    head = dataclasses.replace(header(cv), quote="", quote_author="")
+    papers = sel.papers.sort_values("year", ascending=False, na_position="last", kind="stable")
+    sections = [
+        experience(sel, details=False),
+        education(sel, awards=False),
+        Section(
+            "selected-publications",
+            "Selected publications",
+            tuple(paper_entry(sel, p, details=False) for _, p in papers.iterrows()),
+        ),
+        skills(sel),
+        Section(
+            "honours",
+            "Selected honours",
+            tuple(Entry(title=t) for t in _award_lines(sel.awards)),
+            compact=True,
+        ),
+        other_projects(sel, details=False),
+    ]
+    return head, [s for s in sections if s.entries]

@@ -5,6 +5,7 @@ Pages stay thin::
     from cvdata import page
     p = page.setup()        # load + validate data/, pick the output format
     p.sections()            # the whole CV (in a cell with ``output: asis``)
+    p.sections(resume=True) # the short résumé: the rows tagged in the ``resume`` column
     p.figure(fig, label="fig-timeline", caption=..., alt=...)
 
 Quarto's Jupyter engine sets plotly's renderer to an HTML one for every format, which a
@@ -26,12 +27,13 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .document import build
+from .document import build, build_resume
 from .load import CV, load
 from .shape import headline_numbers
 from .theme import Brand, find_project_root, load_brand
 from .writers import (
     TYPST_PREAMBLE,
+    TYPST_RESUME,
     esc_html,
     html_header,
     html_section,
@@ -142,23 +144,28 @@ class Page:
         attr = f" {{#{ident}}}" if ident else ""
         self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
 
-    def _typst_preamble(self) -> None:
+    def _typst_preamble(self, resume: bool = False) -> None:
+        """The Typst definitions, once per document (with the résumé's tighter layout)."""
         if not self.is_html and not self._typst_ready:
-            self.raw(TYPST_PREAMBLE)
+            self.raw(TYPST_PREAMBLE + (TYPST_RESUME if resume else ""))
             self._typst_ready = True
 
     # -- the CV --------------------------------------------------------------
 
-    def header(self) -> None:
-        """Name, headline, public contacts and quote."""
-        head, _ = build(self.cv)
-        self._typst_preamble()
+    def header(self, resume: bool = False) -> None:
+        """Name, headline, public contacts and quote (no quote in the résumé)."""
+        head, _ = build_resume(self.cv) if resume else build(self.cv)
+        self._typst_preamble(resume)
         self.raw(html_header(head) if self.is_html else typst_header(head))
 
-    def sections(self, ids: list[str] | None = None) -> None:
-        """The CV's sections (all, or those whose ids are given), with their headings."""
-        _, all_sections = build(self.cv)
-        self._typst_preamble()
+    def sections(self, ids: list[str] | None = None, resume: bool = False) -> None:
+        """The CV's sections (all, or those whose ids are given), with their headings.
+
+        ``resume=True``: the short résumé's sections instead (the rows tagged in the
+        ``resume`` column; see :func:`cvdata.document.build_resume`).
+        """
+        _, all_sections = build_resume(self.cv) if resume else build(self.cv)
+        self._typst_preamble(resume)
         parent = ""
         for s in all_sections:
             if ids is not None and s.id not in ids:
@@ -213,6 +220,10 @@ class Page:
         """A figure with a caption and alt text: interactive in HTML, a PNG elsewhere."""
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
+        if not fig.data:
+            # Nothing to draw (e.g. no papers yet): the caption says so; no empty chart.
+            self.markdown(md_escape(caption))
+            return
         height = int(fig.layout.height or 450)
         if not self.quarto:
             from IPython.display import display
@@ -241,9 +252,11 @@ class Page:
             stem = self.document.stem if self.document else "figure"
             rel = Path(FIGURE_DIR) / stem / f"{label}.png"
             _static_export(fig, Path.cwd() / rel, width, height)
-            alt_attr = alt.replace("\\", "\\\\").replace('"', '\\"')
-            self.markdown(
-                f'![{md_escape(caption)}]({rel.as_posix()}){{#{label} fig-alt="{alt_attr}"}}'
+            # A raw Typst figure: caption and alt text go in as string literals, so no
+            # Markdown, shortcode or Typst markup in the data can take effect.
+            self.raw(
+                f"#figure(image({typst_str(rel.as_posix())}, width: 100%, "
+                f"alt: {typst_str(alt)}), caption: [#{typst_str(caption)}]) <{label}>"
             )
 
 

@@ -9,6 +9,12 @@ into Markdown as Quarto does, then pandoc (HTML) and Typst (PDF) with small temp
 (``_preview_pandoc``). Every page says it is a preview.
 
     python -m cvdata.preview --out _preview [--project DIR] [--formats html,typst]
+                             [--profile NAME]
+
+Project profiles as Quarto has them: ``--profile NAME`` (else ``QUARTO_PROFILE``, else
+``profile.default`` of _quarto.yml, plus the first of each ``profile.group`` none of whose
+names is active) merges ``_quarto-NAME.yml`` over ``_quarto.yml`` and sets
+``QUARTO_PROFILE`` for the pre-render scripts and the kernels.
 
 Not Quarto: no themes, no Quarto templates or Lua filters, no search, sitemap, listings,
 cross-references, freeze or cache. Publish with ``quarto render``.
@@ -52,10 +58,12 @@ def render_project(
     *,
     log: Log | None = None,
     timeout: int = 600,
+    profile: str | None = None,
 ) -> list[Path]:
     """Render the project into ``out_dir`` (relative paths are taken from the project, like
     Quarto's output-dir); returns the output files (.html and .pdf). Raises PreviewError.
-    ``timeout`` bounds each cell, in seconds."""
+    ``timeout`` bounds each cell, in seconds. ``profile``: the project profile(s) to
+    activate, comma-separated (default: ``QUARTO_PROFILE``, else ``profile.default``)."""
     started = time.monotonic()
     say = log or (lambda _msg: None)
     project = Path(project_dir).resolve()
@@ -65,9 +73,15 @@ def render_project(
     if unknown:
         raise PreviewError(f"unknown format(s) {unknown}; the preview knows {list(SUPPORTED)}")
 
-    config = load_config(project)
+    config = load_config(project, profile)
+    profiles = config[ACTIVE_PROFILES]
+    if profiles:
+        say(f"preview: profile: {','.join(profiles)}")
+    for name in profiles:
+        if not _profile_file(project, name):
+            say(f"preview: note: profile {name!r} has no _quarto-{name}.yml; it adds nothing")
     run_pre_render(project, config, out, input_files(project, config, out, strict=False), say)
-    config = load_config(project)  # Quarto 1.5+ re-reads the project after pre-render
+    config = load_config(project, profile)  # Quarto 1.5+ re-reads the project after pre-render
     docs = input_files(project, config, out)
     _prepare_output(project, out)
     build = out / ".build"
@@ -107,16 +121,94 @@ def render_project(
 # --- the project -----------------------------------------------------------------------------
 
 
-def load_config(project: Path) -> dict[str, Any]:
-    path = project / "_quarto.yml"
-    if not path.is_file():
-        raise PreviewError(f"no _quarto.yml in {project}")
+def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise PreviewError(f"_quarto.yml is not valid YAML: {exc}") from None
+        raise PreviewError(f"{path.name} is not valid YAML: {exc}") from None
     if not isinstance(config, dict):
-        raise PreviewError("_quarto.yml is not a YAML mapping")
+        raise PreviewError(f"{path.name} is not a YAML mapping")
+    return config
+
+
+#: Key under which :func:`load_config` records the active profiles (not a Quarto option).
+ACTIVE_PROFILES = "_active-profiles"
+PROFILE_ENV = "QUARTO_PROFILE"
+
+
+def _profile_file(project: Path, name: str) -> Path | None:
+    return next(
+        (
+            p
+            for p in (project / f"_quarto-{name}.yml", project / f"_quarto-{name}.yaml")
+            if p.is_file()
+        ),
+        None,
+    )
+
+
+def active_profiles(config: dict[str, Any], requested: str | None = None) -> list[str]:
+    """Quarto's project-profile.ts: the requested profiles (comma-separated; default
+    ``QUARTO_PROFILE``), else ``profile.default``; then, for each ``profile.group`` with
+    no active member, its first name."""
+    settings = config.get("profile") if isinstance(config.get("profile"), dict) else {}
+    names = os.environ.get(PROFILE_ENV, "") if requested is None else requested
+    active = [n.strip() for n in names.split(",") if n.strip()]
+    if not active:
+        default = settings.get("default")
+        active = [str(d) for d in _as_list(default)]
+    groups = settings.get("group") or []
+    if groups and all(isinstance(g, str) for g in groups):
+        groups = [groups]
+    for group in groups:
+        if isinstance(group, list) and group and not any(str(g) in active for g in group):
+            active.append(str(group[0]))
+    return active
+
+
+def merge_config(base: Any, overlay: Any) -> Any:
+    """Quarto's mergeConfigs (lodash mergeWith): mappings merge key by key, the overlay's
+    scalars win, and lists are concatenated without repeats (a later repeat is kept)."""
+    if isinstance(base, list) or isinstance(overlay, list):
+        if overlay is None:
+            return base
+        if base is None:
+            return overlay
+        combined = _as_items(base) + _as_items(overlay)
+        seen: set[str] = set()
+        kept = []
+        for item in reversed(combined):
+            key = json.dumps(item, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                kept.append(item)
+        return kept[::-1]
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = merge_config(base.get(key), value) if key in base else value
+        return merged
+    return overlay
+
+
+def _as_items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def load_config(project: Path, profile: str | None = None) -> dict[str, Any]:
+    """``_quarto.yml`` with the active profiles' ``_quarto-NAME.yml`` merged over it (the
+    first named profile wins), as Quarto does; the names are under ``ACTIVE_PROFILES``."""
+    path = project / "_quarto.yml"
+    if not path.is_file():
+        raise PreviewError(f"no _quarto.yml in {project}")
+    config = _read_yaml(path)
+    active = active_profiles(config, profile)
+    config.pop("profile", None)
+    for name in reversed(active):
+        found = _profile_file(project, name)
+        if found:
+            config = merge_config(config, _read_yaml(found))
+    config[ACTIVE_PROFILES] = active
     return config
 
 
@@ -184,6 +276,7 @@ def run_pre_render(
     """Each ``project.pre-render`` entry, in order, in the project folder: ``.py`` scripts
     with this Python, anything else as a shell command. A failure stops everything."""
     env = dict(os.environ)
+    env[PROFILE_ENV] = ",".join(config.get(ACTIVE_PROFILES) or [])
     env["QUARTO_PROJECT_RENDER_ALL"] = "1"
     env["QUARTO_PROJECT_OUTPUT_DIR"] = os.path.relpath(out, project)
     env["QUARTO_PROJECT_INPUT_FILES"] = "\n".join(str(p.relative_to(project)) for p in inputs)
@@ -300,6 +393,7 @@ def _render_one(
     )
     label = f"{rel} [{name}]"
     env = engine.kernel_environment(project, doc.path, info, fmt["execute"])
+    env[PROFILE_ENV] = ",".join(site.profiles)
     try:
         outputs = engine.execute(doc, fmt["execute"], env, label, timeout)
     except engine.EngineError as exc:
@@ -349,7 +443,9 @@ class Site:
     """``website.title`` and ``website.navbar`` (left/right items: href/file + text)."""
 
     def __init__(self, project: Path, config: dict[str, Any]) -> None:
-        self.project, self.config = project, config
+        self.profiles: list[str] = list(config.get(ACTIVE_PROFILES) or [])
+        self.project = project
+        self.config = {k: v for k, v in config.items() if k != ACTIVE_PROFILES}
         website = config.get("website") or {}
         self.is_website = _project(config).get("type") == "website" or bool(website)
         self.title = str(website.get("title") or "")
@@ -413,9 +509,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="_preview", help="output folder (default _preview)")
     parser.add_argument("--project", default=".", help="project folder (default .)")
     parser.add_argument("--formats", default="html,typst", help="e.g. html or html,typst")
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="project profile(s) to activate, comma-separated, as quarto render --profile "
+        "(merges _quarto-NAME.yml; default: $QUARTO_PROFILE, else profile.default)",
+    )
     args = parser.parse_args(argv)
     try:
-        render_project(args.project, args.out, args.formats.split(","), log=print)
+        render_project(
+            args.project, args.out, args.formats.split(","), log=print, profile=args.profile
+        )
     except PreviewError as exc:
         sys.stdout.flush()
         print(f"preview: error: {exc}", file=sys.stderr)

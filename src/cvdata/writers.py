@@ -139,8 +139,8 @@ TYPST_PREAMBLE = r"""
 #let cv-entry(title, date: "", subtitle: none, place: "", body) = block(
   width: 100%, breakable: true, above: 0.85em, below: 0.2em,
   {
-    // Keep the title block with its first lines; let long bodies break across pages.
-    block(breakable: false, below: 0.35em, grid(
+    // Keep the title block with its first line (sticky); let long bodies break across pages.
+    block(breakable: false, sticky: true, below: 0.35em, grid(
       columns: (1fr, auto), column-gutter: 1em, row-gutter: 0.3em,
       title, align(right, text(fill: cv-muted, date)),
       ..(if subtitle != none { (subtitle, align(right, text(fill: cv-muted, place))) } else { () }),
@@ -153,6 +153,18 @@ TYPST_PREAMBLE = r"""
   above: 0.7em, below: 0.25em, text(fill: cv-accent, weight: "bold", name),
 )
 #let cv-children(body) = pad(left: 0.9em, top: 0.1em, body)
+"""
+
+#: Added after the preamble in the short résumé: smaller type, tighter entries, ruled headings.
+TYPST_RESUME = r"""
+#set text(size: 9pt)
+#set par(leading: 0.5em)
+#set list(spacing: 0.4em)
+#show heading: it => block(above: 1.1em, below: 0.55em, width: 100%, sticky: true, {
+  text(size: 10.5pt, weight: "bold", fill: cv-accent, upper(it.body))
+  v(-0.65em)
+  line(length: 100%, stroke: 0.6pt + cv-accent)
+})
 """
 
 

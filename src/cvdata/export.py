@@ -1,0 +1,570 @@
+"""The CV in other people's formats: BibTeX and CSL-JSON for the papers, JSON Resume for all.
+
+Each builder takes a loaded :class:`~cvdata.load.CV` and returns a string (BibTeX) or plain
+JSON-ready data (CSL-JSON, JSON Resume); :func:`to_json` writes the latter. Contacts marked
+``private`` never appear in any of them.
+
+    from cvdata import load
+    from cvdata.export import bibtex, csl, jsonresume, to_json
+
+    cv = load()
+    text = bibtex(cv)                # @inproceedings{zhou2026care, ...}
+    items = csl(cv)                  # [{"id": "care", "type": "paper-conference", ...}]
+    resume = jsonresume(cv)          # {"basics": ..., "work": [...], ...}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import bibtexparser
+import pandas as pd
+from bibtexparser import model
+
+from .load import CV
+
+#: The BibTeX field that carries the paper's id, so that an import recognises the paper.
+ID_FIELD = "x-cvdata-id"
+
+#: Paper type -> BibTeX entry type (``patent`` and ``online`` are biblatex types).
+BIBTEX_TYPES = {
+    "conference": "inproceedings",
+    "journal": "article",
+    "book": "book",
+    "preprint": "misc",
+    "patent": "patent",
+    "thesis": "phdthesis",
+    "blog": "online",
+}
+#: Paper type -> the BibTeX field that names the venue.
+BIBTEX_VENUE_FIELDS = {
+    "conference": "booktitle",
+    "journal": "journal",
+    "book": "publisher",
+    "preprint": "howpublished",
+    "patent": "type",
+    "thesis": "school",
+    "blog": "organization",
+}
+#: Paper type -> CSL item type.
+CSL_TYPES = {
+    "conference": "paper-conference",
+    "journal": "article-journal",
+    "book": "book",
+    "preprint": "article",
+    "patent": "patent",
+    "thesis": "thesis",
+    "blog": "post-weblog",
+}
+#: Paper type -> the CSL variable that names the venue.
+CSL_VENUE_FIELDS = {
+    "conference": "container-title",
+    "journal": "container-title",
+    "book": "publisher",
+    "preprint": "container-title",
+    "patent": "authority",
+    "thesis": "publisher",
+    "blog": "container-title",
+}
+
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le"}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_STOPWORDS = {"a", "an", "the", "on", "of"}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def text(value: object) -> str:
+    """A cell as text; missing values (``None``, ``pd.NA``, NaN, NaT) become ''."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and pd.isna(value):
+        return ""
+    return str(value)
+
+
+def _flag(value: object) -> bool:
+    return bool(text(value)) and bool(value)
+
+
+def _cjk(s: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in s)
+
+
+def split_name(name: str) -> dict[str, str]:
+    """A person's name as CSL parts: ``{"family", "given"}`` (and ``suffix``), or
+    ``{"literal"}`` when it cannot be split (one word, or written in a CJK script).
+
+    ``"Zhongzhu Zhou"`` -> given ``Zhongzhu``, family ``Zhou``; ``"Zhou, Zhongzhu"`` the same;
+    ``"Ludwig van Beethoven"`` -> family ``van Beethoven``; ``"Martin Luther King Jr."`` ->
+    family ``King``, suffix ``Jr.``.
+    """
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = (p.strip() for p in name.partition(","))
+        if family and given:
+            return {"family": family, "given": given}
+    words = name.split(" ")
+    if len(words) < 2 or _cjk(name):
+        return {"literal": name}
+    suffix = ""
+    if words[-1].lower() in _SUFFIXES and len(words) > 2:
+        suffix = words.pop()
+    i = len(words) - 1
+    while i > 1 and words[i - 1].lower() in _PARTICLES:
+        i -= 1
+    parts = {"family": " ".join(words[i:]), "given": " ".join(words[:i])}
+    if suffix:
+        parts["suffix"] = suffix
+    return parts
+
+
+def _ascii_word(s: str) -> str:
+    folded = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def _key_stem(family: str, year: str, title: str) -> str:
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = [w for w in re.findall(r"[a-z0-9]+", folded) if w not in _STOPWORDS]
+    return f"{_ascii_word(family)}{year}{words[0] if words else ''}"
+
+
+def _venue(cv: CV, paper: pd.Series) -> str:
+    """The venue's full name, else the venue line the CV prints."""
+    vid = text(paper["venue_id"])
+    if vid:
+        match = cv.venues[cv.venues["id"] == vid]
+        if not match.empty:
+            return text(match.iloc[0]["name"])
+    return text(paper["venue_display"])
+
+
+def _authors(cv: CV, paper_id: str) -> list[str]:
+    rows = cv.paper_authors[cv.paper_authors["paper_id"] == paper_id]
+    return [text(n) for n in rows.sort_values("position")["name"]]
+
+
+def _identifiers(cv: CV, paper_id: str, scheme: str) -> list[str]:
+    rows = cv.paper_identifiers[
+        (cv.paper_identifiers["paper_id"] == paper_id) & (cv.paper_identifiers["scheme"] == scheme)
+    ]
+    return [text(v) for v in rows["value"]]
+
+
+def _paper_url(cv: CV, paper_id: str) -> str:
+    """The first link of the paper that has an address, preferring ``paper`` links."""
+    links = cv.paper_links[
+        (cv.paper_links["paper_id"] == paper_id) & cv.paper_links["url"].notna()
+    ].sort_values("position")
+    if links.empty:
+        return ""
+    papers = links[links["kind"] == "paper"]
+    return text((papers if not papers.empty else links).iloc[0]["url"])
+
+
+def _papers(cv: CV) -> Iterable[pd.Series]:
+    for _, paper in cv.papers.iterrows():
+        yield paper
+
+
+# ---------------------------------------------------------------- BibTeX
+
+_TEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
+def tex_escape(s: str) -> str:
+    """Text for a BibTeX field that LaTeX prints as written (UTF-8 is kept as it is)."""
+    escaped = s.translate(_TEX_ESCAPES)
+    while "--" in escaped:  # no en/em-dash ligatures
+        escaped = escaped.replace("--", "-{}-")
+    return escaped
+
+
+def bibtex_keys(cv: CV) -> dict[str, str]:
+    """Citation key of every paper, by paper id: first author's family name, year and the
+    first word of the title (``zhou2026care``); repeats get ``b``, ``c``, ... in file order.
+    Papers without authors use the title word alone."""
+    keys: dict[str, str] = {}
+    used: set[str] = set()
+    for paper in _papers(cv):
+        pid = text(paper["id"])
+        authors = _authors(cv, pid)
+        family = ""
+        if authors:
+            parts = split_name(authors[0])
+            family = parts.get("family") or parts.get("literal", "")
+        stem = _key_stem(family, text(paper["year"]), text(paper["title"])) or _ascii_word(pid)
+        key, n = stem, 1
+        while key in used:
+            n += 1
+            key = stem + chr(ord("a") + n - 1) if n <= 26 else f"{stem}{n}"
+        used.add(key)
+        keys[pid] = key
+    return keys
+
+
+def bibtex_entry(cv: CV, paper: pd.Series, key: str) -> model.Entry:
+    """One paper as a bibtexparser entry (values without enclosing braces)."""
+    pid, ptype = text(paper["id"]), text(paper["type"])
+    fields: list[tuple[str, str]] = [("title", "{" + tex_escape(text(paper["title"])) + "}")]
+    authors = [tex_escape(a) for a in _authors(cv, pid)]
+    if _flag(paper["authors_truncated"]) and authors:
+        authors.append("others")
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    venue = _venue(cv, paper)
+    if venue:
+        fields.append((BIBTEX_VENUE_FIELDS.get(ptype, "howpublished"), tex_escape(venue)))
+    if text(paper["year"]):
+        fields.append(("year", text(paper["year"])))
+    status = text(paper["status"])
+    if status != "published":
+        fields.append(("pubstate", status))
+    for doi in _identifiers(cv, pid, "doi")[:1]:
+        fields.append(("doi", doi))
+    for isbn in _identifiers(cv, pid, "isbn")[:1]:
+        fields.append(("isbn", isbn))
+    for arxiv in _identifiers(cv, pid, "arxiv")[:1]:
+        fields += [("eprint", arxiv), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
+    numbers = _identifiers(cv, pid, "patent-publication")
+    if numbers:
+        fields.append(("number", ", ".join(numbers)))
+    applications = _identifiers(cv, pid, "patent-application")
+    if applications:
+        fields.append(("note", "Application " + ", ".join(applications)))
+    url = _paper_url(cv, pid)
+    if url:
+        fields.append(("url", url))
+    fields.append((ID_FIELD, pid))
+    etype = BIBTEX_TYPES.get(ptype, "misc")
+    return model.Entry(etype, key, [model.Field(k, v) for k, v in fields])
+
+
+def bibtex(cv: CV) -> str:
+    """Every paper as BibTeX (UTF-8, biblatex types for patents and blog posts).
+
+    Entry types: conference -> ``@inproceedings`` (``booktitle``), journal -> ``@article``
+    (``journal``), book -> ``@book`` (``publisher``), preprint -> ``@misc`` (with ``eprint``
+    when an arXiv id is known), patent -> ``@patent`` (``type``, ``number``), thesis ->
+    ``@phdthesis`` (``school``), blog -> ``@online`` (``organization``). Authors keep their
+    order and spelling, joined with `` and ``; a cut author list ends with ``others``. Work
+    that is not published carries ``pubstate``; the paper id is kept in ``x-cvdata-id``.
+    """
+    library = bibtexparser.Library()
+    keys = bibtex_keys(cv)
+    for paper in _papers(cv):
+        library.add(bibtex_entry(cv, paper, keys[text(paper["id"])]))
+    fmt = bibtexparser.BibtexFormat()
+    fmt.indent = "  "
+    fmt.value_column = "auto"
+    fmt.block_separator = "\n"
+    fmt.trailing_comma = True
+    header = f"% {len(cv.papers)} entries exported by cvdata from the CV of {cv.owner['name']}\n\n"
+    return header + bibtexparser.write_string(library, bibtex_format=fmt)
+
+
+# ---------------------------------------------------------------- CSL-JSON
+
+
+def csl_item(cv: CV, paper: pd.Series) -> dict[str, Any]:
+    """One paper as a CSL-JSON item."""
+    pid, ptype = text(paper["id"]), text(paper["type"])
+    item: dict[str, Any] = {
+        "id": pid,
+        "type": CSL_TYPES.get(ptype, "article"),
+        "title": text(paper["title"]),
+    }
+    authors = _authors(cv, pid)
+    if authors:
+        item["author"] = [split_name(a) for a in authors]
+    if text(paper["year"]):
+        item["issued"] = {"date-parts": [[int(paper["year"])]]}
+    venue = _venue(cv, paper)
+    if venue:
+        item[CSL_VENUE_FIELDS.get(ptype, "container-title")] = venue
+    if ptype == "thesis":
+        item["genre"] = "PhD thesis"
+    status = text(paper["status"])
+    if status != "published":
+        item["status"] = status.replace("-", " ")
+    for doi in _identifiers(cv, pid, "doi")[:1]:
+        item["DOI"] = doi
+    for isbn in _identifiers(cv, pid, "isbn")[:1]:
+        item["ISBN"] = isbn
+    numbers = _identifiers(cv, pid, "patent-publication") or _identifiers(
+        cv, pid, "patent-application"
+    )
+    if numbers:
+        item["number"] = ", ".join(numbers)
+    arxiv = _identifiers(cv, pid, "arxiv")
+    if arxiv:
+        item["number"] = f"arXiv:{arxiv[0]}"
+    url = _paper_url(cv, pid)
+    if url:
+        item["URL"] = url
+    return item
+
+
+def csl(cv: CV) -> list[dict[str, Any]]:
+    """Every paper as CSL-JSON items (for pandoc, Zotero, citeproc): id = paper id."""
+    return [csl_item(cv, p) for p in _papers(cv)]
+
+
+# ---------------------------------------------------------------- JSON Resume
+
+
+def _month(ts: object) -> str:
+    return "" if not text(ts) else pd.Timestamp(ts).strftime("%Y-%m")  # type: ignore[arg-type]
+
+
+def _day(ts: object) -> str:
+    return "" if not text(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+
+
+def _compact(d: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty strings, lists and mappings (the schema wants no empty dates)."""
+    return {k: v for k, v in d.items() if v not in ("", [], {}, None)}
+
+
+def _by_position(df: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    rows = df[df[column] == value]
+    return rows.sort_values("position") if "position" in rows else rows
+
+
+def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
+    """Ongoing first, then most recent first (the CV's order)."""
+    end = roles["end"].astype("datetime64[ns]").fillna(pd.Timestamp.max)
+    key = roles.assign(_end=end, _start=roles["start"])
+    return key.sort_values(["_end", "_start"], ascending=False, kind="stable")
+
+
+def _basics(cv: CV) -> dict[str, Any]:
+    person = cv.owner
+    public = cv.contacts[cv.contacts["visibility"] == "public"]
+    emails = public[public["kind"] == "email"]
+    sites = public[(public["kind"] == "website") & public["url"].notna()]
+    profiles = []
+    for c in public[~public["kind"].isin(["email", "website", "phone", "address"])].itertuples():
+        if not (text(c.value) or text(c.url)):
+            continue  # a profile whose address is unknown says nothing
+        profiles.append(
+            _compact({"network": text(c.label), "username": text(c.value), "url": text(c.url)})
+        )
+    return _compact(
+        {
+            "name": text(person["name"]),
+            "label": text(person["headline"]),
+            "email": text(emails.iloc[0]["value"]) if not emails.empty else "",
+            "url": text(sites.iloc[0]["url"]) if not sites.empty else "",
+            "profiles": profiles,
+        }
+    )
+
+
+def _work(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
+    for _, role in roles.iterrows():
+        rid = text(role["id"])
+        highlights = [text(t) for t in _by_position(cv.role_highlights, "role_id", rid)["text"]]
+        out.append(
+            _compact(
+                {
+                    "name": text(role["organisation"]),
+                    "description": text(role["unit"]),
+                    "position": text(role["title"]),
+                    "location": text(role["location"]),
+                    "startDate": _month(role["start"]),
+                    "endDate": _month(role["end"]),
+                    "highlights": highlights,
+                }
+            )
+        )
+    return out
+
+
+def _education(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    roles = _sorted_roles(cv.roles[cv.roles["kind"] == "education"])
+    for _, role in roles.iterrows():
+        title = text(role["title"])
+        study, _, area = title.partition(" in ")
+        grades = cv.education[cv.education["role_id"] == role["id"]]
+        score = ""
+        if not grades.empty and text(grades.iloc[0]["gpa"]):
+            g = grades.iloc[0]
+            score = str(float(g["gpa"]))
+            if text(g["gpa_scale"]):
+                score += f"/{float(g['gpa_scale'])}"
+            if text(g["gpa_note"]):
+                score += f", {g['gpa_note']}"
+        out.append(
+            _compact(
+                {
+                    "institution": text(role["organisation"]),
+                    "area": area or text(role["unit"]),
+                    "studyType": study,
+                    "startDate": _month(role["start"]),
+                    "endDate": _month(role["end"]),
+                    "score": score,
+                }
+            )
+        )
+    return out
+
+
+def _projects(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    orgs = dict(zip(cv.roles["id"], cv.roles["organisation"], strict=True))
+    for _, prj in cv.projects.iterrows():
+        pid = text(prj["id"])
+        links = _by_position(cv.project_links, "project_id", pid)
+        links = links[links["url"].notna()]
+        out.append(
+            _compact(
+                {
+                    "name": text(prj["title"]),
+                    "description": text(prj["motivation"]) or text(prj["subtitle"]),
+                    "highlights": [
+                        text(t)
+                        for t in _by_position(cv.project_contributions, "project_id", pid)["text"]
+                    ],
+                    "startDate": _month(prj["start"]),
+                    "endDate": _month(prj["end"]),
+                    "url": text(links.iloc[0]["url"]) if not links.empty else "",
+                    "entity": text(orgs.get(prj["role_id"])) if text(prj["role_id"]) else "",
+                }
+            )
+        )
+    return out
+
+
+def _publications(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    for paper in _papers(cv):
+        pid = text(paper["id"])
+        authors = _authors(cv, pid)
+        summary = ", ".join(authors) + (", et al." if _flag(paper["authors_truncated"]) else "")
+        status = text(paper["status"])
+        if status != "published":
+            summary += ("; " if summary else "") + status.replace("-", " ").capitalize()
+        out.append(
+            _compact(
+                {
+                    "name": text(paper["title"]),
+                    "publisher": _venue(cv, paper),
+                    "releaseDate": text(paper["year"]),
+                    "url": _paper_url(cv, pid),
+                    "summary": summary,
+                }
+            )
+        )
+    return out
+
+
+def _skills(cv: CV) -> list[dict[str, Any]]:
+    return [
+        {"name": text(category), "keywords": [text(s) for s in group["skill"]]}
+        for category, group in cv.skills.groupby("category", sort=False)
+    ]
+
+
+def _awards(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    for a in cv.awards.itertuples():
+        out.append(
+            _compact(
+                {
+                    "title": text(a.name),
+                    "date": text(a.year),
+                    "awarder": text(a.issuer),
+                    "summary": "; ".join(x for x in (text(a.note), text(a.period)) if x),
+                }
+            )
+        )
+    return out
+
+
+def _certificates(cv: CV) -> list[dict[str, Any]]:
+    return [
+        _compact({"name": text(c.name), "date": _day(c.date), "issuer": text(c.issuer)})
+        for c in cv.certifications.itertuples()
+    ]
+
+
+def _volunteer(cv: CV) -> list[dict[str, Any]]:
+    out = []
+    for _, v in _sorted_roles(cv.volunteering).iterrows():
+        items = _by_position(cv.volunteering_items, "volunteering_id", v["id"])
+        out.append(
+            _compact(
+                {
+                    "organization": text(v["organisation"]),
+                    "position": text(v["role"]),
+                    "startDate": _month(v["start"]),
+                    "endDate": _month(v["end"]),
+                    "highlights": [text(t) for t in items["text"]],
+                }
+            )
+        )
+    return out
+
+
+def jsonresume(cv: CV) -> dict[str, Any]:
+    """The whole CV as a JSON Resume document (https://jsonresume.org/schema).
+
+    ``basics`` (name, headline, first public email, public profiles with an address), ``work``
+    (every role but degrees, most recent first), ``education`` (degrees with their grades),
+    ``projects`` (motivation and contribution bullets), ``publications`` (authors and status
+    in the summary), ``skills`` (one entry per category), ``awards``, ``certificates`` and
+    ``volunteer``. Dates are ``YYYY-MM`` (roles, projects) or ``YYYY`` / ``YYYY-MM-DD``.
+    """
+    sections = {
+        "basics": _basics(cv),
+        "work": _work(cv),
+        "volunteer": _volunteer(cv),
+        "education": _education(cv),
+        "awards": _awards(cv),
+        "certificates": _certificates(cv),
+        "publications": _publications(cv),
+        "skills": _skills(cv),
+        "projects": _projects(cv),
+    }
+    return {k: v for k, v in sections.items() if v}
+
+
+def to_json(data: Any) -> str:
+    """Pretty UTF-8 JSON (non-ASCII kept as it is), ending in a newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+__all__ = [
+    "ID_FIELD",
+    "bibtex",
+    "bibtex_keys",
+    "csl",
+    "jsonresume",
+    "split_name",
+    "tex_escape",
+    "text",
+    "to_json",
+]

@@ -1,0 +1,375 @@
+"""cvdata.bibimport and ``cvdata import bibtex``: new papers from a .bib file, safely."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, CVDATA_ENV, read_csv
+
+import cvdata
+from cvdata import export
+from cvdata.bibimport import (
+    BibImportError,
+    append_rows,
+    apply_plan,
+    natural_name,
+    norm_title,
+    paper_type,
+    plan_import,
+    read_bibtex,
+    same_name,
+    split_authors,
+)
+
+NEW = r"""
+@inproceedings{zhou2025fast,
+  title     = {Fast {LLM} Serving with M{\"u}ller Kernels},
+  author    = {Zhou, Zhongzhu and Jane Doe* and others},
+  booktitle = {ICML},
+  year      = {2025},
+  doi       = {https://doi.org/10.1000/XYZ.1},
+  url       = {https://example.org/fast},
+}
+
+@article{doe2024journal,
+  title   = {A Journal Paper},
+  author  = {John Smith and ZHONGZHU   ZHOU},
+  journal = {Journal of Things},
+  year    = 2024,
+}
+
+@misc{doe2023arxiv,
+  title         = {An arXiv Preprint},
+  author        = {Jane Doe},
+  eprint        = {2301.00001},
+  archiveprefix = {arXiv},
+  year          = {2023},
+}
+
+@inproceedings{again,
+  title     = {CARE: Covariance-aware and Rank-Enhanced Decomposition for Enabling
+               Multi-Head Latent Attention},
+  author    = {Someone Else},
+  booktitle = {ICLR},
+  year      = {2026},
+}
+
+@inproceedings{samedoi,
+  title  = {Whatever, Other Title},
+  author = {A Person},
+  year   = {2019},
+  doi    = {10.1000/xyz.1},
+}
+
+@dataset{data2022,
+  title = {A Data Set},
+  year  = {2022},
+}
+
+@inproceedings{zhou2025fast2,
+  title  = {Second Paper With Key Clash},
+  author = {Zhongzhu Zhou},
+  year   = {2025},
+}
+"""
+
+
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
+    return subprocess.run(
+        [sys.executable, "-m", "cvdata", *args],
+        cwd=cwd,
+        env={**env, "CVDATA_AS_OF": AS_OF.isoformat()},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def bib(tmp_path: Path) -> Path:
+    return _write(tmp_path / "refs.bib", NEW)
+
+
+# ------------------------------------------------------------------------- round trip
+
+
+def test_import_of_an_exported_file_adds_nothing(cv: cvdata.CV, tmp_path: Path) -> None:
+    path = tmp_path / "cv.bib"
+    path.write_text(export.bibtex(cv), encoding="utf-8")
+    plan = plan_import(cv, read_bibtex(path), str(path))
+    assert plan.entries == 22
+    assert plan.added == []
+    assert len(plan.skipped) == 22
+    assert all("already in the CV" in s.reason for s in plan.skipped)
+
+
+def test_import_of_an_exported_file_without_ids_still_finds_every_duplicate(
+    cv: cvdata.CV, tmp_path: Path
+) -> None:
+    """Another tool may drop the x-cvdata-id field: title and year still match."""
+    text = "\n".join(line for line in export.bibtex(cv).splitlines() if export.ID_FIELD not in line)
+    path = _write(tmp_path / "cv.bib", text)
+    plan = plan_import(cv, read_bibtex(path), str(path))
+    assert plan.added == []
+    assert all("(same title and year)" in s.reason for s in plan.skipped)
+
+
+def test_cli_import_of_an_export_changes_no_file(broken_copy, tmp_path: Path) -> None:
+    folder = broken_copy()
+    before = _fingerprint(folder)
+    exported = tmp_path / "cv.bib"
+    assert _run("export", "bibtex", str(folder), "-o", str(exported), cwd=tmp_path).returncode == 0
+    proc = _run("import", "bibtex", str(exported), str(folder), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "cv.bib: 22 entries read" in proc.stdout
+    assert proc.stdout.count("  skip ") == 22
+    assert "nothing to add (0 to add, 22 skipped); no file changed" in proc.stdout
+    assert _fingerprint(folder) == before
+
+
+# ------------------------------------------------------------------------- the plan
+
+
+def test_plan_adds_new_papers_and_skips_duplicates(cv: cvdata.CV, bib: Path) -> None:
+    plan = plan_import(cv, read_bibtex(bib), str(bib))
+    assert plan.entries == 7
+    added = {p.key: p for p in plan.added}
+    assert list(added) == ["zhou2025fast", "doe2024journal", "doe2023arxiv", "zhou2025fast2"]
+    skipped = {s.key: s.reason for s in plan.skipped}
+    assert skipped == {
+        "again": "already in the CV as 'care' (same title and year)",
+        "samedoi": "already in the CV as 'zhou2025fast' (same DOI)",
+        "data2022": "@dataset is not a kind of publication cvdata knows",
+    }
+    fast = added["zhou2025fast"]
+    assert fast.paper["id"] == "zhou2025fast"
+    assert fast.paper["title"] == "Fast LLM Serving with Müller Kernels"
+    assert fast.paper["type"] == "conference" and fast.paper["status"] == "published"
+    assert fast.paper["venue_id"] == "icml" and fast.paper["venue_display"] == ""
+    assert fast.paper["authors_truncated"] == "true"
+    assert [(a["name"], a["is_owner"], a["equal_contribution"]) for a in fast.authors] == [
+        ("Zhongzhu Zhou", "true", "false"),
+        ("Jane Doe", "false", "true"),
+    ]
+    assert fast.identifiers == [
+        {"paper_id": "zhou2025fast", "scheme": "doi", "value": "10.1000/xyz.1", "label": "DOI"}
+    ]
+    assert fast.links[0]["url"] == "https://example.org/fast"
+    journal = added["doe2024journal"]
+    assert journal.paper["type"] == "journal"
+    assert journal.paper["venue_id"] == "" and journal.paper["venue_display"] == "Journal of Things"
+    assert [a["is_owner"] for a in journal.authors] == ["false", "true"]
+    arxiv = added["doe2023arxiv"]
+    assert arxiv.paper["type"] == "preprint" and arxiv.paper["status"] == "preprint"
+    assert arxiv.identifiers[0]["scheme"] == "arxiv"
+    assert added["zhou2025fast2"].paper["id"] == "zhou2025fast2"
+
+
+def test_new_ids_never_clash_with_existing_ones(cv: cvdata.CV, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "x.bib",
+        """
+        @misc{care, title = {Something New}, year = {2021}}
+        @misc{care, title = {Something Newer}, year = {2021}}
+        """,
+    )
+    with pytest.raises(BibImportError):  # the same key twice is a broken file
+        read_bibtex(path)
+    _write(
+        path,
+        """
+        @misc{care, title = {Something New}, year = {2021}}
+        @misc{Care, title = {Something Newer}, year = {2021}}
+        @misc{x-cvdata, title = {Third}, x-cvdata-id = {my-own-id}}
+        """,
+    )
+    plan = plan_import(cv, read_bibtex(path), str(path))
+    assert [p.paper["id"] for p in plan.added] == ["care-2", "care-3", "my-own-id"]
+
+
+@pytest.mark.parametrize(
+    ("entry_type", "fields", "kind"),
+    [
+        ("inproceedings", {}, "conference"),
+        ("article", {}, "journal"),
+        ("article", {"journal": "arXiv preprint arXiv:2301.1"}, "preprint"),
+        ("book", {}, "book"),
+        ("misc", {}, "preprint"),
+        ("misc", {"howpublished": "Together AI Blog"}, "blog"),
+        ("online", {}, "blog"),
+        ("patent", {}, "patent"),
+        ("phdthesis", {}, "thesis"),
+        ("techreport", {}, "blog"),
+        ("dataset", {}, None),
+    ],
+)
+def test_paper_type(entry_type: str, fields: dict, kind: str | None) -> None:
+    assert paper_type(entry_type, fields) == kind
+
+
+def test_names() -> None:
+    assert split_authors("Zhou, Zhongzhu and {Barnes and Noble} AND Jane Doe") == [
+        "Zhou, Zhongzhu",
+        "Barnes and Noble",
+        "Jane Doe",
+    ]
+    assert natural_name("Zhou, Zhongzhu") == "Zhongzhu Zhou"
+    assert natural_name("King, Jr., Martin") == "Martin King Jr."
+    assert same_name("ZHOU,  zhongzhu", "Zhongzhu Zhou")
+    assert not same_name("Zhongzhu Zhu", "Zhongzhu Zhou")
+    assert norm_title("CARE: Covariance-Aware") == norm_title("care —  covariance aware")
+    assert norm_title("Ünïcode") == "unicode"
+
+
+# ------------------------------------------------------------------------- writing
+
+
+def test_import_writes_valid_rows_and_keeps_existing_bytes(broken_copy, bib: Path) -> None:
+    folder = broken_copy()
+    before = {name: (folder / name).read_bytes() for name in os.listdir(folder)}
+    proc = _run("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "refs.bib: 7 entries read" in out
+    assert "  skip again (line 26): already in the CV as 'care' (same title and year)" in out
+    assert "  add  zhou2025fast (line 2): 'Fast LLM Serving with Müller Kernels'" in out
+    assert "4 to add, 3 skipped; wrote papers.csv (+4 rows), paper_authors.csv (+6 rows)" in out
+    assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 rows); the data validates" in out
+    changed = {"papers.csv", "paper_authors.csv", "paper_identifiers.csv", "paper_links.csv"}
+    for name, data in before.items():
+        now = (folder / name).read_bytes()
+        if name in changed:
+            assert now.startswith(data) and len(now) > len(data), name
+        else:
+            assert now == data, name
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging leftovers
+    loaded = cvdata.load(folder, as_of=AS_OF)
+    assert len(loaded.papers) == 26
+    row = loaded.papers.set_index("id").loc["zhou2025fast"]
+    assert row["venue_id"] == "icml" and row["year"] == 2025
+    assert "Imported from refs.bib (entry zhou2025fast)" in row["notes"]
+    owners = loaded.paper_authors[loaded.paper_authors["is_owner"]]["paper_id"]
+    assert {"zhou2025fast", "doe2024journal", "zhou2025fast2"} <= set(owners)
+    # Importing the same file again adds nothing.
+    again = _run("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
+    assert again.returncode == 0
+    assert "nothing to add (0 to add, 7 skipped)" in again.stdout
+
+
+def test_dry_run_changes_nothing(broken_copy, bib: Path) -> None:
+    folder = broken_copy()
+    before = _fingerprint(folder)
+    proc = _run("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "dry run: would write papers.csv (+4 rows)" in proc.stdout
+    assert "the result validates; no file changed" in proc.stdout
+    assert _fingerprint(folder) == before
+
+
+def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
+    broken_copy, tmp_path: Path
+) -> None:
+    folder = broken_copy()
+    before = _fingerprint(folder)
+    bad = _write(
+        tmp_path / "bad.bib",
+        """\
+        @article{fine2020, title = {Fine}, author = {A B}, year = {2020}, journal = {J}}
+
+        @inproceedings{broken2021,
+          title = {Missing brace,
+          author = {A B},
+          year = {2021}
+        }
+
+        @misc{twice, title = {A}, title = {B}}
+        """,
+    )
+    proc = _run("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert "bad.bib:3: entry 'broken2021': " in err
+    assert "bad.bib:9: entry 'twice': Duplicate field keys on entry: 'title'" in err
+    assert "2 entries cannot be read; nothing was imported" in err
+    assert "Traceback" not in err and "Parsing of" not in err
+    assert _fingerprint(folder) == before
+
+
+def test_result_that_would_not_validate_leaves_data_untouched(broken_copy, tmp_path: Path) -> None:
+    folder = broken_copy()
+    before = _fingerprint(folder)
+    future = _write(
+        tmp_path / "future.bib",
+        "@article{late, title = {From the Future}, author = {A B}, year = {2031}}\n",
+    )
+    proc = _run("import", "bibtex", str(future), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "papers.csv:24: year: a published paper dated 2031 is after the as-of date" in (
+        proc.stdout
+    )
+    assert str(folder.name) in proc.stdout and "cvdata-import" not in proc.stdout
+    assert "nothing was imported and no file changed" in proc.stdout
+    assert _fingerprint(folder) == before
+
+
+def test_not_utf8_and_missing_files(broken_copy, tmp_path: Path) -> None:
+    folder = broken_copy()
+    latin = tmp_path / "latin.bib"
+    latin.write_bytes(b"@misc{a, title = {M\xfcller}}\n")
+    proc = _run("import", "bibtex", str(latin), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "latin.bib:1: the file is not UTF-8" in proc.stderr
+    proc = _run("import", "bibtex", str(tmp_path / "nope.bib"), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "nope.bib: cannot read the file" in proc.stderr
+
+
+def test_append_rows_keeps_crlf_and_bom(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z')
+    assert append_rows(path, [{"title": "new, one", "id": "c"}, {"id": "d"}]) == 2
+    assert path.read_bytes() == (
+        b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z\r\nc,"new, one"\r\nd,\r\n'
+    )
+
+
+def test_apply_plan_validates_before_writing(cv: cvdata.CV, broken_copy, bib: Path) -> None:
+    folder = broken_copy()
+    loaded = cvdata.load(folder, as_of=AS_OF)
+    plan = plan_import(loaded, read_bibtex(bib), str(bib))
+    dry = apply_plan(plan, folder, AS_OF, dry_run=True)
+    assert dry.validation.ok and not dry.written
+    assert dry.added_rows == {
+        "papers.csv": 4,
+        "paper_authors.csv": 6,
+        "paper_identifiers.csv": 2,
+        "paper_links.csv": 1,
+    }
+    header, rows, _ = read_csv(folder / "papers.csv")
+    assert len(rows) == len(cv.papers)
+    done = apply_plan(plan, folder, AS_OF)
+    assert done.written
+    header, rows, _ = read_csv(folder / "papers.csv")
+    assert len(rows) == len(cv.papers) + 4
+    assert rows[-1][header.index("id")] == "zhou2025fast2"
