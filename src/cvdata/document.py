@@ -393,20 +393,22 @@ def publications(cv: CV) -> list[Section]:
     return sections
 
 
+def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
+    """One line per category: 'Category: A (6 yrs), B (2 yrs, note), C'."""
+
+    def item(row: pd.Series) -> str:
+        extra = ", ".join(x for x in (_years(row["years"]), _s(row["note"])) if x)
+        return _s(row[name]) + (f" ({extra})" if extra else "")
+
+    return tuple(
+        Entry(title=(Run(f"{category}: ", strong=True), Run(", ".join(map(item, rows)))))
+        for category, group in df.groupby("category", sort=False)
+        for rows in [[r for _, r in group.iterrows()]]
+    )
+
+
 def skills(cv: CV) -> Section:
-    entries = []
-    for category, group in cv.skills.groupby("category", sort=False):
-        items = ", ".join(
-            _s(s.skill)
-            + (
-                f" ({', '.join(x for x in (_years(s.years), _s(s.note)) if x)})"
-                if _s(s.years) or _s(s.note)
-                else ""
-            )
-            for s in group.itertuples()
-        )
-        entries.append(Entry(title=(Run(f"{category}: ", strong=True), Run(items))))
-    return Section("skills", "Skills", tuple(entries), compact=True)
+    return Section("skills", "Skills", _by_category(cv.skills, "skill"), compact=True)
 
 
 def talks(cv: CV) -> Section:
@@ -522,19 +524,7 @@ def other_projects(cv: CV, details: bool = True) -> Section:
 
 
 def activities(cv: CV) -> Section:
-    entries = []
-    for category, group in cv.activities.groupby("category", sort=False):
-        items = ", ".join(
-            _s(a.name)
-            + (
-                f" ({', '.join(x for x in (_years(a.years), _s(a.note)) if x)})"
-                if _s(a.years) or _s(a.note)
-                else ""
-            )
-            for a in group.itertuples()
-        )
-        entries.append(Entry(title=(Run(f"{category}: ", strong=True), Run(items))))
-    return Section("activities", "Activities", tuple(entries), compact=True)
+    return Section("activities", "Activities", _by_category(cv.activities, "name"), compact=True)
 
 
 def volunteering(cv: CV) -> Section:
