@@ -133,8 +133,22 @@ def _links(df: pd.DataFrame) -> Text:
     return tuple(runs)
 
 
-def _rows(df: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
-    return df[df[column] == value]
+# Row groups by (table, column), built once per table: filtering a whole table once
+# per paper made the CV quadratic in its size. Keyed by id(); the frame is kept alive
+# beside its groups so the id cannot be reused while cached.
+_GROUPS: dict[tuple[int, str], tuple[pd.DataFrame, dict[object, pd.DataFrame]]] = {}
+
+
+def _rows(df: pd.DataFrame, column: str, value: object) -> pd.DataFrame:
+    """The rows of ``df`` whose ``column`` equals ``value``, in file order."""
+    key = (id(df), column)
+    cached = _GROUPS.get(key)
+    if cached is None or cached[0] is not df:
+        if len(_GROUPS) > 256:
+            _GROUPS.clear()
+        groups = {k: g for k, g in df.groupby(column, sort=False, dropna=True)}
+        cached = _GROUPS[key] = (df, groups)
+    return cached[1].get(value, df.iloc[0:0])
 
 
 def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
@@ -331,7 +345,7 @@ def author_runs(authors: pd.DataFrame, truncated: bool = False) -> Text:
 def venue_line(cv: CV, paper: pd.Series) -> str:
     if _s(paper["venue_display"]):
         return _s(paper["venue_display"])
-    venue = cv.venues[cv.venues["id"] == paper["venue_id"]]
+    venue = _rows(cv.venues, "id", paper["venue_id"])
     if venue.empty:
         return ""
     v = venue.iloc[0]
@@ -630,12 +644,18 @@ def resume_selection(cv: CV) -> CV:
     )
 
 
+def header_of(cv: CV, *, resume: bool = False) -> Header:
+    """The header of the CV, or of the résumé (which has no quote)."""
+    head = header(cv)
+    return dataclasses.replace(head, quote="", quote_author="") if resume else head
+
+
 def build_resume(cv: CV) -> tuple[Header, list[Section]]:
     """The short résumé: the rows tagged ``resume`` (see :func:`resume_selection`), laid
     out tighter than the CV: no quote, advisors, motivations, links or identifiers; the
     tagged papers as one list, newest first; the tagged awards as one list."""
     sel = resume_selection(cv)
-    head = dataclasses.replace(header(cv), quote="", quote_author="")
+    head = header_of(cv, resume=True)
     papers = sel.papers.sort_values("year", ascending=False, na_position="last", kind="stable")
     sections = [
         experience(sel, details=False),

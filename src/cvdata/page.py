@@ -27,7 +27,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from .document import build, build_resume
+from .document import build, build_resume, header_of
 from .load import CV, load
 from .shape import headline_numbers
 from .theme import Brand, find_project_root, load_brand
@@ -154,7 +154,7 @@ class Page:
 
     def header(self, resume: bool = False) -> None:
         """Name, headline, public contacts and quote (no quote in the résumé)."""
-        head, _ = build_resume(self.cv) if resume else build(self.cv)
+        head = header_of(self.cv, resume=resume)  # not the whole CV: it can be large
         self._typst_preamble(resume)
         self.raw(html_header(head) if self.is_html else typst_header(head))
 
