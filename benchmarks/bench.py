@@ -1,0 +1,796 @@
+"""Benchmark of cvdata at three data sizes; writes BENCHMARKS.md at the project root.
+
+    make bench            # or: .venv/bin/python benchmarks/bench.py [--sizes S,M,L]
+
+Sizes: S is the CV in data/; M and L come from :func:`cvdata.synth.write_cv` with seed 0.
+For each size it measures, each part in a fresh process where that matters:
+
+1. import time and load + validate (median of several runs after the first);
+2. every figure the pages build (shape -> describe -> figure), per figure;
+3. static PNG export per figure through kaleido with one browser (first vs. the rest);
+4. the whole offline render (``python -m cvdata.preview``) of a scratch copy of the
+   project (so the real project's _freeze/ and assets/ are left alone), per document from
+   its log, plus the Typst compile of the PDF on its own;
+5. bytes per HTML page (without and with plotly.js), the site, the PDF (and its pages),
+   and whether the PDF keeps every paper title;
+6. peak memory (ru_maxrss) of a page's kernel, executing cv.qmd / index.qmd as the
+   preview does.
+
+Scratch files go to bench-out/ (git-ignored). Plain Python, no test framework.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.metadata as md
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench-out"
+REPORT = ROOT / "BENCHMARKS.md"
+AS_OF = "2026-11-26"
+SEED = 0
+SIZES: dict[str, dict[str, int] | None] = {
+    "S": None,  # the CV in data/
+    "M": {"n_papers": 500, "n_roles": 50, "n_projects": 200, "n_skills": 300},
+    "L": {"n_papers": 5000, "n_roles": 200, "n_projects": 1000, "n_skills": 1000},
+}
+RENDER_TIMEOUT = {"S": 300, "M": 600, "L": 900}
+LOAD_RUNS = 5
+PACKAGES = (
+    "pandas",
+    "numpy",
+    "plotly",
+    "kaleido",
+    "choreographer",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "typst",
+    "pypandoc_binary",
+)
+# Project files the offline render needs (copied into a scratch project per size).
+PROJECT_FILES = (
+    "_quarto.yml",
+    "_quarto-full.yml",
+    "_quarto-resume.yml",
+    "_brand.yml",
+    "index.qmd",
+    "cv.qmd",
+    "resume.qmd",
+    "styles.css",
+    "notebooks",
+    "scripts",
+    "assets",
+)
+
+# --- worker: runs in a fresh process, prints one JSON object --------------------------------
+
+
+def _figure_jobs() -> list[tuple[str, Any]]:
+    """Every (shape -> describe -> figure) the pages run, as in index.qmd, cv.qmd and
+    notebooks/*.ipynb (the same builder with the same arguments is listed once)."""
+    from cvdata import figures, shape
+
+    def timeline(cv, brand):
+        roles = shape.roles_timeline(cv)
+        markers = shape.timeline_markers(cv)
+        figures.describe_timeline(roles, cv.as_of, markers)
+        return figures.timeline(roles, as_of=cv.as_of, markers=markers, brand=brand)
+
+    def venues(top):
+        def build(cv, brand):
+            t = shape.venue_counts(cv) if top is None else shape.venue_counts(cv, top=top)
+            figures.describe_publications_by_venue(t)
+            return figures.publications_by_venue(t, brand=brand)
+
+        return build
+
+    def skills_top3(cv, brand):
+        t = shape.skills_years(cv, per_category=3)
+        figures.describe_skills(t)
+        return figures.skills(t, columns=2, brand=brand)
+
+    def skills_all(cv, brand):
+        t = shape.skills_years(cv)
+        figures.describe_skills(t)
+        return figures.skills(t, brand=brand)
+
+    def skills_overview(cv, brand):
+        t = shape.skills_by_category(cv)
+        figures.describe_skills_overview(t)
+        return figures.skills_overview(t, brand=brand)
+
+    def years(cv, brand):
+        t = shape.papers_by_year(cv)
+        figures.describe_publications_by_year(t)
+        return figures.publications_by_year(t, brand=brand)
+
+    def authorship(cv, brand):
+        t = shape.authorship(cv)
+        figures.describe_authorship(t)
+        return figures.authorship(t, brand=brand)
+
+    def coauthors(cv, brand):
+        t = shape.coauthors(cv, top=25)
+        figures.describe_coauthors(t)
+        return figures.coauthors(t, brand=brand)
+
+    def career_time(cv, brand):
+        t = shape.career_time(cv)
+        figures.describe_career_time(t)
+        return figures.career_time(t, brand=brand)
+
+    def projects(cv, brand):
+        t = shape.projects_per_role(cv)
+        figures.describe_projects_per_role(t, shape.roles_without_projects(cv))
+        return figures.projects_per_role(t, brand=brand)
+
+    return [
+        ("timeline (index, cv, timeline)", timeline),
+        ("publications_by_venue top=12 (index, cv)", venues(None)),
+        ("skills per_category=3 (index, cv)", skills_top3),
+        ("publications_by_venue top=15 (publications)", venues(15)),
+        ("publications_by_year (publications)", years),
+        ("authorship (publications)", authorship),
+        ("skills_overview (skills)", skills_overview),
+        ("skills all (skills)", skills_all),
+        ("projects_per_role (projects)", projects),
+        ("coauthors top=25 (collaborators)", coauthors),
+        ("career_time (timeline)", career_time),
+    ]
+
+
+def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    import cvdata  # noqa: F401
+    from cvdata import figures, page, shape  # noqa: F401
+    from cvdata.load import load as load_cv
+    from cvdata.theme import load_brand
+
+    result: dict[str, Any] = {"import_s": time.perf_counter() - t0}
+    loads = []
+    for _ in range(LOAD_RUNS + 1):
+        t = time.perf_counter()
+        cv = load_cv(data_dir, as_of=AS_OF)
+        loads.append(time.perf_counter() - t)
+    result["load_first_s"] = loads[0]
+    result["load_median_s"] = statistics.median(loads[1:])
+    result["rows"] = {name: len(df) for name, df in cv.tables().items()}
+    brand = load_brand(ROOT / "_brand.yml")
+
+    figs = []
+    for name, build in _figure_jobs():
+        t = time.perf_counter()
+        fig = build(cv, brand)
+        figs.append((name, fig, time.perf_counter() - t))
+    result["figures"] = [{"name": n, "build_s": s, "traces": len(f.data)} for n, f, s in figs]
+
+    exports = []
+    for i, (name, fig, _) in enumerate(figs):
+        if not fig.data:
+            exports.append({"name": name, "export_s": None})
+            continue
+        height = int(fig.layout.height or 450)
+        target = Path(export_dir) / f"{i:02d}.png"
+        t = time.perf_counter()
+        page._static_export(fig, target, 820, height)
+        exports.append(
+            {
+                "name": name,
+                "export_s": time.perf_counter() - t,
+                "height": height,
+                "bytes": target.stat().st_size,
+            }
+        )
+    result["exports"] = exports
+    return result
+
+
+def memory_worker(project: str, doc_rel: str, fmt: str, data_dir: str) -> dict[str, Any]:
+    """Execute one document's code cells like the preview (same environment, execute-info
+    file and setup cell), then report the kernel's ru_maxrss."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from cvdata import _preview_engine as engine
+    from cvdata import preview
+
+    proj = Path(project)
+    doc = engine.read_document(proj / doc_rel)
+    config = preview.load_config(proj)
+    site = preview.Site(proj, config)
+    build = OUT / "mem"
+    build.mkdir(parents=True, exist_ok=True)
+    target = build / Path(doc_rel).with_suffix(".html" if fmt == "html" else ".pdf").name
+    spec = engine.resolve_format(site.config, doc.front_matter, fmt, doc.path, target)
+    spec.pop("extension")
+    info = build / f"{Path(doc_rel).stem}.{fmt}.execute-info.json"
+    info.write_text(json.dumps({"document-path": str(doc.path), "format": spec}, default=str))
+    env = engine.kernel_environment(proj, doc.path, info, spec["execute"])
+    env[preview.PROFILE_ENV] = ",".join(site.profiles)
+    env["CVDATA_DIR"] = data_dir
+    env["CVDATA_AS_OF"] = AS_OF
+    run_path = doc.path.parent
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": engine.KERNEL, "language": "python"}
+    client = NotebookClient(
+        nb, kernel_name=engine.KERNEL, timeout=600, allow_errors=True, record_timing=False
+    )
+    sources = [engine.setup_source(spec["execute"], run_path)]
+    sources += [c.source for c in doc.cells if c.kind == "code"]
+    sources.append(
+        "import resource, json as _j\n"
+        "print('MAXRSS', _j.dumps([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
+    )
+    errors = []
+    t = time.perf_counter()
+    with client.setup_kernel(env=env, cwd=str(run_path)):
+        for src in sources:
+            nb.cells.append(nbformat.v4.new_code_cell(src))
+            done = client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+            errors += [o.get("ename") for o in done.outputs if o.get("output_type") == "error"]
+    elapsed = time.perf_counter() - t
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    found = re.search(r"MAXRSS (\[.*\])", text)
+    self_kb, children_kb = json.loads(found.group(1)) if found else (None, None)
+    return {
+        "maxrss_mb": self_kb / 1024 if self_kb else None,
+        "children_maxrss_mb": children_kb / 1024 if children_kb else None,
+        "seconds": elapsed,
+        "errors": errors,
+    }
+
+
+# --- driver ------------------------------------------------------------------------------------
+
+
+def _run_json(args: list[str], timeout: int, env: dict[str, str] | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {args} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {md.version(name)}")
+        except md.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    return {
+        "CPU": cpu,
+        "Cores": str(os.cpu_count()),
+        "RAM": ram,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "Packages": ", ".join(versions),
+    }
+
+
+def make_data(size: str) -> Path:
+    spec = SIZES[size]
+    if spec is None:
+        return ROOT / "data"
+    from cvdata.synth import write_cv
+
+    folder = OUT / f"data-{size}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    write_cv(folder, seed=SEED, as_of=dt.date.fromisoformat(AS_OF), **spec)
+    return folder
+
+
+def make_project(size: str) -> Path:
+    """A scratch copy of the project's render inputs (pre-render writes _freeze/ and
+    assets/ into the project it renders)."""
+    proj = OUT / f"project-{size}"
+    if proj.exists():
+        shutil.rmtree(proj)
+    proj.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, proj / name, ignore=shutil.ignore_patterns("_figures", ".*"))
+        elif src.is_file():
+            shutil.copy2(src, proj / name)
+    return proj
+
+
+_DOC_LINE = re.compile(r"^preview: (\S+) \[(\w+)\] -> \S+ \(([\d.]+) s\)")
+_DONE_LINE = re.compile(r"^preview: done: .* in ([\d.]+) s")
+
+
+def render(size: str, proj: Path, data_dir: Path) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.update(CVDATA_DIR=str(data_dir), CVDATA_AS_OF=AS_OF)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    log_path = OUT / f"render-{size}.log"
+    timeout = RENDER_TIMEOUT[size]
+    t = time.perf_counter()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "cvdata.preview", "--out", "_preview"],
+            cwd=proj,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, signal.SIGKILL)  # the preview and its kernel, nothing else
+            rc = proc.wait()
+    wall = time.perf_counter() - t
+    docs, total = [], None
+    for line in log_path.read_text(errors="replace").splitlines():
+        if m := _DOC_LINE.match(line):
+            docs.append({"doc": m.group(1), "format": m.group(2), "s": float(m.group(3))})
+        elif m := _DONE_LINE.match(line):
+            total = float(m.group(1))
+    result: dict[str, Any] = {
+        "wall_s": wall,
+        "reported_s": total,
+        "timed_out": timed_out,
+        "timeout_s": timeout,
+        "rc": rc,
+        "docs": docs,
+        "log": str(log_path.relative_to(ROOT)),
+    }
+    if rc != 0 and not timed_out:
+        tail = log_path.read_text(errors="replace").splitlines()[-15:]
+        result["error"] = "\n".join(tail)
+    return result
+
+
+def typst_compile(proj: Path) -> float | None:
+    build = proj / "_preview" / ".build"
+    typ = build / "cv.typst.typ"
+    if not typ.is_file():
+        return None
+    import typst
+
+    times = []
+    for _ in range(2):
+        t = time.perf_counter()
+        typst.compile(
+            str(typ),
+            output=str(OUT / "recompiled.pdf"),
+            root=str(build),
+            font_paths=["/usr/share/fonts"],
+        )
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"-\s*\n\s*", "", text)  # words hyphenated across lines
+    return re.sub(r"[\s\-‐‑–—]+", "", text).lower()
+
+
+def sizes_and_pdf(proj: Path, data_dir: Path) -> dict[str, Any]:
+    site = proj / "_preview"
+    plotly_js = site / "assets" / "plotly.min.js"
+    js = plotly_js.stat().st_size if plotly_js.is_file() else 0
+    pages = {
+        str(p.relative_to(site)): p.stat().st_size
+        for p in sorted(site.rglob("*.html"))
+        if ".build" not in p.relative_to(site).parts
+    }
+    total = sum(
+        p.stat().st_size
+        for p in site.rglob("*")
+        if p.is_file() and ".build" not in p.relative_to(site).parts
+    )
+    out: dict[str, Any] = {"pages": pages, "plotly_js": js, "site": total}
+    pdf = site / "cv.pdf"
+    if pdf.is_file():
+        out["pdf_bytes"] = pdf.stat().st_size
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+        m = re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)
+        out["pdf_pages"] = int(m.group(1)) if m else None
+        text = subprocess.run(
+            ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=False
+        ).stdout
+        import csv
+
+        with (data_dir / "papers.csv").open(encoding="utf-8") as f:
+            titles = [row["title"] for row in csv.DictReader(f)]
+        body = _norm(text)
+        missing = [t for t in titles if _norm(t) not in body]
+        out["titles"] = len(titles)
+        out["titles_missing"] = missing[:5]
+        out["titles_missing_n"] = len(missing)
+    return out
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def _verdict(value: float | None, limit: float) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value / limit:.2f}× {'PASS' if value < limit else 'MISS'}"
+
+
+def _s(value: float | None, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _kb(n: int | None) -> str:
+    return "—" if n is None else f"{n / 1024:,.0f} KB"
+
+
+def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> str:
+    sizes = list(res)
+    L: list[str] = []
+    add = L.append
+    add("# Benchmarks\n")
+    add(
+        f"Written by `make bench` (`benchmarks/bench.py`) on "
+        f"{dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}; the benchmark took "
+        f"{elapsed / 60:.1f} min. As-of date {AS_OF}.\n"
+    )
+    add("## Machine\n")
+    add("| | |\n|---|---|")
+    for k, v in info.items():
+        add(f"| {k} | {v} |")
+    add("")
+    add("## Data sizes\n")
+    add(
+        "S is the CV in `data/`; M and L are `cvdata.synth.write_cv(..., seed=0)` "
+        "(M: 500 papers, 50 roles, 200 projects, 300 skills; L: 5,000 papers, 200 roles, "
+        "1,000 projects, 1,000 skills).\n"
+    )
+    tables = ["papers", "paper_authors", "roles", "projects", "project_contributions", "skills"]
+    add("| size | " + " | ".join(tables) + " |")
+    add("|---|" + "---|" * len(tables))
+    for s in sizes:
+        rows = res[s].get("worker", {}).get("rows", {})
+        add(f"| {s} | " + " | ".join(str(rows.get(t, "—")) for t in tables) + " |")
+    add("")
+
+    # Summary against the targets.
+    def g(s: str, *keys: str) -> Any:
+        v: Any = res.get(s, {})
+        for k in keys:
+            v = v.get(k) if isinstance(v, dict) else None
+        return v
+
+    def render_s(s: str) -> float | None:
+        r = g(s, "render")
+        if not r or r.get("timed_out") or r.get("rc"):
+            return None
+        return r.get("wall_s")
+
+    add("## Targets\n")
+    add("| target | measured | ratio / verdict |")
+    add("|---|---|---|")
+    rs, rl = render_s("S"), render_s("L")
+    if "S" in res:
+        add(f"| whole offline render of S < 20 s | {_s(rs, 1)} s | {_verdict(rs, 20)} |")
+    if "L" in res:
+        r = g("L", "render") or {}
+        if r.get("timed_out"):
+            add(
+                f"| whole offline render of L < 2 × S | timed out after {r['timeout_s']} s "
+                f"| MISS (timeout) |"
+            )
+        elif rs:
+            add(
+                f"| whole offline render of L < 2 × S ({_s(2 * rs, 1)} s) | {_s(rl, 1)} s "
+                f"| {_verdict(rl, 2 * rs)} |"
+            )
+        lv = g("L", "worker", "load_median_s")
+        add(f"| load + validate of L < 1 s (median) | {_s(lv)} s | {_verdict(lv, 1)} |")
+    for s in sizes:
+        rest = g(s, "export_rest_mean_s")
+        add(
+            f"| static export after the first figure < 0.3 s/figure ({s}) | {_s(rest)} s "
+            f"| {_verdict(rest, 0.3)} |"
+        )
+    for s, limit, label in (("S", 300 * 1024, "300 KB"), ("L", 1024 * 1024, "1 MB")):
+        pages = g(s, "sizes", "pages")
+        if pages:
+            name, biggest = max(pages.items(), key=lambda kv: kv[1])
+            add(
+                f"| HTML of {s} < {label} per page without plotly.js (largest: {name}) "
+                f"| {_kb(biggest)} | {_verdict(biggest, limit)} |"
+            )
+    mem = g("L", "memory")
+    if mem:
+        peak = max((m.get("maxrss_mb") or 0) for m in mem.values())
+        add(
+            f"| peak kernel memory at L < 500 MB (largest of {', '.join(mem)}) "
+            f"| {_s(peak, 0)} MB | {_verdict(peak, 500)} |"
+        )
+    add("")
+
+    add("## Load + validate\n")
+    add(
+        f"In a fresh process per size: `import cvdata` (with figures, page, shape) timed on "
+        f"its own, then `load()` {LOAD_RUNS + 1} times; the median is over the runs after "
+        f"the first.\n"
+    )
+    add("| size | import cvdata (s) | first load (s) | median load (s) |")
+    add("|---|---|---|---|")
+    for s in sizes:
+        w = g(s, "worker") or {}
+        add(
+            f"| {s} | {_s(w.get('import_s'))} | {_s(w.get('load_first_s'))} "
+            f"| {_s(w.get('load_median_s'))} |"
+        )
+    add("")
+
+    add("## Figures: build and static export\n")
+    add(
+        "Build = shape -> describe -> figure, as the pages call them (each distinct call "
+        "once). Export = `cvdata.page._static_export` (kaleido, one browser for the process; "
+        "820 px wide at scale 2, as `Page.figure` does); the first export starts the browser.\n"
+    )
+    add("| figure | " + " | ".join(f"build {s} (s) | export {s} (s)" for s in sizes) + " |")
+    add("|---|" + "---|---|" * len(sizes))
+    names = [f["name"] for f in (g(sizes[0], "worker", "figures") or [])]
+    for i, name in enumerate(names):
+        cells = []
+        for s in sizes:
+            figs = g(s, "worker", "figures") or []
+            exps = g(s, "worker", "exports") or []
+            b = figs[i]["build_s"] if i < len(figs) else None
+            e = exps[i].get("export_s") if i < len(exps) else None
+            cells += [_s(b), _s(e)]
+        add(f"| {name} | " + " | ".join(cells) + " |")
+    tot = []
+    for s in sizes:
+        figs = g(s, "worker", "figures") or []
+        exps = [e["export_s"] for e in g(s, "worker", "exports") or [] if e.get("export_s")]
+        tot += [_s(sum(f["build_s"] for f in figs)), _s(sum(exps))]
+    add("| **total** | " + " | ".join(f"**{t}**" for t in tot) + " |")
+    add("")
+    add("| size | first export (s) | mean after the first (s/figure) | target < 0.3 |")
+    add("|---|---|---|---|")
+    for s in sizes:
+        add(
+            f"| {s} | {_s(g(s, 'export_first_s'))} | {_s(g(s, 'export_rest_mean_s'))} "
+            f"| {_verdict(g(s, 'export_rest_mean_s'), 0.3)} |"
+        )
+    add("")
+
+    add("## Whole offline render\n")
+    add(
+        "`python -m cvdata.preview --out _preview` on a scratch copy of the project "
+        "(bench-out/project-SIZE) with `CVDATA_DIR` set to the size's data and "
+        f"`CVDATA_AS_OF={AS_OF}`. Per-document seconds are the preview's own log lines "
+        "(kernel start, execution, pandoc and, for typst, the PDF compile). The Typst "
+        "compile is timed again on its own from `_preview/.build/cv.typst.typ` (best of 2).\n"
+    )
+    docs = []
+    for s in sizes:
+        for d in g(s, "render", "docs") or []:
+            key = (d["doc"], d["format"])
+            if key not in docs:
+                docs.append(key)
+    add("| document [format] | " + " | ".join(f"{s} (s)" for s in sizes) + " |")
+    add("|---|" + "---|" * len(sizes))
+    for doc, fmt in docs:
+        cells = []
+        for s in sizes:
+            hit = [
+                d["s"]
+                for d in g(s, "render", "docs") or []
+                if d["doc"] == doc and d["format"] == fmt
+            ]
+            cells.append(_s(hit[0], 1) if hit else "—")
+        add(f"| {doc} [{fmt}] | " + " | ".join(cells) + " |")
+    for fmt in ("html", "typst"):
+        cells = []
+        for s in sizes:
+            v = [d["s"] for d in g(s, "render", "docs") or [] if d["format"] == fmt]
+            cells.append(f"{sum(v):.1f}" if v else "—")
+        add(f"| **all {fmt} documents** | " + " | ".join(cells) + " |")
+    cells = []
+    for s in sizes:
+        r = g(s, "render") or {}
+        if r.get("timed_out"):
+            cells.append(f"**timeout ({r['timeout_s']} s)**")
+        elif r.get("rc"):
+            cells.append(f"**failed (exit {r['rc']})**")
+        else:
+            cells.append(f"**{_s(r.get('wall_s'), 1)}**")
+    add("| **whole render, wall clock** | " + " | ".join(cells) + " |")
+    add(
+        "| typst.compile of cv.pdf alone | "
+        + " | ".join(_s(g(s, "typst_compile_s"), 2) for s in sizes)
+        + " |"
+    )
+    add("")
+    for s in sizes:
+        r = g(s, "render") or {}
+        if r.get("timed_out"):
+            done = ", ".join(f"{d['doc']} [{d['format']}] {d['s']:.1f} s" for d in r["docs"])
+            add(
+                f"**{s} did not finish within {r['timeout_s']} s** and was stopped; the "
+                f"documents it finished: {done or 'none'} (log: `{r['log']}`).\n"
+            )
+        elif r.get("error"):
+            add(f"**{s} failed** (log: `{r['log']}`):\n\n```\n{r['error']}\n```\n")
+
+    add("## Output sizes\n")
+    add(
+        "HTML bytes per page as written (plotly.js is a separate file, "
+        "`assets/plotly.min.js`, loaded once per page); 'with plotly.js' adds it. The site "
+        "is every file of the output folder except the build folder (the PDF included).\n"
+    )
+    pages: list[str] = []
+    for s in sizes:
+        for p in g(s, "sizes", "pages") or {}:
+            if p not in pages:
+                pages.append(p)
+    add("| page | " + " | ".join(f"{s} without / with plotly.js" for s in sizes) + " |")
+    add("|---|" + "---|" * len(sizes))
+    for p in pages:
+        cells = []
+        for s in sizes:
+            n = (g(s, "sizes", "pages") or {}).get(p)
+            js = g(s, "sizes", "plotly_js") or 0
+            cells.append("—" if n is None else f"{_kb(n)} / {_kb(n + js)}")
+        add(f"| {p} | " + " | ".join(cells) + " |")
+    add("| plotly.min.js | " + " | ".join(_kb(g(s, "sizes", "plotly_js")) for s in sizes) + " |")
+    add("| whole site | " + " | ".join(_kb(g(s, "sizes", "site")) for s in sizes) + " |")
+    add("| cv.pdf | " + " | ".join(_kb(g(s, "sizes", "pdf_bytes")) for s in sizes) + " |")
+    add(
+        "| cv.pdf pages (pdfinfo) | "
+        + " | ".join(str(g(s, "sizes", "pdf_pages") or "—") for s in sizes)
+        + " |"
+    )
+    cells = []
+    for s in sizes:
+        n, miss = g(s, "sizes", "titles"), g(s, "sizes", "titles_missing_n")
+        cells.append("—" if n is None else f"{n - miss} / {n}")
+    add("| paper titles found in the PDF text | " + " | ".join(cells) + " |")
+    add("")
+    for s in sizes:
+        miss = g(s, "sizes", "titles_missing") or []
+        if miss:
+            add(f"{s}: titles not found in `pdftotext -raw` (first 5): {miss}\n")
+    add(
+        "Titles are matched after NFKC, removing all whitespace and hyphens/dashes "
+        "(`pdftotext -raw`).\n"
+    )
+
+    add("## Peak kernel memory\n")
+    add(
+        "Each document's code cells executed with nbclient in a fresh `python3` kernel, "
+        "with the preview's environment, execute-info file and setup cell, then a cell "
+        "printing `resource.getrusage(RUSAGE_SELF).ru_maxrss`. For typst the Chromium that "
+        "kaleido starts is a separate process and is not included (it is still running when "
+        "the cell reports, so RUSAGE_CHILDREN does not see it either).\n"
+    )
+    keys: list[str] = []
+    for s in sizes:
+        for k in g(s, "memory") or {}:
+            if k not in keys:
+                keys.append(k)
+    add("| document [format] | " + " | ".join(f"{s} (MB)" for s in sizes) + " |")
+    add("|---|" + "---|" * len(sizes))
+    for k in keys:
+        cells = []
+        for s in sizes:
+            m = (g(s, "memory") or {}).get(k) or {}
+            cells.append(_s(m.get("maxrss_mb"), 0) + (" (errors!)" if m.get("errors") else ""))
+        add(f"| {k} | " + " | ".join(cells) + " |")
+    add("")
+
+    errors = [(s, k, v) for s in sizes for k, v in res[s].items() if k.endswith("_error")]
+    if errors:
+        add("## Errors during the benchmark\n")
+        for s, k, v in errors:
+            add(f"- {s} {k}: `{v[-500:]}`")
+        add("")
+    return "\n".join(L) + "\n"
+
+
+def run(sizes: list[str]) -> None:
+    started = time.perf_counter()
+    OUT.mkdir(exist_ok=True)
+    info = machine()
+    res: dict[str, dict[str, Any]] = {}
+    for s in sizes:
+        print(f"bench: {s}: data", flush=True)
+        r: dict[str, Any] = {}
+        res[s] = r
+        data_dir = make_data(s)
+        print(f"bench: {s}: load, figures, static export", flush=True)
+        try:
+            export_dir = OUT / f"png-{s}"
+            w = _run_json(["--worker", str(data_dir), str(export_dir)], timeout=600)
+            r["worker"] = w
+            ex = [e["export_s"] for e in w["exports"] if e.get("export_s") is not None]
+            r["export_first_s"] = ex[0] if ex else None
+            r["export_rest_mean_s"] = statistics.mean(ex[1:]) if len(ex) > 1 else None
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            r["worker_error"] = str(exc)
+        proj = make_project(s)
+        print(f"bench: {s}: offline render (timeout {RENDER_TIMEOUT[s]} s)", flush=True)
+        r["render"] = render(s, proj, data_dir)
+        print(f"bench: {s}: render {r['render']['wall_s']:.1f} s", flush=True)
+        try:
+            r["typst_compile_s"] = typst_compile(proj)
+        except Exception as exc:  # reported, not fatal
+            r["typst_error"] = str(exc)
+        r["sizes"] = sizes_and_pdf(proj, data_dir)
+        print(f"bench: {s}: kernel memory", flush=True)
+        r["memory"] = {}
+        for doc, fmt in (("cv.qmd", "html"), ("cv.qmd", "typst"), ("index.qmd", "html")):
+            try:
+                r["memory"][f"{doc} [{fmt}]"] = _run_json(
+                    ["--memory", str(proj), doc, fmt, str(data_dir)], timeout=600
+                )
+            except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                r[f"memory_{doc}_{fmt}_error"] = str(exc)
+        (OUT / "results.json").write_text(json.dumps(res, indent=1, default=str))
+    elapsed = time.perf_counter() - started
+    REPORT.write_text(write_report(info, res, elapsed), encoding="utf-8")
+    print(f"bench: wrote {REPORT.relative_to(ROOT)} in {elapsed:.0f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="S,M,L", help="comma-separated: S,M,L")
+    parser.add_argument("--worker", nargs=2, metavar=("DATA", "PNG_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--memory", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--report-only", action="store_true", help="rewrite from results")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+    elif args.memory:
+        print(json.dumps(memory_worker(*args.memory)))
+    elif args.report_only:
+        res = json.loads((OUT / "results.json").read_text())
+        REPORT.write_text(write_report(machine(), res, 0.0), encoding="utf-8")
+    else:
+        run([s.strip() for s in args.sizes.split(",") if s.strip()])
+
+
+if __name__ == "__main__":
+    main()
