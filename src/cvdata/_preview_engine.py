@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -362,8 +363,13 @@ def execute(
         resources={"metadata": {"path": str(run_path)}},
     )
     outputs: dict[int, list[dict[str, Any]]] = {}
+    # The kernel process's own stderr (start-up warnings, and ipykernel's occasional zmq
+    # traceback while shutting down after a failed cell) is not the document's output:
+    # keep it aside and show its end only if the kernel dies. Cell output comes over
+    # Jupyter's channels and is unaffected.
+    kernel_log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finally)
     try:
-        with client.setup_kernel(env=env, cwd=str(run_path)):
+        with client.setup_kernel(env=env, cwd=str(run_path), stderr=kernel_log):
             setup = client.execute_cell(nb.cells[0], 0, store_history=False)
             _raise_on_error(setup.outputs, f"{label}: the setup cell")
             for cell in doc.cells:
@@ -375,7 +381,12 @@ def execute(
                 if not (execute_opts.get("error") or cell.options.get("error", False)):
                     _raise_on_error(done.outputs, f"{label}: {_cell_name(cell)}")
     except (DeadKernelError, CellTimeoutError) as exc:
-        raise EngineError(f"{label}: kernel failed: {_first_line(str(exc))}") from None
+        kernel_log.seek(0)
+        tail = "".join(kernel_log.readlines()[-5:]).strip()
+        detail = f"\n{tail}" if tail else ""
+        raise EngineError(f"{label}: kernel failed: {_first_line(str(exc))}{detail}") from None
+    finally:
+        kernel_log.close()
     return outputs
 
 
