@@ -310,3 +310,44 @@ def test_refuses_to_replace_a_folder_it_did_not_make(tmp_path):
     with pytest.raises(PreviewError, match="not made by the preview"):
         render_project(project, "keep")
     assert (project / "keep" / "precious.txt").read_text() == "mine"
+
+
+def _small_site(root: Path, failing: tuple[str, ...] = ()) -> Path:
+    files = {"_quarto.yml": "project:\n  type: website\n"}
+    for name in ("a", "b", "c", "d"):
+        body = f'raise ValueError("{name} is broken")' if name in failing else f'print("{name}")'
+        files[f"{name}.qmd"] = f"---\ntitle: {name.upper()}\n---\n\n```{{python}}\n{body}\n```\n"
+    return write_project(root, files)
+
+
+def test_parallel_jobs_give_the_same_site_in_document_order(tmp_path):
+    one = _small_site(tmp_path / "one")
+    two = _small_site(tmp_path / "two")
+    seq = render_project(one, "out", formats=["html"], jobs=1)
+    par = render_project(two, "out", formats=["html"], jobs=3)
+    names = ["a.html", "b.html", "c.html", "d.html"]
+    assert [p.name for p in seq] == names
+    assert [p.name for p in par] == names  # document order, not finishing order
+    for name in names:
+        assert (one / "out" / name).read_bytes() == (two / "out" / name).read_bytes()
+
+
+def test_parallel_jobs_report_the_first_failing_document(tmp_path):
+    # c and d both fail; whatever finishes first, the error is c's (render order), as a
+    # one-at-a-time render would meet it.
+    project = _small_site(tmp_path, failing=("c", "d"))
+    done = run_cli(project, "--out", "_preview", "--formats", "html", "--jobs", "2")
+    assert done.returncode == 1
+    assert "c.qmd [html]: code cell 1 raised ValueError: c is broken" in done.stderr
+    assert "d is broken" not in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_jobs_from_the_environment_must_be_a_number(tmp_path, monkeypatch):
+    from cvdata.preview import default_jobs
+
+    monkeypatch.setenv("CVDATA_PREVIEW_JOBS", "3")
+    assert default_jobs() == 3
+    monkeypatch.setenv("CVDATA_PREVIEW_JOBS", "many")
+    with pytest.raises(PreviewError, match="CVDATA_PREVIEW_JOBS='many' is not a whole number"):
+        default_jobs()

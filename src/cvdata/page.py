@@ -18,9 +18,11 @@ kaleido for everything else (one browser for all figures of a document).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import re
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,19 +81,52 @@ def md_escape(text: str) -> str:
 
 
 _kaleido_started = False
+# kaleido's sync server takes one call at a time and matches answers to callers by order,
+# so the warm-up thread and the page's own exports take turns.
+_export_lock = threading.Lock()
+
+
+def _start_browser() -> None:
+    """Start kaleido's one browser for this process (it launches in kaleido's own thread).
+
+    ``mathjax=False``: kaleido's page would otherwise load MathJax from a CDN, a network
+    request at render time (our figures use no LaTeX). plotly.js comes from the plotly
+    package, on disk.
+    """
+    global _kaleido_started
+    import kaleido
+
+    with _export_lock:
+        if not _kaleido_started:
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+            _kaleido_started = True
+
+
+def _warm_up() -> None:
+    """Start the browser and draw one tiny figure while the page loads its data, so the
+    first real figure does not pay for Chromium's start and plotly.js's first draw."""
+
+    def run() -> None:
+        import kaleido
+
+        _start_browser()
+        with _export_lock, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with contextlib.suppress(Exception):  # a real export reports any problem
+                kaleido.calc_fig_sync(
+                    {"data": [{"type": "bar", "y": [1]}], "layout": {}},
+                    opts={"format": "png", "width": 10, "height": 10},
+                )
+
+    threading.Thread(target=run, name="cvdata-kaleido-warm-up", daemon=True).start()
 
 
 def _static_export(fig: go.Figure, path: Path, width: int, height: int) -> None:
     """PNG through kaleido, reusing one browser for every figure of the process."""
-    global _kaleido_started
-    import kaleido
-
-    if not _kaleido_started:
-        kaleido.start_sync_server(silence_warnings=True)
-        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-        _kaleido_started = True
+    _start_browser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
+    with _export_lock, warnings.catch_warnings():
         # plotly warns that per-call kaleido options are ignored with a shared server.
         warnings.simplefilter("ignore", UserWarning)
         fig.write_image(path, format="png", width=width, height=height, scale=2)
@@ -260,27 +295,39 @@ class Page:
             )
 
 
-def setup(data_dir: str | os.PathLike[str] | None = None, *, as_of: str | None = None) -> Page:
+def setup(
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    as_of: str | None = None,
+    figures: bool = True,
+) -> Page:
     """Load the data and prepare the page for the format being rendered.
+
+    ``figures=False`` for a page without charts: in a static format (PDF) the chart
+    browser is otherwise started in the background straight away, while the data loads.
 
     Raises
     ------
     cvdata.ValidationError
         With every problem in the data; shown in a notebook as the report, not a traceback.
     """
+    fmt = output_format()
+    quarto = bool(
+        os.environ.get("QUARTO_EXECUTE_INFO")
+        or os.environ.get("QUARTO_DOCUMENT_PATH")
+        or os.environ.get(FORMAT_ENV)
+    )
+    if figures and quarto and fmt != "html":
+        _warm_up()  # overlaps Chromium's start with loading the data
     cv = load(data_dir, as_of=as_of)
     root = find_project_root() or cv.data_dir.resolve().parent
     return Page(
         cv=cv,
-        format=output_format(),
+        format=fmt,
         brand=load_brand(root / "_brand.yml"),
         project_root=root.resolve(),
         document=_document_path(),
-        quarto=bool(
-            os.environ.get("QUARTO_EXECUTE_INFO")
-            or os.environ.get("QUARTO_DOCUMENT_PATH")
-            or os.environ.get(FORMAT_ENV)
-        ),
+        quarto=quarto,
     )
 
 

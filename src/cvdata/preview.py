@@ -9,7 +9,7 @@ into Markdown as Quarto does, then pandoc (HTML) and Typst (PDF) with small temp
 (``_preview_pandoc``). Every page says it is a preview.
 
     python -m cvdata.preview --out _preview [--project DIR] [--formats html,typst]
-                             [--profile NAME]
+                             [--profile NAME] [--jobs N]
 
 Project profiles as Quarto has them: ``--profile NAME`` (else ``QUARTO_PROFILE``, else
 ``profile.default`` of _quarto.yml, plus the first of each ``profile.group`` none of whose
@@ -29,6 +29,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -39,6 +40,8 @@ import yaml
 from . import _preview_engine as engine
 from . import _preview_pandoc as assemble
 
+JOBS_ENV = "CVDATA_PREVIEW_JOBS"
+_COPY_LOCK = threading.Lock()
 SUPPORTED = tuple(engine.FORMATS)  # ("html", "typst")
 MARKER = ".cvdata-preview"  # marks an output folder as ours, so it may be replaced
 DOC_SUFFIXES = (".qmd", ".ipynb")
@@ -59,11 +62,14 @@ def render_project(
     log: Log | None = None,
     timeout: int = 600,
     profile: str | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Render the project into ``out_dir`` (relative paths are taken from the project, like
     Quarto's output-dir); returns the output files (.html and .pdf). Raises PreviewError.
     ``timeout`` bounds each cell, in seconds. ``profile``: the project profile(s) to
-    activate, comma-separated (default: ``QUARTO_PROFILE``, else ``profile.default``)."""
+    activate, comma-separated (default: ``QUARTO_PROFILE``, else ``profile.default``).
+    ``jobs``: documents executed at once, each in its own kernel (default: one per CPU,
+    see :func:`default_jobs`); quarto render runs them one after another."""
     started = time.monotonic()
     say = log or (lambda _msg: None)
     project = Path(project_dir).resolve()
@@ -87,8 +93,8 @@ def render_project(
     build = out / ".build"
     assemble.write_templates(build)
 
-    outputs: list[Path] = []
     site = Site(project, config)
+    jobs_todo: list[tuple[engine.Document, Path, str]] = []
     for doc_path in docs:
         rel = doc_path.relative_to(project)
         try:
@@ -102,12 +108,17 @@ def render_project(
             if base not in SUPPORTED:
                 say(f"preview: note: {rel}: format '{name}' is not previewed (only html, typst)")
                 continue
-            if base not in wanted:
-                continue
-            t0 = time.monotonic()
-            target = _render_one(project, out, build, site, doc, rel, name, timeout, say)
-            outputs.append(target)
-            say(f"preview: {rel} [{name}] -> {_show(target)} ({time.monotonic() - t0:.1f} s)")
+            if base in wanted:
+                jobs_todo.append((doc, rel, name))
+
+    def one(job: tuple[engine.Document, Path, str]) -> Path:
+        doc, rel, name = job
+        t0 = time.monotonic()
+        target = _render_one(project, out, build, site, doc, rel, name, timeout, say)
+        say(f"preview: {rel} [{name}] -> {_show(target)} ({time.monotonic() - t0:.1f} s)")
+        return target
+
+    outputs = _run_all(jobs_todo, one, jobs or default_jobs())
     for copied in copy_resources(project, config, out):
         say(f"preview: resource {copied.relative_to(out)}")
     kinds = sorted({p.suffix.lstrip(".") for p in outputs})
@@ -116,6 +127,52 @@ def render_project(
         f"({', '.join(kinds) or 'none'}) in {time.monotonic() - started:.1f} s -> {_show(out)}"
     )
     return outputs
+
+
+def default_jobs() -> int:
+    """One kernel per CPU (``CVDATA_PREVIEW_JOBS`` overrides), at most 4: a document's
+    kernel, pandoc and Typst are separate processes, so documents overlap well."""
+    value = os.environ.get(JOBS_ENV, "")
+    if value.strip():
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise PreviewError(f"{JOBS_ENV}={value!r} is not a whole number") from None
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_all(
+    todo: list[tuple[engine.Document, Path, str]],
+    one: Callable[[tuple[engine.Document, Path, str]], Path],
+    jobs: int,
+) -> list[Path]:
+    """Run every (document, format) job; outputs in document order whatever finishes first.
+
+    With several workers, static formats (the PDF: the most work) start first. On a failure
+    no new job starts, the running ones finish, and the error of the earliest failing
+    document (in render order, as Quarto would meet it) is raised.
+    """
+    if jobs <= 1 or len(todo) <= 1:
+        return [one(job) for job in todo]
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = sorted(range(len(todo)), key=lambda i: engine.base_format(todo[i][2]) == "html")
+    results: dict[int, Path] = {}
+    errors: dict[int, BaseException] = {}
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="preview") as pool:
+        futures = {pool.submit(one, todo[i]): i for i in order}
+        for future, i in futures.items():
+            if future.cancelled():
+                continue
+            try:
+                results[i] = future.result()
+            except BaseException as exc:  # re-raised below, in render order
+                errors[i] = exc
+                for other in futures:
+                    other.cancel()
+    if errors:
+        raise errors[min(errors)]
+    return [results[i] for i in range(len(todo))]
 
 
 # --- the project -----------------------------------------------------------------------------
@@ -417,13 +474,15 @@ def _render_one(
             assemble.html_page(md, target, build, pagetitle, site.nav(rel), label, css)
             text = target.read_text(encoding="utf-8")
             refs = [v for _, _, v in assemble.html_refs(text)]
-            assemble.copy_local(refs, doc.path.parent, project, out)
+            with _COPY_LOCK:  # pages share files (CSS, images): one copy at a time
+                assemble.copy_local(refs, doc.path.parent, project, out)
             for url in assemble.external_resources(text):
                 say(f"preview: warning: {rel} [{name}] loads {url} from the network")
         else:
             typ = stem.with_name(stem.name + ".typ")
             source = assemble.typst_source(md, typ, build, label)
-            assemble.copy_local(assemble.typst_images(source), doc.path.parent, project, build)
+            with _COPY_LOCK:
+                assemble.copy_local(assemble.typst_images(source), doc.path.parent, project, build)
             assemble.compile_typst(typ, target, build, label)
     except assemble.AssemblyError as exc:
         raise PreviewError(str(exc)) from None
@@ -515,10 +574,22 @@ def main(argv: list[str] | None = None) -> int:
         help="project profile(s) to activate, comma-separated, as quarto render --profile "
         "(merges _quarto-NAME.yml; default: $QUARTO_PROFILE, else profile.default)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help=f"documents to execute at once (default: ${JOBS_ENV}, else one per CPU, at "
+        "most 4; quarto render runs them one after another)",
+    )
     args = parser.parse_args(argv)
     try:
         render_project(
-            args.project, args.out, args.formats.split(","), log=print, profile=args.profile
+            args.project,
+            args.out,
+            args.formats.split(","),
+            log=print,
+            profile=args.profile,
+            jobs=args.jobs,
         )
     except PreviewError as exc:
         sys.stdout.flush()
