@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import random
 import tempfile
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from .load import CV, load
@@ -353,6 +354,25 @@ def write_cv(
     return folder
 
 
+def _folder_or_temporary(folder: str | Path | None) -> AbstractContextManager[str | Path]:
+    """The folder a synthetic CV is written to.
+
+    Parameters
+    ----------
+    folder
+        Where to write; ``None`` for a new temporary folder.
+
+    Returns
+    -------
+    AbstractContextManager[str | Path]
+        Yields ``folder`` itself (left in place on exit), or the temporary folder's path
+        (removed with everything in it on exit).
+    """
+    if folder is not None:
+        return nullcontext(folder)
+    return tempfile.TemporaryDirectory(prefix="cvdata-synth-")
+
+
 def make_cv(
     n_papers: int = 22,
     n_roles: int = 15,
@@ -377,10 +397,11 @@ def make_cv(
     folder
         Where to write the tables; a temporary folder (removed after loading) when omitted.
     """
-    if folder is not None:
+    with _folder_or_temporary(folder) as where:
+        # Loaded inside the block: a temporary folder is removed only once the CV is read.
         return load(
             write_cv(
-                folder,
+                where,
                 n_papers,
                 n_roles,
                 n_projects,
@@ -391,15 +412,3 @@ def make_cv(
             ),
             as_of=as_of,
         )
-    with tempfile.TemporaryDirectory(prefix="cvdata-synth-") as tmp:
-        cv = make_cv(
-            n_papers,
-            n_roles,
-            n_projects,
-            n_skills,
-            seed,
-            as_of=as_of,
-            all_ongoing=all_ongoing,
-            folder=tmp,
-        )
-    return cv
