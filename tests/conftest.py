@@ -71,6 +71,33 @@ def cv() -> cvdata.CV:
     return cvdata.load(DATA_DIR, as_of=AS_OF)
 
 
+@pytest.fixture
+def run_cvdata() -> Callable[..., subprocess.CompletedProcess]:
+    """Factory: run ``python -m cvdata`` as a user would, with the as-of date fixed.
+
+    Returns
+    -------
+    Callable[..., subprocess.CompletedProcess]
+        ``run(*args, cwd=PROJECT)`` runs the command with ``args`` in ``cwd`` (no cvdata
+        variable inherited from the shell, ``CVDATA_AS_OF`` set to ``AS_OF``) and returns the
+        finished process, its output decoded as UTF-8 text.
+    """
+
+    def run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
+        return subprocess.run(
+            [sys.executable, "-m", "cvdata", *args],
+            cwd=cwd,
+            env={**env, "CVDATA_AS_OF": AS_OF.isoformat()},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
+
+    return run
+
+
 @dataclass(frozen=True)
 class RenderedSite:
     """The project rendered once: by ``quarto render`` when Quarto is installed, else by

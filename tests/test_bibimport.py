@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, CVDATA_ENV, read_csv
+from conftest import AS_OF, read_csv
 
 import cvdata
 from cvdata import export
@@ -93,19 +91,6 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
-    return subprocess.run(
-        [sys.executable, "-m", "cvdata", *args],
-        cwd=cwd,
-        env={**env, "CVDATA_AS_OF": AS_OF.isoformat()},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def bib(tmp_path: Path) -> Path:
     return _write(tmp_path / "refs.bib", NEW)
@@ -135,12 +120,13 @@ def test_import_of_an_exported_file_without_ids_still_finds_every_duplicate(
     assert all("(same title and year)" in s.reason for s in plan.skipped)
 
 
-def test_cli_import_of_an_export_changes_no_file(broken_copy, tmp_path: Path) -> None:
+def test_cli_import_of_an_export_changes_no_file(broken_copy, run_cvdata, tmp_path: Path) -> None:
     folder = broken_copy()
     before = _fingerprint(folder)
     exported = tmp_path / "cv.bib"
-    assert _run("export", "bibtex", str(folder), "-o", str(exported), cwd=tmp_path).returncode == 0
-    proc = _run("import", "bibtex", str(exported), str(folder), cwd=tmp_path)
+    export_proc = run_cvdata("export", "bibtex", str(folder), "-o", str(exported), cwd=tmp_path)
+    assert export_proc.returncode == 0
+    proc = run_cvdata("import", "bibtex", str(exported), str(folder), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "cv.bib: 22 entries read" in proc.stdout
     assert proc.stdout.count("  skip ") == 22
@@ -245,10 +231,12 @@ def test_names() -> None:
 # ------------------------------------------------------------------------- writing
 
 
-def test_import_writes_valid_rows_and_keeps_existing_bytes(broken_copy, bib: Path) -> None:
+def test_import_writes_valid_rows_and_keeps_existing_bytes(
+    broken_copy, run_cvdata, bib: Path
+) -> None:
     folder = broken_copy()
     before = {name: (folder / name).read_bytes() for name in os.listdir(folder)}
-    proc = _run("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
+    proc = run_cvdata("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
     assert "refs.bib: 7 entries read" in out
@@ -272,15 +260,15 @@ def test_import_writes_valid_rows_and_keeps_existing_bytes(broken_copy, bib: Pat
     owners = loaded.paper_authors[loaded.paper_authors["is_owner"]]["paper_id"]
     assert {"zhou2025fast", "doe2024journal", "zhou2025fast2"} <= set(owners)
     # Importing the same file again adds nothing.
-    again = _run("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
+    again = run_cvdata("import", "bibtex", str(bib), str(folder), cwd=bib.parent)
     assert again.returncode == 0
     assert "nothing to add (0 to add, 7 skipped)" in again.stdout
 
 
-def test_dry_run_changes_nothing(broken_copy, bib: Path) -> None:
+def test_dry_run_changes_nothing(broken_copy, run_cvdata, bib: Path) -> None:
     folder = broken_copy()
     before = _fingerprint(folder)
-    proc = _run("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
+    proc = run_cvdata("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "dry run: would write papers.csv (+4 rows)" in proc.stdout
     assert "the result validates; no file changed" in proc.stdout
@@ -288,7 +276,7 @@ def test_dry_run_changes_nothing(broken_copy, bib: Path) -> None:
 
 
 def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
-    broken_copy, tmp_path: Path
+    broken_copy, run_cvdata, tmp_path: Path
 ) -> None:
     folder = broken_copy()
     before = _fingerprint(folder)
@@ -306,7 +294,7 @@ def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
         @misc{twice, title = {A}, title = {B}}
         """,
     )
-    proc = _run("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
+    proc = run_cvdata("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     err = proc.stderr
     assert "bad.bib:3: entry 'broken2021': " in err
@@ -316,14 +304,16 @@ def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
     assert _fingerprint(folder) == before
 
 
-def test_result_that_would_not_validate_leaves_data_untouched(broken_copy, tmp_path: Path) -> None:
+def test_result_that_would_not_validate_leaves_data_untouched(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
     folder = broken_copy()
     before = _fingerprint(folder)
     future = _write(
         tmp_path / "future.bib",
         "@article{late, title = {From the Future}, author = {A B}, year = {2031}}\n",
     )
-    proc = _run("import", "bibtex", str(future), str(folder), cwd=tmp_path)
+    proc = run_cvdata("import", "bibtex", str(future), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert "papers.csv:24: year: a published paper dated 2031 is after the as-of date" in (
         proc.stdout
@@ -333,14 +323,14 @@ def test_result_that_would_not_validate_leaves_data_untouched(broken_copy, tmp_p
     assert _fingerprint(folder) == before
 
 
-def test_not_utf8_and_missing_files(broken_copy, tmp_path: Path) -> None:
+def test_not_utf8_and_missing_files(broken_copy, run_cvdata, tmp_path: Path) -> None:
     folder = broken_copy()
     latin = tmp_path / "latin.bib"
     latin.write_bytes(b"@misc{a, title = {M\xfcller}}\n")
-    proc = _run("import", "bibtex", str(latin), str(folder), cwd=tmp_path)
+    proc = run_cvdata("import", "bibtex", str(latin), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert "latin.bib:1: the file is not UTF-8" in proc.stderr
-    proc = _run("import", "bibtex", str(tmp_path / "nope.bib"), str(folder), cwd=tmp_path)
+    proc = run_cvdata("import", "bibtex", str(tmp_path / "nope.bib"), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert "nope.bib: cannot read the file" in proc.stderr
 

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import bibtexparser
 import jsonschema
 import pandas as pd
 import pytest
-from conftest import AS_OF, CVDATA_ENV, PROJECT
+from conftest import PROJECT
 
 import cvdata
 from cvdata import export
@@ -343,48 +341,35 @@ def test_exports_of_the_resume_selection(cv: cvdata.CV) -> None:
 # ------------------------------------------------------------------------- command line
 
 
-def _run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
-    return subprocess.run(
-        [sys.executable, "-m", "cvdata", *args],
-        cwd=cwd,
-        env={**env, "CVDATA_AS_OF": AS_OF.isoformat()},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def test_cli_export_bibtex_to_stdout(bib_text: str) -> None:
-    proc = _run("export", "bibtex")
+def test_cli_export_bibtex_to_stdout(run_cvdata, bib_text: str) -> None:
+    proc = run_cvdata("export", "bibtex")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == bib_text
     assert "read 25 tables, 678 rows from data" in proc.stderr
     assert "wrote 22 papers as BibTeX entries" in proc.stderr
 
 
-def test_cli_export_to_files(tmp_path: Path, cv: cvdata.CV) -> None:
+def test_cli_export_to_files(run_cvdata, tmp_path: Path, cv: cvdata.CV) -> None:
     for fmt, name in (("bibtex", "cv.bib"), ("csl", "cv.json"), ("jsonresume", "resume.json")):
         target = tmp_path / name
-        proc = _run("export", fmt, "-o", str(target))
+        proc = run_cvdata("export", fmt, "-o", str(target))
         assert proc.returncode == 0, proc.stderr
         assert f"to {target}" in proc.stdout
         assert target.stat().st_size > 1000
     assert len(json.loads((tmp_path / "cv.json").read_text(encoding="utf-8"))) == 22
     resume = json.loads((tmp_path / "resume.json").read_text(encoding="utf-8"))
     assert resume == json.loads(export.to_json(export.jsonresume(cv)))
-    proc = _run("export", "jsonresume", "--resume", "-o", str(tmp_path / "short.json"))
+    proc = run_cvdata("export", "jsonresume", "--resume", "-o", str(tmp_path / "short.json"))
     assert proc.returncode == 0, proc.stderr
     assert "rows tagged for the résumé only" in proc.stdout
     assert "9 publications" in proc.stdout
 
 
-def test_cli_export_on_bad_data_reports_and_fails(broken_copy, tmp_path: Path) -> None:
+def test_cli_export_on_bad_data_reports_and_fails(broken_copy, run_cvdata, tmp_path: Path) -> None:
     folder = broken_copy()
     papers = folder / "papers.csv"
     papers.write_text(papers.read_text(encoding="utf-8").replace(",2024,", ",20x4,", 1), "utf-8")
-    proc = _run("export", "bibtex", str(folder), cwd=tmp_path)
+    proc = run_cvdata("export", "bibtex", str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert "year: '20x4' is not a year" in proc.stdout
     assert "Traceback" not in proc.stderr
@@ -399,8 +384,8 @@ def test_cli_export_on_bad_data_reports_and_fails(broken_copy, tmp_path: Path) -
         (("validate",), ["--as-of", "data_dir"]),
     ],
 )
-def test_help_explains_each_command(args: tuple[str, ...], words: list[str]) -> None:
-    proc = _run(*args, "--help")
+def test_help_explains_each_command(run_cvdata, args: tuple[str, ...], words: list[str]) -> None:
+    proc = run_cvdata(*args, "--help")
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
     for word in words:
