@@ -202,25 +202,87 @@ def test_timeline_no_papers(no_papers) -> None:
 
 
 def test_timeline_100_roles_each_on_its_own_row(many_roles) -> None:
-    fig, _, _ = timeline_of(many_roles)
+    # Uncut (top=None), every role gets its own row, tall enough for a label.
+    roles = shape.roles_timeline(many_roles, top=None)
+    fig = figures.timeline(roles, as_of=many_roles.as_of, brand=BRAND)
     assert count(fig, "roles") == 100
     ys = [y for t in traces(fig, "roles") for y in t.y]
     assert len(set(ys)) == 100  # overlapping roles never share a row
     assert len(fig.layout.yaxis.categoryarray) == 100
-    # A row is tall enough for a label.
     assert fig.layout.height >= 100 * figures.ROW_HEIGHT
-    assert count(fig, "paper") == int(many_roles.papers["year"].notna().sum())
+
+
+def test_timeline_100_roles_draws_the_most_recent_and_counts_the_rest(many_roles) -> None:
+    fig, roles, markers = timeline_of(many_roles)
+    top = shape.TIMELINE_ROLES
+    assert count(fig, "roles") == top and roles["shown"].sum() == top
+    ys = [y for t in traces(fig, "roles") for y in t.y]
+    assert len(set(ys)) == top  # still one row each
+    # The most recent: no role left out ends after a role drawn.
+    drawn, left = roles[roles["shown"]], roles[~roles["shown"]]
+    assert left["end"].max() <= drawn["end"].min()
+    assert count(fig, "paper") == int(many_roles.papers["year"].notna().sum())  # dots still
+    assert fig.layout.height <= 1200
+    # The note says how many were left out, per lane.
+    per_lane = left.groupby("kind_label", sort=False).size()
+    expected = f"+ {100 - top} earlier roles not shown (" + ", ".join(
+        f"{k.lower()} {n}" for k, n in per_lane.items()
+    )
+    assert any(n.startswith(expected) for n in notes(fig)), notes(fig)
+    caption, alt = figures.describe_timeline(roles, many_roles.as_of, markers)
+    assert f"the {top} most recent of 100 roles" in caption
+    assert f"{100 - top} earlier roles are counted below the chart" in caption
+    assert f"the {top} most recent of 100 roles" in alt and f"{100 - top} earlier roles" in alt
 
 
 def test_timeline_5000_papers(many_papers) -> None:
     fig, roles, markers = timeline_of(many_papers)
     dated = int(many_papers.papers["year"].notna().sum())
-    assert count(fig, "paper") == dated
-    caption, _ = figures.describe_timeline(roles, many_papers.as_of, markers)
-    assert f"{dated:,} papers as dots" in caption
+    # Too many for dots: one bar per year and status, whose counts add up to every paper.
+    papers = traces(fig, "paper")
+    assert papers and all(t.meta.get("per_year") for t in papers)
+    assert sum(sum(t.y) for t in papers) == dated
+    years = many_papers.papers["year"].dropna().nunique()
+    assert len({x for t in papers for x in t.x}) == years
+    assert sum(len(t.x) for t in papers) <= years * len(shape.STATUS_ORDER)
+    # Stacked: each year's bars touch, and the tallest reaches that year's count.
+    per_year = many_papers.papers["year"].value_counts()
+    tops: dict[str, int] = {}
+    for t in papers:
+        for x, y, base in zip(t.x, t.y, t.base, strict=True):
+            tops[x] = max(tops.get(x, 0), base + y)
+    assert {int(x[:4]): n for x, n in tops.items()} == per_year.to_dict()
+    # Each bar's hover: its year, status and count, and the year's count when it is a part.
+    for t in papers:
+        status = t.name.removeprefix("Paper: ")
+        for x, y, h in zip(t.x, t.y, t.hovertext, strict=True):
+            year = int(x[:4])
+            assert h.startswith(f"<b>{year}</b>: {status.capitalize()}: {y:,} paper"), h
+            assert (f"of {per_year[year]:,}" in h) == (y != per_year[year]), h
+    busiest = int(per_year.idxmax())
+    caption, alt = figures.describe_timeline(roles, many_papers.as_of, markers)
+    assert f"{dated:,} papers counted in bars per year and status" in caption
     assert f"{5000 - dated:,} papers without a year" in caption
+    assert "hover a bar for its count" in caption
+    assert f"most in {busiest} ({per_year.max():,})" in alt
     # The strip stays a strip: its height is bounded however many papers there are.
     assert fig.layout.height < 120 + figures.ROW_HEIGHT * 20 + 600
+    assert len(fig.to_json()) < 100_000
+
+
+def test_markers_per_year_count_every_dated_item_once(many_papers, cv) -> None:
+    for data in (many_papers, cv):
+        markers = shape.timeline_markers(data)
+        counts = shape.markers_per_year(markers)
+        dated = markers[markers["date"].notna()]
+        assert counts.groupby("marker")["items"].sum().to_dict() == (
+            dated.groupby("marker").size().to_dict()
+        )
+        per_year = counts.groupby(["marker", "year"])["items"].transform("sum")
+        assert (counts["year_items"] == per_year).all()
+        assert not counts.duplicated(["marker", "year", "status"]).any()
+    # The shipped CV is far from the threshold: its timeline keeps one dot per paper.
+    assert not figures._per_year(dated[dated["marker"] == "paper"])
 
 
 def test_timeline_empty() -> None:
@@ -465,10 +527,33 @@ def test_skill_charts_without_skills(nothing) -> None:
 
 
 def test_skills_chart_with_300_skills(many_papers) -> None:
-    table = shape.skills_years(many_papers)
+    # Uncut (budget=None) every skill is drawn, a row each.
+    table = shape.skills_years(many_papers, budget=None)
     fig = figures.skills(table, brand=BRAND)
     assert sorted(i for t in fig.data for i in t.ids) == sorted(many_papers.skills["id"])
     assert fig.layout.height >= 300 * figures.SKILL_ROW
+
+
+def test_skills_chart_with_300_skills_shows_the_top_of_each_category(many_papers, cv) -> None:
+    table = shape.skills_years(many_papers)
+    shown = table[table["shown"]]
+    assert len(shown) <= shape.SKILLS_SHOWN < len(table)
+    per_cat = shown.groupby("category").size()
+    assert per_cat.nunique() == 1  # the same top k in every category (all have 50)
+    k = int(per_cat.iloc[0])
+    fig = figures.skills(table, brand=BRAND)
+    assert sorted(i for t in fig.data for i in t.ids) == sorted(shown["skill_id"])
+    # Each panel says how many more its category has.
+    titles = " ".join(notes(fig))
+    for cat, n in table.groupby("category").size().items():
+        assert f"<b>{cat}</b> · {n} skills ({k} shown, {n - k} more)" in titles
+    caption, alt = figures.describe_skills(table)
+    assert f"the {len(shown)} longest-held of 300 skills (the top {k} of each category" in caption
+    assert f"{len(shown)} of 300 skills drawn" in alt
+    # No taller than the shipped CV's own chart, which shows all its 107 skills.
+    full = figures.skills(shape.skills_years(cv), brand=BRAND)
+    assert shape.skills_years(cv)["shown"].all()
+    assert fig.layout.height <= full.layout.height
 
 
 # --------------------------------------------------------------------------- projects
@@ -530,3 +615,92 @@ def test_as_of_defaults_to_the_cv(cv) -> None:
     fig = figures.timeline(roles, as_of=later, brand=BRAND)
     assert bar_ends(fig)["together-ai"] == pd.Timestamp(later)
     assert any(re.search(r"as of 01 Jan 2027", n) for n in notes(fig))
+
+
+# --------------------------------------------------------------------------- at scale (L)
+
+
+@pytest.fixture(scope="module")
+def large() -> cvdata.CV:
+    """The benchmark's L size: 5,000 papers, 200 roles, 1,000 projects, 1,000 skills."""
+    return synth.make_cv(n_papers=5000, n_roles=200, n_projects=1000, n_skills=1000, seed=0)
+
+
+@pytest.fixture(scope="module")
+def large_figures(large) -> dict[str, tuple[go.Figure, tuple[str, str]]]:
+    built = all_figures(large)
+    people = shape.coauthors(large, top=25)  # as the collaborators page asks
+    built["coauthors top=25"] = (
+        figures.coauthors(people, brand=BRAND),
+        figures.describe_coauthors(people),
+    )
+    return built
+
+
+def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> None:
+    # Every chart at most ~1,200 px tall at 820 px wide, except the all-skills chart, which
+    # is allowed the height of the shipped CV's own (all 107 skills, nothing cut there).
+    tallest_skills = figures.skills(shape.skills_years(cv), brand=BRAND).layout.height
+    for name, (fig, (caption, alt)) in large_figures.items():
+        limit = tallest_skills if name == "skills" else 1200
+        assert fig.layout.height <= limit, (name, fig.layout.height)
+        assert len(fig.to_json()) < 150_000, (name, len(fig.to_json()))
+        assert caption.endswith(".") and alt.endswith(".") and ".." not in alt, name
+
+
+def test_timeline_at_scale_counts_what_it_leaves_out(large, large_figures) -> None:
+    fig, (caption, alt) = large_figures["timeline"]
+    roles = shape.roles_timeline(large)
+    left = int((~roles["shown"]).sum())
+    assert count(fig, "roles") == shape.TIMELINE_ROLES and left == 200 - shape.TIMELINE_ROLES
+    assert any(n.startswith(f"+ {left} earlier roles not shown (") for n in notes(fig))
+    assert f"the {shape.TIMELINE_ROLES} most recent of 200 roles" in caption
+    assert f"{left} earlier roles not drawn" in alt
+    # Papers are per-year bars whose counts add up to every dated paper; awards (at most a
+    # dozen a year here) stay one star each.
+    papers = traces(fig, "paper")
+    assert all(t.meta.get("per_year") for t in papers)
+    assert sum(sum(t.y) for t in papers) == int(large.papers["year"].notna().sum())
+    assert count(fig, "award") == int(large.awards["year"].notna().sum())
+    assert not any(t.meta.get("per_year") for t in traces(fig, "award"))
+
+
+def test_projects_at_scale_draw_the_most_recent_roles(large, large_figures) -> None:
+    fig, (caption, alt) = large_figures["projects"]
+    table = shape.projects_per_role(large)
+    shown, left = table[table["shown"]], table[~table["shown"]]
+    assert shown["role_id"].notna().sum() == shape.PROJECT_ROLES
+    assert shown["role_id"].isna().sum() == 1  # "Other projects" is never cut
+    assert sum(len(t.x) for t in bars(fig)) == len(shown)
+    # Every project is in a bar or in the note.
+    drawn = sum(sum(t.x) for t in bars(fig))
+    assert drawn + int(left["projects"].sum()) == len(large.projects)
+    note = (
+        f"+ {len(left)} earlier roles with {int(left['projects'].sum()):,} projects not shown "
+        f"(at most {int(left['projects'].max())} each)"
+    )
+    assert note in notes(fig), notes(fig)
+    assert f"the {shape.PROJECT_ROLES} most recent roles drawn, {len(left)} earlier" in caption
+    assert f"({len(shown)} bars; {len(left)} earlier roles with" in alt
+    # Earlier: every role left out ended no later than every role drawn.
+    ends = shape.roles_timeline(large, top=None).set_index("role_id")["end"]
+    assert ends[left["role_id"]].max() <= ends[shown["role_id"].dropna()].min()
+
+
+def test_more_notes_count_what_is_left_out_at_scale(large, large_figures) -> None:
+    fig, (caption, _) = large_figures["coauthors top=25"]
+    people = shape.coauthors(large, top=25).drop_duplicates("key")
+    left = people[~people["shown"]]
+    assert len({y for t in bars(fig) for y in t.y}) == 25
+    assert (
+        f"+ {len(left)} more co-authors not shown (each shares {int(left['total'].max())} "
+        "papers or fewer)"
+    ) in notes(fig)
+    assert f"25 of {len(people)} co-authors" in caption
+    counts = shape.venue_counts(large)
+    fig = figures.publications_by_venue(counts, brand=BRAND)
+    hidden = counts[~counts["shown"]]
+    assert (
+        f"+ {hidden['venue'].nunique()} more venues with {int(hidden['papers'].sum()):,} papers "
+        f"not shown (at most {int(hidden['venue_papers'].max())} each)"
+    ) in notes(fig)

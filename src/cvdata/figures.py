@@ -18,18 +18,24 @@ import datetime as dt
 import html
 import math
 import textwrap
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER
+from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER, markers_per_year
 from .theme import Brand, load_brand, plotly_template
 
 ROW_HEIGHT = 26  # pixels per timeline row: labels stay legible with 100 roles
 BAR_ROW = 26  # pixels per bar in horizontal bar charts
 SKILL_ROW = 20  # pixels per skill in the skills chart
 MARKER_NOTE = "year only: placed at mid-year"
+#: A year with more papers (or awards) than this is drawn as bars counting them per year
+#: and status, not as a column of dots: past it the dots shrink to specks.
+MARKER_STACK_MAX = 15
+YEAR_STRIP = 100  # pixels for a strip of per-year bars in the timeline
+_YEAR_MS = 365.25 * 24 * 3600 * 1000
 
 #: Palette names (``_brand.yml``) per kind of role; other kinds take the remaining colours.
 KIND_COLOR_NAMES = {
@@ -116,21 +122,61 @@ def _empty(brand: Brand, message: str, title: str | None = None) -> go.Figure:
     return fig
 
 
-def _note(fig: go.Figure, text: str, brand: Brand) -> None:
-    """A line under the plot (what was left out); the bottom margin makes room for it."""
+def _note(
+    fig: go.Figure,
+    text: str,
+    brand: Brand,
+    *,
+    yshift: int = -62,
+    bottom: int | None = 90,
+    under: str = "paper",
+    right: bool = False,
+    opaque: bool = False,
+) -> None:
+    """A line ``yshift`` pixels under the plot (what was left out), or under one subplot
+    (``under``: its y axis domain, e.g. "y domain"); ``right`` aligns it to the right edge.
+    The bottom margin is set to ``bottom`` pixels to make room for it (None: left alone);
+    ``opaque`` paints the background behind it (over grid and reference lines)."""
     fig.add_annotation(
         text=_esc(text),
-        x=0,
+        x=1 if right else 0,
         xref="paper",
         y=0,
-        yref="paper",
-        yshift=-62,
-        xanchor="left",
+        yref=under,
+        yshift=yshift,
+        xanchor="right" if right else "left",
         yanchor="top",
         showarrow=False,
         font={"size": 12, "color": brand.muted},
+        **({"bgcolor": brand.background} if opaque else {}),
     )
-    fig.update_layout(margin={"b": 90})
+    if bottom is not None:
+        fig.update_layout(margin={"b": bottom})
+
+
+def _more_note(
+    fig: go.Figure,
+    brand: Brand,
+    n: int,
+    noun: str,
+    *,
+    holding: str | None = None,
+    detail: str | None = None,
+    **where: Any,
+) -> None:
+    """The line under a chart cut to its top N: "+ 5 more venues with 12 papers not shown
+    (at most 3 each)". ``noun`` is singular ("more venue"); ``holding`` what the left-out
+    items hold; ``detail`` goes in brackets; ``where`` places it (see :func:`_note`)."""
+    text = f"+ {_plural(n, noun)}" + (f" with {holding}" if holding else "") + " not shown"
+    _note(fig, text + (f" ({detail})" if detail else ""), brand, **where)
+
+
+def _shown(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows a shape marked ``shown`` and the rest (all shown without the column)."""
+    if "shown" not in table:
+        return table, table.iloc[0:0]
+    mask = table["shown"].astype(bool)
+    return table[mask], table[~mask]
 
 
 def _legend_top(fig: go.Figure, title: str | None = None) -> None:
@@ -250,6 +296,56 @@ def _stack(dated: pd.DataFrame) -> pd.Series:
     return dated.groupby("year").cumcount()
 
 
+def _per_year(dated: pd.DataFrame) -> bool:
+    """Whether dated markers of one kind are drawn as per-year bars rather than dots."""
+    return not dated.empty and int(dated["year"].value_counts().max()) > MARKER_STACK_MAX
+
+
+def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row: int) -> int:
+    """Papers or awards of one kind as bars per year, stacked by status, each bar saying in
+    its hover how many items it stands for; returns the largest year's count."""
+    counts = markers_per_year(part)
+    counts["base"] = counts.groupby("year")["items"].cumsum() - counts["items"]
+    word = "paper" if kind == "paper" else "award"
+    present = set(counts["status"])
+    order = [st for st in STATUS_ORDER if st in present] + sorted(present - set(STATUS_ORDER))
+    for status in order:
+        g = counts[counts["status"] == status]
+        if kind == "paper":
+            name = f"Paper: {STATUS_LABELS.get(status, status).lower()}"
+            marker = {"color": status_color(brand, status), "line": {"width": 0}}
+            what = f"{_esc(g['status_label'].iloc[0])}: "
+        else:
+            name = "Award"
+            color = brand.palette.get(AWARD_COLOR_NAME, "#F0E442")
+            marker = {"color": color, "line": {"width": 0.8, "color": brand.foreground}}
+            what = ""
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                orientation="v",
+                x=_iso(g["date"]),
+                y=[int(v) for v in g["items"]],
+                base=[int(v) for v in g["base"]],
+                width=[_YEAR_MS * 0.8] * len(g),
+                ids=[f"{kind}-{y}-{status}" for y in g["year"]],
+                marker=marker,
+                hovertext=[
+                    f"<b>{int(y)}</b>: {what}{_plural(int(n), word)}"
+                    + (f" of {int(t):,}" if t != n else "")
+                    + "<br>(dated by year only)"
+                    for y, n, t in zip(g["year"], g["items"], g["year_items"], strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+                legend="legend2",
+                meta={"part": kind, "per_year": True},
+            ),
+            row=row,
+            col=1,
+        )
+    return int(counts["year_items"].max())
+
+
 def timeline(
     roles: pd.DataFrame,
     *,
@@ -266,16 +362,21 @@ def timeline(
     ----------
     roles
         From :func:`cvdata.shape.roles_timeline`: ``role_id, label, kind, kind_label,
-        title, organisation, start, end, ongoing, dates, location, advisors``.
+        title, organisation, start, end, ongoing, dates, location, advisors`` and
+        ``shown``: the roles it leaves out (the earlier ones) are not drawn but counted, per
+        lane, in a line under the roles.
     as_of
         Where ongoing roles end (they are hatched); drawn as a dashed line.
     markers
         From :func:`cvdata.shape.timeline_markers` (optional). Items without a date are
-        not drawn (the caption counts them).
+        not drawn (the caption counts them). A kind with more than ``MARKER_STACK_MAX`` in
+        some year is drawn as bars per year (stacked by status, from
+        :func:`cvdata.shape.markers_per_year`), each saying its count in the hover.
     """
     brand = brand or load_brand()
     if roles.empty:
         return _empty(brand, "No roles yet.", title)
+    roles, hidden = _shown(roles)
     dated = markers[markers["date"].notna()] if markers is not None else None
     panels = []  # (kind, rows of dots)
     if dated is not None:
@@ -289,7 +390,7 @@ def timeline(
     strip_h = []
     for _, part in panels:
         deepest = int(_stack(part).max()) + 1
-        strip_h.append(min(170, max(56, 11 * deepest + 20)))
+        strip_h.append(YEAR_STRIP if _per_year(part) else min(170, max(56, 11 * deepest + 20)))
     gap = 30
     plot_h = roles_h + sum(strip_h) + gap * len(panels)
     nrows = 1 + len(panels)
@@ -391,8 +492,23 @@ def timeline(
                 line={"color": "#9CA3AF", "width": 1},
             )
 
-    # Papers and awards: a column of dots per year, at mid-year.
+    # Papers and awards: a column of dots per year, at mid-year (bars when too many).
     for row, ((kind, part), height) in enumerate(zip(panels, strip_h, strict=True), start=2):
+        label = "Papers" if kind == "paper" else "Awards"
+        if _per_year(part):
+            most = _year_bars(fig, kind, part, brand, row)
+            fig.update_yaxes(
+                range=[0, most * 1.08],
+                tickvals=[most / 2],
+                ticktext=[f"<b>{label}</b> per year (up to {most:,})"],
+                showgrid=False,
+                zeroline=False,
+                fixedrange=True,
+                automargin=True,
+                row=row,
+                col=1,
+            )
+            continue
         part = part.copy()
         part["_stack"] = _stack(part).to_numpy()
         deepest = int(part["_stack"].max()) + 1
@@ -443,7 +559,6 @@ def timeline(
                 row=row,
                 col=1,
             )
-        label = "Papers" if kind == "paper" else "Awards"
         fig.update_yaxes(
             range=[-0.8, deepest - 0.2],
             tickvals=[(deepest - 1) / 2],
@@ -482,10 +597,11 @@ def timeline(
     fig.update_xaxes(type="date", title=None, showgrid=True)
     fig.update_xaxes(showticklabels=True, row=1, col=1, side="top")
     bottom = 90 if panels else 40
+    more = 0 if hidden.empty or panels else 20  # a line for the roles left out
     fig.update_layout(
         template=plotly_template(brand),
         title=title,
-        height=plot_h + 110 + bottom,
+        height=plot_h + 110 + bottom + more,
         barmode="overlay",
         bargap=0.25,
         hovermode="closest",
@@ -511,6 +627,21 @@ def timeline(
     # The top legend sits above the top axis labels; the bottom one below the last strip.
     fig.layout.legend.y = 1 + 42 / plot_h
     fig.layout.legend2.y = -35 / plot_h
+    if not hidden.empty:
+        lanes = hidden.groupby("kind_label", sort=False).size()
+        _more_note(
+            fig,
+            brand,
+            len(hidden),
+            "earlier role",
+            detail=", ".join(f"{k.lower()} {n:,}" for k, n in lanes.items()),
+            # In the gap under the roles, using the width of the labels too.
+            yshift=-5,
+            bottom=bottom + more,
+            under="y domain",
+            right=True,
+            opaque=True,
+        )
     return fig
 
 
@@ -520,43 +651,72 @@ def describe_timeline(
     """Caption and alt text for :func:`timeline`, stated from the data it draws."""
     if roles.empty:
         return "No roles yet.", "An empty timeline: the CV lists no roles."
+    everyone = roles
+    roles, hidden = _shown(roles)
     first, last = roles["start"].min(), roles["end"].max()
     lanes = roles.groupby("kind_label", sort=False).size()
     per_lane = ", ".join(f"{n} {k.lower()}" for k, n in lanes.items())
-    ongoing = [f"{r.title} at {r.organisation}" for r in roles[roles["ongoing"]].itertuples()]
+    ongoing = [f"{r.title} at {r.organisation}" for r in everyone[everyone["ongoing"]].itertuples()]
     listed = "; ".join(ongoing[:5]) + (f"; and {len(ongoing) - 5} more" if len(ongoing) > 5 else "")
     now = f"; ongoing as of {as_of:%B %Y}: {listed}" if ongoing else ""
-    caption = (
-        f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one bar "
-        f"each, in lanes by kind; hatched bars are ongoing and run to {as_of:%d %B %Y}."
-    )
-    alt = (
-        f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} and "
-        f"{last:%B %Y} ({per_lane}){now}."
-    )
+    if hidden.empty:
+        caption = (
+            f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one "
+            f"bar each, in lanes by kind; hatched bars are ongoing and run to {as_of:%d %B %Y}."
+        )
+        alt = (
+            f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} "
+            f"and {last:%B %Y} ({per_lane}){now}."
+        )
+    else:
+        left = hidden.groupby("kind_label", sort=False).size()
+        caption = (
+            f"Career timeline: the {len(roles):,} most recent of {_plural(len(everyone), 'role')}"
+            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind; hatched bars are "
+            f"ongoing and run to {as_of:%d %B %Y}; {len(hidden):,} earlier roles are counted "
+            "below the chart, not drawn."
+        )
+        alt = (
+            f"Horizontal bar timeline of the {len(roles):,} most recent of "
+            f"{_plural(len(everyone), 'role')}, between {first:%B %Y} and {last:%B %Y} "
+            f"({per_lane}); {len(hidden):,} earlier roles not drawn ("
+            + ", ".join(f"{n:,} {k.lower()}" for k, n in left.items())
+            + f"){now}."
+        )
     if markers is not None:
-        extra, alt_extra = [], []
+        extra, alt_extra, bars = [], [], False
         for kind, word in (("paper", "paper"), ("award", "award")):
             part = markers[markers["marker"] == kind]
             if part.empty:
                 continue
             placed = part[part["date"].notna()]
             undated = len(part) - len(placed)
-            text = f"{_plural(len(placed), word)} as dots by year"
+            if _per_year(placed):
+                bars = True
+                text = f"{_plural(len(placed), word)} counted in bars per year" + (
+                    " and status" if kind == "paper" else ""
+                )
+            else:
+                text = f"{_plural(len(placed), word)} as dots by year"
             if undated:
                 text += f" ({_plural(undated, word)} without a year not placed)"
             extra.append(text)
             if not placed.empty:
                 years = placed["year"]
-                busiest = years.value_counts().sort_index(ascending=False).idxmax()
+                busiest = years.value_counts().sort_index(ascending=False)
                 alt_extra.append(
                     f"{_plural(len(placed), word)} dated {int(years.min())}–{int(years.max())}, "
-                    f"most in {int(busiest)}"
+                    f"most in {int(busiest.idxmax())}"
+                    + (f" ({int(busiest.max()):,})" if bars else "")
                 )
         if extra:
-            caption += f" Below: {'; '.join(extra)}, placed at mid-year (years only)."
+            caption += f" Below: {'; '.join(extra)}, " + (
+                "dated by year only; hover a bar for its count."
+                if bars
+                else "placed at mid-year (years only)."
+            )
         if alt_extra:
-            alt += f" Dots below the bars: {'; '.join(alt_extra)}."
+            alt += f" {'Per year' if bars else 'Dots'} below the bars: {'; '.join(alt_extra)}."
     return caption, alt
 
 
@@ -633,13 +793,13 @@ def publications_by_venue(
     fig = _stacked_hbar(shown, category="venue", order=order, hover=hover, brand=brand, title=title)
     hidden = counts[~counts["shown"]]
     if not hidden.empty:
-        n_venues = hidden["venue"].nunique()
-        n_papers = int(hidden["papers"].sum())
-        _note(
+        _more_note(
             fig,
-            f"+ {_plural(n_venues, 'more venue')} with {_plural(n_papers, 'paper')}"
-            f" (at most {int(hidden['venue_papers'].max())} each) not shown",
             brand,
+            hidden["venue"].nunique(),
+            "more venue",
+            holding=_plural(int(hidden["papers"].sum()), "paper"),
+            detail=f"at most {int(hidden['venue_papers'].max()):,} each",
         )
     return fig
 
@@ -829,12 +989,13 @@ def coauthors(
     fig.update_xaxes(title="Papers shared with the owner")
     hidden = people[~people["shown"]].drop_duplicates("key")
     if not hidden.empty:
-        _note(
+        most = int(hidden["total"].max())
+        _more_note(
             fig,
-            f"+ {_plural(len(hidden), 'more co-author')} not shown "
-            f"(each shares {int(hidden['total'].max())} paper"
-            f"{'s' if int(hidden['total'].max()) != 1 else ''} or fewer)",
             brand,
+            len(hidden),
+            "more co-author",
+            detail=f"each shares {_plural(most, 'paper')} or fewer",
         )
     return fig
 
@@ -1193,11 +1354,13 @@ def projects_per_role(
     table: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
 ) -> go.Figure:
     """Projects per role (most recent role first), coloured by kind of role; the label says
-    how many contribution bullets they carry, hovering lists the projects.
+    how many contribution bullets they carry, hovering lists the projects. The earlier roles
+    the shape left out (``shown`` false) are counted under the plot.
     ``table`` from :func:`cvdata.shape.projects_per_role`."""
     brand = brand or load_brand()
     if table.empty:
         return _empty(brand, "No projects yet.", title)
+    table, hidden = _shown(table)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
     labels = _unique(list(table["label"]))
     seen: set[str] = set()
@@ -1245,12 +1408,21 @@ def projects_per_role(
     )
     fig.update_layout(
         barmode="overlay",
-        height=max(220, 140 + BAR_ROW * len(table)),
+        height=max(220, 140 + BAR_ROW * len(table)) + (40 if not hidden.empty else 0),
         bargap=0.3,
         hovermode="closest",
         margin={"t": 70},
     )
     _legend_top(fig)
+    if not hidden.empty:
+        _more_note(
+            fig,
+            brand,
+            len(hidden),
+            "earlier role",
+            holding=_plural(int(hidden["projects"].sum()), "project"),
+            detail=f"at most {int(hidden['projects'].max()):,} each",
+        )
     return fig
 
 
@@ -1260,16 +1432,30 @@ def describe_projects_per_role(
     if table.empty:
         return "No projects yet.", "An empty chart: the CV lists no projects."
     total, bullets = int(table["projects"].sum()), int(table["contributions"].sum())
+    shown, hidden = _shown(table)
     caption = (
         f"Projects per role: {_plural(total, 'project')} with {_plural(bullets, 'contribution')} "
         f"across {_plural(int(table['role_id'].notna().sum()), 'role')}, most recent role first"
     )
+    if not hidden.empty:
+        caption += (
+            f"; the {int(shown['role_id'].notna().sum()):,} most recent roles drawn, "
+            f"{len(hidden):,} earlier roles ({_plural(int(hidden['projects'].sum()), 'project')}) "
+            "counted below the chart"
+        )
     if without is not None and not without.empty:
         caption += f"; {_plural(len(without), 'role')} list no projects and are not drawn"
     caption += "."
-    top = table.sort_values("projects", ascending=False, kind="stable").head(3)
+    top = shown.sort_values("projects", ascending=False, kind="stable").head(3)
     alt = (
-        f"Horizontal bar chart of projects per role ({len(table)} bars). Most: "
+        f"Horizontal bar chart of projects per role ({len(shown)} bars"
+        + (
+            f"; {len(hidden):,} earlier roles with {int(hidden['projects'].sum()):,} projects "
+            "left out"
+            if not hidden.empty
+            else ""
+        )
+        + "). Most: "
         + ", ".join(f"{r.label} {r.projects}" for r in top.itertuples())
         + "."
     )

@@ -24,11 +24,19 @@ def _label(title: str, org: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def roles_timeline(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
+#: How many roles the timeline draws (the most recent); 24 rows keep it under ~1,200 px.
+TIMELINE_ROLES = 24
+
+
+def roles_timeline(
+    cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
+) -> pd.DataFrame:
     """One row per role with a drawable end: ongoing roles end at the as-of date.
 
     Columns: ``role_id, label, kind, kind_label, title, organisation, start, end,
-    ongoing, dates, location, advisors``, ordered by lane then start.
+    ongoing, dates, location, advisors, rank, shown``, ordered by lane then start.
+    ``rank`` 1 is the most recent role (latest end, then latest start); the ``top`` most
+    recent are ``shown`` (all of them when ``top`` is None or only one more).
     """
     as_of = as_of or cv.as_of
     roles = cv.roles
@@ -83,6 +91,9 @@ def roles_timeline(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     if dup.any():
         n = out.groupby("label").cumcount() + 1
         out.loc[dup, "label"] = out.loc[dup, "label"] + " #" + n[dup].astype(str)
+    recent = out.sort_values(["end", "start"], ascending=False, kind="stable").index
+    out["rank"] = pd.Series(range(1, len(out) + 1), index=recent).reindex(out.index)
+    out["shown"] = _mark_top(out["rank"], top, len(out)).astype(bool)
     lane = pd.Categorical(out["kind"], categories=list(KIND_LABELS), ordered=True)
     return (
         out.assign(_lane=lane)
@@ -247,6 +258,38 @@ def timeline_markers(cv: CV) -> pd.DataFrame:
         .drop(columns="_k")
         .reset_index(drop=True)
     )
+
+
+def markers_per_year(markers: pd.DataFrame) -> pd.DataFrame:
+    """Dated markers counted per kind, year and status: what the timeline draws instead
+    of one dot per item when a year holds too many to read.
+
+    ``markers`` from :func:`timeline_markers`; undated rows are left out (as the timeline
+    leaves them out). Columns: ``marker, year, date, status, status_label, items,
+    year_items`` (``year_items``: all items of that kind in that year); ordered by kind,
+    year and status (settled first). Awards have ``status`` "".
+    """
+    cols = ["marker", "year", "date", "status", "status_label", "items", "year_items"]
+    dated = markers[markers["date"].notna()]
+    if dated.empty:
+        return pd.DataFrame(columns=cols)
+    dated = dated.assign(
+        status=dated["status"].fillna(""), status_label=dated["status_label"].fillna("")
+    )
+    out = (
+        dated.groupby(["marker", "year", "status"], sort=False)
+        .agg(
+            date=("date", "first"),
+            status_label=("status_label", "first"),
+            items=("item_id", "size"),
+        )
+        .reset_index()
+    )
+    out["year_items"] = out.groupby(["marker", "year"])["items"].transform("sum")
+    kind = pd.Categorical(out["marker"], categories=["paper", "award"], ordered=True)
+    out = out.assign(_k=kind, _s=_status_rank(out["status"]))
+    out = out.sort_values(["_k", "year", "_s", "status"], kind="stable")
+    return out[cols].astype({"items": int, "year_items": int}).reset_index(drop=True)
 
 
 def career_time(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -495,20 +538,16 @@ def coauthors(cv: CV, top: int | None = 20) -> pd.DataFrame:
         title=pairs["paper_id"].map(papers["title"]),
     )
     per = pairs.groupby("key", sort=False)
+    # Shared titles newest first (undated last), in one sort rather than one per person.
+    newest = pairs.sort_values("year", ascending=False, na_position="last", kind="stable")
     summary = pd.DataFrame(
         {
             "total": per.size(),
             "first_year": per["year"].min(),
             "last_year": per["year"].max(),
-            "titles": per.apply(
-                lambda g: "\n".join(
-                    g.sort_values("year", ascending=False, na_position="last", kind="stable")[
-                        "title"
-                    ]
-                ),
-                include_groups=False,
-            ),
-        }
+            "titles": newest.groupby("key", sort=False)["title"].agg("\n".join),
+        },
+        index=per.size().index,
     )
     summary["name"] = summary.index.map(spelling)
     summary = summary.assign(_n=summary["name"].str.casefold()).sort_values(
@@ -529,15 +568,37 @@ def coauthors(cv: CV, top: int | None = 20) -> pd.DataFrame:
 
 
 YEARS_NOT_GIVEN = "years not given"
+#: At most this many skills are drawn when no ``per_category`` is asked for: the shipped
+#: CV's 107 all fit, a CV with 1,000 skills gets a chart no taller than the shipped one.
+SKILLS_SHOWN = 110
 
 
-def skills_years(cv: CV, per_category: int | None = None) -> pd.DataFrame:
+def _per_category_for(sizes: pd.Series, budget: int) -> int | None:
+    """The largest top-k per category that keeps at most ``budget`` skills shown (a
+    category with one more than k shows all, as in :func:`_mark_top`); None when every
+    skill fits."""
+    if int(sizes.sum()) <= budget:
+        return None
+    k = 1
+    while k < int(sizes.max()):
+        shown = int(sizes.where(sizes <= k + 2, k + 1).sum())  # what k + 1 would show
+        if shown > budget:
+            break
+        k += 1
+    return k
+
+
+def skills_years(
+    cv: CV, per_category: int | None = None, *, budget: int | None = SKILLS_SHOWN
+) -> pd.DataFrame:
     """Every skill with its years, categories in file order, skills by years within each.
 
     Skills without years stay (``years`` NA, ``years_label`` "years not given") and sort
     last in their category. With ``per_category``, only the first that many of each
-    category are ``shown`` (all of a category that has just one more). Columns:
-    ``skill_id, category, skill, years, years_label, note, rank, category_skills, shown``.
+    category are ``shown`` (all of a category that has just one more). Without it, at most
+    ``budget`` skills are shown: the same top-k of every category, k as large as fits
+    (None: all). Columns: ``skill_id, category, skill, years, years_label, note, rank,
+    category_skills, shown``.
     """
     s = cv.skills
     cols = [
@@ -576,6 +637,8 @@ def skills_years(cv: CV, per_category: int | None = None) -> pd.DataFrame:
     out = out.sort_values(["_c", "_y"], ascending=[True, False], kind="stable")
     out["rank"] = out.groupby("_c").cumcount() + 1
     out["category_skills"] = out.groupby("_c")["skill"].transform("size").astype(int)
+    if per_category is None and budget is not None:
+        per_category = _per_category_for(out.groupby("_c").size(), budget)
     if per_category is None:
         out["shown"] = True
     else:  # as _mark_top, per category
@@ -618,35 +681,50 @@ def skills_by_category(cv: CV) -> pd.DataFrame:
 # ------------------------------------------------------------------------- projects
 
 
-def projects_per_role(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
+#: How many roles the projects chart draws (the most recent with projects).
+PROJECT_ROLES = 30
+
+
+def projects_per_role(
+    cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES
+) -> pd.DataFrame:
     """Projects and contribution bullets per role, most recent role first; projects not
     tied to a role form one last row (``role_id`` NA, "Other projects").
 
     Only roles with at least one project are listed; ``roles_without_projects`` counts the
-    others. Columns: ``role_id, label, kind, kind_label, projects, contributions,
-    titles``.
+    others. The ``top`` most recent roles are ``shown`` (all when ``top`` is None or only
+    one more); the "Other projects" row always is. Columns: ``role_id, label, kind,
+    kind_label, projects, contributions, titles, rank, shown``.
     """
-    t = roles_timeline(cv, as_of).set_index("role_id")
+    cols = ["role_id", "label", "kind", "kind_label", "projects", "contributions", "titles"]
+    t = roles_timeline(cv, as_of, top=None).set_index("role_id")
     prj = cv.projects
     contrib = cv.project_contributions.groupby("project_id").size()
     prj = prj.assign(contributions=prj["id"].map(contrib).fillna(0).astype(int))
-    rows = []
     order = t.assign(_end=t["end"]).sort_values(["_end", "start"], ascending=False, kind="stable")
-    for role_id, role in order.iterrows():
-        mine = prj[prj["role_id"] == role_id]
-        if mine.empty:
-            continue
-        rows.append(
-            (
-                role_id,
-                role["label"],
-                role["kind"],
-                role["kind_label"],
-                len(mine),
-                int(mine["contributions"].sum()),
-                "\n".join(mine["title"]),
-            )
+    per = prj[prj["role_id"].isin(order.index)].groupby("role_id", sort=False)
+    mine = pd.DataFrame(
+        {
+            "projects": per.size(),
+            "contributions": per["contributions"].sum(),
+            "titles": per["title"].agg("\n".join),
+        }
+    )
+    mine = mine.reindex([r for r in order.index if r in mine.index])
+    rows = [
+        (
+            role_id,
+            role["label"],
+            role["kind"],
+            role["kind_label"],
+            int(m.projects),
+            int(m.contributions),
+            m.titles,
         )
+        for (role_id, m), (_, role) in zip(
+            mine.iterrows(), order.loc[mine.index].iterrows(), strict=True
+        )
+    ]
     loose = prj[prj["role_id"].isna() | ~prj["role_id"].isin(t.index)]
     if not loose.empty:
         rows.append(
@@ -660,8 +738,11 @@ def projects_per_role(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
                 "\n".join(loose["title"]),
             )
         )
-    cols = ["role_id", "label", "kind", "kind_label", "projects", "contributions", "titles"]
-    return pd.DataFrame(rows, columns=cols).astype({"role_id": "string"})
+    out = pd.DataFrame(rows, columns=cols).astype({"role_id": "string"})
+    with_role = out["role_id"].notna()
+    out["rank"] = with_role.cumsum().where(with_role, 0).astype(int)
+    out["shown"] = ~with_role | _mark_top(out["rank"], top, int(with_role.sum()))
+    return out
 
 
 def roles_without_projects(cv: CV) -> pd.DataFrame:
