@@ -7,8 +7,11 @@ the result into HTML or Typst. User text stays plain strings here; only the writ
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Iterable
+import gc
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -16,7 +19,7 @@ import pandas as pd
 from .load import CV
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Run:
     """A stretch of text with one style; ``href`` makes it a link."""
 
@@ -35,7 +38,7 @@ def plain(*parts: str | None, sep: str = ", ") -> Text:
     return (Run(joined),) if joined else ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One item: a bold title with a date on the right, a subtitle with a place on the right,
     then lines, bullets and nested entries (a role's projects)."""
@@ -50,7 +53,7 @@ class Entry:
     group: str = ""  # heading shown before this entry when it differs from the previous one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     id: str
     title: str
@@ -58,7 +61,7 @@ class Section:
     compact: bool = False  # entries are one-liners (skills, memberships)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Header:
     name: str
     headline: str
@@ -70,13 +73,14 @@ class Header:
 # ---------------------------------------------------------------- formatting helpers
 
 
+def _na(value: object) -> bool:
+    """A missing cell (what :func:`_s` shows as '')."""
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
 def _s(value: object) -> str:
     """A cell as text; missing values become ''."""
-    return (
-        ""
-        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
-        else str(value)
-    )
+    return "" if _na(value) else str(value)
 
 
 def _month(ts: pd.Timestamp | None) -> str:
@@ -122,10 +126,33 @@ def _years(n: object) -> str:
     return f"{n} yr" if n == 1 else f"{n} yrs"
 
 
-def _links(df: pd.DataFrame) -> Text:
+def _records(df: pd.DataFrame) -> list:
+    """The rows as named tuples (``row.title``), in file order, read column by column
+    once per table: looking rows up in a frame one by one made the CV slow at a few
+    thousand papers. Missing cells are ``pd.NA`` (``NaT`` for dates), as in the frame."""
+    row = namedtuple("Row", map(str, df.columns), rename=True)
+    return list(map(row._make, zip(*(df[c].tolist() for c in df.columns), strict=True)))
+
+
+def _group(df: pd.DataFrame, column: str) -> dict[object, list]:
+    """The rows of ``df`` (named tuples) by their value in ``column``, each list in file
+    order; rows where ``column`` is missing belong to no group."""
+    groups: dict[object, list] = {}
+    for key, row in zip(df[column].tolist(), _records(df), strict=True):
+        if _na(key):
+            continue
+        rows = groups.get(key)
+        if rows is None:
+            groups[key] = [row]
+        else:
+            rows.append(row)
+    return groups
+
+
+def _link_runs(rows: Iterable) -> Text:
     """Links that have an address; the rest are known to exist but cannot be shown."""
     runs: list[Run] = []
-    for row in df.itertuples():
+    for row in rows:
         if _s(row.url):
             if runs:
                 runs.append(Run(" · "))
@@ -133,22 +160,14 @@ def _links(df: pd.DataFrame) -> Text:
     return tuple(runs)
 
 
-# Row groups by (table, column), built once per table: filtering a whole table once
-# per paper made the CV quadratic in its size. Keyed by id(); the frame is kept alive
-# beside its groups so the id cannot be reused while cached.
-_GROUPS: dict[tuple[int, str], tuple[pd.DataFrame, dict[object, pd.DataFrame]]] = {}
+def _links(df: pd.DataFrame) -> Text:
+    """The links of a table of links (``label``, ``url``), in file order."""
+    return _link_runs(_records(df))
 
 
-def _rows(df: pd.DataFrame, column: str, value: object) -> pd.DataFrame:
-    """The rows of ``df`` whose ``column`` equals ``value``, in file order."""
-    key = (id(df), column)
-    cached = _GROUPS.get(key)
-    if cached is None or cached[0] is not df:
-        if len(_GROUPS) > 256:
-            _GROUPS.clear()
-        groups = {k: g for k, g in df.groupby(column, sort=False, dropna=True)}
-        cached = _GROUPS[key] = (df, groups)
-    return cached[1].get(value, df.iloc[0:0])
+def _texts(rows: Iterable) -> tuple[Text, ...]:
+    """One plain line per row's ``text`` (bullets)."""
+    return tuple(plain(_s(r.text)) for r in rows)
 
 
 def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
@@ -186,42 +205,44 @@ def header(cv: CV) -> Header:
     )
 
 
-def _project_entry(cv: CV, prj: pd.Series, dated: bool = False, details: bool = True) -> Entry:
-    """A project; ``details=False`` leaves out the motivation and the links (résumé)."""
-    lines: list[Text] = []
-    if details and _s(prj["motivation"]):
-        lines.append((Run("Motivation: ", strong=True), Run(_s(prj["motivation"]))))
-    links = _links(_rows(cv.project_links, "project_id", prj["id"])) if details else ()
-    if links:
-        lines.append(links)
-    bullets = tuple(
-        plain(_s(t)) for t in _rows(cv.project_contributions, "project_id", prj["id"])["text"]
-    )
-    return Entry(
-        title=(Run(_s(prj["title"]), strong=True),),
-        subtitle=(Run(_s(prj["subtitle"]), emph=True),) if _s(prj["subtitle"]) else (),
-        date=month_range(prj["start"], prj["end"]) if dated else "",
-        lines=tuple(lines),
-        bullets=bullets,
-        group=_s(prj["group"]),
-    )
+class _Projects:
+    """Builds project entries with the project tables grouped once."""
+
+    def __init__(self, cv: CV, details: bool) -> None:
+        self.details = details
+        self.contributions = _group(cv.project_contributions, "project_id")
+        self.links = _group(cv.project_links, "project_id") if details else {}
+
+    def entry(self, prj, dated: bool = False) -> Entry:
+        """A project; without details, no motivation and no links (résumé)."""
+        lines: list[Text] = []
+        if self.details and _s(prj.motivation):
+            lines.append((Run("Motivation: ", strong=True), Run(_s(prj.motivation))))
+        links = _link_runs(self.links.get(prj.id, ())) if self.details else ()
+        if links:
+            lines.append(links)
+        return Entry(
+            title=(Run(_s(prj.title), strong=True),),
+            subtitle=(Run(_s(prj.subtitle), emph=True),) if _s(prj.subtitle) else (),
+            date=month_range(prj.start, prj.end) if dated else "",
+            lines=tuple(lines),
+            bullets=_texts(self.contributions.get(prj.id, ())),
+            group=_s(prj.group),
+        )
 
 
-def _role_place(role: pd.Series) -> str:
-    mode = {"remote": "Remote", "remote-and-on-site": "Remote & on-site"}.get(_s(role["work_mode"]))
-    where = _s(role["location"])
+def _role_place(role) -> str:
+    mode = {"remote": "Remote", "remote-and-on-site": "Remote & on-site"}.get(_s(role.work_mode))
+    where = _s(role.location)
     if mode and mode.lower() in where.lower():  # "Remote" already says it
         mode = None
     return " · ".join(p for p in (where, mode) if p)
 
 
-def _advisors(cv: CV, role_id: str) -> Text:
-    adv = _rows(cv.advisors, "role_id", role_id)
-    if adv.empty:
+def _advisor_line(adv: list) -> Text:
+    if not adv:
         return ()
-    people = "; ".join(
-        f"{a.name} ({a.title})" if _s(a.title) else _s(a.name) for a in adv.itertuples()
-    )
+    people = "; ".join(f"{a.name} ({a.title})" if _s(a.title) else _s(a.name) for a in adv)
     label = "Advisor: " if len(adv) == 1 else "Advisors: "
     return (Run(label, strong=True), Run(people))
 
@@ -230,72 +251,72 @@ def experience(cv: CV, details: bool = True) -> Section:
     """Roles other than degrees with their projects; ``details=False`` leaves out advisors,
     project headings, motivations and links (résumé)."""
     roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
-    projects = cv.projects[cv.projects["listing"] == "experience"]
+    projects = _group(cv.projects[cv.projects["listing"] == "experience"], "role_id")
+    build_project = _Projects(cv, details)
+    advisors = _group(cv.advisors, "role_id") if details else {}
+    highlights = _group(cv.role_highlights, "role_id")
     entries = []
-    for _, role in roles.iterrows():
-        lines = [t for t in (_advisors(cv, role["id"]),) if t] if details else []
-        children = tuple(
-            _project_entry(cv, prj, details=details)
-            for _, prj in _rows(projects, "role_id", role["id"]).iterrows()
-        )
-        if details and children and _s(role["projects_heading"]):
-            lines.append((Run(_s(role["projects_heading"]), emph=True),))
+    for role in _records(roles):
+        lines = [t for t in (_advisor_line(advisors.get(role.id, [])),) if t] if details else []
+        children = tuple(build_project.entry(prj) for prj in projects.get(role.id, ()))
+        if details and children and _s(role.projects_heading):
+            lines.append((Run(_s(role.projects_heading), emph=True),))
         entries.append(
             Entry(
-                title=(Run(_s(role["title"]), strong=True),),
-                subtitle=plain(_s(role["organisation"]), _s(role["unit"])),
-                date=month_range(role["start"], role["end"]),
+                title=(Run(_s(role.title), strong=True),),
+                subtitle=plain(_s(role.organisation), _s(role.unit)),
+                date=month_range(role.start, role.end),
                 place=_role_place(role),
                 lines=tuple(lines),
-                bullets=tuple(
-                    plain(_s(t)) for t in _rows(cv.role_highlights, "role_id", role["id"])["text"]
-                ),
+                bullets=_texts(highlights.get(role.id, ())),
                 children=children,
             )
         )
     return Section("experience", "Experience", tuple(entries))
 
 
-def _award_lines(awards: pd.DataFrame) -> tuple[Text, ...]:
-    """One line per award; the same award in several years is one line with every year."""
+def _award_lines(awards: Iterable) -> tuple[Text, ...]:
+    """One line per award; the same award in several years is one line with every year.
+    ``awards``: a table of awards, or its rows (named tuples)."""
+    rows = _records(awards) if isinstance(awards, pd.DataFrame) else awards
+    same: dict[tuple[str, str, str], list] = {}
+    for a in rows:  # grouped by name, issuer and note, in order of first appearance
+        same.setdefault((_s(a.name), _s(a.issuer), _s(a.note)), []).append(a)
     out = []
-    keys = ["name", "issuer", "note"]
-    filled = awards[keys].astype(str).fillna("")
-    for _, group in awards.groupby([filled[k] for k in keys], sort=False, dropna=False):
-        first = group.iloc[0]
-        when = ", ".join(
-            _s(p) or _s(y)
-            for p, y in zip(group["period"], group["year"], strict=True)
-            if _s(p) or _s(y)
-        )
-        name = _s(first["name"]) + (f" ({first['note']})" if _s(first["note"]) else "")
-        out.append(plain(name, _s(first["issuer"]), when))
+    for group in same.values():
+        first = group[0]
+        when = ", ".join(_s(a.period) or _s(a.year) for a in group if _s(a.period) or _s(a.year))
+        name = _s(first.name) + (f" ({first.note})" if _s(first.note) else "")
+        out.append(plain(name, _s(first.issuer), when))
     return tuple(out)
+
+
+_EDUCATION_COLUMNS = [
+    "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
+    "title", "organisation", "unit", "start", "end", "location", "work_mode",
+]  # fmt: skip
 
 
 def education(cv: CV, awards: bool = True) -> Section:
     """Degrees and student posts with grades; ``awards`` lists the awards under each."""
     edu = cv.education.merge(cv.roles, left_on="role_id", right_on="id", how="left")
+    advisors = _group(cv.advisors, "role_id")
+    listed = _group(cv.awards, "role_id") if awards else {}
     entries = []
-    for _, row in _sorted_roles(edu).iterrows():
-        lines = [t for t in (_advisors(cv, row["role_id"]),) if t]
-        if _s(row["gpa"]):
-            gpa = (
-                f"{_num(row['gpa'])}/{_num(row['gpa_scale'])}"
-                if _s(row["gpa_scale"])
-                else _num(row["gpa"])
-            )
-            label = _s(row["gpa_label"]) or "GPA"
-            lines.append(plain(f"{label}: {gpa}", _s(row["gpa_note"])))
-        listed = _rows(cv.awards, "role_id", row["role_id"]) if awards else cv.awards.iloc[0:0]
+    for row in _records(_sorted_roles(edu)[_EDUCATION_COLUMNS]):
+        lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
+        if _s(row.gpa):
+            gpa = f"{_num(row.gpa)}/{_num(row.gpa_scale)}" if _s(row.gpa_scale) else _num(row.gpa)
+            label = _s(row.gpa_label) or "GPA"
+            lines.append(plain(f"{label}: {gpa}", _s(row.gpa_note)))
         entries.append(
             Entry(
-                title=(Run(_s(row["title"]), strong=True),),
-                subtitle=plain(_s(row["organisation"]), _s(row["unit"])),
-                date=month_range(row["start"], row["end"]),
+                title=(Run(_s(row.title), strong=True),),
+                subtitle=plain(_s(row.organisation), _s(row.unit)),
+                date=month_range(row.start, row.end),
                 place=_role_place(row),
                 lines=tuple(lines),
-                bullets=_award_lines(listed),
+                bullets=_award_lines(listed.get(row.role_id, ())),
             )
         )
     return Section("education", "Education", tuple(entries))
@@ -328,80 +349,156 @@ STATUS_LABELS = {
     "forthcoming": "Forthcoming",
 }
 
+_COMMA = Run(", ")
+_ET_AL = Run(", et al.")
+
+
+def _flags(column: pd.Series) -> list[bool]:
+    """A boolean column as Python booleans; missing counts as false (as :func:`_flag`)."""
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return column.fillna(False).astype(bool).tolist()
+    return [_flag(x) for x in column]
+
+
+def _author_lists(authors: pd.DataFrame) -> dict[object, list[Run]]:
+    """Each paper's authors as runs, in file order and comma-separated: the owner in bold,
+    '*' after equal contributors. Names are built column-wise; one run per distinct
+    (name, bold) pair, since co-authors recur across papers."""
+    star = pd.Series(_flags(authors["equal_contribution"]), index=authors.index, dtype=bool)
+    names = authors["name"].astype("string").fillna("") + star.map({True: "*", False: ""})
+    made: dict[tuple[str, bool], Run] = {}
+    by_paper: dict[object, list[Run]] = {}
+    for paper_id, name, owner in zip(
+        authors["paper_id"].tolist(), names.tolist(), _flags(authors["is_owner"]), strict=True
+    ):
+        if _na(paper_id):
+            continue
+        run = made.get((name, owner))
+        if run is None:
+            run = made[(name, owner)] = Run(name, strong=owner)
+        runs = by_paper.get(paper_id)
+        if runs is None:
+            by_paper[paper_id] = [run]
+        else:
+            runs += (_COMMA, run)
+    return by_paper
+
 
 def author_runs(authors: pd.DataFrame, truncated: bool = False) -> Text:
     """Authors in order, the owner in bold, equal-contribution marks as '*'."""
-    runs: list[Run] = []
-    for i, a in enumerate(authors.itertuples()):
-        if i:
-            runs.append(Run(", "))
-        name = _s(a.name) + ("*" if _flag(a.equal_contribution) else "")
-        runs.append(Run(name, strong=_flag(a.is_owner)))
+    runs = [r for _, rs in _author_lists(authors.assign(paper_id="")).items() for r in rs]
     if truncated and runs:
-        runs.append(Run(", et al."))
+        runs.append(_ET_AL)
     return tuple(runs)
 
 
+class _Papers:
+    """Builds paper entries with the paper tables grouped once."""
+
+    def __init__(self, cv: CV, details: bool = True) -> None:
+        self.details = details
+        self.authors = _author_lists(cv.paper_authors)
+        self.venues: dict[object, object] = {}
+        for v in _records(cv.venues):
+            if not _na(v.id):
+                self.venues.setdefault(v.id, v)  # the first row with the id
+        self.identifiers = _group(cv.paper_identifiers, "paper_id") if details else {}
+        self.links = _group(cv.paper_links, "paper_id") if details else {}
+
+    def venue_line(self, paper) -> str:
+        if _s(paper.venue_display):
+            return _s(paper.venue_display)
+        v = self.venues.get(paper.venue_id)
+        if v is None:
+            return ""
+        name = f"{v.acronym} ({v.name})" if _s(v.acronym) else _s(v.name)
+        return f"{name} {paper.year}" if _s(paper.year) else name
+
+    def entry(self, paper) -> Entry:
+        """A paper: title, authors, venue and status; with details, also the track,
+        identifiers and links."""
+        lines: list[Text] = []
+        authors = self.authors.get(paper.id)
+        if authors:
+            note = _s(paper.author_note)
+            lines.append(
+                (*authors, *((_ET_AL,) if _flag(paper.authors_truncated) else ()))
+                + ((Run(f" ({note})", emph=True),) if note else ())
+            )
+        venue = self.venue_line(paper)
+        status = STATUS_LABELS.get(_s(paper.status), "")
+        if status.lower() in venue.lower():  # "Submitted to ICML 2026" says it already
+            status = ""
+        where: list[Run] = [Run(venue, emph=True)] if venue else []
+        if status:
+            where.append(Run(f" [{status}]" if venue else status, strong=True))
+        if self.details and _s(paper.track):
+            where.append(Run(f"{' · ' if where else ''}Track: {paper.track}"))
+        if where:
+            lines.append(tuple(where))
+        ids = self.identifiers.get(paper.id) if self.details else None
+        if ids:
+            lines.append(plain(*(f"{_s(i.label) or i.scheme}: {i.value}" for i in ids), sep="; "))
+        links = _link_runs(self.links.get(paper.id, ())) if self.details else ()
+        if links:
+            lines.append(links)
+        return Entry(
+            title=(Run(_s(paper.title), strong=True),),
+            date=_s(paper.year),
+            lines=tuple(lines),
+        )
+
+    def entries(self, papers: pd.DataFrame) -> tuple[Entry, ...]:
+        return tuple(self.entry(p) for p in _records(papers))
+
+
+def _row(series: pd.Series):
+    """One row of a table (a Series) as the named tuple the builders read."""
+    return namedtuple("Row", series.index)(*series.tolist())
+
+
 def venue_line(cv: CV, paper: pd.Series) -> str:
-    if _s(paper["venue_display"]):
-        return _s(paper["venue_display"])
-    venue = _rows(cv.venues, "id", paper["venue_id"])
-    if venue.empty:
-        return ""
-    v = venue.iloc[0]
-    name = f"{v['acronym']} ({v['name']})" if _s(v["acronym"]) else _s(v["name"])
-    return f"{name} {paper['year']}" if _s(paper["year"]) else name
+    """How a paper's venue is shown: its own display text, else the venue and the year."""
+    return _Papers(cv, details=False).venue_line(_row(paper))
 
 
 def paper_entry(cv: CV, paper: pd.Series, details: bool = True) -> Entry:
     """A paper: title, authors, venue and status; ``details`` adds the track, identifiers
-    and links."""
-    lines: list[Text] = []
-    authors = author_runs(
-        _rows(cv.paper_authors, "paper_id", paper["id"]), _flag(paper["authors_truncated"])
-    )
-    if authors:
-        note = _s(paper["author_note"])
-        lines.append(authors + ((Run(f" ({note})", emph=True),) if note else ()))
-    venue = venue_line(cv, paper)
-    status = STATUS_LABELS.get(_s(paper["status"]), "")
-    if status.lower() in venue.lower():  # "Submitted to ICML 2026" says it already
-        status = ""
-    where: list[Run] = [Run(venue, emph=True)] if venue else []
-    if status:
-        where.append(Run(f" [{status}]" if venue else status, strong=True))
-    if details and _s(paper["track"]):
-        where.append(Run(f"{' · ' if where else ''}Track: {paper['track']}"))
-    if where:
-        lines.append(tuple(where))
-    ids = _rows(cv.paper_identifiers, "paper_id", paper["id"])
-    if details and not ids.empty:
-        lines.append(
-            plain(*(f"{_s(i.label) or i.scheme}: {i.value}" for i in ids.itertuples()), sep="; ")
-        )
-    links = _links(_rows(cv.paper_links, "paper_id", paper["id"])) if details else ()
-    if links:
-        lines.append(links)
-    return Entry(
-        title=(Run(_s(paper["title"]), strong=True),),
-        date=_s(paper["year"]),
-        lines=tuple(lines),
-    )
+    and links. (For many papers, :func:`publications` groups the tables once.)"""
+    authors = cv.paper_authors
+    one = authors.iloc[0:0] if _na(paper["id"]) else authors[authors["paper_id"] == paper["id"]]
+    return _Papers(dataclasses.replace(cv, paper_authors=one), details).entry(_row(paper))
 
 
-def publications(cv: CV) -> list[Section]:
-    papers = cv.papers.sort_values("year", ascending=False, na_position="last", kind="stable")
-    sections = []
+def _newest_first(papers: pd.DataFrame) -> pd.DataFrame:
+    return papers.sort_values("year", ascending=False, na_position="last", kind="stable")
+
+
+def _paper_types(papers: pd.DataFrame) -> list[str]:
+    """The known types in their order, then any others alphabetically."""
     known = list(PAPER_TYPES)
-    for ptype in known + sorted(set(papers["type"].dropna()) - set(known)):
+    return known + sorted(set(papers["type"].dropna()) - set(known))
+
+
+def publications(cv: CV, ids: Iterable[str] | None = None) -> list[Section]:
+    """One section per type of paper, newest first; only the sections named in ``ids``
+    (``publications-journal``, ...) when given."""
+    papers = _newest_first(cv.papers)
+    wanted = None if ids is None else set(ids)
+    build_paper: _Papers | None = None
+    sections = []
+    for ptype in _paper_types(papers):
+        if wanted is not None and f"publications-{ptype}" not in wanted:
+            continue
         group = papers[papers["type"] == ptype]
         if group.empty:
             continue
+        build_paper = build_paper or _Papers(cv)
         sections.append(
             Section(
                 f"publications-{ptype}",
                 PAPER_TYPES.get(ptype, ptype.title()),
-                tuple(paper_entry(cv, p) for _, p in group.iterrows()),
+                build_paper.entries(group),
             )
         )
     return sections
@@ -409,15 +506,21 @@ def publications(cv: CV) -> list[Section]:
 
 def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
     """One line per category: 'Category: A (6 yrs), B (2 yrs, note), C'."""
-
-    def item(row: pd.Series) -> str:
-        extra = ", ".join(x for x in (_years(row["years"]), _s(row["note"])) if x)
-        return _s(row[name]) + (f" ({extra})" if extra else "")
-
+    items: dict[object, list[str]] = {}
+    for category, label, years, note in zip(
+        df["category"].tolist(),
+        df[name].tolist(),
+        df["years"].tolist(),
+        df["note"].tolist(),
+        strict=True,
+    ):
+        if _na(category):
+            continue  # as pandas' groupby: rows without a category are left out
+        extra = ", ".join(x for x in (_years(years), _s(note)) if x)
+        items.setdefault(category, []).append(_s(label) + (f" ({extra})" if extra else ""))
     return tuple(
-        Entry(title=(Run(f"{category}: ", strong=True), Run(", ".join(map(item, rows)))))
-        for category, group in df.groupby("category", sort=False)
-        for rows in [[r for _, r in group.iterrows()]]
+        Entry(title=(Run(f"{category}: ", strong=True), Run(", ".join(shown))))
+        for category, shown in items.items()
     )
 
 
@@ -451,8 +554,8 @@ SERVICE_LABELS = {
 
 def service(cv: CV) -> Section:
     entries = []
-    for category, group in cv.service.groupby("category", sort=False):
-        for s in group.itertuples():
+    for category, group in _group(cv.service, "category").items():
+        for s in group:
             name = _s(s.organisation) + (f" ({s.acronym})" if _s(s.acronym) else "")
             detail = f"Member ID: {s.identifier}" if _s(s.identifier) else ""
             entries.append(
@@ -506,13 +609,13 @@ def teaching(cv: CV) -> Section:
 
 
 def certifications(cv: CV) -> Section:
+    scores = _group(cv.certification_scores, "certification_id")
     entries = []
     for c in cv.certifications.itertuples():
-        scores = _rows(cv.certification_scores, "certification_id", c.id)
         lines = []
-        if not scores.empty:
+        if scores.get(c.id):
             lines.append(
-                plain(*(f"{s.component}: {_num(s.score)}" for s in scores.itertuples()), sep="; ")
+                plain(*(f"{s.component}: {_num(s.score)}" for s in scores[c.id]), sep="; ")
             )
         by = " and ".join(x for x in (_s(c.issuer), _s(c.provider)) if x)
         entries.append(
@@ -530,10 +633,11 @@ def certifications(cv: CV) -> Section:
 
 def other_projects(cv: CV, details: bool = True) -> Section:
     prj = cv.projects[cv.projects["listing"] == "other"]
+    build_project = _Projects(cv, details)
     return Section(
         "other-projects",
         "Other projects",
-        tuple(_project_entry(cv, p, dated=True, details=details) for _, p in prj.iterrows()),
+        tuple(build_project.entry(p, dated=True) for p in _records(prj)),
     )
 
 
@@ -542,40 +646,65 @@ def activities(cv: CV) -> Section:
 
 
 def volunteering(cv: CV) -> Section:
-    vol = cv.volunteering
+    items = _group(cv.volunteering_items, "volunteering_id")
     entries = []
-    for v in _sorted_roles(vol).itertuples():
+    for v in _sorted_roles(cv.volunteering).itertuples():
         entries.append(
             Entry(
                 title=(Run(_s(v.role), strong=True),),
                 subtitle=plain(_s(v.organisation)),
                 date=month_range(v.start, v.end),
-                bullets=tuple(
-                    plain(_s(t))
-                    for t in _rows(cv.volunteering_items, "volunteering_id", v.id)["text"]
-                ),
+                bullets=_texts(items.get(v.id, ())),
             )
         )
     return Section("volunteering", "Volunteering", tuple(entries))
 
 
-def build(cv: CV) -> tuple[Header, list[Section]]:
-    """The whole CV in reading order; empty sections are left out."""
-    sections: Iterable[Section] = [
-        experience(cv),
-        education(cv),
-        other_awards(cv),
-        *publications(cv),
-        skills(cv),
-        talks(cv),
-        service(cv),
-        events(cv),
-        teaching(cv),
-        certifications(cv),
-        other_projects(cv),
-        activities(cv),
-        volunteering(cv),
-    ]
+#: The CV's sections in reading order, by id; ``publications-`` stands for one section per
+#: type of paper (``publications-journal``, ...).
+SECTIONS: dict[str, Callable[[CV], Section]] = {
+    "experience": experience,
+    "education": education,
+    "awards": other_awards,
+    "publications-": publications,  # type: ignore[dict-item]
+    "skills": skills,
+    "talks": talks,
+    "service": service,
+    "events": events,
+    "teaching": teaching,
+    "certifications": certifications,
+    "other-projects": other_projects,
+    "activities": activities,
+    "volunteering": volunteering,
+}
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a document is built: building allocates
+    objects by the hundred thousand at a few thousand papers (none of them in cycles), and
+    the full collections that triggers cost as much as the building itself."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def build(cv: CV, ids: Iterable[str] | None = None) -> tuple[Header, list[Section]]:
+    """The whole CV in reading order, or only the sections whose ids are given (only those
+    are built); empty sections are left out."""
+    wanted = None if ids is None else set([ids] if isinstance(ids, str) else ids)
+    sections: list[Section] = []
+    with _gc_paused():
+        for sid, make in SECTIONS.items():
+            if sid == "publications-":
+                if wanted is None or any(i.startswith(sid) for i in wanted):
+                    sections += publications(cv, wanted)
+            elif wanted is None or sid in wanted:
+                sections.append(make(cv))
     return header(cv), [s for s in sections if s.entries]
 
 
@@ -656,22 +785,22 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
     tagged papers as one list, newest first; the tagged awards as one list."""
     sel = resume_selection(cv)
     head = header_of(cv, resume=True)
-    papers = sel.papers.sort_values("year", ascending=False, na_position="last", kind="stable")
-    sections = [
-        experience(sel, details=False),
-        education(sel, awards=False),
-        Section(
-            "selected-publications",
-            "Selected publications",
-            tuple(paper_entry(sel, p, details=False) for _, p in papers.iterrows()),
-        ),
-        skills(sel),
-        Section(
-            "honours",
-            "Selected honours",
-            tuple(Entry(title=t) for t in _award_lines(sel.awards)),
-            compact=True,
-        ),
-        other_projects(sel, details=False),
-    ]
+    with _gc_paused():
+        sections = [
+            experience(sel, details=False),
+            education(sel, awards=False),
+            Section(
+                "selected-publications",
+                "Selected publications",
+                _Papers(sel, details=False).entries(_newest_first(sel.papers)),
+            ),
+            skills(sel),
+            Section(
+                "honours",
+                "Selected honours",
+                tuple(Entry(title=t) for t in _award_lines(sel.awards)),
+                compact=True,
+            ),
+            other_projects(sel, details=False),
+        ]
     return head, [s for s in sections if s.entries]

@@ -199,7 +199,10 @@ class Page:
         ``resume=True``: the short résumé's sections instead (the rows tagged in the
         ``resume`` column; see :func:`cvdata.document.build_resume`).
         """
-        _, all_sections = build_resume(self.cv) if resume else build(self.cv)
+        if isinstance(ids, str):
+            ids = [ids]
+        # Only the sections asked for are built (the whole CV can be large).
+        _, all_sections = build_resume(self.cv) if resume else build(self.cv, ids)
         self._typst_preamble(resume)
         parent = ""
         for s in all_sections:

@@ -8,6 +8,7 @@ too, so no Quarto shortcode (``{{< >}}``) or code fence can form inside a raw bl
 from __future__ import annotations
 
 import html
+import re
 
 from .document import Entry, Header, Section, Text
 
@@ -22,7 +23,13 @@ def safe_href(url: str | None) -> str | None:
 # ---------------------------------------------------------------- HTML
 
 
+#: Finds a character that :func:`esc_html` changes (most text has none: returned as is).
+_HTML_SPECIAL = re.compile(r"[&<>\"'{`]").search
+
+
 def esc_html(text: str) -> str:
+    if not _HTML_SPECIAL(text):
+        return text
     return html.escape(text, quote=True).replace("{", "&#123;").replace("`", "&#96;")
 
 
@@ -108,8 +115,14 @@ _TYPST_ESCAPES = str.maketrans(
 )
 
 
+#: Finds a character that :func:`typst_str` changes (most text has none).
+_TYPST_SPECIAL = re.compile(r'[\\"\n\r`{]').search
+
+
 def typst_str(text: str) -> str:
     """A Typst string literal that shows ``text`` exactly."""
+    if not _TYPST_SPECIAL(text):
+        return f'"{text}"'
     body = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TYPST_ESCAPES)
     return f'"{body}"'
 
