@@ -59,6 +59,7 @@ class Section:
     title: str
     entries: tuple[Entry, ...] = field(default_factory=tuple)
     compact: bool = False  # entries are one-liners (skills, memberships)
+    noun: str = "entries"  # what the entries are, in counts: "Showing 350 of 3,526 {noun}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +273,7 @@ def experience(cv: CV, details: bool = True) -> Section:
                 children=children,
             )
         )
-    return Section("experience", "Experience", tuple(entries))
+    return Section("experience", "Experience", tuple(entries), noun="roles")
 
 
 def _award_lines(awards: Iterable) -> tuple[Text, ...]:
@@ -330,6 +331,7 @@ def other_awards(cv: CV) -> Section:
         "Honours and awards",
         tuple(Entry(title=t) for t in _award_lines(rest)),
         compact=True,
+        noun="awards",
     )
 
 
@@ -499,6 +501,7 @@ def publications(cv: CV, ids: Iterable[str] | None = None) -> list[Section]:
                 f"publications-{ptype}",
                 PAPER_TYPES.get(ptype, ptype.title()),
                 build_paper.entries(group),
+                noun=PAPER_TYPES[ptype].lower() if ptype in PAPER_TYPES else "publications",
             )
         )
     return sections
@@ -525,7 +528,9 @@ def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
 
 
 def skills(cv: CV) -> Section:
-    return Section("skills", "Skills", _by_category(cv.skills, "skill"), compact=True)
+    return Section(
+        "skills", "Skills", _by_category(cv.skills, "skill"), compact=True, noun="categories"
+    )
 
 
 def talks(cv: CV) -> Section:
@@ -541,6 +546,7 @@ def talks(cv: CV) -> Section:
             )
             for t in cv.talks.itertuples()
         ),
+        noun="talks",
     )
 
 
@@ -581,7 +587,9 @@ def events(cv: CV) -> Section:
                 place=", ".join(x for x in (how, _s(e.participation)) if x),
             )
         )
-    return Section("events", "Conferences attended", tuple(entries), compact=True)
+    return Section(
+        "events", "Conferences attended", tuple(entries), compact=True, noun="conferences"
+    )
 
 
 def teaching(cv: CV) -> Section:
@@ -605,6 +613,7 @@ def teaching(cv: CV) -> Section:
             )
             for t in cv.teaching.itertuples()
         ),
+        noun="courses",
     )
 
 
@@ -628,7 +637,7 @@ def certifications(cv: CV) -> Section:
                 lines=tuple(lines),
             )
         )
-    return Section("certifications", "Certifications", tuple(entries))
+    return Section("certifications", "Certifications", tuple(entries), noun="certifications")
 
 
 def other_projects(cv: CV, details: bool = True) -> Section:
@@ -638,11 +647,18 @@ def other_projects(cv: CV, details: bool = True) -> Section:
         "other-projects",
         "Other projects",
         tuple(build_project.entry(p, dated=True) for p in _records(prj)),
+        noun="projects",
     )
 
 
 def activities(cv: CV) -> Section:
-    return Section("activities", "Activities", _by_category(cv.activities, "name"), compact=True)
+    return Section(
+        "activities",
+        "Activities",
+        _by_category(cv.activities, "name"),
+        compact=True,
+        noun="categories",
+    )
 
 
 def volunteering(cv: CV) -> Section:
@@ -657,7 +673,7 @@ def volunteering(cv: CV) -> Section:
                 bullets=_texts(items.get(v.id, ())),
             )
         )
-    return Section("volunteering", "Volunteering", tuple(entries))
+    return Section("volunteering", "Volunteering", tuple(entries), noun="roles")
 
 
 #: The CV's sections in reading order, by id; ``publications-`` stands for one section per
@@ -677,6 +693,26 @@ SECTIONS: dict[str, Callable[[CV], Section]] = {
     "activities": activities,
     "volunteering": volunteering,
 }
+
+
+def entry_count(entry: Entry) -> int:
+    """An entry and the entries nested in it (a role and its projects)."""
+    return 1 + sum(entry_count(c) for c in entry.children)
+
+
+def first_entries(section: Section, limit: int) -> Section:
+    """The section cut to its first entries, in its own order, such that no more than
+    ``limit`` entries are shown counting nested ones (a role with five projects counts
+    six); whole entries only, and always the first one. The section itself when it fits.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit!r}")
+    shown = 0
+    for i, e in enumerate(section.entries):
+        shown += entry_count(e)
+        if shown > limit:
+            return dataclasses.replace(section, entries=section.entries[: max(i, 1)])
+    return section
 
 
 @contextlib.contextmanager
@@ -793,6 +829,7 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
                 "selected-publications",
                 "Selected publications",
                 _Papers(sel, details=False).entries(_newest_first(sel.papers)),
+                noun="publications",
             ),
             skills(sel),
             Section(
@@ -800,6 +837,7 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
                 "Selected honours",
                 tuple(Entry(title=t) for t in _award_lines(sel.awards)),
                 compact=True,
+                noun="honours",
             ),
             other_projects(sel, details=False),
         ]

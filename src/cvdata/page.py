@@ -34,6 +34,7 @@ from .load import CV, load
 from .shape import headline_numbers
 from .theme import Brand, find_project_root, load_brand
 from .writers import (
+    HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
     TYPST_RESUME,
     esc_html,
@@ -193,11 +194,22 @@ class Page:
         self._typst_preamble(resume)
         self.raw(html_header(head) if self.is_html else typst_header(head))
 
-    def sections(self, ids: list[str] | None = None, resume: bool = False) -> None:
+    def sections(
+        self,
+        ids: list[str] | None = None,
+        resume: bool = False,
+        *,
+        limit: int | None = HTML_SECTION_LIMIT,
+    ) -> None:
         """The CV's sections (all, or those whose ids are given), with their headings.
 
         ``resume=True``: the short résumé's sections instead (the rows tagged in the
         ``resume`` column; see :func:`cvdata.document.build_resume`).
+
+        ``limit``: on a web page, a section with more entries than this (a role's
+        projects included) shows its first ones, in its own order (most recent first),
+        and a note that the PDF CV lists them all, with a link to it. ``None``: every
+        entry. The PDF always has every entry.
         """
         if isinstance(ids, str):
             ids = [ids]
@@ -216,7 +228,16 @@ class Page:
             else:
                 parent = ""
                 self.heading(s.title, 2, s.id)
-            self.raw(html_section(s) if self.is_html else typst_section(s))
+            if self.is_html:
+                self.raw(html_section(s, limit, self._pdf_href()))
+            else:
+                self.raw(typst_section(s))
+
+    def _pdf_href(self) -> str:
+        """The site's PDF CV (``cv.pdf`` at the site root, as the navbar links it),
+        relative from this document's output."""
+        here = self.document.parent if self.document else Path.cwd()
+        return Path(os.path.relpath(self.project_root / "cv.pdf", here.resolve())).as_posix()
 
     def stats(self) -> None:
         """Headline numbers as a row of cards (HTML) or a grid (PDF)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .document import Entry, Header, Section, Text
+from .document import Entry, Header, Section, Text, first_entries
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -81,11 +81,36 @@ def _html_entries(entries: tuple[Entry, ...]) -> list[str]:
     return out
 
 
-def html_section(section: Section) -> str:
+#: The most entries one section shows on a web page by default, a role's projects
+#: included (see :func:`cvdata.document.first_entries`); the PDF shows every entry.
+HTML_SECTION_LIMIT = 350
+
+
+def html_more(shown: int, total: int, noun: str, pdf_href: str | None = None) -> str:
+    """The note under a shortened section: how many entries are shown, and where the rest
+    are. The counts are numbers and ``noun`` comes from the document, escaped like all
+    text; ``pdf_href`` is a link the page makes (relative, to the PDF CV)."""
+    pdf = "The PDF CV"
+    if pdf_href:
+        pdf = f'<a href="{esc_html(pdf_href)}">{pdf}</a>'
+    return (
+        f'<p class="cv-more text-body-secondary"><em>Showing {shown:,} of {total:,} '
+        f"{esc_html(noun)}. {pdf} lists them all.</em></p>"
+    )
+
+
+def html_section(section: Section, limit: int | None = None, pdf_href: str | None = None) -> str:
+    """A section as HTML; with ``limit``, a long section shows its first entries (see
+    :func:`cvdata.document.first_entries`) and a note that links to the PDF CV."""
     cls = "cv-section cv-compact" if section.compact else "cv-section"
+    shown = first_entries(section, limit) if limit is not None else section
+    more = ""
+    if len(shown.entries) < len(section.entries):
+        more = "\n" + html_more(len(shown.entries), len(section.entries), section.noun, pdf_href)
     return (
         f'<div class="{cls}" data-section="{esc_html(section.id)}">'
-        + "\n".join(_html_entries(section.entries))
+        + "\n".join(_html_entries(shown.entries))
+        + more
         + "</div>"
     )
 
