@@ -7,7 +7,10 @@ Each test works in ``tmp_path`` with the copy in ``tmp_path/data``, so messages 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +31,8 @@ from conftest import (
 
 import cvdata
 from cvdata import Problem, format_report
+from cvdata._read import read_raw
+from cvdata.schema import default_package
 
 ID_WORDS = "is not a valid id (lowercase letters and digits, words joined by single hyphens)"
 LINK_WORDS = "is not a link that may be published (only http://, https:// and mailto: addresses)"
@@ -620,3 +625,49 @@ def test_edge_values_are_accepted(
     folder = broken_copy()
     edit_cell(folder / name, key, column, value)
     assert [str(p) for p in cvdata.validate(folder, as_of=as_of).problems] == []
+
+
+# ------------------------------------------------- the direct checks that let pandera rest
+
+_validate = importlib.import_module("cvdata.validate")
+
+
+@pytest.mark.parametrize("variant", ["shipped", "crlf", "quoted"])
+def test_direct_checks_pass_exactly_where_pandera_finds_nothing(broken_copy, variant) -> None:
+    """A table that passes the direct checks skips pandera; pandera must agree it is clean."""
+    folder = broken_copy()
+    if variant == "crlf":
+        for path in folder.glob("*.csv"):
+            rewrite_bytes(path, lambda data: data.replace(b"\n", b"\r\n"))
+    elif variant == "quoted":
+        edit_cell(folder / "papers.csv", "c-language-programming", "notes", QUOTED)
+    package = default_package()
+    for table in package.tables:
+        raw, problems = read_raw(table, folder / table.path, table.path)
+        assert raw is not None and problems == []
+        present = set(table.field_names)
+        pk = list(table.primary_key)
+        assert _validate._columns_pass(raw, present, pk), table.name
+        assert _validate._pandera_problems(raw, present, pk) == [], table.name
+
+
+def test_direct_checks_leave_a_broken_table_to_pandera(broken_copy) -> None:
+    folder = broken_copy()
+    edit_cell(folder / "papers.csv", "jsidentify", "year", "20x4")
+    table = default_package()["papers"]
+    raw, _ = read_raw(table, folder / table.path, table.path)
+    assert raw is not None
+    assert not _validate._columns_pass(raw, set(table.field_names), list(table.primary_key))
+
+
+def test_loading_clean_data_does_not_import_pandera(data_dir: Path, as_of: dt.date) -> None:
+    """pandera is slow to import and needed only to report problems."""
+    code = (
+        "import sys, cvdata; "
+        f"cvdata.load({str(data_dir)!r}, as_of={as_of.isoformat()!r}); "
+        "print('pandera' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"

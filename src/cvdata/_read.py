@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 import pandas as pd
@@ -21,16 +22,32 @@ from .schema import Table
 
 @dataclass
 class RawTable:
-    """A table as text: one column per declared field (absent fields are all missing)."""
+    """A table as text: one column per declared field (absent fields are all missing).
+
+    ``cells`` holds each declared column as a list of stripped strings, ``None`` where a
+    cell is missing (``None`` as a whole when the descriptor repeats a field name);
+    ``frame`` is the same as ``string`` columns, built when first asked for.
+    """
 
     table: Table
     display: str
-    frame: pd.DataFrame
+    cells: dict[str, list[str | None]] | None
     lines: list[int]
     missing_columns: set[str] = field(default_factory=set)
+    _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def line(self, row: int) -> int:
         return self.lines[row]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        if self._frame is None:
+            assert self.cells is not None
+            names = self.table.field_names
+            arrays = {name: pd.array(self.cells[name], dtype="string") for name in names}
+            index = pd.RangeIndex(len(self.lines))
+            self._frame = pd.DataFrame(arrays, index=index, columns=list(names))
+        return self._frame
 
 
 def _undecodable(display: str, data: bytes, err: UnicodeDecodeError) -> Problem:
@@ -77,17 +94,107 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
     for name in missing:
         problems.append(Problem(display, 1, name, "missing column"))
 
-    rows: list[list[str]] = []
-    lines: list[int] = []
+    # Parse every row first (the csv module does the work, in C); decide what to keep after.
+    first = reader.line_num + 1
+    parsed: list[list[str]] | None = None
+    error: Problem | None = None
+    if '"' not in text and "\r" not in text:
+        # Without quotes or carriage returns each row is one line: no need to count lines.
+        try:
+            parsed = list(reader)
+        except csv.Error:
+            parsed = None  # read again below, to report the row that fails
+        else:
+            starts = list(range(first, first + len(parsed)))
+    if parsed is None:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        next(reader)
+        parsed, starts, error = _rows_with_lines(reader, display)
+
+    width = len(header)
+    if width and len(set(declared)) == len(declared) and _all_width(parsed, width):
+        cells, lines = _by_columns(parsed, starts, width, index, declared)
+        raw = RawTable(table, display, cells, lines, set(missing))
+    else:
+        frame, lines = _by_rows(parsed, starts, header, index, declared, display, problems)
+        cells = None
+        if len(set(declared)) == len(declared):
+            cells = {
+                name: [v if isinstance(v, str) else None for v in frame[name].tolist()]
+                for name in declared
+            }
+        raw = RawTable(table, display, cells, lines, set(missing), frame)
+    if error is not None:
+        problems.append(error)
+    return raw, problems
+
+
+def _rows_with_lines(reader, display: str) -> tuple[list[list[str]], list[int], Problem | None]:
+    """Every row left in ``reader`` with the line it starts on, up to the first unreadable."""
+    parsed: list[list[str]] = []
+    starts: list[int] = []
     start = reader.line_num + 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return parsed, starts, None
         except csv.Error as e:
-            problems.append(Problem(display, start, None, f"cannot read this row: {e}"))
-            break
+            return parsed, starts, Problem(display, start, None, f"cannot read this row: {e}")
+        parsed.append(cells)
+        starts.append(start)
+        start = reader.line_num + 1
+
+
+def _all_width(parsed: list[list[str]], width: int) -> bool:
+    """Whether every row has ``width`` fields, or none at all (an empty line)."""
+    return set(map(len, parsed)) <= {0, width}
+
+
+def _by_columns(
+    parsed: list[list[str]],
+    starts: list[int],
+    width: int,
+    index: dict[str, int],
+    declared: tuple[str, ...],
+) -> tuple[dict[str, list[str | None]], list[int]]:
+    """The cells of rows that all have the header's width, column by column."""
+    if [] in parsed:  # empty lines
+        keep = list(map(bool, parsed))
+        parsed = list(compress(parsed, keep))
+        starts = list(compress(starts, keep))
+    # Strip every column, the unknown ones too: a row is blank when all its cells are.
+    columns = zip(*parsed, strict=True)
+    stripped = [list(map(str.strip, col)) for col in columns] or [[] for _ in range(width)]
+    filled = list(map(any, zip(*stripped, strict=True)))
+    if not all(filled):
+        stripped = [list(compress(col, filled)) for col in stripped]
+        starts = list(compress(starts, filled))
+    n = len(starts)
+    # An empty cell is missing; so is every cell of a column the header lacks.
+    cells: dict[str, list[str | None]] = {}
+    for name in declared:
+        if name not in index:
+            cells[name] = [None] * n
+        else:
+            col = stripped[index[name]]
+            cells[name] = [v or None for v in col] if "" in col else col  # type: ignore[misc]
+    return cells, starts
+
+
+def _by_rows(
+    parsed: list[list[str]],
+    starts: list[int],
+    header: list[str],
+    index: dict[str, int],
+    declared: tuple[str, ...],
+    display: str,
+    problems: list[Problem],
+) -> tuple[pd.DataFrame, list[int]]:
+    """The frame row by row, reporting rows whose width differs from the header's."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for cells, start in zip(parsed, starts, strict=True):
         if cells and any(c.strip() for c in cells):
             if len(cells) != len(header):
                 problems.append(
@@ -101,8 +208,6 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
             else:
                 rows.append([cells[index[n]].strip() if n in index else "" for n in declared])
                 lines.append(start)
-        start = reader.line_num + 1
-
     frame = pd.DataFrame(rows, columns=list(declared), dtype="string")
     frame = frame.mask(frame == "")
-    return RawTable(table, display, frame, lines, set(missing)), problems
+    return frame, lines

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from ._read import RawTable, read_raw
 from .problems import Problem
 from .schema import DescriptorError, Field, Package, read_package
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
+_BOOLEANS = frozenset(TRUE_VALUES + FALSE_VALUES)
 
 _TYPE_PATTERNS = {
     # [0-9], not \d: \d also matches full-width and other scripts' digits, which
@@ -52,13 +57,32 @@ _PATTERN_MESSAGES = {
 _DATE_PAIRS = (("start", "end"), ("start_date", "end_date"))
 
 
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _python_strings(s: pd.Series) -> bool:
+    """Whether ``s`` holds Python ``str`` objects, matched by ``re`` as ``.str`` would."""
+    return getattr(s.dtype, "storage", None) == "python"
+
+
+def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
+    """``s.str.fullmatch(pattern)`` with missing cells False, without ``.str``'s overhead."""
+    if not _python_strings(s):
+        return s.str.fullmatch(pattern).fillna(False).astype(bool)
+    match = _regex(pattern).fullmatch
+    ok = [isinstance(v, str) and match(v) is not None for v in s.tolist()]
+    return pd.Series(ok, index=s.index, name=s.name, dtype=bool)
+
+
 def _type_ok(ftype: str, s: pd.Series) -> pd.Series:
     if ftype == "boolean":
         return s.isin(TRUE_VALUES + FALSE_VALUES)
-    ok = s.str.fullmatch(_TYPE_PATTERNS[ftype])
+    ok = _fullmatch(s, _TYPE_PATTERNS[ftype])
     if ftype == "date":  # the pattern admits 2024-02-30; the calendar does not
         ok &= pd.to_datetime(s.where(ok), format="%Y-%m-%d", errors="coerce").notna()
-    return ok.fillna(False).astype(bool)
+    return ok
 
 
 def _minimum_ok(f: Field, s: pd.Series) -> pd.Series:
@@ -72,6 +96,8 @@ def _minimum_ok(f: Field, s: pd.Series) -> pd.Series:
 
 
 def _column_schema(f: Field, present: bool) -> pa.Column:
+    import pandera.pandas as pa
+
     checks = []
     if present:
         if f.type != "string":
@@ -113,11 +139,93 @@ def _message(f: Field, check: str, value: object) -> str:
     return f"{shown} fails {check}"
 
 
-def _column_problems(raw: RawTable) -> list[Problem]:
+def _cells_pass(f: Field, cells: list[str]) -> bool:
+    """Whether a column's cells (none missing) pass every check of :func:`_column_schema`.
+
+    The same rules as those checks, on plain strings: ``isin`` is membership, ``.str``
+    matching is ``re`` matching (the checks see Python ``str`` cells, see
+    :func:`_columns_pass`).
+    """
+    if f.type == "boolean":
+        if not set(cells) <= _BOOLEANS:
+            return False
+    elif f.type != "string":
+        if not all(map(_regex(_TYPE_PATTERNS[f.type]).fullmatch, cells)):
+            return False
+        if f.type == "date":  # the calendar, exactly as _type_ok asks it
+            dates = pd.to_datetime(_strings(cells), format="%Y-%m-%d", errors="coerce")
+            if not dates.notna().all():
+                return False
+    if f.enum is not None and not set(cells) <= set(f.enum):
+        return False
+    pattern = f.pattern and f.pattern.removeprefix("^").removesuffix("$")
+    if pattern is not None and not all(map(_regex(pattern).fullmatch, cells)):
+        return False
+    if f.minimum is not None or f.maximum is not None:
+        if f.type in ("integer", "year") and all(len(v) <= 15 for v in cells):
+            # Whole numbers of at most 15 digits (checked above): exact, as to_numeric's.
+            numbers = list(map(int, cells))
+            low, high = min(numbers), max(numbers)
+            return not (
+                (f.minimum is not None and low < f.minimum)
+                or (f.maximum is not None and high > f.maximum)
+            )
+        return bool(_minimum_ok(f, _strings(cells)).all())
+    return True
+
+
+def _strings(cells: list[str | None]) -> pd.Series:
+    """Cells as a ``string`` Series, as the reader's frame holds them."""
+    return pd.Series(pd.array(cells, dtype="string"))
+
+
+def _columns_pass(raw: RawTable, present: set[str], pk: list[str]) -> bool:
+    """Whether every rule of the table's pandera schema holds, checked directly.
+
+    Building and running a pandera schema costs far more than the checks themselves, so
+    pandera runs only when something fails: it then reports the failures. ``False`` when
+    in doubt (including any error here); pandera decides those cases.
+    """
+    if raw.cells is None or pd.StringDtype().storage != "python":
+        return False
+    try:
+        for f in raw.table.fields:
+            if f.name not in present:
+                continue  # nullable, not unique and unchecked: see _column_schema
+            values = raw.cells[f.name]
+            missing = None in values
+            if missing and f.required:
+                return False
+            if (f.unique or pk == [f.name]) and len(set(values)) != len(values):
+                return False
+            cells = [v for v in values if v is not None] if missing else values
+            if cells and not _cells_pass(f, cells):  # type: ignore[arg-type]
+                return False
+        if len(pk) > 1:
+            keys = list(zip(*(raw.cells[c] for c in pk), strict=True))
+            if len(set(keys)) != len(keys):
+                return False
+    except Exception:
+        return False
+    return True
+
+
+def _column_problems(raw: RawTable) -> tuple[list[Problem], bool]:
+    """The problems of single columns, and whether every column rule held."""
     table = raw.table
     present = {n for n in table.field_names if n not in raw.missing_columns}
     # A key with a missing column cannot be checked (the missing column is reported).
     pk = list(table.primary_key) if set(table.primary_key) <= present else []
+    if _columns_pass(raw, present, pk):
+        return [], True
+    return _pandera_problems(raw, present, pk), False
+
+
+def _pandera_problems(raw: RawTable, present: set[str], pk: list[str]) -> list[Problem]:
+    import pandera.pandas as pa
+    from pandera.errors import SchemaErrors
+
+    table = raw.table
     schema = pa.DataFrameSchema(
         {f.name: _column_schema(f, f.name in present) for f in table.fields},
         # A one-column key is checked as that column's uniqueness.
@@ -178,35 +286,81 @@ def _duplicate_problems(raw: RawTable, cases: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _cast(raw: RawTable) -> pd.DataFrame:
-    """Typed columns; cells that failed their type check become missing."""
-    out = {}
+def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
+    """Typed columns; cells that failed their type check become missing.
+
+    ``types_ok`` says every cell present passed its type check, so none need masking.
+    """
+    out: dict[str, object] = {}
     for f in raw.table.fields:
-        s = raw.frame[f.name]
+        if types_ok and raw.cells is not None:
+            typed = _cast_checked(f, raw.cells[f.name])
+            if typed is not None:
+                out[f.name] = typed
+                continue
+        # From the cells when there are any: the reader's frame need never be built.
+        s = raw.frame[f.name] if raw.cells is None else _strings(raw.cells[f.name])
         if f.type == "string":
             out[f.name] = s.astype("string")
         elif f.type in ("integer", "year"):
-            out[f.name] = pd.to_numeric(s.where(_type_ok(f.type, s)), errors="coerce").astype(
-                "Int64"
-            )
+            if not types_ok:
+                s = s.where(_type_ok(f.type, s))
+            out[f.name] = pd.to_numeric(s, errors="coerce").astype("Int64")
         elif f.type == "number":
             out[f.name] = pd.to_numeric(s, errors="coerce").astype("Float64")
         elif f.type == "boolean":
             mapping = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
             out[f.name] = s.map(mapping).astype("boolean")
         elif f.type == "yearmonth":
-            out[f.name] = pd.to_datetime(
-                s.where(_type_ok("yearmonth", s)) + "-01", format="%Y-%m-%d", errors="coerce"
-            )
+            if not types_ok:
+                s = s.where(_type_ok("yearmonth", s))
+            out[f.name] = pd.to_datetime(s + "-01", format="%Y-%m-%d", errors="coerce")
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    return pd.DataFrame(out, index=pd.RangeIndex(len(raw.frame)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(raw.lines)))
+
+
+_BOOLEAN_OF = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
+
+
+def _cast_checked(f: Field, cells: list[str | None]) -> pd.api.extensions.ExtensionArray | None:
+    """The typed column straight from cells that passed the type check (``None``: use
+    the general way), the same as :func:`_cast` makes it."""
+    if f.type == "string":
+        return pd.array(cells, dtype="string")
+    if f.type == "boolean":
+        return pd.array([None if v is None else _BOOLEAN_OF[v] for v in cells], dtype="boolean")
+    if f.type in ("integer", "year") and all(v is None or len(v) <= 15 for v in cells):
+        # At most 15 digits: exact as a float too, so to_numeric's way cannot differ.
+        return pd.array([None if v is None else int(v) for v in cells], dtype="Int64")
+    return None
 
 
 def _tuples(frame: pd.DataFrame) -> pd.Series:
     """Each row as a tuple of strings (column-wise zip: row-wise agg was the bottleneck)."""
     cols = [frame[c].astype(str).tolist() for c in frame.columns]
     return pd.Series(list(zip(*cols, strict=True)), index=frame.index, dtype=object)
+
+
+def _unknown_keys(
+    child: RawTable, fields: tuple[str, ...], parent: RawTable, reference: tuple[str, ...]
+) -> list[tuple[int, tuple]]:
+    """Rows of ``child`` whose complete key is not a key of ``parent``, with that key."""
+    if (
+        len(fields) == 1
+        and len(reference) == 1
+        and fields[0] in (child.cells or ())
+        and reference[0] in (parent.cells or ())
+    ):
+        # One column (every key of the shipped descriptor): plain strings, no tuples.
+        known = {v for v in parent.cells[reference[0]] if v is not None}
+        values = child.cells[fields[0]]
+        return [(row, (v,)) for row, v in enumerate(values) if v is not None and v not in known]
+    child_keys = child.frame[list(fields)]
+    has_key = child_keys.notna().all(axis=1)
+    parent_keys = set(_tuples(parent.frame[list(reference)].dropna()))
+    keys = _tuples(child_keys[has_key])
+    return list(keys[~keys.isin(parent_keys)].items())
 
 
 def _fmt_date(value: pd.Timestamp, ftype: str) -> str:
@@ -231,11 +385,7 @@ def _cross_problems(
                 or any(c in parent.missing_columns for c in fk.reference_fields)
             ):
                 continue
-            child_keys = raw.frame[list(fk.fields)]
-            has_key = child_keys.notna().all(axis=1)
-            parent_keys = set(_tuples(parent.frame[list(fk.reference_fields)].dropna()))
-            keys = _tuples(child_keys[has_key])
-            for row, key in keys[~keys.isin(parent_keys)].items():
+            for row, key in _unknown_keys(raw, fk.fields, parent, fk.reference_fields):
                 shown = key[0] if len(key) == 1 else ", ".join(key)
                 problems.append(
                     Problem(
@@ -353,9 +503,10 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
         problems += found
         if raw is None:
             continue
-        problems += _column_problems(raw)
+        found, passed = _column_problems(raw)
+        problems += found
         raws[table.name] = raw
-        typed[table.name] = _cast(raw)
+        typed[table.name] = _cast(raw, types_ok=passed)
     problems += _cross_problems(package, raws, typed, as_of)
     rows = sum(len(df) for df in typed.values())
     return Result(package, typed, sorted(set(problems), key=_order), rows)
