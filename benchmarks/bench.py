@@ -238,11 +238,15 @@ def memory_worker(project: str, doc_rel: str, fmt: str, data_dir: str) -> dict[s
         " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))"
     )
     errors = []
+    steps: list[float] = []  # kernel start, Quarto's setup cell, each code cell
     t = time.perf_counter()
     with client.setup_kernel(env=env, cwd=str(run_path)):
+        steps.append(time.perf_counter() - t)
         for src in sources:
             nb.cells.append(nbformat.v4.new_code_cell(src))
+            c = time.perf_counter()
             done = client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+            steps.append(time.perf_counter() - c)
             errors += [o.get("ename") for o in done.outputs if o.get("output_type") == "error"]
     elapsed = time.perf_counter() - t
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
@@ -252,6 +256,9 @@ def memory_worker(project: str, doc_rel: str, fmt: str, data_dir: str) -> dict[s
         "maxrss_mb": self_kb / 1024 if self_kb else None,
         "children_maxrss_mb": children_kb / 1024 if children_kb else None,
         "seconds": elapsed,
+        "kernel_start_s": steps[0],
+        "setup_cell_s": steps[1],
+        "cells_s": steps[2:-1],  # the document's code cells (not the memory probe)
         "errors": errors,
     }
 
@@ -748,6 +755,28 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
             m = (g(s, "memory") or {}).get(k) or {}
             cells.append(_s(m.get("maxrss_mb"), 0) + (" (errors!)" if m.get("errors") else ""))
         add(f"| {k} | " + " | ".join(cells) + " |")
+    add("")
+
+    add("## Where a document's time goes\n")
+    add(
+        "From the same kernel runs as the memory table (one document at a time, nothing "
+        "else running): the kernel's start, Quarto's setup cell (imports plotly and pandas "
+        "and selects plotly's renderer), then each of the document's code cells in order "
+        "(for these pages: the first cell imports cvdata, loads and validates the data; "
+        "figures export PNGs in typst).\n"
+    )
+    add("| document [format] | size | kernel start (s) | setup cell (s) | code cells (s) |")
+    add("|---|---|---|---|---|")
+    for k in keys:
+        for s in sizes:
+            m = (g(s, "memory") or {}).get(k) or {}
+            if "cells_s" not in m:
+                continue
+            cells = ", ".join(f"{c:.2f}" for c in m["cells_s"])
+            add(
+                f"| {k} | {s} | {_s(m.get('kernel_start_s'), 2)} "
+                f"| {_s(m.get('setup_cell_s'), 2)} | {cells} |"
+            )
     add("")
 
     errors = [(s, k, v) for s in sizes for k, v in res[s].items() if k.endswith("_error")]

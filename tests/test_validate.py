@@ -109,6 +109,14 @@ def _duplicate_author_position(d: Path) -> Where:
     return {"line": edit_cell(path, key, "position", "1"), "first": first}
 
 
+def _duplicate_key_with_empty_part(d: Path) -> Where:
+    # Two rows share a key whose position is empty: reported, not a crash (it was one).
+    path = d / "paper_authors.csv"
+    first = edit_cell(path, {"paper_id": "c-language-programming", "position": "1"}, "position", "")
+    key = {"paper_id": "c-language-programming", "position": "2"}
+    return {"line": edit_cell(path, key, "position", ""), "first": first}
+
+
 def _row_length(change: Callable[[list[str]], None]) -> Callable[[Path], Where]:
     def mutate(d: Path) -> Where:
         edit_rows(d / "teaching.csv", lambda header, rows: change(rows[0]))
@@ -264,6 +272,16 @@ CASES: list[tuple[str, Callable[[Path], Where], Expected]] = [
         _duplicate_author_position,
         "data/paper_authors.csv:{line}: paper_id+position: (c-language-programming, 1) "
         "appears more than once (first on line {first})",
+    ),
+    (
+        "duplicate-composite-key-with-an-empty-part",
+        _duplicate_key_with_empty_part,
+        (
+            "data/paper_authors.csv:{first}: position: required value is missing",
+            "data/paper_authors.csv:{line}: paper_id+position: (c-language-programming, "
+            "<empty>) appears more than once (first on line {first})",
+            "data/paper_authors.csv:{line}: position: required value is missing",
+        ),
     ),
     (
         "dangling-foreign-key",

@@ -266,7 +266,9 @@ def _duplicate_problems(raw: RawTable, cases: pd.DataFrame) -> list[Problem]:
         for col in (cols and [None]) or group["column"].unique():
             key_cols = cols or [col]
             rows = sorted({int(i) for i in group["index"].dropna()})
-            keys = _tuples(raw.frame.loc[rows, key_cols])
+            # An empty part of a key is shown as <empty> (it is also reported as missing).
+            part = raw.frame.loc[rows, key_cols].astype(object)
+            keys = _tuples(part.where(part.notna(), "<empty>"))
             first: dict[tuple, int] = {}
             for row, key in zip(rows, keys, strict=True):
                 if key in first:
