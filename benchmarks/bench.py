@@ -779,6 +779,10 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
             )
     add("")
 
+    history = Path(__file__).with_name("history.md")
+    if history.is_file():  # measured by hand along the way, kept with the benchmark
+        add(history.read_text(encoding="utf-8").rstrip() + "\n")
+
     errors = [(s, k, v) for s in sizes for k, v in res[s].items() if k.endswith("_error")]
     if errors:
         add("## Errors during the benchmark\n")
