@@ -296,6 +296,21 @@ def _stack(dated: pd.DataFrame) -> pd.Series:
     return dated.groupby("year").cumcount()
 
 
+def _strip_axis(fig: go.Figure, row: int, span: list[float], tick: float, text: str) -> None:
+    """The y axis of a papers/awards strip under the timeline: fixed, one label at tick."""
+    fig.update_yaxes(
+        range=span,
+        tickvals=[tick],
+        ticktext=[text],
+        showgrid=False,
+        zeroline=False,
+        fixedrange=True,
+        automargin=True,
+        row=row,
+        col=1,
+    )
+
+
 def _per_year(dated: pd.DataFrame) -> bool:
     """Whether dated markers of one kind are drawn as per-year bars rather than dots."""
     return not dated.empty and int(dated["year"].value_counts().max()) > MARKER_STACK_MAX
@@ -497,16 +512,8 @@ def timeline(
         label = "Papers" if kind == "paper" else "Awards"
         if _per_year(part):
             most = _year_bars(fig, kind, part, brand, row)
-            fig.update_yaxes(
-                range=[0, most * 1.08],
-                tickvals=[most / 2],
-                ticktext=[f"<b>{label}</b> per year (up to {most:,})"],
-                showgrid=False,
-                zeroline=False,
-                fixedrange=True,
-                automargin=True,
-                row=row,
-                col=1,
+            _strip_axis(
+                fig, row, [0, most * 1.08], most / 2, f"<b>{label}</b> per year (up to {most:,})"
             )
             continue
         part = part.copy()
@@ -559,17 +566,7 @@ def timeline(
                 row=row,
                 col=1,
             )
-        fig.update_yaxes(
-            range=[-0.8, deepest - 0.2],
-            tickvals=[(deepest - 1) / 2],
-            ticktext=[f"<b>{label}</b> (by year)"],
-            showgrid=False,
-            zeroline=False,
-            fixedrange=True,
-            automargin=True,
-            row=row,
-            col=1,
-        )
+        _strip_axis(fig, row, [-0.8, deepest - 0.2], (deepest - 1) / 2, f"<b>{label}</b> (by year)")
 
     as_of_ts = pd.Timestamp(as_of)
     fig.add_shape(
