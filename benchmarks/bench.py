@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench-out"
-REPORT = ROOT / "BENCHMARKS.md"
+# Overridable so that a test can run the benchmark at S into a scratch folder.
+OUT = Path(os.environ.get("CVDATA_BENCH_OUT") or ROOT / "bench-out")
+REPORT = Path(os.environ.get("CVDATA_BENCH_REPORT") or ROOT / "BENCHMARKS.md")
 AS_OF = "2026-11-26"
 SEED = 0
 SIZES: dict[str, dict[str, int] | None] = {
@@ -266,6 +267,10 @@ def memory_worker(project: str, doc_rel: str, fmt: str, data_dir: str) -> dict[s
 # --- driver ------------------------------------------------------------------------------------
 
 
+def _show(path: Path) -> str:
+    return str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
 def _run_json(args: list[str], timeout: int, env: dict[str, str] | None = None) -> dict:
     done = subprocess.run(
         [sys.executable, __file__, *args],
@@ -394,7 +399,7 @@ def render(size: str, proj: Path, data_dir: Path, jobs: int) -> dict[str, Any]:
         "timeout_s": timeout,
         "rc": rc,
         "docs": docs,
-        "log": str(log_path.relative_to(ROOT)),
+        "log": _show(log_path),
     }
     if rc != 0 and not timed_out:
         tail = log_path.read_text(errors="replace").splitlines()[-15:]
@@ -796,7 +801,7 @@ def run(sizes: list[str]) -> None:
     from cvdata.preview import default_jobs
 
     started = time.perf_counter()
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     info = machine()
     res: dict[str, dict[str, Any]] = {}
     for s in sizes:
@@ -840,7 +845,7 @@ def run(sizes: list[str]) -> None:
         (OUT / "results.json").write_text(json.dumps(res, indent=1, default=str))
     elapsed = time.perf_counter() - started
     REPORT.write_text(write_report(info, res, elapsed), encoding="utf-8")
-    print(f"bench: wrote {REPORT.relative_to(ROOT)} in {elapsed:.0f} s", flush=True)
+    print(f"bench: wrote {_show(REPORT)} in {elapsed:.0f} s", flush=True)
 
 
 def main() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import plotly.graph_objects as go
 from conftest import DATA_DIR
 
 from cvdata import page
@@ -68,3 +70,63 @@ def test_pages_without_figures_do_not_start_the_browser(monkeypatch) -> None:
     assert started == []
     page.setup(DATA_DIR, as_of="2026-11-26")
     assert started == [True]
+
+
+def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the PNG is not needed
+    p = page.Page(cv=None, format="typst", brand=None, project_root=tmp_path, _typst_ready=True)
+    p.figure(fig, label="fig-x", caption="c", alt="a")
+    return capsys.readouterr().out
+
+
+def test_tall_figures_take_a_share_of_the_page_height(monkeypatch, tmp_path, capsys) -> None:
+    wide = go.Figure(go.Bar(y=[1]), layout={"height": 800})  # 820 wide: full width
+    tall = go.Figure(go.Bar(y=[1]), layout={"height": 1136})
+    assert 'image("_figures/figure/fig-x.png", width: 100%,' in _typst_figure(
+        monkeypatch, tmp_path, capsys, wide
+    )
+    out = _typst_figure(monkeypatch, tmp_path, capsys, tall)
+    assert f'image("_figures/figure/fig-x.png", height: {page.TALL_FIGURE_HEIGHT},' in out
+
+
+def test_a_tall_figure_fits_under_its_heading_on_the_first_page(tmp_path) -> None:
+    # What went wrong at 5,000 papers: the timeline (820 x 1136) at full width did not fit
+    # under the name and heading, so page 1 held the name, page 2 the heading alone.
+    import typst
+
+    from cvdata.writers import TYPST_PREAMBLE
+
+    png = tmp_path / "tall.png"
+    png.write_bytes(_png(820 * 2, 1136 * 2))
+    body = (
+        '#set page(paper: "a4", margin: (x: 1.6cm, y: 1.5cm))\n'
+        f"{TYPST_PREAMBLE}\n"
+        '#align(center, text(size: 22pt, weight: "bold")[Name])\n#v(3cm)\n'
+        "= Career at a glance\n"
+        f'#figure(image("tall.png", height: {page.TALL_FIGURE_HEIGHT}), caption: [{"c " * 80}])\n'
+    )
+    (tmp_path / "doc.typ").write_text(body, encoding="utf-8")
+    pdf = tmp_path / "doc.pdf"
+    typst.compile(str(tmp_path / "doc.typ"), output=str(pdf), font_paths=["/usr/share/fonts"])
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", pages.stdout, re.M), pages.stdout
+
+
+def _png(width: int, height: int) -> bytes:
+    """A plain white PNG of the given size (standard library only)."""
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    row = b"\x00" + b"\xff" * width
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )

@@ -51,6 +51,8 @@ PLOTLY_JS = "assets/plotly.min.js"
 FIGURE_DIR = "_figures"
 
 FORMAT_ENV = "CVDATA_FORMAT"
+#: Height of a static figure that is taller than wide, as a share of the page's body.
+TALL_FIGURE_HEIGHT = "65%"
 
 
 def output_format() -> str:
@@ -311,10 +313,14 @@ class Page:
             stem = self.document.stem if self.document else "figure"
             rel = Path(FIGURE_DIR) / stem / f"{label}.png"
             _static_export(fig, Path.cwd() / rel, width, height)
+            # Full width, unless the chart is taller than wide: at full width it would not
+            # fit on a page under its heading, leaving the heading alone on a page. Then a
+            # share of the page's height (the width follows, keeping the aspect ratio).
+            size = "width: 100%" if height <= width else f"height: {TALL_FIGURE_HEIGHT}"
             # A raw Typst figure: caption and alt text go in as string literals, so no
             # Markdown, shortcode or Typst markup in the data can take effect.
             self.raw(
-                f"#figure(image({typst_str(rel.as_posix())}, width: 100%, "
+                f"#figure(image({typst_str(rel.as_posix())}, {size}, "
                 f"alt: {typst_str(alt)}), caption: [#{typst_str(caption)}]) <{label}>"
             )
 
