@@ -13,7 +13,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from conftest import DATA_DIR
 
-from cvdata import page
+from cvdata import _plotlyjs, page
 
 
 def test_kaleido_is_started_without_mathjax_from_a_cdn(monkeypatch) -> None:
@@ -25,7 +25,10 @@ def test_kaleido_is_started_without_mathjax_from_a_cdn(monkeypatch) -> None:
     monkeypatch.setattr(page, "_kaleido_started", False)
     page._start_browser()
     page._start_browser()  # once per process
-    assert calls == [{"mathjax": False, "silence_warnings": True}]
+    # and plotly.js from disk: the site's own bundle (see cvdata._plotlyjs)
+    assert calls == [
+        {"mathjax": False, "plotlyjs": str(_plotlyjs.bundle()), "silence_warnings": True}
+    ]
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -42,7 +45,7 @@ def test_typst_page_warms_the_browser_up_and_exports_pngs(tmp_path) -> None:
         import json, os, sys, kaleido
         from pathlib import Path
         import plotly.graph_objects as go
-        from cvdata import page
+        from cvdata import _plotlyjs, page
         os.chdir({str(tmp_path)!r})
         os.environ["CVDATA_FORMAT"] = "typst"
         p = page.setup({str(DATA_DIR)!r}, as_of="2026-11-26")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from . import _plotlyjs
 from .document import build, build_resume, header_of
 from .load import CV, load
 from .shape import headline_numbers
@@ -93,15 +94,17 @@ def _start_browser() -> None:
     """Start kaleido's one browser for this process (it launches in kaleido's own thread).
 
     ``mathjax=False``: kaleido's page would otherwise load MathJax from a CDN, a network
-    request at render time (our figures use no LaTeX). plotly.js comes from the plotly
-    package, on disk.
+    request at render time (our figures use no LaTeX). plotly.js is the site's own, on
+    disk: kaleido reloads its page after every figure, so a smaller bundle is faster.
     """
     global _kaleido_started
     import kaleido
 
     with _export_lock:
         if not _kaleido_started:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(
+                mathjax=False, plotlyjs=str(_plotlyjs.bundle()), silence_warnings=True
+            )
             atexit.register(kaleido.stop_sync_server, silence_warnings=True)
             _kaleido_started = True
 
@@ -281,6 +284,13 @@ class Page:
         """A figure with a caption and alt text: interactive in HTML, a PNG elsewhere."""
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
+        missing = _plotlyjs.unsupported_traces({t.type for t in fig.data})
+        if missing:
+            raise ValueError(
+                f"figure {label!r} has {', '.join(sorted(missing))} traces, which the site's "
+                f"plotly.js basic bundle ({', '.join(sorted(_plotlyjs.BASIC_TRACES))}) does "
+                f"not draw; set {_plotlyjs.ENV}=full to use plotly's full bundle"
+            )
         if not fig.data:
             # Nothing to draw (e.g. no papers yet): the caption says so; no empty chart.
             self.markdown(md_escape(caption))

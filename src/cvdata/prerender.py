@@ -2,7 +2,8 @@
 
 1. Validate the data; on any problem print the full report and exit 1, which makes
    ``quarto render`` stop before a single page runs.
-2. Copy plotly.js from the installed plotly into the site's assets, once for all pages.
+2. Copy plotly.js into the site's assets, once for all pages (plotly.js's basic bundle,
+   see :mod:`cvdata._plotlyjs`).
 3. Clear frozen results when the data changed: ``freeze: auto`` only notices edits to a
    page's own source, and every page here reads ``data/``.
 """
@@ -15,8 +16,7 @@ import shutil
 import sys
 from pathlib import Path
 
-import plotly
-
+from . import _plotlyjs
 from .load import find_data_dir, resolve_as_of
 from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
@@ -54,7 +54,8 @@ def refresh_freeze(project: Path, data_dir: Path) -> bool:
 
 
 def copy_plotly_js(project: Path) -> Path:
-    src = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    """The site's plotly.js (the basic bundle when it matches plotly's; see _plotlyjs)."""
+    src = _plotlyjs.bundle()
     dest = project / PLOTLY_JS
     if not dest.is_file() or dest.read_bytes() != src.read_bytes():
         dest.parent.mkdir(parents=True, exist_ok=True)
