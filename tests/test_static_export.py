@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -133,3 +134,37 @@ def _png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(row * height))
         + chunk(b"IEND", b"")
     )
+
+
+def test_still_figures_drop_only_what_hovering_shows() -> None:
+    fig = go.Figure(
+        go.Bar(
+            x=[1, 2],
+            y=["a", "b"],
+            text=["1", "2"],
+            hovertext=["long title one", "long title two"],
+            hovertemplate="%{hovertext}<extra></extra>",
+            customdata=[["x"], ["y"]],
+            orientation="h",
+        )
+    )
+    fig.add_trace(go.Scatter(x=[1], y=["a"], texttemplate="%{customdata}", customdata=["z"]))
+    bar, scatter = page._still(fig)["data"]
+    assert "hovertext" not in bar and "hovertemplate" not in bar and "customdata" not in bar
+    assert bar["text"] == ("1", "2") or list(bar["text"]) == ["1", "2"]  # drawn text stays
+    assert bar["hoverinfo"] == "skip"
+    assert list(scatter["customdata"]) == ["z"]  # it feeds visible text here
+
+
+def test_still_export_draws_the_same_png_as_plotly(tmp_path, cv) -> None:
+    # The hover-free figure is what we send to kaleido; the picture must not change.
+    from chart_helpers import all_figures
+
+    fig, _ = all_figures(cv)["coauthors"]  # the one with the most hover text
+    height = int(fig.layout.height or 450)
+    ours, plotly_own = tmp_path / "ours.png", tmp_path / "plotly.png"
+    page._static_export(fig, ours, 820, height)
+    with page._export_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # plotly: per-call options ignored
+        fig.write_image(plotly_own, format="png", width=820, height=height, scale=2)
+    assert ours.read_bytes() == plotly_own.read_bytes()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import _plotlyjs
 from .document import build, build_resume, header_of
@@ -135,7 +136,22 @@ def _static_export(fig: go.Figure, path: Path, width: int, height: int) -> None:
     with _export_lock, warnings.catch_warnings():
         # plotly warns that per-call kaleido options are ignored with a shared server.
         warnings.simplefilter("ignore", UserWarning)
-        fig.write_image(path, format="png", width=width, height=height, scale=2)
+        pio.write_image(
+            _still(fig), path, format="png", width=width, height=height, scale=2, validate=False
+        )
+
+
+def _still(fig: go.Figure) -> dict:
+    """The figure without what only hovering shows: a PNG has no hover, and the hover text
+    (e.g. every shared paper's title) can be most of the figure's JSON."""
+    spec = fig.to_dict()
+    for trace in spec.get("data", []):
+        for key in ("hovertext", "hovertemplate"):
+            trace.pop(key, None)
+        if "texttemplate" not in trace:  # customdata may feed visible text
+            trace.pop("customdata", None)
+        trace["hoverinfo"] = "skip"
+    return spec
 
 
 @dataclass
