@@ -48,7 +48,7 @@ $(JSONRESUME_SCHEMA): tests/jsonresume-schema.version
 test: setup test-deps
 	$(PY) -m pytest
 
-# make bench: timings and sizes at three data sizes -> BENCHMARKS.md (about 15-25 min)
+# make bench: timings and sizes at three data sizes -> BENCHMARKS.md (about 4 min)
 bench: setup
 	$(PY) benchmarks/bench.py
 
