@@ -38,6 +38,7 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path) -> None:
         assert results[key]["rc"] == 0 and not results[key]["timed_out"]
         assert len(results[key]["docs"]) == 8  # 7 documents, the CV twice (HTML, PDF)
     assert results["render_seq"]["jobs"] == 1
+    assert results["make_render"]["rc"] == 0  # the literal make render, in the project
     assert results["sizes"]["titles_missing_n"] == 0
     assert set(results["memory"]) == {"cv.qmd [html]", "cv.qmd [typst]", "index.qmd [html]"}
 
