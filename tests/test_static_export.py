@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import struct
 import subprocess
 import sys
 import textwrap
-import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -19,17 +19,53 @@ from cvdata import _plotlyjs, page
 
 def test_kaleido_is_started_without_mathjax_from_a_cdn(monkeypatch) -> None:
     # kaleido's default page loads MathJax from cdnjs: a request at render time.
-    import kaleido
-
     calls: list[dict] = []
-    monkeypatch.setattr(kaleido, "start_sync_server", lambda *a, **kw: calls.append(kw))
-    monkeypatch.setattr(page, "_kaleido_started", False)
+
+    class Recorder:
+        def __init__(self, **options: object) -> None:
+            calls.append(options)
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(page, "_Browser", Recorder)
+    monkeypatch.setattr(page, "_browser", None)
     page._start_browser()
     page._start_browser()  # once per process
     # and plotly.js from disk: the site's own bundle (see cvdata._plotlyjs)
-    assert calls == [
-        {"mathjax": False, "plotlyjs": str(_plotlyjs.bundle()), "silence_warnings": True}
-    ]
+    assert calls == [{"mathjax": False, "plotlyjs": str(_plotlyjs.bundle())}]
+
+
+def test_the_tab_reload_comes_after_the_image_and_before_the_next_one() -> None:
+    events: list[str] = []
+
+    class Base:
+        def __init__(self) -> None:
+            self.reloaded = asyncio.Event()
+
+        async def _return_kaleido_tab(self, tab: object) -> None:
+            await asyncio.sleep(0.05)  # the reload
+            events.append(f"reloaded {tab}")
+            self.reloaded.set()
+
+        async def __aexit__(self, *exc: object) -> None:
+            events.append("closed")
+
+    async def scenario() -> None:
+        k = page._deferred_reload(Base)()
+        await k._return_kaleido_tab("tab-1")  # returns at once: the image goes back first
+        events.append("image returned")
+        await k.__aexit__(None, None, None)  # waits for the reload before closing
+
+    asyncio.run(scenario())
+    assert events == ["image returned", "reloaded tab-1", "closed"]
+
+
+def test_a_kaleido_without_that_step_is_used_as_it_is() -> None:
+    class Other:
+        pass
+
+    assert page._deferred_reload(Other) is Other
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -43,14 +79,15 @@ def test_typst_page_warms_the_browser_up_and_exports_pngs(tmp_path) -> None:
     # kaleido's browser at once; the figure is then a PNG at twice the width asked for.
     script = textwrap.dedent(
         f"""
-        import json, os, sys, kaleido
+        import json, os, sys
         from pathlib import Path
         import plotly.graph_objects as go
         from cvdata import _plotlyjs, page
         os.chdir({str(tmp_path)!r})
         os.environ["CVDATA_FORMAT"] = "typst"
         p = page.setup({str(DATA_DIR)!r}, as_of="2026-11-26")
-        started = kaleido._global_server.is_running()
+        import threading
+        started = any(t.name == "cvdata-kaleido-warm-up" for t in threading.enumerate())
         p.figure(go.Figure(go.Bar(y=[3, 1, 2])), label="fig-x", caption="c", alt="a", width=400)
         print(json.dumps({{"started": started}}))
         """
@@ -156,15 +193,15 @@ def test_still_figures_drop_only_what_hovering_shows() -> None:
     assert list(scatter["customdata"]) == ["z"]  # it feeds visible text here
 
 
-def test_still_export_draws_the_same_png_as_plotly(tmp_path, cv) -> None:
+def test_still_export_draws_the_same_png_as_the_whole_figure(tmp_path, cv) -> None:
     # The hover-free figure is what we send to kaleido; the picture must not change.
     from chart_helpers import all_figures
 
     fig, _ = all_figures(cv)["coauthors"]  # the one with the most hover text
     height = int(fig.layout.height or 450)
-    ours, plotly_own = tmp_path / "ours.png", tmp_path / "plotly.png"
+    ours, whole = tmp_path / "ours.png", tmp_path / "whole.png"
     page._static_export(fig, ours, 820, height)
-    with page._export_lock, warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # plotly: per-call options ignored
-        fig.write_image(plotly_own, format="png", width=820, height=height, scale=2)
-    assert ours.read_bytes() == plotly_own.read_bytes()
+    browser = page._start_browser()
+    with page._export_lock:
+        whole.write_bytes(browser.png(fig.to_dict(), 820, height, 2))
+    assert ours.read_bytes() == whole.read_bytes()

@@ -17,18 +17,20 @@ kaleido for everything else (one browser for all figures of a document).
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
+import inspect
 import json
 import os
 import re
 import threading
-import warnings
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from . import _plotlyjs
 from .document import build, build_resume, header_of
@@ -53,6 +55,7 @@ PLOTLY_JS = "assets/plotly.min.js"
 FIGURE_DIR = "_figures"
 
 FORMAT_ENV = "CVDATA_FORMAT"
+T = TypeVar("T")
 #: Height of a static figure that is taller than wide, as a share of the page's body.
 TALL_FIGURE_HEIGHT = "65%"
 
@@ -85,29 +88,83 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$@=:\"'])", r"\\\1", text)
 
 
-_kaleido_started = False
-# kaleido's sync server takes one call at a time and matches answers to callers by order,
-# so the warm-up thread and the page's own exports take turns.
+_browser: _Browser | None = None
+# One export at a time: the warm-up thread and the page's own figures take turns.
 _export_lock = threading.Lock()
 
 
-def _start_browser() -> None:
-    """Start kaleido's one browser for this process (it launches in kaleido's own thread).
+def _deferred_reload(base: type) -> type:
+    """kaleido's ``Kaleido`` with its tab reloaded *after* the image is handed back.
+
+    kaleido 1.x reloads its tab (its page, plotly.js included) after every figure and only
+    then returns the image: about a third of an export. Here the reload runs while the page
+    builds its next figure; the next figure still waits for the reloaded tab, so every
+    figure is drawn on a fresh page as before. ``_return_kaleido_tab`` is kaleido's own
+    (private) step; where a kaleido version lacks it, ``base`` is used as it is.
+    """
+    original = getattr(base, "_return_kaleido_tab", None)
+    if not inspect.iscoroutinefunction(original):
+        return base
+
+    class _Kaleido(base):  # type: ignore[misc, valid-type]
+        _reloads: set[asyncio.Task] | None = None
+
+        async def _return_kaleido_tab(self, tab: object) -> None:
+            if self._reloads is None:
+                self._reloads = set()
+            task = asyncio.ensure_future(original(self, tab))
+            self._reloads.add(task)
+            task.add_done_callback(self._reloads.discard)
+
+        async def __aexit__(self, *exc: object) -> object:
+            await asyncio.gather(*(self._reloads or ()), return_exceptions=True)
+            return await super().__aexit__(*exc)
+
+    return _Kaleido
+
+
+class _Browser:
+    """kaleido (one Chromium) on an event loop of our own, in a daemon thread."""
+
+    def __init__(self, **options: object) -> None:
+        import kaleido
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="cvdata-kaleido", daemon=True
+        )
+        self._thread.start()
+        self._kaleido = _deferred_reload(kaleido.Kaleido)(**options)
+        self._run(self._kaleido.__aenter__())
+
+    def _run(self, coro: Coroutine[object, object, T], timeout: float | None = None) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def png(self, spec: dict, width: int, height: int, scale: float) -> bytes:
+        opts = {"format": "png", "width": width, "height": height, "scale": scale}
+        return self._run(self._kaleido.calc_fig(spec, opts=opts))
+
+    def close(self) -> None:
+        try:
+            self._run(self._kaleido.__aexit__(None, None, None), timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+
+
+def _start_browser() -> _Browser:
+    """The one browser for this process, started on first use.
 
     ``mathjax=False``: kaleido's page would otherwise load MathJax from a CDN, a network
     request at render time (our figures use no LaTeX). plotly.js is the site's own, on
     disk: kaleido reloads its page after every figure, so a smaller bundle is faster.
     """
-    global _kaleido_started
-    import kaleido
-
+    global _browser
     with _export_lock:
-        if not _kaleido_started:
-            kaleido.start_sync_server(
-                mathjax=False, plotlyjs=str(_plotlyjs.bundle()), silence_warnings=True
-            )
-            atexit.register(kaleido.stop_sync_server, silence_warnings=True)
-            _kaleido_started = True
+        if _browser is None:
+            _browser = _Browser(mathjax=False, plotlyjs=str(_plotlyjs.bundle()))
+            atexit.register(_browser.close)
+        return _browser
 
 
 def _warm_up() -> None:
@@ -115,30 +172,21 @@ def _warm_up() -> None:
     first real figure does not pay for Chromium's start and plotly.js's first draw."""
 
     def run() -> None:
-        import kaleido
-
-        _start_browser()
-        with _export_lock, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with contextlib.suppress(Exception):  # a real export reports any problem
-                kaleido.calc_fig_sync(
-                    {"data": [{"type": "bar", "y": [1]}], "layout": {}},
-                    opts={"format": "png", "width": 10, "height": 10},
-                )
+        with contextlib.suppress(Exception):  # a real export reports any problem
+            browser = _start_browser()
+            with _export_lock:
+                browser.png({"data": [{"type": "bar", "y": [1]}], "layout": {}}, 10, 10, 1)
 
     threading.Thread(target=run, name="cvdata-kaleido-warm-up", daemon=True).start()
 
 
 def _static_export(fig: go.Figure, path: Path, width: int, height: int) -> None:
     """PNG through kaleido, reusing one browser for every figure of the process."""
-    _start_browser()
+    browser = _start_browser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _export_lock, warnings.catch_warnings():
-        # plotly warns that per-call kaleido options are ignored with a shared server.
-        warnings.simplefilter("ignore", UserWarning)
-        pio.write_image(
-            _still(fig), path, format="png", width=width, height=height, scale=2, validate=False
-        )
+    with _export_lock:
+        png = browser.png(_still(fig), width, height, 2)
+    path.write_bytes(png)
 
 
 def _still(fig: go.Figure) -> dict:
