@@ -155,6 +155,16 @@ def _figure_jobs() -> list[tuple[str, Any]]:
     ]
 
 
+def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
+    if not fig.data:
+        return {"name": name, "export_s": None}
+    height = int(fig.layout.height or 450)
+    t = time.perf_counter()
+    page._static_export(fig, target, 820, height)
+    seconds = time.perf_counter() - t
+    return {"name": name, "export_s": seconds, "height": height, "bytes": target.stat().st_size}
+
+
 def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     import cvdata  # noqa: F401
@@ -173,30 +183,20 @@ def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
     result["rows"] = {name: len(df) for name, df in cv.tables().items()}
     brand = load_brand(ROOT / "_brand.yml")
 
-    figs = []
-    for name, build in _figure_jobs():
+    # As a page does it: build a figure, export it, build the next one (kaleido reloads
+    # its tab after each image, overlapping with the next build).
+    figs, exports = [], []
+    for i, (name, build) in enumerate(_figure_jobs()):
         t = time.perf_counter()
         fig = build(cv, brand)
         figs.append((name, fig, time.perf_counter() - t))
+        exports.append(_export(page, fig, name, Path(export_dir) / f"{i:02d}.png"))
     result["figures"] = [{"name": n, "build_s": s, "traces": len(f.data)} for n, f, s in figs]
-
-    exports = []
-    for i, (name, fig, _) in enumerate(figs):
-        if not fig.data:
-            exports.append({"name": name, "export_s": None})
-            continue
-        height = int(fig.layout.height or 450)
-        target = Path(export_dir) / f"{i:02d}.png"
-        t = time.perf_counter()
-        page._static_export(fig, target, 820, height)
-        exports.append(
-            {
-                "name": name,
-                "export_s": time.perf_counter() - t,
-                "height": height,
-                "bytes": target.stat().st_size,
-            }
-        )
+    # The same figures again, back to back, nothing built in between.
+    result["exports_back_to_back"] = [
+        _export(page, fig, name, Path(export_dir) / f"again-{i:02d}.png")
+        for i, (name, fig, _) in enumerate(figs)
+    ]
     result["exports"] = exports
     return result
 
@@ -621,7 +621,10 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
     add(
         "Build = shape -> describe -> figure, as the pages call them (each distinct call "
         "once). Export = `cvdata.page._static_export` (kaleido, one browser for the process; "
-        "820 px wide at scale 2, as `Page.figure` does); the first export starts the browser.\n"
+        "820 px wide at scale 2, as `Page.figure` does); the first export starts the browser. "
+        "As a page runs them: build a figure, export it, build the next (kaleido reloads its "
+        "tab after each image while the next figure is built). The target is judged on that; "
+        "the same exports back to back, with nothing built in between, are shown beside it.\n"
     )
     add("| figure | " + " | ".join(f"build {s} (s) | export {s} (s)" for s in sizes) + " |")
     add("|---|" + "---|---|" * len(sizes))
@@ -644,13 +647,14 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
     add("")
     add(
         "| size | first export (s) | mean after the first (s/figure) | median after the "
-        "first (s) | target < 0.3 (mean) |"
+        "first (s) | back to back, mean (s/figure) | target < 0.3 (mean) |"
     )
-    add("|---|---|---|---|---|")
+    add("|---|---|---|---|---|---|")
     for s in sizes:
         add(
             f"| {s} | {_s(g(s, 'export_first_s'))} | {_s(g(s, 'export_rest_mean_s'))} "
-            f"| {_s(g(s, 'export_rest_median_s'))} | {_verdict(g(s, 'export_rest_mean_s'), 0.3)} |"
+            f"| {_s(g(s, 'export_rest_median_s'))} | {_s(g(s, 'export_b2b_mean_s'))} "
+            f"| {_verdict(g(s, 'export_rest_mean_s'), 0.3)} |"
         )
     add("")
 
@@ -851,6 +855,8 @@ def run(sizes: list[str]) -> None:
             r["export_first_s"] = ex[0] if ex else None
             r["export_rest_mean_s"] = statistics.mean(ex[1:]) if len(ex) > 1 else None
             r["export_rest_median_s"] = statistics.median(ex[1:]) if len(ex) > 1 else None
+            again = [e["export_s"] for e in w["exports_back_to_back"] if e.get("export_s")]
+            r["export_b2b_mean_s"] = statistics.mean(again) if again else None
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             r["worker_error"] = str(exc)
         proj = make_project(s)
