@@ -154,14 +154,16 @@ def _run_all(
     """
     if jobs <= 1 or len(todo) <= 1:
         return [one(job) for job in todo]
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
     order = sorted(range(len(todo)), key=lambda i: engine.base_format(todo[i][2]) == "html")
     results: dict[int, Path] = {}
     errors: dict[int, BaseException] = {}
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="preview") as pool:
         futures = {pool.submit(one, todo[i]): i for i in order}
-        for future, i in futures.items():
+        # As they finish, so that a failure stops the jobs not started yet at once.
+        for future in as_completed(futures):
+            i = futures[future]
             if future.cancelled():
                 continue
             try:
