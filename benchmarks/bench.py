@@ -7,7 +7,7 @@ For each size it measures, each part in a fresh process where that matters:
 
 1. import time and load + validate (median of several runs after the first);
 2. every figure the pages build (shape -> describe -> figure), per figure;
-3. static PNG export per figure through kaleido with one browser (first vs. the rest);
+3. static SVG export per figure through kaleido with one browser (first vs. the rest);
 4. the whole offline render (``python -m cvdata.preview``) of a scratch copy of the
    project (so the real project's _freeze/ and assets/ are left alone), per document from
    its log, plus the Typst compile of the PDF on its own;
@@ -190,11 +190,11 @@ def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
         t = time.perf_counter()
         fig = build(cv, brand)
         figs.append((name, fig, time.perf_counter() - t))
-        exports.append(_export(page, fig, name, Path(export_dir) / f"{i:02d}.png"))
+        exports.append(_export(page, fig, name, Path(export_dir) / f"{i:02d}.svg"))
     result["figures"] = [{"name": n, "build_s": s, "traces": len(f.data)} for n, f, s in figs]
     # The same figures again, back to back, nothing built in between.
     result["exports_back_to_back"] = [
-        _export(page, fig, name, Path(export_dir) / f"again-{i:02d}.png")
+        _export(page, fig, name, Path(export_dir) / f"again-{i:02d}.svg")
         for i, (name, fig, _) in enumerate(figs)
     ]
     result["exports"] = exports
@@ -621,7 +621,7 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
     add(
         "Build = shape -> describe -> figure, as the pages call them (each distinct call "
         "once). Export = `cvdata.page._static_export` (kaleido, one browser for the process; "
-        "820 px wide at scale 2, as `Page.figure` does); the first export starts the browser. "
+        "an SVG 820 px wide, as `Page.figure` does); the first export starts the browser. "
         "As a page runs them: build a figure, export it, build the next (kaleido reloads its "
         "tab after each image while the next figure is built). The target is judged on that; "
         "the same exports back to back, with nothing built in between, are shown beside it.\n"
@@ -805,7 +805,7 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
         "else running): the kernel's start, Quarto's setup cell (imports plotly and pandas "
         "and selects plotly's renderer), then each of the document's code cells in order "
         "(for these pages: the first cell imports cvdata, loads and validates the data; "
-        "figures export PNGs in typst).\n"
+        "figures export SVGs in typst).\n"
     )
     add("| document [format] | size | kernel start (s) | setup cell (s) | code cells (s) |")
     add("|---|---|---|---|---|")
@@ -848,7 +848,7 @@ def run(sizes: list[str]) -> None:
         data_dir = make_data(s)
         print(f"bench: {s}: load, figures, static export", flush=True)
         try:
-            export_dir = OUT / f"png-{s}"
+            export_dir = OUT / f"svg-{s}"
             w = _run_json(["--worker", str(data_dir), str(export_dir)], timeout=600)
             r["worker"] = w
             ex = [e["export_s"] for e in w["exports"] if e.get("export_s") is not None]
@@ -896,7 +896,7 @@ def run(sizes: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", default="S,M,L", help="comma-separated: S,M,L")
-    parser.add_argument("--worker", nargs=2, metavar=("DATA", "PNG_DIR"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, metavar=("DATA", "SVG_DIR"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--report-only", action="store_true", help="rewrite from results")
     args = parser.parse_args()

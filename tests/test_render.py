@@ -64,15 +64,18 @@ def test_pdf_chinese_title_is_text(pdf_text: str) -> None:
     assert "KUBERNETES 用户态应用中基于虚拟文件系统的小文件存储优化系统" in _squash(pdf_text)
 
 
-def test_pdf_embeds_the_figures_as_images(rendered_site: RenderedSite) -> None:
+def test_pdf_draws_the_figures_as_vectors_with_text(
+    rendered_site: RenderedSite, pdf_text: str, cv: cvdata.CV
+) -> None:
+    # SVG charts: nothing rasterised (sharp at any print size), and their labels are text.
     listing = subprocess.run(
         ["pdfimages", "-list", str(rendered_site.page("cv.pdf"))], capture_output=True, text=True
     ).stdout
-    images = [line for line in listing.splitlines()[2:] if line.strip()]
-    assert len(images) >= 1
-    # A PNG at scale 2 is wide enough to print sharply.
-    widths = [int(line.split()[3]) for line in images]
-    assert max(widths) >= 1200, widths
+    assert [line for line in listing.splitlines()[2:] if line.strip()] == []
+    text = _squash(pdf_text)
+    assert f"as of {cv.as_of:%d %b %Y}" in text  # the timeline's own label
+    categories = "|".join(re.escape(c) for c in cv.skills["category"].unique())
+    assert re.search(rf"(?:{categories}) · top \d+ of \d+", text)  # a skills panel title
 
 
 def test_owner_name_and_public_contacts_but_no_private_ones(

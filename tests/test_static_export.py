@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import struct
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 from conftest import DATA_DIR
@@ -68,15 +68,15 @@ def test_a_kaleido_without_that_step_is_used_as_it_is() -> None:
     assert page._deferred_reload(Other) is Other
 
 
-def _png_size(path: Path) -> tuple[int, int]:
-    head = path.read_bytes()[:24]
-    assert head[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", head[16:24])
+def _svg_size(path: Path) -> tuple[str, str, str]:
+    root = ElementTree.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root.get("width"), root.get("height"), root.get("viewBox")
 
 
-def test_typst_page_warms_the_browser_up_and_exports_pngs(tmp_path) -> None:
+def test_typst_page_warms_the_browser_up_and_exports_svgs(tmp_path) -> None:
     # In a fresh interpreter, as a kernel would be: setup() for a static format starts
-    # kaleido's browser at once; the figure is then a PNG at twice the width asked for.
+    # kaleido's browser at once; the figure is then an SVG of the size asked for.
     script = textwrap.dedent(
         f"""
         import json, os, sys
@@ -99,8 +99,8 @@ def test_typst_page_warms_the_browser_up_and_exports_pngs(tmp_path) -> None:
     lines = done.stdout.strip().splitlines()
     assert json.loads(lines[-1]) == {"started": True}
     assert any(line.startswith("#figure(image(") for line in lines)
-    png = tmp_path / "_figures" / "figure" / "fig-x.png"
-    assert _png_size(png) == (800, 900)  # scale 2 of 400 x 450 (plotly's default height)
+    svg = tmp_path / "_figures" / "figure" / "fig-x.svg"
+    assert _svg_size(svg) == ("400", "450", "0 0 400 450")  # 450: plotly's default height
 
 
 def test_pages_without_figures_do_not_start_the_browser(monkeypatch) -> None:
@@ -115,7 +115,7 @@ def test_pages_without_figures_do_not_start_the_browser(monkeypatch) -> None:
 
 def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the PNG is not needed
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
     p = page.Page(cv=None, format="typst", brand=None, project_root=tmp_path, _typst_ready=True)
     p.figure(fig, label="fig-x", caption="c", alt="a")
     return capsys.readouterr().out
@@ -124,11 +124,11 @@ def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:
 def test_tall_figures_take_a_share_of_the_page_height(monkeypatch, tmp_path, capsys) -> None:
     wide = go.Figure(go.Bar(y=[1]), layout={"height": 800})  # 820 wide: full width
     tall = go.Figure(go.Bar(y=[1]), layout={"height": 1136})
-    assert 'image("_figures/figure/fig-x.png", width: 100%,' in _typst_figure(
+    assert 'image("_figures/figure/fig-x.svg", width: 100%,' in _typst_figure(
         monkeypatch, tmp_path, capsys, wide
     )
     out = _typst_figure(monkeypatch, tmp_path, capsys, tall)
-    assert f'image("_figures/figure/fig-x.png", height: {page.TALL_FIGURE_HEIGHT},' in out
+    assert f'image("_figures/figure/fig-x.svg", height: {page.TALL_FIGURE_HEIGHT},' in out
 
 
 def test_a_tall_figure_fits_under_its_heading_on_the_first_page(tmp_path) -> None:
@@ -138,39 +138,22 @@ def test_a_tall_figure_fits_under_its_heading_on_the_first_page(tmp_path) -> Non
 
     from cvdata.writers import TYPST_PREAMBLE
 
-    png = tmp_path / "tall.png"
-    png.write_bytes(_png(820 * 2, 1136 * 2))
+    (tmp_path / "tall.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="820" height="1136" '
+        'viewBox="0 0 820 1136"><rect width="820" height="1136" fill="#ccc"/></svg>'
+    )
     body = (
         '#set page(paper: "a4", margin: (x: 1.6cm, y: 1.5cm))\n'
         f"{TYPST_PREAMBLE}\n"
         '#align(center, text(size: 22pt, weight: "bold")[Name])\n#v(3cm)\n'
         "= Career at a glance\n"
-        f'#figure(image("tall.png", height: {page.TALL_FIGURE_HEIGHT}), caption: [{"c " * 80}])\n'
+        f'#figure(image("tall.svg", height: {page.TALL_FIGURE_HEIGHT}), caption: [{"c " * 80}])\n'
     )
     (tmp_path / "doc.typ").write_text(body, encoding="utf-8")
     pdf = tmp_path / "doc.pdf"
     typst.compile(str(tmp_path / "doc.typ"), output=str(pdf), font_paths=["/usr/share/fonts"])
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     assert re.search(r"^Pages:\s+1$", pages.stdout, re.M), pages.stdout
-
-
-def _png(width: int, height: int) -> bytes:
-    """A plain white PNG of the given size (standard library only)."""
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    row = b"\x00" + b"\xff" * width
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_still_figures_drop_only_what_hovering_shows() -> None:
@@ -193,15 +176,44 @@ def test_still_figures_drop_only_what_hovering_shows() -> None:
     assert list(scatter["customdata"]) == ["z"]  # it feeds visible text here
 
 
-def test_still_export_draws_the_same_png_as_the_whole_figure(tmp_path, cv) -> None:
+def test_still_figure_draws_the_same_picture_as_the_whole_figure(cv) -> None:
     # The hover-free figure is what we send to kaleido; the picture must not change.
     from chart_helpers import all_figures
 
     fig, _ = all_figures(cv)["coauthors"]  # the one with the most hover text
     height = int(fig.layout.height or 450)
-    ours, whole = tmp_path / "ours.png", tmp_path / "whole.png"
-    page._static_export(fig, ours, 820, height)
     browser = page._start_browser()
     with page._export_lock:
-        whole.write_bytes(browser.png(fig.to_dict(), 820, height, 2))
-    assert ours.read_bytes() == whole.read_bytes()
+        ours = browser.image(page._still(fig), "png", 820, height, 1)
+        whole = browser.image(fig.to_dict(), "png", 820, height, 1)
+    assert ours[:8] == b"\x89PNG\r\n\x1a\n"
+    assert ours == whole
+
+
+def test_the_same_figure_is_the_same_svg_file_on_every_render(tmp_path, cv) -> None:
+    # plotly.js draws clip paths and patterns with random ids; the file must not change
+    # from one render to the next (the timeline has both: clipped panels, hatched bars).
+    from chart_helpers import all_figures
+
+    fig, _ = all_figures(cv)["timeline"]
+    first, second = tmp_path / "first.svg", tmp_path / "second.svg"
+    for path in (first, second):
+        page._static_export(fig, path, 820, int(fig.layout.height or 450))
+    text = first.read_text(encoding="utf-8")
+    assert 'id="defs-cvdata"' in text and "url(#clipcvdata" in text and "url('#pcvdata-" in text
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_stable_svg_renames_only_the_drawing_id() -> None:
+    svg = (
+        b'<svg><defs id="defs-a1b2c3"><clipPath id="clipa1b2c3xy"/>'
+        b'<pattern id="pa1b2c3-legend-trace0"/></defs>'
+        b'<g clip-path="url(#clipa1b2c3xy)" style="fill: url(\'#pa1b2c3-legend-trace0\')">'
+        b"<text>a1b2c3</text></g></svg>"
+    )
+    assert page._stable_svg(svg) == (
+        b'<svg><defs id="defs-cvdata"><clipPath id="clipcvdataxy"/>'
+        b'<pattern id="pcvdata-legend-trace0"/></defs>'
+        b'<g clip-path="url(#clipcvdataxy)" style="fill: url(\'#pcvdata-legend-trace0\')">'
+        b"<text>a1b2c3</text></g></svg>"
+    )
