@@ -63,8 +63,11 @@ PACKAGES = (
     "typst",
     "pypandoc_binary",
 )
-# Project files the offline render needs (copied into a scratch project per size).
+# Project files the offline render and `make render` need (copied into a scratch project
+# per size).
 PROJECT_FILES = (
+    "Makefile",
+    "pyproject.toml",
     "_quarto.yml",
     "_quarto-full.yml",
     "_quarto-resume.yml",
@@ -331,7 +334,9 @@ def make_data(size: str) -> Path:
 
 def make_project(size: str) -> Path:
     """A scratch copy of the project's render inputs (pre-render writes _freeze/ and
-    assets/ into the project it renders)."""
+    assets/ into the project it renders, and the render _preview/ and _figures/: the
+    user's own project is never rendered with synthetic data). Its ``.venv`` is the
+    project's, already set up (``make bench`` depends on ``make setup``)."""
     proj = OUT / f"project-{size}"
     if proj.exists():
         shutil.rmtree(proj)
@@ -341,7 +346,8 @@ def make_project(size: str) -> Path:
         if src.is_dir():
             shutil.copytree(src, proj / name, ignore=shutil.ignore_patterns("_figures", ".*"))
         elif src.is_file():
-            shutil.copy2(src, proj / name)
+            shutil.copy2(src, proj / name)  # mtimes kept: make sees setup as done
+    (proj / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
     return proj
 
 
@@ -407,8 +413,9 @@ def render(size: str, proj: Path, data_dir: Path, jobs: int) -> dict[str, Any]:
     return result
 
 
-def make_render(size: str, data_dir: Path) -> dict[str, Any]:
-    """The literal ``make render DATA_DIR=...`` in the project (into _preview/), wall clock."""
+def make_render(size: str, proj: Path, data_dir: Path) -> dict[str, Any]:
+    """The literal ``make render DATA_DIR=...`` in the scratch project (into its
+    _preview/), wall clock."""
     env = {**os.environ, "CVDATA_AS_OF": AS_OF}
     env.pop("CVDATA_DIR", None)  # the Makefile sets it from DATA_DIR
     log_path = OUT / f"make-render-{size}.log"
@@ -416,7 +423,7 @@ def make_render(size: str, data_dir: Path) -> dict[str, Any]:
     with log_path.open("w") as log:
         done = subprocess.run(
             ["make", "-s", "render", f"DATA_DIR={data_dir}"],
-            cwd=ROOT,
+            cwd=proj,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -669,8 +676,9 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
         "Per-document seconds are the `--jobs 1` run's own log lines (kernel start, "
         "execution, pandoc and, for typst, the PDF compile). The Typst compile is timed "
         "again on its own from `_preview/.build/cv.typst.typ`, in a fresh process (best "
-        "of 2). Last, the literal `make render DATA_DIR=...` in the project (make, the "
-        "pre-render step and the same preview), whose wall clock the targets use.\n"
+        "of 2). Last, the literal `make render DATA_DIR=...` in the same scratch project "
+        "(the project's Makefile; make, the pre-render step and the same preview), whose "
+        "wall clock the targets use.\n"
     )
     docs = []
     for s in sizes:
@@ -715,7 +723,7 @@ def write_report(info: dict, res: dict[str, dict[str, Any]], elapsed: float) -> 
         r = g(s, "make_render") or {}
         ok = r and not r.get("rc")
         cells.append(f"**{_s(r.get('wall_s'), 1)}**" if ok else f"failed ({r.get('log')})")
-    add("| **`make render DATA_DIR=...` in the project, wall clock** | " + " | ".join(cells) + " |")
+    add("| **`make render DATA_DIR=...`, wall clock** | " + " | ".join(cells) + " |")
     add(
         "| typst.compile of cv.pdf alone | "
         + " | ".join(_s(g(s, "typst_compile_s"), 2) for s in sizes)
@@ -869,7 +877,7 @@ def run(sizes: list[str]) -> None:
         r["render"] = render(s, proj, data_dir, jobs=jobs)
         print(f"bench: {s}: render, {jobs} jobs: {r['render']['wall_s']:.1f} s", flush=True)
         try:
-            r["make_render"] = make_render(s, data_dir)
+            r["make_render"] = make_render(s, proj, data_dir)
             print(f"bench: {s}: make render: {r['make_render']['wall_s']:.1f} s", flush=True)
         except subprocess.TimeoutExpired as exc:
             r["make_render_error"] = str(exc)

@@ -15,8 +15,19 @@ import sys
 from conftest import PROJECT
 
 
+def _build_outputs() -> dict[str, int]:
+    """Every file the project's own render writes, with its modification time."""
+    return {
+        str(path): path.stat().st_mtime_ns
+        for folder in ("_preview", "_figures", "_freeze", "assets")
+        for path in (PROJECT / folder).rglob("*")
+        if path.is_file()
+    }
+
+
 def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path) -> None:
     out, report = tmp_path / "bench-out", tmp_path / "BENCHMARKS.md"
+    before = _build_outputs()
     env = {**os.environ, "CVDATA_BENCH_OUT": str(out), "CVDATA_BENCH_REPORT": str(report)}
     for name in ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROFILE"):
         env.pop(name, None)
@@ -38,7 +49,10 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path) -> None:
         assert results[key]["rc"] == 0 and not results[key]["timed_out"]
         assert len(results[key]["docs"]) == 8  # 7 documents, the CV twice (HTML, PDF)
     assert results["render_seq"]["jobs"] == 1
-    assert results["make_render"]["rc"] == 0  # the literal make render, in the project
+    assert results["make_render"]["rc"] == 0  # the literal make render
+    # ... in the scratch project: the user's own _preview/ is not replaced by the bench's.
+    assert (out / "project-S" / "_preview" / "cv.pdf").is_file()
+    assert _build_outputs() == before
     assert results["sizes"]["titles_missing_n"] == 0
     assert set(results["memory"]) == {"cv.qmd [html]", "cv.qmd [typst]", "index.qmd [html]"}
 
