@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
-_BOOLEANS = frozenset(TRUE_VALUES + FALSE_VALUES)
 
 _TYPE_PATTERNS = {
     # [0-9], not \d: \d also matches full-width and other scripts' digits, which
@@ -95,25 +95,32 @@ def _minimum_ok(f: Field, s: pd.Series) -> pd.Series:
     return ok
 
 
+def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
+    """The cell rules of a column that is present: each a name (the key of its message,
+    see :func:`_message`) and a check giving True for every cell that keeps it.
+
+    The one definition of these rules: pandera runs them to report problems
+    (:func:`_column_schema`), and :func:`_cells_pass` runs them to find clean tables fast.
+    """
+    rules: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
+    if f.type != "string":
+        rules.append((f"type:{f.type}", lambda s, t=f.type: _type_ok(t, s)))
+    if f.enum is not None:
+        rules.append(("enum", lambda s, e=f.enum: s.isin(e)))
+    if f.pattern is not None:
+        pattern = f.pattern.removeprefix("^").removesuffix("$")
+        rules.append(("pattern", lambda s, p=pattern: _fullmatch(s, p)))
+    if f.minimum is not None or f.maximum is not None:
+        rules.append(("range", lambda s, f=f: _minimum_ok(f, s)))
+    return rules
+
+
 def _column_schema(f: Field, present: bool) -> pa.Column:
     import pandera.pandas as pa
 
-    checks = []
-    if present:
-        if f.type != "string":
-            checks.append(pa.Check(lambda s, t=f.type: _type_ok(t, s), error=f"type:{f.type}"))
-        if f.enum is not None:
-            checks.append(pa.Check(lambda s, e=f.enum: s.isin(e), error="enum"))
-        if f.pattern is not None:
-            pat = f.pattern.removeprefix("^").removesuffix("$")
-            checks.append(
-                pa.Check(lambda s, p=pat: s.str.fullmatch(p).fillna(False), error="pattern")
-            )
-        if f.minimum is not None or f.maximum is not None:
-            checks.append(pa.Check(lambda s, f=f: _minimum_ok(f, s), error="range"))
     return pa.Column(
         dtype=None,
-        checks=checks,
+        checks=[pa.Check(check, error=name) for name, check in _rules(f)] if present else [],
         # A missing column is reported once by the reader, not once per row here.
         nullable=not (f.required and present),
         unique=f.unique and present,
@@ -140,38 +147,13 @@ def _message(f: Field, check: str, value: object) -> str:
 
 
 def _cells_pass(f: Field, cells: list[str]) -> bool:
-    """Whether a column's cells (none missing) pass every check of :func:`_column_schema`.
-
-    The same rules as those checks, on plain strings: ``isin`` is membership, ``.str``
-    matching is ``re`` matching (the checks see Python ``str`` cells, see
-    :func:`_columns_pass`).
-    """
-    if f.type == "boolean":
-        if not set(cells) <= _BOOLEANS:
-            return False
-    elif f.type != "string":
-        if not all(map(_regex(_TYPE_PATTERNS[f.type]).fullmatch, cells)):
-            return False
-        if f.type == "date":  # the calendar, exactly as _type_ok asks it
-            dates = pd.to_datetime(_strings(cells), format="%Y-%m-%d", errors="coerce")
-            if not dates.notna().all():
-                return False
-    if f.enum is not None and not set(cells) <= set(f.enum):
-        return False
-    pattern = f.pattern and f.pattern.removeprefix("^").removesuffix("$")
-    if pattern is not None and not all(map(_regex(pattern).fullmatch, cells)):
-        return False
-    if f.minimum is not None or f.maximum is not None:
-        if f.type in ("integer", "year") and all(len(v) <= 15 for v in cells):
-            # Whole numbers of at most 15 digits (checked above): exact, as to_numeric's.
-            numbers = list(map(int, cells))
-            low, high = min(numbers), max(numbers)
-            return not (
-                (f.minimum is not None and low < f.minimum)
-                or (f.maximum is not None and high > f.maximum)
-            )
-        return bool(_minimum_ok(f, _strings(cells)).all())
-    return True
+    """Whether a column's cells (none missing) keep every rule of :func:`_rules`, the
+    rules pandera runs, on the same ``string`` Series as the reader's frame holds."""
+    rules = _rules(f)
+    if not rules:
+        return True
+    s = _strings(cells)
+    return all(bool(check(s).all()) for _, check in rules)
 
 
 def _strings(cells: list[str | None]) -> pd.Series:
