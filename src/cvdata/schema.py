@@ -114,7 +114,8 @@ def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
         fks = tuple(
             ForeignKey(
                 fields=_as_tuple(fk["fields"]),
-                resource=fk["reference"]["resource"],
+                # Table Schema: an empty resource name is the table itself.
+                resource=fk["reference"]["resource"] or r["name"],
                 reference_fields=_as_tuple(fk["reference"]["fields"]),
             )
             for fk in schema.get("foreignKeys", [])
@@ -130,7 +131,55 @@ def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
                 foreign_keys=fks,
             )
         )
+    _check_consistent(tables)
     return Package(tables=tuple(tables), source=source)
+
+
+def _first_repeat(names: list[str] | tuple[str, ...]) -> str | None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return name
+        seen.add(name)
+    return None
+
+
+def _check_consistent(tables: list[Table]) -> None:
+    """Names declared once each, and keys that name declared tables and fields: what the
+    reader and the key checks rely on (else a repeated field is a crash deep in pandas, a
+    key naming no field is silently never checked)."""
+    if (name := _first_repeat([t.name for t in tables])) is not None:
+        raise ValueError(f"the resource {name!r} is declared twice")
+    by_name = {t.name: t for t in tables}
+    for t in tables:
+        if (name := _first_repeat(t.field_names)) is not None:
+            raise ValueError(f"resource {t.name!r}: the field {name!r} is declared twice")
+        for name in t.primary_key:
+            if name not in t.field_names:
+                raise ValueError(f"resource {t.name!r}: primaryKey names {name!r}, not a field")
+        for fk in t.foreign_keys:
+            for name in fk.fields:
+                if name not in t.field_names:
+                    raise ValueError(
+                        f"resource {t.name!r}: a foreign key names {name!r}, not a field"
+                    )
+            parent = by_name.get(fk.resource)
+            if parent is None:
+                raise ValueError(
+                    f"resource {t.name!r}: a foreign key refers to {fk.resource!r}, "
+                    "not a resource of this package"
+                )
+            for name in fk.reference_fields:
+                if name not in parent.field_names:
+                    raise ValueError(
+                        f"resource {t.name!r}: a foreign key refers to {name!r}, "
+                        f"not a field of {parent.name!r}"
+                    )
+            if len(fk.fields) != len(fk.reference_fields):
+                raise ValueError(
+                    f"resource {t.name!r}: a foreign key has {len(fk.fields)} field(s) "
+                    f"but refers to {len(fk.reference_fields)}"
+                )
 
 
 @cache

@@ -1,0 +1,106 @@
+"""The descriptor: a fork's edited ``datapackage.json`` is checked before any table is read."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+
+import pytest
+from conftest import DATA_DIR
+
+import cvdata
+from cvdata.schema import DESCRIPTOR, parse_descriptor
+
+
+@pytest.fixture
+def descriptor() -> dict:
+    return json.loads((DATA_DIR / DESCRIPTOR).read_text(encoding="utf-8"))
+
+
+def _resource(d: dict, name: str) -> dict:
+    return next(r for r in d["resources"] if r["name"] == name)
+
+
+def _first_fk(d: dict) -> dict:
+    return _resource(d, "papers")["schema"]["foreignKeys"][0]
+
+
+def _repeat_field(d: dict) -> None:
+    fields = _resource(d, "venues")["schema"]["fields"]
+    fields.append(dict(fields[1]))
+
+
+def _repeat_resource(d: dict) -> None:
+    d["resources"].append(copy.deepcopy(_resource(d, "venues")))
+
+
+EDITS: list[tuple[str, Callable[[dict], object], str]] = [
+    ("field-twice", _repeat_field, "resource 'venues': the field 'acronym' is declared twice"),
+    ("resource-twice", _repeat_resource, "the resource 'venues' is declared twice"),
+    (
+        "pk-not-a-field",
+        lambda d: _resource(d, "venues")["schema"].update(primaryKey=["venue"]),
+        "resource 'venues': primaryKey names 'venue', not a field",
+    ),
+    (
+        "fk-not-a-field",
+        lambda d: _first_fk(d).update(fields=["venue"]),
+        "resource 'papers': a foreign key names 'venue', not a field",
+    ),
+    (
+        "fk-no-such-resource",
+        lambda d: _first_fk(d)["reference"].update(resource="venue"),
+        "resource 'papers': a foreign key refers to 'venue', not a resource of this package",
+    ),
+    (
+        "fk-not-a-parent-field",
+        lambda d: _first_fk(d)["reference"].update(fields=["key"]),
+        "resource 'papers': a foreign key refers to 'key', not a field of 'venues'",
+    ),
+    (
+        "fk-widths-differ",
+        lambda d: _first_fk(d)["reference"].update(fields=["id", "name"]),
+        "resource 'papers': a foreign key has 1 field(s) but refers to 2",
+    ),
+]
+
+
+def test_the_edits_below_break_the_shipped_descriptor_where_they_say(descriptor) -> None:
+    # Each edit changes what its message names (so a test below cannot pass by accident).
+    assert _resource(descriptor, "venues")["schema"]["fields"][1]["name"] == "acronym"
+    assert _first_fk(descriptor) == {
+        "fields": ["venue_id"],
+        "reference": {"resource": "venues", "fields": ["id"]},
+    }
+    parse_descriptor(descriptor)  # as shipped: consistent
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"), [(e, m) for _, e, m in EDITS], ids=[i for i, *_ in EDITS]
+)
+def test_an_inconsistent_descriptor_is_one_clear_problem(
+    descriptor, broken_copy, monkeypatch, as_of: dt.date, edit, message: str
+) -> None:
+    folder = broken_copy()
+    monkeypatch.chdir(folder.parent)  # paths in problems are shown relative to here
+    edited = copy.deepcopy(descriptor)
+    edit(edited)
+    (folder / DESCRIPTOR).write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    result = cvdata.validate(folder, as_of=as_of)
+    assert [str(p) for p in result.problems] == [
+        f"data/{DESCRIPTOR}: not a valid data package descriptor: {message}"
+    ]
+
+
+def test_an_empty_resource_name_in_a_foreign_key_is_the_table_itself(descriptor) -> None:
+    # Table Schema: "resource": "" refers to the same resource (e.g. a parent row).
+    edited = copy.deepcopy(descriptor)
+    schema = _resource(edited, "venues")["schema"]
+    schema["fields"].append({"name": "parent_id", "type": "string"})
+    schema["foreignKeys"] = [
+        {"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}}
+    ]
+    venues = parse_descriptor(edited)["venues"]
+    assert venues.foreign_keys[0].resource == "venues"
