@@ -25,13 +25,13 @@ class RawTable:
     """A table as text: one column per declared field (absent fields are all missing).
 
     ``cells`` holds each declared column as a list of stripped strings, ``None`` where a
-    cell is missing (``None`` as a whole when the descriptor repeats a field name);
-    ``frame`` is the same as ``string`` columns, built when first asked for.
+    cell is missing; ``frame`` is the same as ``string`` columns, built when first asked
+    for.
     """
 
     table: Table
     display: str
-    cells: dict[str, list[str | None]] | None
+    cells: dict[str, list[str | None]]
     lines: list[int]
     missing_columns: set[str] = field(default_factory=set)
     _frame: pd.DataFrame | None = field(default=None, repr=False)
@@ -42,7 +42,6 @@ class RawTable:
     @property
     def frame(self) -> pd.DataFrame:
         if self._frame is None:
-            assert self.cells is not None
             names = self.table.field_names
             arrays = {name: pd.array(self.cells[name], dtype="string") for name in names}
             index = pd.RangeIndex(len(self.lines))
@@ -112,18 +111,10 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
         parsed, starts, error = _rows_with_lines(reader, display)
 
     width = len(header)
-    if width and len(set(declared)) == len(declared) and _all_width(parsed, width):
-        cells, lines = _by_columns(parsed, starts, width, index, declared)
-        raw = RawTable(table, display, cells, lines, set(missing))
-    else:
-        frame, lines = _by_rows(parsed, starts, header, index, declared, display, problems)
-        cells = None
-        if len(set(declared)) == len(declared):
-            cells = {
-                name: [v if isinstance(v, str) else None for v in frame[name].tolist()]
-                for name in declared
-            }
-        raw = RawTable(table, display, cells, lines, set(missing), frame)
+    if not _all_width(parsed, width):
+        parsed, starts = _drop_ragged(parsed, starts, width, display, problems)
+    cells, lines = _by_columns(parsed, starts, width, index, declared)
+    raw = RawTable(table, display, cells, lines, set(missing))
     if error is not None:
         problems.append(error)
     return raw, problems
@@ -182,32 +173,22 @@ def _by_columns(
     return cells, starts
 
 
-def _by_rows(
+def _drop_ragged(
     parsed: list[list[str]],
     starts: list[int],
-    header: list[str],
-    index: dict[str, int],
-    declared: tuple[str, ...],
+    width: int,
     display: str,
     problems: list[Problem],
-) -> tuple[pd.DataFrame, list[int]]:
-    """The frame row by row, reporting rows whose width differs from the header's."""
-    rows: list[list[str]] = []
-    lines: list[int] = []
+) -> tuple[list[list[str]], list[int]]:
+    """The rows of the header's width (and empty lines); each other row with any text is
+    reported, and none of them is read."""
+    kept: list[list[str]] = []
+    kept_starts: list[int] = []
     for cells, start in zip(parsed, starts, strict=True):
-        if cells and any(c.strip() for c in cells):
-            if len(cells) != len(header):
-                problems.append(
-                    Problem(
-                        display,
-                        start,
-                        None,
-                        f"row has {len(cells)} fields but the header has {len(header)}",
-                    )
-                )
-            else:
-                rows.append([cells[index[n]].strip() if n in index else "" for n in declared])
-                lines.append(start)
-    frame = pd.DataFrame(rows, columns=list(declared), dtype="string")
-    frame = frame.mask(frame == "")
-    return frame, lines
+        if not cells or len(cells) == width:
+            kept.append(cells)
+            kept_starts.append(start)
+        elif any(c.strip() for c in cells):
+            message = f"row has {len(cells)} fields but the header has {width}"
+            problems.append(Problem(display, start, None, message))
+    return kept, kept_starts

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
+_BOOLEAN_OF = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
 
 _TYPE_PATTERNS = {
     # [0-9], not \d: \d also matches full-width and other scripts' digits, which
@@ -168,7 +169,7 @@ def _columns_pass(raw: RawTable, present: set[str], pk: list[str]) -> bool:
     pandera runs only when something fails: it then reports the failures. ``False`` when
     in doubt (including any error here); pandera decides those cases.
     """
-    if raw.cells is None or pd.StringDtype().storage != "python":
+    if pd.StringDtype().storage != "python":
         return False
     try:
         for f in raw.table.fields:
@@ -277,13 +278,13 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
     """
     out: dict[str, object] = {}
     for f in raw.table.fields:
-        if types_ok and raw.cells is not None:
+        if types_ok:
             typed = _cast_checked(f, raw.cells[f.name])
             if typed is not None:
                 out[f.name] = typed
                 continue
-        # From the cells when there are any: the reader's frame need never be built.
-        s = raw.frame[f.name] if raw.cells is None else _strings(raw.cells[f.name])
+        # From the cells: the reader's frame need never be built.
+        s = _strings(raw.cells[f.name])
         if f.type == "string":
             out[f.name] = s.astype("string")
         elif f.type in ("integer", "year"):
@@ -293,8 +294,7 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
         elif f.type == "number":
             out[f.name] = pd.to_numeric(s, errors="coerce").astype("Float64")
         elif f.type == "boolean":
-            mapping = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
-            out[f.name] = s.map(mapping).astype("boolean")
+            out[f.name] = s.map(_BOOLEAN_OF).astype("boolean")
         elif f.type == "yearmonth":
             if not types_ok:
                 s = s.where(_type_ok("yearmonth", s))
@@ -302,9 +302,6 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
     return pd.DataFrame(out, index=pd.RangeIndex(len(raw.lines)))
-
-
-_BOOLEAN_OF = dict.fromkeys(TRUE_VALUES, True) | dict.fromkeys(FALSE_VALUES, False)
 
 
 def _cast_checked(f: Field, cells: list[str | None]) -> pd.api.extensions.ExtensionArray | None:
