@@ -104,3 +104,26 @@ def test_an_empty_resource_name_in_a_foreign_key_is_the_table_itself(descriptor)
     ]
     venues = parse_descriptor(edited)["venues"]
     assert venues.foreign_keys[0].resource == "venues"
+
+
+def test_validate_and_load_report_a_table_dropped_or_added(
+    descriptor, broken_copy, monkeypatch, as_of: dt.date
+) -> None:
+    # The CV's tables are fixed: `cvdata validate` (and the pre-render gate, which runs the
+    # same check) must say so, not only load() in each page.
+    folder = broken_copy()
+    monkeypatch.chdir(folder.parent)
+    edited = copy.deepcopy(descriptor)
+    edited["resources"] = [r for r in edited["resources"] if r["name"] != "awards"]
+    hobbies = {"name": "hobbies", "path": "hobbies.csv", "schema": {"fields": [{"name": "x"}]}}
+    edited["resources"].append(hobbies)
+    (folder / "hobbies.csv").write_text("x\nchess\n", encoding="utf-8")
+    (folder / DESCRIPTOR).write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    expected = [
+        f"data/{DESCRIPTOR}: table 'awards' is missing from the descriptor",
+        f"data/{DESCRIPTOR}: table 'hobbies' is not one cvdata knows",
+    ]
+    assert [str(p) for p in cvdata.validate(folder, as_of=as_of).problems] == expected
+    with pytest.raises(cvdata.ValidationError) as raised:
+        cvdata.load(folder, as_of=as_of)
+    assert [str(p) for p in raised.value.problems] == expected

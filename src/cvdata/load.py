@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .problems import DataDirError, Problem, ValidationError
-from .validate import Result, check, display_path
+from .problems import DataDirError, ValidationError
+from .validate import Result, check
 
 #: Environment variable that names the data folder (beats the search from the working folder).
 DATA_DIR_ENV = "CVDATA_DIR"
@@ -143,23 +143,4 @@ def load(
     result = check(folder, resolve_as_of(as_of))
     if not result.ok:
         raise ValidationError(result.problems)
-    unknown = set(result.tables) - set(CV.table_names())
-    missing = set(CV.table_names()) - set(result.tables)
-    if unknown or missing:
-        raise ValidationError(
-            [
-                *(
-                    _descriptor_problem(folder, f"table {n!r} is not one cvdata knows")
-                    for n in sorted(unknown)
-                ),
-                *(
-                    _descriptor_problem(folder, f"table {n!r} is missing from the descriptor")
-                    for n in sorted(missing)
-                ),
-            ]
-        )
     return CV(as_of=resolve_as_of(as_of), data_dir=folder, **result.tables)
-
-
-def _descriptor_problem(folder: Path, message: str) -> Problem:
-    return Problem(display_path(folder / "datapackage.json"), None, None, message)

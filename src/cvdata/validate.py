@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._read import RawTable, read_raw
 from .problems import Problem
-from .schema import DescriptorError, Field, Package, read_package
+from .schema import DESCRIPTOR, DescriptorError, Field, Package, default_package, read_package
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -478,7 +478,7 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
         return Result(package=None, tables={}, problems=[problem], rows=0)  # type: ignore[arg-type]
     raws: dict[str, RawTable] = {}
     typed: dict[str, pd.DataFrame] = {}
-    problems: list[Problem] = []
+    problems = _table_set_problems(package, data_dir / DESCRIPTOR)
     for table in package.tables:
         raw, found = read_raw(table, data_dir / table.path, display_path(data_dir / table.path))
         problems += found
@@ -491,6 +491,25 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
     problems += _cross_problems(package, raws, typed, as_of)
     rows = sum(len(df) for df in typed.values())
     return Result(package, typed, sorted(set(problems), key=_order), rows)
+
+
+def _table_set_problems(package: Package, path: Path) -> list[Problem]:
+    """The CV's tables are the shipped descriptor's: a fork may change their columns and
+    rules, not drop a table or add one (the pages would have nothing to show for it)."""
+    known = default_package().names
+    where = display_path(path)
+    return [
+        *(
+            Problem(where, None, None, f"table {n!r} is not one cvdata knows")
+            for n in package.names
+            if n not in known
+        ),
+        *(
+            Problem(where, None, None, f"table {n!r} is missing from the descriptor")
+            for n in known
+            if n not in package.names
+        ),
+    ]
 
 
 def _order(p: Problem) -> tuple:
