@@ -27,6 +27,14 @@ def _first_fk(d: dict) -> dict:
     return _resource(d, "papers")["schema"]["foreignKeys"][0]
 
 
+def _field(d: dict, table: str, name: str) -> dict:
+    return next(f for f in _resource(d, table)["schema"]["fields"] if f["name"] == name)
+
+
+def _constraints(d: dict, table: str, name: str) -> dict:
+    return _field(d, table, name).setdefault("constraints", {})
+
+
 def _repeat_field(d: dict) -> None:
     fields = _resource(d, "venues")["schema"]["fields"]
     fields.append(dict(fields[1]))
@@ -58,6 +66,34 @@ EDITS: list[tuple[str, Callable[[dict], object], str]] = [
         "fk-not-a-parent-field",
         lambda d: _first_fk(d)["reference"].update(fields=["key"]),
         "resource 'papers': a foreign key refers to 'key', not a field of 'venues'",
+    ),
+    (
+        "field-without-a-name",
+        lambda d: _resource(d, "venues")["schema"]["fields"].append({"type": "string"}),
+        "resource 'venues': field number 7: 'name' is missing",
+    ),
+    (
+        "unknown-type",
+        lambda d: _field(d, "venues", "name").update(type="text"),
+        "resource 'venues': field 'name': type 'text' is not one of string, integer, number, "
+        "boolean, year, yearmonth, date",
+    ),
+    (
+        "required-not-boolean",
+        lambda d: _constraints(d, "venues", "name").update(required="no"),
+        "resource 'venues': field 'name': constraint 'required' must be true or false, not 'no'",
+    ),
+    (
+        "minimum-not-a-number",
+        lambda d: _constraints(d, "paper_authors", "position").update(minimum="1"),
+        "resource 'paper_authors': field 'position': constraint 'minimum' must be a number, "
+        "not '1'",
+    ),
+    (
+        "pattern-not-a-regex",
+        lambda d: _constraints(d, "venues", "id").update(pattern="^[a-z("),
+        "resource 'venues': field 'id': pattern '^[a-z(' is not a regular expression: "
+        "unterminated character set at position 1",
     ),
     (
         "fk-widths-differ",
@@ -127,3 +163,23 @@ def test_validate_and_load_report_a_table_dropped_or_added(
     with pytest.raises(cvdata.ValidationError) as raised:
         cvdata.load(folder, as_of=as_of)
     assert [str(p) for p in raised.value.problems] == expected
+
+
+def test_enum_values_written_in_the_field_type_match_the_cells(
+    descriptor, broken_copy, monkeypatch, as_of: dt.date
+) -> None:
+    # Table Schema writes an integer field's enum as numbers; the cells are text.
+    folder = broken_copy()
+    monkeypatch.chdir(folder.parent)
+    edited = copy.deepcopy(descriptor)
+    positions = sorted({int(p) for p in cvdata.load(folder, as_of=as_of).paper_authors["position"]})
+    _constraints(edited, "paper_authors", "position")["enum"] = positions[:-1]
+    (folder / DESCRIPTOR).write_text(json.dumps(edited, indent=2), encoding="utf-8")
+    problems = [str(p) for p in cvdata.validate(folder, as_of=as_of).problems]
+    allowed = ", ".join(map(str, positions[:-1]))
+    assert problems
+    assert all(
+        p.startswith("data/paper_authors.csv:")
+        and p.endswith(f"position: '{positions[-1]}' is not one of: {allowed}")
+        for p in problems
+    ), problems

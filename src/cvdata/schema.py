@@ -8,6 +8,7 @@ Schema spec that the CV uses into small immutable objects.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -92,45 +93,91 @@ def _field(d: dict) -> Field:
     c = d.get("constraints", {})
     ftype = d.get("type", "string")
     if ftype not in FIELD_TYPES:
-        raise ValueError(f"field {d['name']!r}: type {ftype!r} is not one of {FIELD_TYPES}")
+        raise ValueError(f"type {ftype!r} is not one of {', '.join(FIELD_TYPES)}")
+    for key in ("required", "unique"):
+        if not isinstance(c.get(key, False), bool):
+            raise ValueError(f"constraint {key!r} must be true or false, not {c[key]!r}")
+    for key in ("minimum", "maximum"):
+        value = c.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise ValueError(f"constraint {key!r} must be a number, not {value!r}")
+    pattern = c.get("pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as e:
+            raise ValueError(f"pattern {pattern!r} is not a regular expression: {e}") from None
     return Field(
         name=d["name"],
         type=ftype,
         description=d.get("description", ""),
-        required=bool(c.get("required", False)),
-        unique=bool(c.get("unique", False)),
-        enum=tuple(c["enum"]) if "enum" in c else None,
-        pattern=c.get("pattern"),
+        required=c.get("required", False),
+        unique=c.get("unique", False),
+        # Table Schema writes enum values in the field's type (2024, true); cells are text.
+        enum=tuple(v if isinstance(v, str) else json.dumps(v) for v in c["enum"])
+        if "enum" in c
+        else None,
+        pattern=pattern,
         minimum=c.get("minimum"),
         maximum=c.get("maximum"),
     )
 
 
+def _table(r: dict) -> Table:
+    schema = r["schema"]
+    fields = []
+    for i, f in enumerate(schema["fields"], 1):
+        try:
+            fields.append(_field(f))
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            label = repr(f["name"]) if isinstance(f, dict) and "name" in f else f"number {i}"
+            raise ValueError(f"field {label}: {_reason(e)}") from None
+    fks = tuple(
+        ForeignKey(
+            fields=_as_tuple(fk["fields"]),
+            # Table Schema: an empty resource name is the table itself.
+            resource=fk["reference"]["resource"] or r["name"],
+            reference_fields=_as_tuple(fk["reference"]["fields"]),
+        )
+        for fk in schema.get("foreignKeys", [])
+    )
+    return Table(
+        name=r["name"],
+        path=r["path"],
+        title=r.get("title", r["name"]),
+        description=r.get("description", ""),
+        fields=tuple(fields),
+        primary_key=_as_tuple(schema.get("primaryKey", [])),
+        foreign_keys=fks,
+    )
+
+
+def _reason(e: Exception) -> str:
+    """What a malformed part of the descriptor lacks, in words."""
+    if isinstance(e, KeyError):
+        return f"{e.args[0]!r} is missing"
+    if isinstance(e, TypeError | AttributeError):
+        return "not the expected kind of value (an object, a list or a string)"
+    return str(e)
+
+
 def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
-    """Build a :class:`Package` from a parsed ``datapackage.json``."""
+    """Build a :class:`Package` from a parsed ``datapackage.json``.
+
+    Raises
+    ------
+    ValueError
+        Naming the resource and field that is malformed or inconsistent.
+    """
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise ValueError("expected an object with a list of 'resources'")
     tables = []
-    for r in descriptor["resources"]:
-        schema = r["schema"]
-        fks = tuple(
-            ForeignKey(
-                fields=_as_tuple(fk["fields"]),
-                # Table Schema: an empty resource name is the table itself.
-                resource=fk["reference"]["resource"] or r["name"],
-                reference_fields=_as_tuple(fk["reference"]["fields"]),
-            )
-            for fk in schema.get("foreignKeys", [])
-        )
-        tables.append(
-            Table(
-                name=r["name"],
-                path=r["path"],
-                title=r.get("title", r["name"]),
-                description=r.get("description", ""),
-                fields=tuple(_field(f) for f in schema["fields"]),
-                primary_key=_as_tuple(schema.get("primaryKey", [])),
-                foreign_keys=fks,
-            )
-        )
+    for i, r in enumerate(descriptor["resources"], 1):
+        try:
+            tables.append(_table(r))
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            label = repr(r["name"]) if isinstance(r, dict) and "name" in r else f"number {i}"
+            raise ValueError(f"resource {label}: {_reason(e)}") from None
     _check_consistent(tables)
     return Package(tables=tuple(tables), source=source)
 
