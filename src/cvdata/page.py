@@ -302,6 +302,7 @@ class Page:
         # Only the sections asked for are built (the whole CV can be large).
         _, all_sections = build_resume(self.cv) if resume else build(self.cv, ids)
         self._typst_preamble(resume)
+        pdf = self._site_href("cv.pdf")  # at the site root, as the navbar links it
         parent = ""
         for s in all_sections:
             if ids is not None and s.id not in ids:
@@ -315,15 +316,15 @@ class Page:
                 parent = ""
                 self.heading(s.title, 2, s.id)
             if self.is_html:
-                self.raw(html_section(s, limit, self._pdf_href()))
+                self.raw(html_section(s, limit, pdf))
             else:
                 self.raw(typst_section(s))
 
-    def _pdf_href(self) -> str:
-        """The site's PDF CV (``cv.pdf`` at the site root, as the navbar links it),
-        relative from this document's output."""
+    def _site_href(self, path: str) -> str:
+        """A file of the site (``path`` from its root), relative from this document's
+        output."""
         here = self.document.parent if self.document else Path.cwd()
-        return Path(os.path.relpath(self.project_root / "cv.pdf", here.resolve())).as_posix()
+        return Path(os.path.relpath(self.project_root / path, here.resolve())).as_posix()
 
     def stats(self) -> None:
         """Headline numbers as a row of cards (HTML) or a grid (PDF)."""
@@ -346,12 +347,6 @@ class Page:
             self.raw(f"#grid(columns: (1fr,) * 4, row-gutter: 0.8em, {cells})")
 
     # -- figures ---------------------------------------------------------------
-
-    def _plotly_src(self) -> str:
-        """plotly.js, relative from this document's output to the site root."""
-        here = self.document.parent if self.document else Path.cwd()
-        rel = os.path.relpath(self.project_root / PLOTLY_JS, here.resolve())
-        return Path(rel).as_posix()
 
     def figure(
         self,
@@ -386,7 +381,8 @@ class Page:
         if self.is_html:
             script = ""
             if not self._plotly_loaded:
-                script = f'<script src="{esc_html(self._plotly_src())}" charset="utf-8"></script>'
+                src = esc_html(self._site_href(PLOTLY_JS))
+                script = f'<script src="{src}" charset="utf-8"></script>'
                 self._plotly_loaded = True
             plot = fig.to_html(
                 full_html=False,
