@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 DESCRIPTOR = "datapackage.json"
+T = TypeVar("T")
 
 #: Table Schema field types that cvdata understands.
 FIELD_TYPES = ("string", "integer", "number", "boolean", "year", "yearmonth", "date")
@@ -125,13 +128,7 @@ def _field(d: dict) -> Field:
 
 def _table(r: dict) -> Table:
     schema = r["schema"]
-    fields = []
-    for i, f in enumerate(schema["fields"], 1):
-        try:
-            fields.append(_field(f))
-        except (KeyError, TypeError, AttributeError, ValueError) as e:
-            label = repr(f["name"]) if isinstance(f, dict) and "name" in f else f"number {i}"
-            raise ValueError(f"field {label}: {_reason(e)}") from None
+    fields = _each("field", schema["fields"], _field)
     fks = tuple(
         ForeignKey(
             fields=_as_tuple(fk["fields"]),
@@ -150,6 +147,19 @@ def _table(r: dict) -> Table:
         primary_key=_as_tuple(schema.get("primaryKey", [])),
         foreign_keys=fks,
     )
+
+
+def _each(kind: str, items: list, parse: Callable[[dict], T]) -> list[T]:
+    """``parse`` of every item; a malformed one is a ValueError naming it (by its
+    ``name``, else its number) and saying what is wrong."""
+    out = []
+    for i, item in enumerate(items, 1):
+        try:
+            out.append(parse(item))
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            label = repr(item["name"]) if isinstance(item, dict) and "name" in item else None
+            raise ValueError(f"{kind} {label or f'number {i}'}: {_reason(e)}") from None
+    return out
 
 
 def _reason(e: Exception) -> str:
@@ -171,13 +181,7 @@ def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
     """
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise ValueError("expected an object with a list of 'resources'")
-    tables = []
-    for i, r in enumerate(descriptor["resources"], 1):
-        try:
-            tables.append(_table(r))
-        except (KeyError, TypeError, AttributeError, ValueError) as e:
-            label = repr(r["name"]) if isinstance(r, dict) and "name" in r else f"number {i}"
-            raise ValueError(f"resource {label}: {_reason(e)}") from None
+    tables = _each("resource", descriptor["resources"], _table)
     _check_consistent(tables)
     return Package(tables=tuple(tables), source=source)
 
