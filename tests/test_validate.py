@@ -689,3 +689,14 @@ def test_loading_clean_data_does_not_import_pandera(data_dir: Path, as_of: dt.da
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_unknown_keys_of_one_column_and_of_several() -> None:
+    # Rows with any part of the key missing are not checked (the missing part is reported
+    # as a missing value); a key of several columns must match as a whole.
+    from types import SimpleNamespace
+
+    child = SimpleNamespace(cells={"a": ["x", "y", None, "z"], "b": ["1", "2", "3", None]})
+    parent = SimpleNamespace(cells={"a": ["x", "y", None], "b": ["1", "9", "2"]})
+    assert _validate._unknown_keys(child, ("a",), parent, ("a",)) == [(3, ("z",))]
+    assert _validate._unknown_keys(child, ("a", "b"), parent, ("a", "b")) == [(1, ("y", "2"))]

@@ -327,21 +327,9 @@ def _unknown_keys(
     child: RawTable, fields: tuple[str, ...], parent: RawTable, reference: tuple[str, ...]
 ) -> list[tuple[int, tuple]]:
     """Rows of ``child`` whose complete key is not a key of ``parent``, with that key."""
-    if (
-        len(fields) == 1
-        and len(reference) == 1
-        and fields[0] in (child.cells or ())
-        and reference[0] in (parent.cells or ())
-    ):
-        # One column (every key of the shipped descriptor): plain strings, no tuples.
-        known = {v for v in parent.cells[reference[0]] if v is not None}
-        values = child.cells[fields[0]]
-        return [(row, (v,)) for row, v in enumerate(values) if v is not None and v not in known]
-    child_keys = child.frame[list(fields)]
-    has_key = child_keys.notna().all(axis=1)
-    parent_keys = set(_tuples(parent.frame[list(reference)].dropna()))
-    keys = _tuples(child_keys[has_key])
-    return list(keys[~keys.isin(parent_keys)].items())
+    known = {k for k in zip(*(parent.cells[c] for c in reference), strict=True) if None not in k}
+    keys = zip(*(child.cells[c] for c in fields), strict=True)
+    return [(row, key) for row, key in enumerate(keys) if None not in key and key not in known]
 
 
 def _fmt_date(value: pd.Timestamp, ftype: str) -> str:
