@@ -1,7 +1,7 @@
-# make render: the site and the PDF CV (quarto render, or the offline preview without Quarto)
+# make render: the site and the PDF CV (quarto render)
 # make render PROFILE=resume: the two-page résumé only (quarto render --profile resume)
-# make test:   the test suite
-# Both set everything up first on a fresh Debian machine.
+# make test:   the test suite (its render tests run quarto render too)
+# Both set everything up first on a fresh Debian machine, Quarto included (scripts/quarto.sh).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,33 +9,35 @@ DATA_DIR ?= data
 # Quarto project profile: empty for the default (full: website + PDF CV), or resume.
 PROFILE ?=
 PROFILE_FLAG := $(if $(PROFILE),--profile $(PROFILE))
-PREVIEW_OUT := _preview$(if $(PROFILE),-$(PROFILE))
 # The JSON Resume schema for the tests (npm package, pinned; see tests/test_export.py).
 JSONRESUME_SCHEMA := .cache/npm/node_modules/@jsonresume/schema/schema.json
-export CVDATA_DIR := $(abspath $(DATA_DIR))
+# Not $(abspath): it splits a path with spaces ("/tmp/my cv/data") into words.
+export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_DIR))
+# Quarto's Jupyter engine runs the project's Python, with its tools on PATH.
+QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
-.PHONY: setup render preview validate test lint format clean test-deps bench
+.PHONY: setup render validate test lint format clean test-deps bench quarto
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/setup-system.sh
+$(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kernel_config.py
 	scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	mkdir -p $(VENV)/etc/ipython
+	cp scripts/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
+# The Quarto to render with (found, or installed into .cache/quarto: scripts/quarto.sh).
+quarto: setup
+	@scripts/quarto.sh >/dev/null
+
 validate: setup
-	$(PY) -m cvdata validate $(DATA_DIR)
+	$(PY) -m cvdata validate "$(CVDATA_DIR)"
 
 render: setup
-	@if command -v quarto >/dev/null 2>&1; then \
-	  echo "render: quarto $$(quarto --version)"; \
-	  PATH="$(abspath $(VENV))/bin:$$PATH" QUARTO_PYTHON="$(abspath $(PY))" quarto render $(PROFILE_FLAG); \
-	else \
-	  echo "render: Quarto is not installed (install Quarto 1.8+ from quarto.org, or 'pip install quarto-cli' where its download works)."; \
-	  echo "render: rendering the offline preview into $(PREVIEW_OUT)/ instead (a test harness, not Quarto)."; \
-	  $(PY) -m cvdata.preview --out $(PREVIEW_OUT) $(PROFILE_FLAG); \
-	fi
+	@q=$$(scripts/quarto.sh) && echo "render: $$q $$("$$q" --version)" && \
+	  $(QUARTO_ENV) "$$q" render $(PROFILE_FLAG)
 
 # The official JSON Resume schema, from npm, for the export tests.
 test-deps: $(JSONRESUME_SCHEMA)
@@ -46,11 +48,12 @@ $(JSONRESUME_SCHEMA): tests/jsonresume-schema.version
 	touch $@
 
 test: setup test-deps
-	$(PY) -m pytest
+	@q=$$(scripts/quarto.sh) && echo "test: $$q $$("$$q" --version)" && \
+	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) -m pytest
 
 # make bench: timings and sizes at three data sizes -> BENCHMARKS.md (about 4 min)
 bench: setup
-	$(PY) benchmarks/bench.py
+	@q=$$(scripts/quarto.sh) && $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) benchmarks/bench.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -61,4 +64,4 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf _site _preview _preview-* _resume _freeze .quarto .pytest_cache
+	rm -rf _site _resume _freeze .quarto _figures assets/plotly.min.js .pytest_cache
