@@ -37,7 +37,7 @@ fi
 found "$PWD/.venv/bin/quarto" || true
 if [ -x .venv/bin/pip ]; then
   log "trying: pip install quarto-cli (downloads the Quarto binary)"
-  if timeout 600 .venv/bin/pip install -q quarto-cli >&2; then
+  if timeout 600 .venv/bin/pip install -q "quarto-cli>=1.8" >&2; then
     found "$PWD/.venv/bin/quarto" || true
   fi
 fi

@@ -98,58 +98,140 @@ def run_cvdata() -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
+#: Never copied into a scratch project: outputs, caches, environments.
+_NOT_SOURCE = {
+    ".git",
+    ".venv",
+    ".cache",
+    ".quarto",
+    "_site",
+    "_resume",
+    "_freeze",
+    "_figures",
+    "assets",
+    "bench-out",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+}
+
+
+def quarto() -> str:
+    """The Quarto the tests render with: ``$CVDATA_QUARTO`` (set by ``make test``, which
+    finds or installs it with scripts/quarto.sh), else ``quarto`` on PATH.
+
+    A missing Quarto fails the render tests; nothing else renders in its place.
+    """
+    found = os.environ.get("CVDATA_QUARTO") or shutil.which("quarto")
+    if not found:
+        pytest.fail(
+            "Quarto 1.8+ is needed for the render tests: run them with `make test` (which "
+            "installs it, scripts/quarto.sh) or set CVDATA_QUARTO=/path/to/quarto"
+        )
+    return found
+
+
+def copy_project(target: Path, project: Path = PROJECT) -> Path:
+    """A scratch copy of the project as a fresh clone has it (sources, tests, examples and
+    data; no outputs, caches or environments), so a render never touches the real one."""
+    shutil.copytree(
+        project,
+        target,
+        ignore=lambda folder, names: [
+            n for n in names if n in _NOT_SOURCE or n.endswith(".egg-info")
+        ],
+        symlinks=True,
+    )
+    return target
+
+
+def render(
+    project: Path,
+    *args: str,
+    data: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess:
+    """``quarto render ARGS`` in ``project`` as ``make render`` runs it: the project's Python
+    for the Jupyter engine (``QUARTO_PYTHON``, its bin/ first on PATH), the tests' as-of
+    date, and ``data`` as ``CVDATA_DIR`` when given. Output decoded as UTF-8 text."""
+    base = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
+    base.pop("QUARTO_PROFILE", None)
+    bindir = str(Path(sys.executable).parent)
+    full = {
+        **base,
+        "PATH": bindir + os.pathsep + base.get("PATH", ""),
+        "QUARTO_PYTHON": sys.executable,
+        "CVDATA_AS_OF": AS_OF.isoformat(),
+        **({"CVDATA_DIR": str(data)} if data is not None else {}),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [quarto(), "render", *args],
+        cwd=project,
+        env=full,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
+
+
 @dataclass(frozen=True)
 class RenderedSite:
-    """The project rendered once: by ``quarto render`` when Quarto is installed, else by
-    the offline preview harness (cvdata.preview)."""
+    """A scratch copy of the project after ``quarto render``: its ``_site/`` and the log."""
 
-    root: Path
-    by_quarto: bool
+    project: Path
+    log: str
+
+    @property
+    def root(self) -> Path:
+        return self.project / "_site"
 
     def page(self, name: str) -> Path:
         return self.root / name
 
 
+def render_site(
+    project: Path, data: Path | None = None, *args: str, git: bool = False
+) -> RenderedSite:
+    """Copy the project to ``project``, render it (``git=True``: as a commit of a git
+    repository first, to see what the render changes), and check that it succeeded."""
+    copy_project(project)
+    if git:
+        for cmd in (
+            ["git", "init", "-q"],
+            ["git", "add", "-A"],
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "clone"],
+        ):
+            subprocess.run(cmd, cwd=project, check=True, capture_output=True)
+    done = render(project, *args, data=data)
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-5000:]
+    return RenderedSite(project, log)
+
+
 @pytest.fixture(scope="session")
 def rendered_site(tmp_path_factory: pytest.TempPathFactory) -> RenderedSite:
-    """Render the project once per test session, with the as-of date fixed."""
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "CVDATA_AS_OF": AS_OF.isoformat()}
-    for name in ("CVDATA_DIR", "QUARTO_PROJECT_ROOT"):
-        env.pop(name, None)
-    if shutil.which("quarto"):
-        cmd = ["quarto", "render", "--output-dir", str(out)]
-        done = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout + done.stderr
-        return RenderedSite(out, by_quarto=True)
-    cmd = [sys.executable, "-m", "cvdata.preview", "--out", str(out)]
-    done = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return RenderedSite(out, by_quarto=False)
-
-
-def render_preview(data: Path, out: Path, project: Path = PROJECT) -> subprocess.CompletedProcess:
-    """Render ``project`` with the data in ``data`` through the offline preview."""
-    env = {**os.environ, "CVDATA_AS_OF": AS_OF.isoformat(), "CVDATA_DIR": str(data)}
-    env.pop("QUARTO_PROJECT_ROOT", None)
-    cmd = [sys.executable, "-m", "cvdata.preview", "--out", str(out)]
-    return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    """The project, as a git repository, rendered once per test session by ``quarto
+    render`` (the whole site and the PDF), with the as-of date fixed."""
+    return render_site(tmp_path_factory.mktemp("site") / "project", git=True)
 
 
 @pytest.fixture(scope="session")
 def render_data(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
-    """Factory: the project rendered with another data folder (once per folder)."""
+    """Factory: the project rendered by Quarto with another data folder (once per folder);
+    returns its ``_site/``."""
     done: dict[Path, Path] = {}
 
-    def render(data: Path) -> Path:
+    def run(data: Path) -> Path:
         if data not in done:
-            out = tmp_path_factory.mktemp("render")
-            result = render_preview(data, out)
-            assert result.returncode == 0, result.stdout + result.stderr
-            done[data] = out
+            project = tmp_path_factory.mktemp("render") / "project"
+            done[data] = render_site(project, data).root
         return done[data]
 
-    return render
+    return run
 
 
 # --------------------------------------------------------------------------- CSV helpers

@@ -1,8 +1,10 @@
-"""The rendered site and PDF: what a reader gets (real Quarto when installed, else the preview)."""
+"""The rendered site and PDF, as ``quarto render`` makes them: what a reader gets, and what
+Quarto itself adds (navbar, search index, format links, brand, freeze)."""
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -10,14 +12,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import RenderedSite
+from conftest import PROJECT, RenderedSite, copy_project, edit_cell, render
 
 import cvdata
 
 pytestmark = pytest.mark.render
 
 PAGES = ("index.html", "cv.html", "notebooks/timeline.html")
-NEEDS_QUARTO = "only real Quarto draws the navbar and the format links (quarto not on PATH)"
+NOTEBOOKS = ("collaborators", "projects", "publications", "skills", "timeline")
+#: Every file of the site, as uploaded to Quarto Pub (site_libs/ is Quarto's own).
+SITE = {
+    "index.html",
+    "cv.html",
+    "cv.pdf",
+    "search.json",
+    "styles.css",
+    "assets/plotly.min.js",
+    *(f"notebooks/{n}.html" for n in NOTEBOOKS),
+}
 
 
 def _squash(text: str) -> str:
@@ -125,19 +137,149 @@ def test_nothing_on_the_site_points_at_another_host(rendered_site: RenderedSite)
             assert not (src and re.match(r"(https?:)?//", src.group(1))), (page.name, tag)
 
 
-def test_preview_pages_say_they_are_a_preview(rendered_site: RenderedSite) -> None:
-    if rendered_site.by_quarto:
-        pytest.skip("rendered by real Quarto: no preview banner")
-    for name in PAGES:
-        assert "Preview rendered without Quarto" in rendered_site.page(name).read_text("utf-8")
+# ------------------------------------------------------------------ Quarto's own outputs
 
 
-def test_navbar_and_format_links(rendered_site: RenderedSite) -> None:
-    if not rendered_site.by_quarto:
-        pytest.skip(NEEDS_QUARTO)
-    page = rendered_site.page("cv.html").read_text(encoding="utf-8")
-    assert 'class="navbar' in page
-    assert "cv.pdf" in page  # the "Other formats" link and the navbar's PDF item
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_render_log_has_no_warning_or_error(rendered_site: RenderedSite) -> None:
+    # Quarto's log names every document it renders; none may warn, fail or be noisy.
+    log = rendered_site.log
+    assert "Output created: _site/index.html" in log
+    for name in ("index.qmd", "cv.qmd", *(f"notebooks/{n}.py" for n in NOTEBOOKS)):
+        assert name in log, name
+    bad = [ln for ln in log.splitlines() if re.search(r"WARN|ERROR|Traceback|warning:", ln)]
+    assert bad == []
+    assert "without encryption" not in log  # ipykernel's line at every kernel start
+
+
+def test_render_leaves_the_git_tree_clean(rendered_site: RenderedSite) -> None:
+    # No outputs written into tracked files (an executed .ipynb is), and a .gitignore that
+    # already holds the lines Quarto would append.
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=rendered_site.project,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert status == ""
+    gitignore = _text(PROJECT / ".gitignore").splitlines()
+    assert "/.quarto/" in gitignore and "**/*.quarto_ipynb" in gitignore
+
+
+def test_site_holds_the_site_and_nothing_else(rendered_site: RenderedSite) -> None:
+    # What Quarto Pub would get: the pages, the PDF, the search index, plotly.js and
+    # Quarto's own libraries; no test fixture, example, data table or note.
+    files = {
+        p.relative_to(rendered_site.root).as_posix()
+        for p in rendered_site.root.rglob("*")
+        if p.is_file()
+    }
+    assert {f for f in files if not f.startswith("site_libs/")} == SITE
+    total = sum(p.stat().st_size for p in rendered_site.root.rglob("*") if p.is_file())
+    assert total < 100 * 1024 * 1024  # Quarto Pub's limit (and far below it)
+
+
+def test_pages_have_their_title_and_keep_their_first_heading(
+    rendered_site: RenderedSite, cv: cvdata.CV
+) -> None:
+    # Quarto's Jupyter fix-up promotes the first `##` heading of a document without a title
+    # to its title; every page has one, and the person's name opens the CV pages.
+    titles = {
+        "index.html": "Overview",
+        "cv.html": "Curriculum vitae",
+        "notebooks/timeline.html": "Career timeline",
+        "notebooks/skills.html": "Skills",
+    }
+    for name, title in titles.items():
+        page = _text(rendered_site.page(name))
+        assert re.search(rf"<title>{re.escape(title)} – CV</title>", page), name
+    for name in ("index.html", "cv.html"):
+        page = _text(rendered_site.page(name))
+        assert '<h1 class="title' not in page, name
+        assert re.search(r'<h2[^>]*id="career-at-a-glance"|id="career-at-a-glance"', page), name
+        assert ">Career at a glance</h2>" in page, name
+    toc = re.search(r'<nav id="TOC".*?</nav>', _text(rendered_site.page("cv.html")), re.S)
+    assert toc and "Career at a glance" in toc.group(0)
+    first = subprocess.run(
+        ["pdftotext", "-l", "1", str(rendered_site.page("cv.pdf")), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")[0]
+    assert first.strip() == cv.owner["name"]
+
+
+def test_navbar_links_every_page_and_the_pdf(rendered_site: RenderedSite) -> None:
+    for name in ("index.html", "cv.html", *(f"notebooks/{n}.html" for n in NOTEBOOKS)):
+        page = rendered_site.page(name)
+        nav = re.search(r'<nav class="navbar.*?</nav>', _text(page), re.S)
+        assert nav, name
+        hrefs = re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav.group(0))
+        targets = {(page.parent / h).resolve().relative_to(rendered_site.root) for h in hrefs}
+        wanted = {"index.html", "cv.html", "cv.pdf", *(f"notebooks/{n}.html" for n in NOTEBOOKS)}
+        assert {t.as_posix() for t in targets} == wanted, name
+        for text in ("Overview", "Full CV", "Timeline", "Publications", "Skills", "PDF"):
+            assert f'<span class="menu-text">{text}</span>' in nav.group(0), (name, text)
+
+
+def test_cv_page_links_its_pdf_under_other_formats(rendered_site: RenderedSite) -> None:
+    page = _text(rendered_site.page("cv.html"))
+    other = re.search(r"<h2>Other Formats</h2>.*?</ul>", page, re.S)
+    assert other and 'href="cv.pdf"' in other.group(0)
+
+
+def test_search_index_covers_every_page(rendered_site: RenderedSite, cv: cvdata.CV) -> None:
+    entries = json.loads(_text(rendered_site.page("search.json")))
+    hrefs = {e["href"].split("#")[0] for e in entries}
+    assert {"index.html", "cv.html", *(f"notebooks/{n}.html" for n in NOTEBOOKS)} <= hrefs
+    text = " ".join(f"{e['title']} {e['text']}" for e in entries)
+    # The CV's text is searchable: a role, a paper and a skill.
+    for value in (cv.roles["title"].iloc[0], cv.papers["title"].iloc[0], "PyTorch"):
+        assert _squash(value) in _squash(text), value
+    assert not list(rendered_site.root.glob("sitemap.xml"))  # only with a site-url
+
+
+def test_brand_reaches_the_html_and_the_pdf(rendered_site: RenderedSite) -> None:
+    # _brand.yml: its primary colour in the site's Bootstrap theme, its fonts in the PDF.
+    css = "".join(_text(p) for p in (rendered_site.root / "site_libs").rglob("bootstrap*.css"))
+    assert re.search(r"--bs-primary:\s*#0072B2", css, re.I)
+    assert "Liberation Sans" in css
+    fonts = subprocess.run(
+        ["pdffonts", str(rendered_site.page("cv.pdf"))], capture_output=True, text=True
+    ).stdout
+    assert "LiberationSans" in fonts and "NotoSansCJK" in fonts
+
+
+# ------------------------------------------------------------------ freeze and the data
+
+
+def test_freeze_reuses_pages_until_the_data_changes(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    data = project / "data"
+    first = render(project)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "Executing 'cv" in first.stdout + first.stderr
+    # Nothing changed: every page comes from _freeze, no cell runs.
+    again = render(project)
+    log = again.stdout + again.stderr
+    assert again.returncode == 0, log[-3000:]
+    assert "Executing" not in log and "Starting python3 kernel" not in log
+    # A table changed: the pre-render step clears _freeze and the pages show the new data.
+    edit_cell(data / "roles.csv", "together-ai", "title", "Principal Scientist of Tidy Data")
+    third = render(project)
+    log = third.stdout + third.stderr
+    assert third.returncode == 0, log[-3000:]
+    assert "data changed, frozen pages cleared" in log
+    for name in ("cv.html", "index.html", "notebooks/timeline.html"):
+        assert "Principal Scientist of Tidy Data" in _text(project / "_site" / name), name
+    pdf = subprocess.run(
+        ["pdftotext", str(project / "_site" / "cv.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert "Principal Scientist of Tidy Data" in _squash(pdf)
 
 
 # ------------------------------------------------------------------ pre-render step

@@ -1,24 +1,19 @@
 """The short résumé: the ``resume`` column, the selection it makes, the ``resume`` Quarto
-profile (and the preview's profiles), and the two-page PDF."""
+profile (``quarto render --profile resume``), and the two-page PDF."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, DATA_DIR, PROJECT
+from conftest import AS_OF, DATA_DIR, PROJECT, RenderedSite, copy_project, render
 
 import cvdata
 from cvdata import page
 from cvdata.document import build, build_resume, resume_selection
-from cvdata.preview import active_profiles, input_files, load_config, merge_config
 
 TAGGED_TABLES = ("roles", "projects", "project_contributions", "papers", "skills", "awards")
 
@@ -136,87 +131,13 @@ def test_page_prints_the_resume_with_its_layout(monkeypatch, tmp_path, capsys) -
 # ------------------------------------------------------------------------- profiles
 
 
-def test_project_profiles_choose_what_is_rendered() -> None:
-    out = PROJECT / "_site"
-    full = load_config(PROJECT, None)
-    assert full["_active-profiles"] == ["full"]
-    names = sorted(p.relative_to(PROJECT).as_posix() for p in input_files(PROJECT, full, out))
-    assert "resume.qmd" not in names
-    assert {"index.qmd", "cv.qmd", "notebooks/timeline.ipynb"} <= set(names)
-    resume = load_config(PROJECT, "resume")
-    assert resume["_active-profiles"] == ["resume"]
-    assert resume["project"]["output-dir"] == "_resume"
-    assert [p.relative_to(PROJECT).as_posix() for p in input_files(PROJECT, resume, out)] == [
-        "resume.qmd"
-    ]
-    assert resume["project"]["pre-render"] == full["project"]["pre-render"]
-
-
-def test_active_profiles_follow_quarto(monkeypatch) -> None:
-    config = {"profile": {"default": "full", "group": [["full", "resume"], ["a", "b"]]}}
-    monkeypatch.delenv("QUARTO_PROFILE", raising=False)
-    assert active_profiles(config) == ["full", "a"]
-    assert active_profiles(config, "resume") == ["resume", "a"]
-    assert active_profiles(config, "b,resume") == ["b", "resume"]
-    monkeypatch.setenv("QUARTO_PROFILE", "resume")
-    assert active_profiles(config) == ["resume", "a"]
-    assert active_profiles({"profile": {"group": ["x", "y"]}}, "") == ["x"]
-
-
-def test_merge_config_is_quartos_merge() -> None:
-    base = {"project": {"render": ["a.qmd", "b.qmd"], "type": "website"}, "x": 1, "k": [1]}
-    over = {"project": {"render": ["b.qmd", "c.qmd"], "output-dir": "_o"}, "x": 2, "k": None}
-    assert merge_config(base, over) == {
-        "project": {"render": ["a.qmd", "b.qmd", "c.qmd"], "type": "website", "output-dir": "_o"},
-        "x": 2,
-        "k": [1],
-    }
-    assert merge_config({"a": "s"}, {"a": ["t"]}) == {"a": ["s", "t"]}
-
-
-PRINT_PROFILE = """\
----
-title: {title}
----
-
-```{{python}}
-import os
-print("P=" + os.environ["QUARTO_PROFILE"])
-```
-"""
-
-
 @pytest.mark.render
-def test_preview_profile_sets_quarto_profile_and_merges(tmp_path: Path) -> None:
-    project = tmp_path / "p"
-    files = {
-        "_quarto.yml": """\
-            profile:
-              default: one
-              group: [one, two]
-            project:
-              type: default
-            format:
-              html: {}
-            """,
-        "_quarto-one.yml": "project:\n  render: [a.qmd]\n",
-        "_quarto-two.yml": "project:\n  render: [b.qmd]\n",
-        "a.qmd": PRINT_PROFILE.format(title="A"),
-        "b.qmd": PRINT_PROFILE.format(title="B"),
-    }
-    for name, text in files.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    for profile, doc in ((None, "a"), ("two", "b")):
-        out = tmp_path / f"out-{doc}"
-        cmd = [sys.executable, "-m", "cvdata.preview", "--project", str(project)]
-        cmd += ["--out", str(out)] + (["--profile", profile] if profile else [])
-        env = {k: v for k, v in os.environ.items() if k != "QUARTO_PROFILE"}
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
-        assert sorted(p.name for p in out.glob("*.html")) == [f"{doc}.html"]
-        expected = "P=one" if profile is None else "P=two"
-        assert expected in (out / f"{doc}.html").read_text(encoding="utf-8")
+def test_the_default_profile_renders_the_site_without_the_resume(
+    rendered_site: RenderedSite,
+) -> None:
+    assert rendered_site.page("cv.pdf").is_file()
+    assert not list(rendered_site.root.rglob("resume.*"))
+    assert not (rendered_site.project / "_resume").exists()
 
 
 # ------------------------------------------------------------------------- the PDF
@@ -224,20 +145,20 @@ def test_preview_profile_sets_quarto_profile_and_merges(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def resume_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The résumé rendered once: ``quarto render --profile resume`` when Quarto is installed,
-    else the offline preview with the same profile."""
-    out = tmp_path_factory.mktemp("resume")
-    env = {**os.environ, "CVDATA_AS_OF": AS_OF.isoformat()}
-    for name in ("CVDATA_DIR", "QUARTO_PROJECT_ROOT", "QUARTO_PROFILE"):
-        env.pop(name, None)
-    if shutil.which("quarto"):
-        cmd = ["quarto", "render", "--profile", "resume", "--output-dir", str(out)]
-    else:
-        cmd = [sys.executable, "-m", "cvdata.preview", "--out", str(out), "--profile", "resume"]
-    done = subprocess.run(cmd, cwd=PROJECT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert sorted(p.name for p in out.glob("*.pdf")) == ["resume.pdf"]
-    assert not list(out.glob("*.html"))  # the résumé profile renders nothing else
+    """The résumé rendered once by ``quarto render --profile resume``, in a scratch project
+    whose website was rendered before (the résumé must leave it alone)."""
+    project = copy_project(tmp_path_factory.mktemp("resume") / "project")
+    site = project / "_site" / "index.html"
+    site.parent.mkdir()
+    site.write_text("the website, rendered before", encoding="utf-8")
+    done = render(project, "--profile", "resume")
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log[-5000:]
+    assert not [ln for ln in log.splitlines() if re.search(r"WARN|ERROR|Traceback", ln)]
+    out = project / "_resume"
+    # Only the PDF: no index.html redirect, no plotly.js, no copy of the site.
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["resume.pdf"]
+    assert site.read_text(encoding="utf-8") == "the website, rendered before"
     return out / "resume.pdf"
 
 
