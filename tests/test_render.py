@@ -72,6 +72,33 @@ def test_pdf_has_every_paper_title_and_role(pdf_text: str, cv: cvdata.CV) -> Non
     assert not missing
 
 
+def _ink(pgm: bytes) -> float:
+    """Share of the pixels of a binary PGM (pdftoppm -gray) that are not white."""
+    _, width, height, _, pixels = re.match(
+        rb"(P5)\s+(\d+)\s+(\d+)\s+(\d+)\s(.*)", pgm, re.S
+    ).groups()
+    return sum(1 for b in pixels if b < 200) / (int(width) * int(height))
+
+
+def test_pdf_pages_are_drawn(rendered_site: RenderedSite) -> None:
+    # The pages as a printer gets them: no blank page, and the first (the person, then the
+    # timeline) well filled.
+    pdf = str(rendered_site.page("cv.pdf"))
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    for page in range(1, pages + 1):
+        image = subprocess.run(
+            ["pdftoppm", "-gray", "-r", "30", "-f", str(page), "-l", str(page), pdf],
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert _ink(image) > (0.04 if page == 1 else 0.02), page
+
+
+def test_ink_is_measured() -> None:
+    assert _ink(b"P5 2 1 255\n" + bytes([255, 0])) == 0.5
+
+
 def test_pdf_chinese_title_is_text(pdf_text: str) -> None:
     assert "KUBERNETES 用户态应用中基于虚拟文件系统的小文件存储优化系统" in _squash(pdf_text)
 
