@@ -22,8 +22,8 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kernel_config.py
 	scripts/setup-system.sh
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -qq --upgrade pip
+	$(PY) -m pip install -qq -e '.[dev]'
 	mkdir -p $(VENV)/etc/ipython
 	cp scripts/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
