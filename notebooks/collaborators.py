@@ -1,6 +1,9 @@
 # %% [markdown]
 # ---
 # title: "Collaborators"
+# # Shown only when the CV has something for it (cvdata.site).
+# metadata-files:
+#   - ../_cvdata/collaborators.yml
 # ---
 
 # %% [markdown]

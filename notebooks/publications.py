@@ -1,6 +1,9 @@
 # %% [markdown]
 # ---
 # title: "Publications"
+# # Shown only when the CV has something for it (cvdata.site).
+# metadata-files:
+#   - ../_cvdata/publications.yml
 # ---
 
 # %% [markdown]

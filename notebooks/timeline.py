@@ -1,6 +1,9 @@
 # %% [markdown]
 # ---
 # title: "Career timeline"
+# # Shown only when the CV has something for it (cvdata.site).
+# metadata-files:
+#   - ../_cvdata/timeline.yml
 # ---
 
 # %% [markdown]

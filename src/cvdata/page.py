@@ -329,6 +329,9 @@ class Page:
     def stats(self) -> None:
         """Headline numbers as a row of cards (HTML) or a grid (PDF)."""
         numbers = headline_numbers(self.cv)
+        numbers = numbers[numbers["value"] > 0]  # no "0 publications" tile
+        if numbers.empty:
+            return
         if self.is_html:
             cards = "".join(
                 f'<div class="cvdata-stat" data-key="{esc_html(r.key)}">'
@@ -356,8 +359,14 @@ class Page:
         caption: str,
         alt: str,
         width: int = 820,
+        heading: str | None = None,
     ) -> None:
-        """A figure with a caption and alt text: interactive in HTML, an SVG elsewhere."""
+        """A figure with a caption and alt text: interactive in HTML, an SVG elsewhere.
+
+        ``heading``: a ``##`` heading above the figure. A figure with nothing to draw
+        (e.g. papers by venue in a CV without papers) is left out, heading and all: the
+        page shows no empty chart and no "nothing here" text.
+        """
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
         missing = _plotlyjs.unsupported_traces({t.type for t in fig.data})
@@ -368,9 +377,9 @@ class Page:
                 f"not draw; set {_plotlyjs.ENV}=full to use plotly's full bundle"
             )
         if not fig.data:
-            # Nothing to draw (e.g. no papers yet): the caption says so; no empty chart.
-            self.markdown(md_escape(caption))
             return
+        if heading:
+            self.heading(heading, 2)
         height = int(fig.layout.height or 450)
         if not self.quarto:
             from IPython.display import display

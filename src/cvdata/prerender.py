@@ -6,6 +6,9 @@
    see :mod:`cvdata._plotlyjs`).
 3. Clear frozen results when the data changed: ``freeze: auto`` only notices edits to a
    page's own source, and every page here reads ``data/``.
+4. Say which pages the CV has something for (:mod:`cvdata.site`): the others are left out.
+
+``post_render`` (``scripts/postrender.py``) deletes the empty files Quarto writes for them.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import sys
 from pathlib import Path
 
 from . import _plotlyjs
-from .load import find_data_dir, resolve_as_of
+from .load import CV, find_data_dir, resolve_as_of
 from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
+from .site import remove_hidden_pages, write_page_metadata
 from .validate import check, display_path
 
 FREEZE_DIR = "_freeze"
@@ -81,10 +85,20 @@ def main(project: Path | None = None) -> int:
         return 1
     copy_plotly_js(project)
     dropped = refresh_freeze(project, data_dir)
+    hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
         + ("; data changed, frozen pages cleared" if dropped else "")
+        + (f"; nothing to show on: {', '.join(hidden)}" if hidden else "")
     )
+    return 0
+
+
+def post_render(project: Path | None = None) -> int:
+    """Quarto's post-render step: delete the empty files of the pages left out."""
+    project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
+    out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    remove_hidden_pages(project, project / out if out else project / "_site")
     return 0
 
 
