@@ -25,7 +25,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -286,8 +286,13 @@ class Page:
         resume: bool = False,
         *,
         limit: int | None = HTML_SECTION_LIMIT,
+        charts: Mapping[str, Callable[[], None]] | None = None,
     ) -> None:
         """The CV's sections (all, or those whose ids are given), with their headings.
+
+        ``charts``: for a section id (or ``publications``, the heading over every kind of
+        paper), a function that draws its chart, called right under the heading. A chart
+        sits with the entries it sums up, and a section the CV does not have draws none.
 
         ``resume=True``: the short résumé's sections instead (the rows tagged in the
         ``resume`` column; see :func:`cvdata.document.build_resume`).
@@ -299,6 +304,7 @@ class Page:
         """
         if isinstance(ids, str):
             ids = [ids]
+        charts = charts or {}
         # Only the sections asked for are built (the whole CV can be large).
         _, all_sections = build_resume(self.cv) if resume else build(self.cv, ids)
         self._typst_preamble(resume)
@@ -311,10 +317,14 @@ class Page:
                 if parent != "publications":
                     self.heading("Publications", 2, "publications")
                     parent = "publications"
+                    if "publications" in charts:
+                        charts["publications"]()
                 self.heading(s.title, 3, s.id)
             else:
                 parent = ""
                 self.heading(s.title, 2, s.id)
+            if s.id in charts:
+                charts[s.id]()
             if self.is_html:
                 self.raw(html_section(s, limit, pdf))
             else:
