@@ -76,3 +76,19 @@ def test_typst_sections_are_raw_typst_with_markdown_headings(monkeypatch, tmp_pa
 
 def test_headings_escape_markdown() -> None:
     assert page.md_escape("C# & *bold* [x](y)") == r"C\# & \*bold\* \[x\]\(y\)"
+
+
+@pytest.mark.parametrize("fmt", ["html", "typst"])
+def test_section_charts_sit_under_their_heading(monkeypatch, tmp_path, capsys, fmt) -> None:
+    p = _page(monkeypatch, tmp_path, fmt)
+    calls = []
+    charts = {
+        "publications": lambda: (calls.append("publications"), print("CHART-P")),
+        "skills": lambda: (calls.append("skills"), print("CHART-S")),
+        "no-such-section": lambda: calls.append("never"),
+    }
+    p.sections(["publications-conference", "publications-journal", "skills"], charts=charts)
+    out = capsys.readouterr().out
+    assert calls == ["publications", "skills"]  # once each; an absent section draws none
+    assert out.index("## Publications") < out.index("CHART-P") < out.index("### Conference")
+    assert out.index("## Skills") < out.index("CHART-S")
