@@ -300,7 +300,7 @@ def test_freeze_reuses_pages_until_the_data_changes(tmp_path: Path) -> None:
     third = render(project)
     log = third.stdout + third.stderr
     assert third.returncode == 0, log[-3000:]
-    assert "data changed, frozen pages cleared" in log
+    assert "data or as-of date changed, frozen pages cleared" in log
     for name in ("cv.html", "index.html", "notebooks/timeline.html"):
         assert "Principal Scientist of Tidy Data" in _text(project / "_site" / name), name
     pdf = subprocess.run(
@@ -312,8 +312,10 @@ def test_freeze_reuses_pages_until_the_data_changes(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ pre-render step
 
 
-def _prerender(project: Path, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {"CVDATA_DIR": str(data), "CVDATA_AS_OF": "2026-11-26", "PATH": ""}
+def _prerender(
+    project: Path, data: Path, as_of: str = "2026-11-26"
+) -> subprocess.CompletedProcess[str]:
+    env = {"CVDATA_DIR": str(data), "CVDATA_AS_OF": as_of, "PATH": ""}
     return subprocess.run(
         [sys.executable, "-m", "cvdata.prerender"],
         cwd=project,
@@ -355,6 +357,13 @@ def test_prerender_clears_frozen_pages_when_data_changes(tmp_path: Path, broken_
     assert done.returncode == 0
     assert not (frozen / "html.json").exists()
     assert "frozen pages cleared" in done.stdout
+    # Another day: the pages say "as of" and count years up to it, so they go too.
+    frozen.mkdir(parents=True)
+    (frozen / "html.json").write_text("{}")
+    assert _prerender(tmp_path, data).returncode == 0
+    assert (frozen / "html.json").exists()
+    assert _prerender(tmp_path, data, as_of="2026-11-27").returncode == 0
+    assert not (frozen / "html.json").exists()
 
 
 def test_pdf_tools_present() -> None:

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -30,9 +31,10 @@ FREEZE_DIR = "_freeze"
 STAMP = ".cvdata-data.sha256"
 
 
-def data_fingerprint(data_dir: Path) -> str:
-    """A hash of every file in the data folder (names and bytes)."""
-    h = hashlib.sha256()
+def data_fingerprint(data_dir: Path, as_of: dt.date | None = None) -> str:
+    """A hash of every file in the data folder (names and bytes) and of the as-of date,
+    which the pages show ("ongoing as of ...") and count with (years of experience)."""
+    h = hashlib.sha256(f"as of {as_of}\n".encode() if as_of else b"")
     for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
         h.update(path.relative_to(data_dir).as_posix().encode())
         h.update(b"\0")
@@ -40,11 +42,12 @@ def data_fingerprint(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def refresh_freeze(project: Path, data_dir: Path) -> bool:
-    """Drop frozen results made from other data; returns True when something was dropped."""
+def refresh_freeze(project: Path, data_dir: Path, as_of: dt.date | None = None) -> bool:
+    """Drop frozen results made from other data or on another as-of date; returns True
+    when something was dropped."""
     freeze = project / FREEZE_DIR
     stamp = freeze / STAMP
-    now = data_fingerprint(data_dir)
+    now = data_fingerprint(data_dir, as_of)
     before = stamp.read_text().strip() if stamp.is_file() else None
     dropped = False
     if before != now and freeze.is_dir():
@@ -84,11 +87,11 @@ def main(project: Path | None = None) -> int:
         print(format_report(result.problems), file=sys.stderr)
         return 1
     copy_plotly_js(project)
-    dropped = refresh_freeze(project, data_dir)
+    dropped = refresh_freeze(project, data_dir, as_of)
     hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
-        + ("; data changed, frozen pages cleared" if dropped else "")
+        + ("; data or as-of date changed, frozen pages cleared" if dropped else "")
         + (f"; nothing to show on: {', '.join(hidden)}" if hidden else "")
     )
     return 0
