@@ -284,7 +284,7 @@ def test_brand_reaches_the_html_and_the_pdf(rendered_site: RenderedSite) -> None
 # ------------------------------------------------------------------ freeze and the data
 
 
-def test_freeze_reuses_pages_until_the_data_changes(tmp_path: Path) -> None:
+def test_freeze_reuses_pages_until_the_data_they_read_changes(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     data = project / "data"
     first = render(project)
@@ -295,18 +295,30 @@ def test_freeze_reuses_pages_until_the_data_changes(tmp_path: Path) -> None:
     log = again.stdout + again.stderr
     assert again.returncode == 0, log[-3000:]
     assert "Executing" not in log and "Starting python3 kernel" not in log
-    # A table changed: the pre-render step clears _freeze and the pages show the new data.
-    edit_cell(data / "roles.csv", "together-ai", "title", "Principal Scientist of Tidy Data")
+    # skills.csv changed: the pages that show skills run again, the others stay frozen.
+    edit_cell(data / "skills.csv", "pascal", "skill", "Pascal of Tidy Data")
     third = render(project)
     log = third.stdout + third.stderr
     assert third.returncode == 0, log[-3000:]
-    assert "data or as-of date changed, frozen pages cleared" in log
+    assert re.search(r"re-running .*notebooks/skills.* \(their data changed\)", log)
+    for page in ("index", "cv", "skills"):
+        assert f"Executing '{page}" in log, page
+    for page in ("timeline", "publications", "collaborators"):
+        assert f"Executing '{page}" not in log, page
+    for name in ("cv.html", "index.html", "notebooks/skills.html"):
+        assert "Pascal of Tidy Data" in _text(project / "_site" / name), name
+    # roles.csv changed: the pages that read roles show the new title, in HTML and the PDF.
+    edit_cell(data / "roles.csv", "together-ai", "title", "Principal Scientist of Tidy Data")
+    fourth = render(project)
+    log = fourth.stdout + fourth.stderr
+    assert fourth.returncode == 0, log[-3000:]
     for name in ("cv.html", "index.html", "notebooks/timeline.html"):
         assert "Principal Scientist of Tidy Data" in _text(project / "_site" / name), name
     pdf = subprocess.run(
         ["pdftotext", str(project / "_site" / "cv.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert "Principal Scientist of Tidy Data" in _squash(pdf)
+    assert "Pascal of Tidy Data" in _squash(pdf)
 
 
 # ------------------------------------------------------------------ pre-render step
@@ -338,32 +350,57 @@ def test_prerender_stops_on_bad_data_with_the_report(tmp_path: Path, broken_copy
     assert not (tmp_path / "assets" / "plotly.min.js").exists()
 
 
-def test_prerender_clears_frozen_pages_when_data_changes(tmp_path: Path, broken_copy) -> None:
+def _frozen(project: Path, page: str, reads: list[str] | None) -> Path:
+    """A frozen page, as Quarto leaves it, with the tables its kernel recorded reading."""
+    results = project / "_freeze" / page / "execute-results"
+    results.mkdir(parents=True)
+    (results / "html.json").write_text("{}")
+    if reads is not None:
+        record = project / "_cvdata" / "reads" / f"{page}.html.json"
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(reads))
+    return results / "html.json"
+
+
+def test_prerender_clears_the_frozen_pages_whose_data_changed(tmp_path: Path, broken_copy) -> None:
     data = broken_copy()
     (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n")
+    (tmp_path / "_brand.yml").write_text("color:\n  primary: '#0072B2'\n")
     first = _prerender(tmp_path, data)
     assert first.returncode == 0, first.stderr
     assert (tmp_path / "assets" / "plotly.min.js").stat().st_size > 1_000_000
-    frozen = tmp_path / "_freeze" / "index" / "execute-results"
-    frozen.mkdir(parents=True)
-    (frozen / "html.json").write_text("{}")
-    # Same data: the frozen page stays.
+
+    def pages() -> dict[str, Path]:
+        return {
+            "skills": _frozen(tmp_path, "notebooks/skills", ["person", "skills"]),
+            "timeline": _frozen(tmp_path, "notebooks/timeline", ["roles", "papers"]),
+            "unknown": _frozen(tmp_path, "notebooks/unknown", None),
+        }
+
+    frozen = pages()
+    # Same data: every frozen page stays.
     assert _prerender(tmp_path, data).returncode == 0
-    assert (frozen / "html.json").exists()
-    # Changed data: it goes, and the step says so.
+    assert all(p.exists() for p in frozen.values())
+    # skills.csv changed: the page that read it goes, and so does the one with no record.
     skills = data / "skills.csv"
     skills.write_text(skills.read_text(encoding="utf-8").replace("Pascal", "Pascal 2", 1), "utf-8")
     done = _prerender(tmp_path, data)
     assert done.returncode == 0
-    assert not (frozen / "html.json").exists()
-    assert "frozen pages cleared" in done.stdout
-    # Another day: the pages say "as of" and count years up to it, so they go too.
-    frozen.mkdir(parents=True)
-    (frozen / "html.json").write_text("{}")
-    assert _prerender(tmp_path, data).returncode == 0
-    assert (frozen / "html.json").exists()
-    assert _prerender(tmp_path, data, as_of="2026-11-27").returncode == 0
-    assert not (frozen / "html.json").exists()
+    assert not frozen["skills"].exists() and not frozen["unknown"].exists()
+    assert frozen["timeline"].exists()
+    assert "re-running notebooks/skills, notebooks/unknown (their data changed)" in done.stdout
+    # Another day (pages say "as of" and count up to it), the brand, a new data file:
+    # every page goes.
+    for change in (
+        lambda: {"as_of": "2026-11-27"},
+        lambda: (tmp_path / "_brand.yml").write_text("color:\n  primary: '#D55E00'\n") and {},
+        lambda: (data / "notes.txt").write_text("a note") and {},
+    ):
+        shutil.rmtree(tmp_path / "_freeze" / "notebooks")
+        frozen = pages()
+        assert _prerender(tmp_path, data, **change()).returncode == 0
+        assert not [p for p in frozen.values() if p.exists()]
+        _prerender(tmp_path, data)  # back to the tests' as-of date
 
 
 def test_pdf_tools_present() -> None:

@@ -36,6 +36,7 @@ from . import _plotlyjs
 from .document import build, build_resume, header_of
 from .load import CV, load
 from .shape import headline_numbers
+from .site import track_reads
 from .theme import Brand, find_project_root, load_brand
 from .writers import (
     HTML_SECTION_LIMIT,
@@ -456,13 +457,18 @@ def setup(
     if figures and quarto and fmt != "html":
         _warm_up()  # overlaps Chromium's start with loading the data
     cv = load(data_dir, as_of=as_of)
-    root = find_project_root() or cv.data_dir.resolve().parent
+    root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
+    document = _document_path()
+    if quarto and document is not None and document.resolve().is_relative_to(root):
+        # Which tables this page reads, so that the pre-render step re-runs it only when
+        # one of them changes (cvdata.site).
+        cv = track_reads(cv, root, document, fmt)
     return Page(
         cv=cv,
         format=fmt,
         brand=load_brand(root / "_brand.yml"),
-        project_root=root.resolve(),
-        document=_document_path(),
+        project_root=root,
+        document=document,
         quarto=quarto,
     )
 

@@ -4,8 +4,10 @@
    ``quarto render`` stop before a single page runs.
 2. Copy plotly.js into the site's assets, once for all pages (plotly.js's basic bundle,
    see :mod:`cvdata._plotlyjs`).
-3. Clear frozen results when the data changed: ``freeze: auto`` only notices edits to a
-   page's own source, and every page here reads ``data/``.
+3. Clear a page's frozen results when data it read changed: ``freeze: auto`` only
+   notices edits to a page's own source, and every page here reads ``data/``. Each
+   page's kernel records which tables it read (:mod:`cvdata.site`), so an edit of
+   ``skills.csv`` re-runs the pages that show skills and no other.
 4. Say which pages the CV has something for (:mod:`cvdata.site`): the others are left out.
 
 ``post_render`` (``scripts/postrender.py``) deletes the empty files Quarto writes for them.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -24,39 +27,74 @@ from . import _plotlyjs
 from .load import CV, find_data_dir, resolve_as_of
 from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
-from .site import remove_hidden_pages, write_page_metadata
+from .site import remove_hidden_pages, tables_read, write_page_metadata
 from .validate import check, display_path
 
 FREEZE_DIR = "_freeze"
-STAMP = ".cvdata-data.sha256"
+STAMP = ".cvdata-data.json"
+#: Besides the tables, what every page's output depends on: a change clears every page.
+PROJECT_INPUTS = ("_brand.yml",)
 
 
-def data_fingerprint(data_dir: Path, as_of: dt.date | None = None) -> str:
-    """A hash of every file in the data folder (names and bytes) and of the as-of date,
-    which the pages show ("ongoing as of ...") and count with (years of experience)."""
-    h = hashlib.sha256(f"as of {as_of}\n".encode() if as_of else b"")
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
-        h.update(path.relative_to(data_dir).as_posix().encode())
-        h.update(b"\0")
-        h.update(path.read_bytes())
-    return h.hexdigest()
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refresh_freeze(project: Path, data_dir: Path, as_of: dt.date | None = None) -> bool:
-    """Drop frozen results made from other data or on another as-of date; returns True
-    when something was dropped."""
+def fingerprint(
+    project: Path, data_dir: Path, as_of: dt.date, tables: dict[str, str]
+) -> dict[str, object]:
+    """What the frozen pages were made from: a hash per table (``tables``: name -> file
+    of the data folder), and one of everything else a page depends on (the as-of date,
+    which pages show and count with; the other files of the data folder, the descriptor
+    among them; the brand; cvdata's own code)."""
+    h = hashlib.sha256(f"as of {as_of}\n".encode())
+    files = {p for p in data_dir.rglob("*") if p.is_file()}
+    files -= {data_dir / f for f in tables.values()}
+    package = Path(__file__).parent
+    files |= {p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json")}
+    files |= {project / name for name in PROJECT_INPUTS if (project / name).is_file()}
+    for path in sorted(files):
+        h.update(path.as_posix().encode() + b"\0" + _sha(path).encode())
+    return {
+        "everything": h.hexdigest(),
+        "tables": {name: _sha(data_dir / f) for name, f in sorted(tables.items())},
+    }
+
+
+def _frozen_pages(freeze: Path) -> list[str]:
+    """Every page with frozen results (``notebooks/timeline``): Quarto keeps them in
+    ``_freeze/<page>/execute-results/``."""
+    return sorted(p.parent.relative_to(freeze).as_posix() for p in freeze.rglob("execute-results"))
+
+
+def refresh_freeze(
+    project: Path, data_dir: Path, as_of: dt.date, tables: dict[str, str]
+) -> list[str]:
+    """Drop the frozen results that other data would change; returns the pages dropped.
+
+    A page's results go when a table it read (as its kernel recorded, see
+    :mod:`cvdata.site`) changed; every page's go when anything else it depends on
+    changed (see :func:`fingerprint`), or when what it read is not known.
+    """
     freeze = project / FREEZE_DIR
     stamp = freeze / STAMP
-    now = data_fingerprint(data_dir, as_of)
-    before = stamp.read_text().strip() if stamp.is_file() else None
-    dropped = False
-    if before != now and freeze.is_dir():
-        for child in freeze.iterdir():
-            if child.name != STAMP:
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
-                dropped = True
+    now = fingerprint(project, data_dir, as_of, tables)
+    try:
+        before = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = None
+    dropped: list[str] = []
+    if freeze.is_dir() and before != now:
+        same = isinstance(before, dict) and before.get("everything") == now["everything"]
+        old = before.get("tables", {}) if same else {}
+        changed = {n for n, h in now["tables"].items() if old.get(n) != h}
+        for page in _frozen_pages(freeze):
+            read = tables_read(project, page) if same else None
+            if read is None or read & changed:
+                shutil.rmtree(freeze / page)
+                dropped.append(page)
     freeze.mkdir(exist_ok=True)
-    stamp.write_text(now + "\n")
+    stamp.write_text(json.dumps(now, indent=1) + "\n", encoding="utf-8")
     return dropped
 
 
@@ -87,11 +125,12 @@ def main(project: Path | None = None) -> int:
         print(format_report(result.problems), file=sys.stderr)
         return 1
     copy_plotly_js(project)
-    dropped = refresh_freeze(project, data_dir, as_of)
+    tables = {t.name: t.path for t in result.package.tables}
+    dropped = refresh_freeze(project, data_dir, as_of, tables)
     hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
-        + ("; data or as-of date changed, frozen pages cleared" if dropped else "")
+        + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
         + (f"; nothing to show on: {', '.join(hidden)}" if hidden else "")
     )
     return 0

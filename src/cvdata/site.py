@@ -10,7 +10,9 @@ file, so the site has no such page at all.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from .load import CV
@@ -70,3 +72,72 @@ def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
             page.unlink()
             removed.append(page)
     return removed
+
+
+# ------------------------------------------------------------------ which page reads what
+#
+# Quarto's freeze re-executes a page only when its own source changes. The pre-render step
+# clears a page's frozen results when a table the page read last time changed: each page's
+# kernel records the tables it reads in ``_cvdata/reads/<page>.<format>.json``.
+
+READS_DIR = "reads"
+_TABLES = frozenset(CV.table_names())
+
+
+class _Reads:
+    """The tables this process's page has read, written out as each new one is read."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.tables: set[str] = set()
+
+    def add(self, name: str) -> None:
+        self.tables.add(name)
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            part = self.path.with_name(self.path.name + ".part")
+            part.write_text(json.dumps(sorted(self.tables)), encoding="utf-8")
+            part.replace(self.path)  # whole or not at all: a killed kernel leaves no half
+
+
+#: One page per kernel: Quarto runs each document in a process of its own.
+_reads = _Reads()
+
+
+class TrackedCV(CV):
+    """A :class:`~cvdata.load.CV` that notes which of its tables are read."""
+
+    def __getattribute__(self, name: str) -> object:
+        if name in _TABLES and name not in _reads.tables:
+            _reads.add(name)
+        return super().__getattribute__(name)
+
+
+def reads_path(project: Path, document: Path, fmt: str) -> Path:
+    """Where the page ``document`` records what it read when rendered to ``fmt``."""
+    rel = document.resolve().relative_to(project.resolve()).with_suffix("")
+    return project / META_DIR / READS_DIR / f"{rel.as_posix()}.{fmt}.json"
+
+
+def track_reads(cv: CV, project: Path, document: Path, fmt: str) -> TrackedCV:
+    """``cv`` as a :class:`TrackedCV` whose reads are recorded for ``document``."""
+    _reads.path = reads_path(project, document, fmt)
+    _reads.tables = set()
+    _reads.path.unlink(missing_ok=True)
+    return TrackedCV(**{f.name: getattr(cv, f.name) for f in fields(CV)})
+
+
+def tables_read(project: Path, page: str) -> set[str] | None:
+    """The tables the page (``notebooks/timeline``) read in any format, or None when a
+    format's render left no record (then nothing is known and the page must re-run)."""
+    folder = project / META_DIR / READS_DIR
+    records = sorted(folder.glob(f"{page}.*.json"))
+    if not records:
+        return None
+    read: set[str] = set()
+    for path in records:
+        try:
+            read |= set(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return None
+    return read
