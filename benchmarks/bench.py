@@ -1,9 +1,9 @@
 """Benchmark of cvdata with the real Quarto; writes BENCHMARKS.md at the project root.
 
-    make bench            # or: .venv/bin/python benchmarks/bench.py [--sizes S,L] [--no-rendercv]
+    make bench            # or: .venv/bin/python benchmarks/bench.py [--sizes S,M,L] [--no-rendercv]
 
 Sizes: S is the CV in data/; M and L come from :func:`cvdata.synth.write_cv` with seed 0
-(L: 5,000 papers, 200 roles; M, 500 papers, only when asked for with ``--sizes``). For each
+(M: 500 papers, 50 roles; L: 5,000 papers, 200 roles; ``--sizes S`` for S alone). For each
 size, each part in a fresh process:
 
 1. import time and load + validate (median of several runs after the first);
@@ -69,7 +69,7 @@ SIZES: dict[str, dict[str, int] | None] = {
     "M": {"n_papers": 500, "n_roles": 50, "n_projects": 200, "n_skills": 300},
     "L": {"n_papers": 5000, "n_roles": 200, "n_projects": 1000, "n_skills": 1000},
 }
-DEFAULT_SIZES = "S,L"
+DEFAULT_SIZES = "S,M,L"
 RENDER_TIMEOUT = {"S": 300, "M": 600, "L": 900, "floor": 300}
 LOAD_RUNS = 5
 RENDERCV_VERSION = "2.8"
@@ -469,13 +469,15 @@ def _clean(text: str) -> str:
     return _ANSI.sub("", text).split("\r")[-1].strip()
 
 
-def parse_documents(lines: list[tuple[float, str]], end: float) -> list[dict[str, Any]]:
+def parse_documents(
+    lines: list[tuple[float, str]], end: float, single: str = "(one document)"
+) -> list[dict[str, Any]]:
     """Per document, from one ``[n/N] file`` line to the next (the last one to the end of
     the render). A document executed twice (cv.qmd: HTML, then Typst) is split at its
     second kernel start; a render of one document has no ``[n/N]`` line and is one."""
     starts = [(t, m) for t, text in lines if (m := _DOC_START.match(_clean(text)))]
     if not starts:
-        spans = [(lines[0][0] if lines else 0.0, end, "(the one document)", 0)]
+        spans = [(lines[0][0] if lines else 0.0, end, single, 1)]
     else:
         spans = []
         for i, (t, m) in enumerate(starts):
@@ -489,8 +491,35 @@ def parse_documents(lines: list[tuple[float, str]], end: float) -> list[dict[str
         doc = {"doc": name, "of": total, "start_s": t, "s": stop - t, "kernels": len(kernels)}
         if len(kernels) == 2 and typst:
             doc["parts"] = {"html": kernels[1] - t, "typst": stop - kernels[1]}
+        doc["executions"] = _executions(inside, stop)
         docs.append(doc)
     return docs
+
+
+def _executions(inside: list[tuple[float, str]], stop: float) -> list[dict[str, Any]]:
+    """Each kernel run of a document, from its log lines (a line's time is when its first
+    byte arrived: ``Starting python3 kernel...`` when the kernel starts, ``Cell i/N`` when
+    the cell starts): kernel start (with Quarto's set-up cell) up to ``Executing``, each
+    cell up to the next line, and what follows the last cell until the next kernel start
+    or the document's end (Pandoc, Quarto's filters and post-processing; for Typst, the
+    PDF's compile)."""
+    runs: list[dict[str, Any]] = []
+    for i, (t, text) in enumerate(inside):
+        if text.startswith("Starting python3 kernel"):
+            runs.append({"kernel_at": t, "kernel_s": None, "cells_s": [], "cells_end": None})
+        elif not runs:
+            continue
+        elif text.startswith("Executing '") and runs[-1]["kernel_s"] is None:
+            runs[-1]["kernel_s"] = t - runs[-1]["kernel_at"]
+        elif re.match(r"Cell \d+/\d+", text):
+            end = inside[i + 1][0] if i + 1 < len(inside) else stop
+            runs[-1]["cells_s"].append(end - t)
+            runs[-1]["cells_end"] = end
+    for j, run in enumerate(runs):
+        until = runs[j + 1]["kernel_at"] if j + 1 < len(runs) else stop
+        run["after_s"] = until - run["cells_end"] if run["cells_end"] is not None else None
+        del run["cells_end"]
+    return runs
 
 
 def render_env(data_dir: Path | None, tag: str) -> dict[str, str]:
@@ -513,6 +542,7 @@ def quarto_render(
     data_dir: Path | None,
     name: str,
     timeout: int,
+    single: str = "(one document)",
 ) -> dict[str, Any]:
     """``quarto render ARGS`` in ``proj``: wall clock, per-document times from the log,
     peak memory of the whole process tree. Stopped (its processes only) after ``timeout``."""
@@ -548,9 +578,10 @@ def quarto_render(
     wall = time.perf_counter() - t0
     reader.join(timeout=10)
     log_path.write_text(
-        "".join(f"[{t:7.2f} s] {_ANSI.sub('', x)}\n" for t, x in lines), encoding="utf-8"
+        "".join(f"[{t:7.2f} s] {_ANSI.sub('', x).replace(chr(13), '')}\n" for t, x in lines),
+        encoding="utf-8",
     )
-    docs = parse_documents(lines, wall)
+    docs = parse_documents(lines, wall, single)
     result: dict[str, Any] = {
         "command": "quarto render " + " ".join(args),
         "wall_s": wall,
@@ -982,6 +1013,12 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
         missing=reason("L", "cold"),
     )
     add("")
+    if fs is not None and fs >= TARGET_COLD_S:
+        add(
+            f"Quarto's floor alone, {len(DOCUMENTS)} documents of one trivial cell each, took "
+            f"{fs:.1f} s here: above the {TARGET_COLD_S:.0f} s target for the cold render, "
+            "which no site of this many executed documents meets on this machine.\n"
+        )
     add(
         "A render after a data edit re-executes every document: `scripts/prerender.py` "
         "clears all of `_freeze/` when anything in the data folder changed (every page reads "
@@ -1060,6 +1097,35 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
             docs = g(s, k, "docs") or []
             cells.append(_s(docs[0]["start_s"], 1) if docs else "—")
     add("| *before the first document (start, pre-render step)* | " + " | ".join(cells) + " |")
+    add("")
+
+    add("### Where a cold document's time goes\n")
+    add(
+        "The cold renders' documents, and the floor's, from the same log lines: kernel "
+        "start (`Starting python3 kernel...`, which includes Quarto's set-up cell, up to "
+        "`Executing`), each code cell (`Cell i/N` to the next line), and what follows the "
+        "last cell (Pandoc, Quarto's filters, the page's post-processing; for Typst the "
+        "PDF's compile; for the last document the site's post-processing).\n"
+    )
+    add("| render | document | kernel start (s) | code cells (s) | after the cells (s) |")
+    add("|---|---|---|---|---|")
+    for label, r in (
+        [(f"{s} cold", g(s, "cold")) for s in sizes]
+        + [(f"{s} `cv.qmd --to typst`", g(s, "typst")) for s in sizes]
+        + [("floor", floor.get("site")), ("floor (Typst)", floor.get("typst"))]
+    ):
+        for d in (r or {}).get("docs", []):
+            runs = d.get("executions", [])
+            formats = list(d.get("parts", {})) if len(runs) == 2 else []
+            for i, run in enumerate(runs):
+                name = d["doc"] + (f" [{formats[i]}]" if formats else "")
+                cells = run["cells_s"]
+                text = " + ".join(f"{c:.2f}" for c in cells)
+                total = f" = {sum(cells):.2f}" if len(cells) > 1 else ""
+                add(
+                    f"| {label} | {name} | {_s(run['kernel_s'], 2)} | {text}{total} "
+                    f"| {_s(run['after_s'], 2)} |"
+                )
     add("")
 
     # ---- floor and peers
@@ -1285,7 +1351,7 @@ def bench_floor(quarto: str, res: dict[str, Any]) -> None:
         try:
             proj = make()
             floor[key] = r = quarto_render(
-                quarto, proj, args, None, f"floor-{key}", RENDER_TIMEOUT["floor"]
+                quarto, proj, args, None, f"floor-{key}", RENDER_TIMEOUT["floor"], "doc.qmd"
             )
             _log(f"Quarto's floor, {key}: {_said(r)}")
         except Exception as exc:  # reported, not fatal
@@ -1327,11 +1393,11 @@ def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
     _log(f"{s}: after editing one table: {_said(r['edit'])}")
     proj = make_project(f"{s}-typst")
     args = ["cv.qmd", "--to", "typst"]
-    r["typst"] = quarto_render(quarto, proj, args, data_dir, f"{s}-typst", timeout)
+    r["typst"] = quarto_render(quarto, proj, args, data_dir, f"{s}-typst", timeout, "cv.qmd")
     _log(f"{s}: cv.qmd --to typst: {_said(r['typst'])}")
     proj = make_project(f"{s}-resume")
     args = ["--profile", "resume"]
-    r["resume"] = quarto_render(quarto, proj, args, data_dir, f"{s}-resume", timeout)
+    r["resume"] = quarto_render(quarto, proj, args, data_dir, f"{s}-resume", timeout, "resume.qmd")
     _log(f"{s}: --profile resume: {_said(r['resume'])}")
     pdf = proj / "_resume" / "resume.pdf"
     if pdf.is_file():
