@@ -1,7 +1,11 @@
 """`make bench` keeps working: the benchmark run at S only, into a scratch folder.
 
-The numbers themselves are not asserted (these machines are noisy); that every part ran
-and the report states each measured figure against its target is.
+It renders with the real Quarto (cold, frozen, after a data edit, the PDF alone, the
+résumé, and Quarto's floor), so it needs Quarto: ``CVDATA_QUARTO`` (``make test`` sets it)
+or a ``quarto`` on PATH. L and RenderCV are left out to keep it to a few minutes. The
+numbers themselves are not asserted (these machines are noisy); that every part ran and
+the report states each target with a number and a verdict (or, for what was left out,
+why not) is.
 """
 
 from __future__ import annotations
@@ -9,27 +13,56 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from conftest import PROJECT
+
+pytestmark = pytest.mark.render
+
+QUARTO = os.environ.get("CVDATA_QUARTO") or shutil.which("quarto")
+#: What the project's own render writes; the benchmark must leave all of it alone.
+OUTPUTS = ("_site", "_freeze", "assets", "_figures", "_resume", ".quarto")
+RENDERS = ("cold", "frozen", "edit", "typst", "resume")
 
 
 def _build_outputs() -> dict[str, int]:
-    """Every file the project's own render writes, with its modification time."""
+    """Every file under the project's render outputs, with its modification time."""
     return {
         str(path): path.stat().st_mtime_ns
-        for folder in ("_preview", "_figures", "_freeze", "assets")
+        for folder in OUTPUTS
         for path in (PROJECT / folder).rglob("*")
         if path.is_file()
     }
 
 
-def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path) -> None:
+def _data() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((PROJECT / "data").iterdir()) if p.is_file()}
+
+
+def _row(text: str, start: str) -> list[str]:
+    line = next((ln for ln in text.splitlines() if ln.startswith(f"| {start}")), None)
+    assert line, f"no row starting {start!r}"
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+@pytest.mark.skipif(not QUARTO, reason="needs Quarto (CVDATA_QUARTO or quarto on PATH)")
+def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> None:
     out, report = tmp_path / "bench-out", tmp_path / "BENCHMARKS.md"
     before = _build_outputs()
-    env = {**os.environ, "CVDATA_BENCH_OUT": str(out), "CVDATA_BENCH_REPORT": str(report)}
-    for name in ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROFILE"):
+    tops = {name: (PROJECT / name).exists() for name in OUTPUTS}
+    data = _data()
+    env = {
+        **os.environ,
+        "CVDATA_BENCH_OUT": str(out),
+        "CVDATA_BENCH_REPORT": str(report),
+        "CVDATA_BENCH_RENDERCV": "0",
+        "CVDATA_QUARTO": str(QUARTO),
+    }
+    for name in ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROFILE", "QUARTO_PROJECT_ROOT"):
         env.pop(name, None)
     done = subprocess.run(
         [sys.executable, str(PROJECT / "benchmarks" / "bench.py"), "--sizes", "S"],
@@ -42,30 +75,56 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     text = report.read_text(encoding="utf-8")
-    results = json.loads((out / "results.json").read_text())["S"]
+    res = json.loads((out / "results.json").read_text())
+    s = res["sizes"]["S"]
 
-    assert not [k for k in results if k.endswith("_error")], results
-    for key in ("render_seq", "render"):
-        assert results[key]["rc"] == 0 and not results[key]["timed_out"]
-        assert len(results[key]["docs"]) == 8  # 7 documents, the CV twice (HTML, PDF)
-    assert results["render_seq"]["jobs"] == 1
-    assert results["make_render"]["rc"] == 0  # the literal make render
-    # ... in the scratch project: the user's own _preview/ is not replaced by the bench's.
-    assert (out / "project-S" / "_preview" / "cv.pdf").is_file()
+    # Every part ran: load + figures, each render (exit 0), sizes, the floor.
+    assert not [k for k in s if k.endswith("_error")], s
+    assert s["worker"]["load_median_s"] > 0 and len(s["worker"]["figures"]) == 11
+    for key in RENDERS:
+        r = s[key]
+        assert r["rc"] == 0 and not r["timed_out"], (key, r.get("error"))
+        assert r["wall_s"] > 0 and r["peak_pss_mib"] > 0, key
+    cold_docs = [d["doc"] for d in s["cold"]["docs"]]
+    assert "cv.qmd" in cold_docs and len(cold_docs) == s["cold"]["docs"][0]["of"] == 7
+    cv = next(d for d in s["cold"]["docs"] if d["doc"] == "cv.qmd")
+    assert set(cv["parts"]) == {"html", "typst"}  # executed twice, split at the second kernel
+    assert s["cold"]["kernels"] == 8 and s["frozen"]["kernels"] == 0
+    assert s["edit"]["kernels"] >= 1  # the edit is seen: pages execute again
+    assert s["sizes"]["titles_missing_n"] == 0 and s["sizes"]["pdf_pages"] > 1
+    assert s["resume_pdf"]["pages"] >= 1
+    for key in ("site", "typst"):
+        assert res["floor"][key]["rc"] == 0, res["floor"][key].get("error")
+    assert "skipped" in res["rendercv"]
+    # ... in scratch projects: the shipped data and the project's outputs are untouched.
+    assert (out / "S-site" / "_site" / "cv.pdf").is_file()
     assert _build_outputs() == before
-    assert results["sizes"]["titles_missing_n"] == 0
-    assert set(results["memory"]) == {"cv.qmd [html]", "cv.qmd [typst]", "index.qmd [html]"}
+    assert {name: (PROJECT / name).exists() for name in OUTPUTS} == tops
+    assert _data() == data
 
-    # Each target of S is a row with a measured number and a verdict.
-    rows = {
-        "whole offline render of S < 20 s",
-        "static export after the first figure < 0.3 s/figure (S)",
-        "HTML of S < 300 KB per page without plotly.js",
-    }
-    for row in rows:
-        line = next((ln for ln in text.splitlines() if ln.startswith(f"| {row}")), None)
-        assert line, f"no row for {row!r}"
-        assert re.search(r"\d", line.split("|")[2]), line
-        assert re.search(r"\| [\d.]+× (PASS|MISS) \|$", line), line
-    assert "## Where a document's time goes" in text
-    assert "## How the numbers got here" in text
+    # Each target of S is a row with a measured number and a verdict; those that need L
+    # or RenderCV say they were not measured, and why.
+    measured = (
+        "cold render of S (site + PDF)",
+        "cold render of S / Quarto's floor",
+        "render of S after editing one table",
+        "`cv.qmd --to typst` cold (S) / one-page Typst floor",
+        "largest page HTML at S",
+    )
+    for start in measured:
+        _, value, target, ratio, verdict = _row(text, start)
+        assert re.search(r"\d", value) and target.startswith("<"), (start, value)
+        assert re.fullmatch(r"[\d.]+× \w+", ratio), (start, ratio)
+        assert verdict in ("PASS", "MISS"), (start, verdict)
+    for start in (
+        "`cv.qmd --to typst` cold (S) / RenderCV",
+        "cold render of L / cold render of S",
+        "largest page HTML at L",
+        "peak memory of the whole render's process tree at L",
+    ):
+        _, value, _, ratio, verdict = _row(text, start)
+        assert value.startswith("not measured: ") and len(value) > 20, (start, value)
+        assert (ratio, verdict) == ("—", "n/a"), start
+    for heading in ("## Renders", "## Quarto's floor and RenderCV", "## Output sizes"):
+        assert heading in text
+    assert "not comparable" in text  # benchmarks/history.md, appended to the report
