@@ -241,9 +241,10 @@ def tex_escape(s: str) -> str:
     """Text for a BibTeX field that LaTeX prints as written (UTF-8 is kept as it is).
 
     Braces become ``\\textbraceleft{}`` / ``\\textbraceright{}`` (BibTeX counts ``\\{`` as a
-    brace, so a lone one would break the entry), control characters and line breaks spaces.
+    brace, so a lone one would break the entry); control characters and line breaks are
+    spaces, and runs of spaces one (as BibTeX and LaTeX read them anyway).
     """
-    escaped = one_line(s).translate(_TEX_ESCAPES)
+    escaped = " ".join(one_line(s).split()).translate(_TEX_ESCAPES)
     while "--" in escaped:  # no en/em-dash ligatures
         escaped = escaped.replace("--", "-{}-")
     return escaped
