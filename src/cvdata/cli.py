@@ -177,6 +177,8 @@ def _import(args: argparse.Namespace) -> int:
         # One lock from reading the data to writing it: a second import waits, then plans
         # against the first one's rows instead of overwriting them.
         with data_transaction(folder, on_wait=_err) as txn:
+            if txn.recovered:
+                _err(txn.recovered)
             return _import_locked(args, folder, txn)
     except TransactionError as e:
         _err(str(e))

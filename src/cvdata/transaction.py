@@ -75,7 +75,7 @@ STEPS = (
 )
 #: Seconds a transaction waits for another one on the same folder, by default.
 DEFAULT_WAIT = 120.0
-_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class TransactionError(Exception):
@@ -169,16 +169,22 @@ class _Lock:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold back Ctrl-C and termination signals (they are delivered afterwards), so that a
-    commit is never cut in two by them; only the main thread can do it."""
+    """Hold back Ctrl-C and termination signals until the block is done (then they act as
+    usual), so that a commit is never cut in two by them. A Python-level handler rather
+    than a signal mask: the signal may reach any thread (BLAS starts some), and Python runs
+    handlers in the main thread, which is also the only one that can set them."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    pending: list[int] = []
+    old = {sig: signal.signal(sig, lambda signum, _frame: pending.append(signum)) for sig in _HELD}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        if pending:
+            signal.raise_signal(pending[0])
 
 
 # ---------------------------------------------------------------- recovery
@@ -310,6 +316,8 @@ class DataTransaction:
         #: Changed files, by path relative to the data folder, in the order first changed.
         self.changed: dict[str, None] = {}
         self.committed = False
+        #: What recovery did before this transaction started (see :func:`recover`), or None.
+        self.recovered: str | None = None
         self._copied = False
 
     # -- paths
@@ -496,8 +504,9 @@ def data_transaction(
     lock.acquire(wait, on_wait)
     try:
         _step("locked")
-        _recover_locked(folder)
+        recovered = _recover_locked(folder)
         txn = DataTransaction(folder)
+        txn.recovered = recovered
         try:
             yield txn
         except BaseException:
