@@ -250,11 +250,13 @@ def test_a_killed_import_leaves_no_copy_of_the_data_in_tmp(broken_copy, tmp_path
 
 
 @pytest.mark.parametrize("same", [False, True], ids=["different-files", "same-file"])
-def test_two_imports_at_once_both_land(same: bool, broken_copy, tmp_path: Path) -> None:
+def test_imports_at_once_all_land(same: bool, broken_copy, tmp_path: Path, cv: cvdata.CV) -> None:
+    """Four imports started together: each one's rows are there afterwards (or, for the
+    same file, added once and skipped by the three that came later)."""
     folder = broken_copy()
-    n = 300
+    n, tags = 400, ("one", "two", "three", "four")
     bibs = []
-    for tag in ("one", "two"):
+    for tag in tags:
         bib = tmp_path / f"{tag}.bib"
         bib.write_text(bib_text(n, "one" if same else tag), encoding="utf-8")
         bibs.append(bib)
@@ -264,11 +266,13 @@ def test_two_imports_at_once_both_land(same: bool, broken_copy, tmp_path: Path) 
         assert code == 0, out + err
         assert "Traceback" not in err
     loaded = cvdata.load(folder, as_of=AS_OF)
-    shipped = cvdata.load(cvdata.find_data_dir(Path(__file__).parents[1] / "data"), as_of=AS_OF)
-    assert len(loaded.papers) == len(shipped.papers) + (n if same else 2 * n)
-    assert len(loaded.paper_links) == len(shipped.paper_links) + (n if same else 2 * n)
-    if same:  # the second one saw the first one's rows and skipped them all
-        assert sum("nothing to add (0 to add, 300 skipped)" in out for _, out, _ in results) == 1
+    new = n if same else len(tags) * n
+    assert len(loaded.papers) == len(cv.papers) + new
+    assert len(loaded.paper_authors) == len(cv.paper_authors) + 2 * new
+    assert len(loaded.paper_links) == len(cv.paper_links) + new
+    if same:  # the later ones saw the first one's rows and skipped them all
+        skipped = sum(f"nothing to add (0 to add, {n} skipped)" in out for _, out, _ in results)
+        assert skipped == len(tags) - 1
 
 
 def test_a_second_transaction_waits_then_gives_up_clearly(broken_copy) -> None:
