@@ -398,7 +398,10 @@ def _decode(value: str) -> str:
         nodes, _, _ = walker.get_latex_nodes()
         plain = _latex.nodelist_to_text(nodes)
     except Exception as e:  # pylatexenc raises IndexError, KeyError, ValueError, ...
-        raise LatexError(f"cannot read its LaTeX ({type(e).__name__}: {e})") from e
+        raise LatexError(
+            f"cannot read its LaTeX {value[:60]!r} (a command without its arguments, or an "
+            "environment not closed?); write it as plain text"
+        ) from e
     finally:
         quiet.setLevel(level)
     plain = _CONTROL.sub(" ", plain.replace("\xa0", " ").replace("ˆ", "^"))
@@ -705,7 +708,7 @@ def _new_paper(
         "venue_display": "" if venue_id else venue,
         "year": year,
         "authors_truncated": "true" if truncated else "false",
-        "notes": f"{note} (entry {entry.key}).",
+        "notes": _CONTROL.sub(" ", f"{note} (entry {entry.key})."),
     }
     line = (entry.start_line or 0) + 1
     return NewPaper(entry.key, line, paper, authors, identifiers, links, dropped)
