@@ -374,3 +374,20 @@ def test_paths_outside_the_folder_are_refused(broken_copy, name: str) -> None:
     folder = broken_copy()
     with data_transaction(folder) as txn, pytest.raises(TransactionError, match="not a file"):
         txn.write_bytes(name, b"x")
+
+
+def test_reading_and_loading_inside_a_transaction_do_not_wait_for_it(broken_copy) -> None:
+    """So that load() and validate() may call reading()/recover() (see the module notes):
+    inside a transaction on the same folder they neither wait nor touch its staging."""
+    folder = broken_copy()
+    with data_transaction(folder, wait=0.2) as txn:
+        txn.append_rows("paper_identifiers.csv", [{"paper_id": "care", "scheme": "doi"}])
+        assert (folder / STAGING).exists()
+        assert recover(folder, wait=0.2) is None
+        with reading(folder, wait=0.2) as done:
+            assert done is None
+        assert (folder / STAGING).exists()  # still its own
+        nested = pytest.raises(TransactionError, match="already open here")
+        with nested, data_transaction(folder, wait=0.2):
+            pass
+    assert not (folder / STAGING).exists()

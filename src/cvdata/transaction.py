@@ -125,6 +125,25 @@ def _shown(path: Path) -> str:
 # ---------------------------------------------------------------- lock
 
 
+#: Folders (device, inode, thread) a thread of this process holds a transaction on: reading
+#: or recovering them from inside that transaction must neither wait for it nor touch its
+#: staging. (Another thread waits, as another process does.)
+_OWN: dict[tuple[int, int, int], int] = {}
+
+
+def _identity(folder: Path) -> tuple[int, int, int] | None:
+    try:
+        st = folder.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, threading.get_ident())
+
+
+def _held_here(folder: Path) -> bool:
+    ident = _identity(folder)
+    return ident is not None and _OWN.get(ident, 0) > 0
+
+
 class _Lock:
     """``flock`` on the folder's own descriptor: exclusive for a transaction, shared for a
     reader. Waits up to ``wait`` seconds, calling ``on_wait`` once when it has to."""
@@ -268,8 +287,8 @@ def recover(
         When the interrupted transaction can be neither finished nor undone.
     """
     data_dir = Path(data_dir)
-    if not (data_dir / STAGING).exists():
-        return None
+    if not (data_dir / STAGING).exists() or _held_here(data_dir):
+        return None  # nothing to do, or it is this process's own transaction in progress
     lock = _Lock(data_dir, exclusive=True)
     lock.acquire(wait, on_wait)
     try:
@@ -288,6 +307,9 @@ def reading(
     Yields what :func:`recover` did (or None).
     """
     data_dir = Path(data_dir)
+    if _held_here(data_dir):  # inside this process's own transaction: already exclusive
+        yield None
+        return
     lock = _Lock(data_dir, exclusive=False)
     done: str | None = None
     while True:
@@ -500,8 +522,13 @@ def data_transaction(
         interrupted transaction that cannot be finished.
     """
     folder = Path(data_dir)
+    if _held_here(folder):
+        raise TransactionError(f"{_shown(folder)}: a transaction on it is already open here")
     lock = _Lock(folder, exclusive=True)
     lock.acquire(wait, on_wait)
+    ident = _identity(folder)
+    if ident is not None:
+        _OWN[ident] = _OWN.get(ident, 0) + 1
     try:
         _step("locked")
         recovered = _recover_locked(folder)
@@ -519,6 +546,8 @@ def data_transaction(
         if not txn.committed:
             txn.rollback()
     finally:
+        if ident is not None:
+            _OWN[ident] -= 1
         lock.release()
 
 
