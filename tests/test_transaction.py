@@ -391,3 +391,14 @@ def test_reading_and_loading_inside_a_transaction_do_not_wait_for_it(broken_copy
         with nested, data_transaction(folder, wait=0.2):
             pass
     assert not (folder / STAGING).exists()
+
+
+def test_leftovers_of_the_old_import_are_named_not_read(broken_copy, tmp_path: Path) -> None:
+    """cvdata before transactions left .NAME.csv.cvdata-import files when killed."""
+    folder = broken_copy()
+    (folder / ".paper_authors.csv.cvdata-import").write_text("garbage\n", encoding="utf-8")
+    code, out, err = cvdata_run("validate", str(folder), cwd=tmp_path)
+    assert code == 0, out + err
+    assert "data/.paper_authors.csv.cvdata-import: left by an interrupted import" in err
+    assert "check paper_authors.csv" in err
+    assert (folder / ".paper_authors.csv.cvdata-import").exists()  # a person decides

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, ValidationError, format_report
-from .transaction import TransactionError, reading
+from .transaction import TransactionError, legacy_leftovers, reading
 from .validate import check, display_path
 
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
@@ -56,8 +56,9 @@ def _validate(args: argparse.Namespace) -> int:
         return 2
     try:
         with reading(folder, on_wait=_err) as recovered:
-            if recovered:
-                _err(recovered)
+            for note in [recovered, *legacy_leftovers(folder)]:
+                if note:
+                    _err(note)
             result = check(folder, as_of)
     except TransactionError as e:
         _err(str(e))
@@ -177,8 +178,9 @@ def _import(args: argparse.Namespace) -> int:
         # One lock from reading the data to writing it: a second import waits, then plans
         # against the first one's rows instead of overwriting them.
         with data_transaction(folder, on_wait=_err) as txn:
-            if txn.recovered:
-                _err(txn.recovered)
+            for note in [txn.recovered, *legacy_leftovers(folder)]:
+                if note:
+                    _err(note)
             return _import_locked(args, folder, txn)
     except TransactionError as e:
         _err(str(e))

@@ -268,6 +268,18 @@ def _recover_locked(data_dir: Path) -> str | None:
     )
 
 
+def legacy_leftovers(data_dir: Path) -> list[str]:
+    """Warnings about ``.NAME.csv.cvdata-import`` files: left by an import of cvdata before
+    transactions that was interrupted between its file replacements, so the folder may
+    hold part of that import. They are never read as data; a person must decide."""
+    return [
+        f"{_shown(p)}: left by an interrupted import of an older cvdata; the folder may hold "
+        f"part of that import: check {p.name.removeprefix('.').removesuffix('.cvdata-import')} "
+        "(version control, a backup), then delete this file"
+        for p in sorted(Path(data_dir).glob(".*.cvdata-import"))
+    ]
+
+
 def recover(
     data_dir: Path, *, wait: float = DEFAULT_WAIT, on_wait: Callable[[str], None] | None = None
 ) -> str | None:
@@ -577,6 +589,7 @@ __all__ = [
     "TransactionError",
     "csv_with_rows",
     "data_transaction",
+    "legacy_leftovers",
     "reading",
     "recover",
 ]
