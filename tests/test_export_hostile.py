@@ -325,3 +325,19 @@ def test_export_to_a_closed_pipe_says_so(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert "cannot write to standard output: Broken pipe" in proc.stderr
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=[ascii(p) for p in PAYLOADS])
+def test_hostile_export_is_read_back_by_the_import(
+    cv: cvdata.CV, payload: str, tmp_path: Path
+) -> None:
+    """The importer's own brace check accepts every export, and finds every paper again."""
+    from cvdata.bibimport import plan_import, read_bibtex
+
+    hostile = _hostile_cv(cv, payload)
+    path = tmp_path / "cv.bib"
+    path.write_text(export.bibtex(hostile), encoding="utf-8")
+    plan = plan_import(hostile, read_bibtex(path), str(path))
+    assert plan.entries == len(hostile.papers)
+    assert plan.added == []
+    assert all("already in the CV" in s.reason for s in plan.skipped)
