@@ -37,7 +37,6 @@ import csv
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import io
 import json
 import os
@@ -65,8 +64,8 @@ CRASH_ENV = "CVDATA_CRASH_AT"
 #: The steps a transaction goes through, in order (``replaced-N`` after the N-th rename).
 STEPS = (
     "locked",
-    "staged",
     "checked",
+    "staged",
     "journal-written",
     "committed",
     "replaced-N",
@@ -110,10 +109,6 @@ def _write_file(path: Path, data: bytes, mode: int | None = None) -> None:
         os.fsync(f.fileno())
     if mode is not None:
         os.chmod(path, stat.S_IMODE(mode))
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _shown(path: Path) -> str:
@@ -471,7 +466,14 @@ class DataTransaction:
 
     def commit(self) -> None:
         """Replace the changed files of the data folder, all of them or (if the process
-        dies first) none: see the module's notes. Does nothing when nothing changed."""
+        dies first) none: see the module's notes. Does nothing when nothing changed.
+
+        Raises
+        ------
+        TransactionError
+            When the journal cannot be written (nothing changed), or the renames cannot be
+            finished (the next transaction or :func:`reading` finishes them).
+        """
         if self.committed:
             return
         if not self.changed:
