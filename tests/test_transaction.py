@@ -191,6 +191,23 @@ def test_ctrl_c_at_any_step_leaves_before_or_after(
     assert tables(folder) == (before if step in {"locked", "checked"} else after)
 
 
+@pytest.mark.parametrize(("step", "done"), [("checked", False), ("replaced-2", True)])
+def test_sigterm_during_a_commit_waits_for_it(
+    step: str, done: bool, reference, broken_copy, tmp_path: Path
+) -> None:
+    bib, before, after = reference
+    folder = broken_copy()
+    code, out, err = cvdata_run(
+        "import", "bibtex", str(bib), str(folder), cwd=tmp_path, **{CRASH_ENV: f"{step}:TERM"}
+    )
+    assert code == -signal.SIGTERM, out + err
+    # Before the commit: stopped at once, nothing written; inside it: finished, then stopped.
+    assert tables(folder) == (after if done else before)
+    code, out, err = cvdata_run("validate", str(folder), cwd=tmp_path)
+    assert code == 0, out + err
+    assert tables(folder) == (after if done else before)
+
+
 def test_staging_leftovers_are_never_read_and_are_removed(broken_copy, tmp_path: Path) -> None:
     folder = broken_copy()
     before = tables(folder)
