@@ -314,7 +314,9 @@ def reading(
     Yields what :func:`recover` did (or None).
     """
     data_dir = Path(data_dir)
-    if _held_here(data_dir):  # inside this process's own transaction: already exclusive
+    if not data_dir.is_dir() or _held_here(data_dir):
+        # Nothing to lock (the caller reports a missing folder), or inside this thread's
+        # own transaction, which already holds the folder exclusively.
         yield None
         return
     lock = _Lock(data_dir, exclusive=False)
