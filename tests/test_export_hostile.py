@@ -341,3 +341,40 @@ def test_hostile_export_is_read_back_by_the_import(
     assert plan.entries == len(hostile.papers)
     assert plan.added == []
     assert all("already in the CV" in s.reason for s in plan.skipped)
+
+
+def test_import_then_export_of_a_balanced_but_hostile_bib(broken_copy, tmp_path: Path) -> None:
+    """BibTeX-valid values with braces and field syntax inside: imported as text, then
+    exported without adding a field or an entry (the route through a validated import)."""
+    folder = broken_copy()
+    bib = tmp_path / "evil.bib"
+    bib.write_text(
+        "@article{evil1,\n"
+        "  title = {T {x}, abstract = {HIJACKED}},\n"
+        "  author = {Ann Bee and Cy {Dee}},\n"
+        "  journal = {J \\{ \\} end},\n"
+        "  year = {2020},\n"
+        "  doi = {10.1000/a{b}c},\n"
+        "  url = {https://e.org/{x}/y},\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    proc = _run("import", "bibtex", str(bib), str(folder), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _run("export", "bibtex", str(folder), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    library = bibtexparser.parse_string(proc.stdout)
+    assert library.failed_blocks == []
+    evil = [e for e in library.entries if e.fields_dict[export.ID_FIELD].value == "evil1"]
+    assert len(evil) == 1 and len(library.entries) == 23
+    fields = evil[0].fields_dict
+    assert set(fields) == {"title", "author", "journal", "year", "doi", "url", export.ID_FIELD}
+    assert _decode(fields["title"].value) == "T x, abstract = HIJACKED"
+    assert _decode(fields["journal"].value) == "J { } end"
+    assert unquote(fields["doi"].value) == "10.1000/a{b}c"
+    assert unquote(fields["url"].value) == "https://e.org/{x}/y"
+    data = _pybtex(proc.stdout)
+    assert len(data.entries) == 23
+    entry = next(e for e in data.entries.values() if e.fields[export.ID_FIELD] == "evil1")
+    assert set(entry.fields) == set(fields) - {"author"}
+    assert len(entry.persons["author"]) == 2
