@@ -7,22 +7,18 @@ its authors rows of ``paper_authors.csv`` (DOI, ISBN and arXiv ids go to
 skipped: the same ``x-cvdata-id`` (written by ``cvdata export bibtex``), the same DOI, or the
 same title and year once case, accents and punctuation are set aside.
 
-Nothing in the data folder changes until the result is known to be valid: the new rows are
-appended to copies of the tables in a temporary folder, the copy is validated like the data
-itself, and only then is each changed file swapped in (``os.replace``, one atomic step per
-file). Existing rows stay byte for byte as they were.
+Nothing in the data folder changes until the result is known to be valid, and then every
+changed file changes or none does: the rows are staged in a transaction on the folder
+(:mod:`cvdata.transaction`), validated with the rest of the data, and committed. Existing
+rows stay byte for byte as they were.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,12 +26,13 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc import latexwalker, macrospec
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from .export import ID_FIELD, text
 from .load import CV
-from .problems import Problem
-from .validate import Result, check, display_path
+from .transaction import DataTransaction, csv_with_rows, data_transaction
+from .validate import Result, display_path
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
 ENTRY_TYPES = {
@@ -82,7 +79,33 @@ STATUSES = ("published", "accepted", "submitted", "under-review", "preprint", "f
 #: Fields holding LaTeX text (decoded to Unicode); the others (url, doi, ...) are kept as is.
 TEXT_FIELDS = {"title", "author", "type", "pubstate", *VENUE_FIELDS}
 _URL = re.compile(r"^(https?://|mailto:)\S+$")
-_latex = LatexNodes2Text()
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def _latex_contexts() -> tuple[macrospec.LatexContextDb, macrospec.LatexContextDb]:
+    """pylatexenc's macros, plus those it reads wrongly: ``\\href{url}{text}`` (its text;
+    the default has no arguments for it and fails) and the brace commands cvdata's own
+    BibTeX export writes (``\\textbraceleft{}``)."""
+    walker = latexwalker.get_default_latex_context_db()
+    walker.add_context_category("cvdata", macros=[macrospec.MacroSpec("href", "{{")], prepend=True)
+    to_text = get_default_latex_context_db()
+    to_text.add_context_category(
+        "cvdata",
+        macros=[
+            MacroTextSpec("href", simplify_repl="%(2)s"),
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+        ],
+        prepend=True,
+    )
+    return walker, to_text
+
+
+_WALKER_CONTEXT, _TEXT_CONTEXT = _latex_contexts()
+_latex = LatexNodes2Text(latex_context=_TEXT_CONTEXT)
+#: Control characters (terminal escapes, NUL, line and paragraph separators): read as
+#: spaces, so that none reaches the tables or a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class BibImportError(Exception):
@@ -91,6 +114,10 @@ class BibImportError(Exception):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
+
+
+class LatexError(ValueError):
+    """A field's LaTeX cannot be read as text; ``str(e)`` says why."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +139,8 @@ class NewPaper:
     authors: list[dict[str, str]] = field(default_factory=list)
     identifiers: list[dict[str, str]] = field(default_factory=list)
     links: list[dict[str, str]] = field(default_factory=list)
+    #: Values left out, and why (``url 'javascript:x' is not an http(s) or mailto address``).
+    dropped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -193,6 +222,7 @@ def read_bibtex(path: str | os.PathLike[str]) -> bibtexparser.Library:
         line = (block.start_line or 0) + 1
         key = _entry_key(block.raw) or getattr(block, "key", "") or "?"
         messages.append(f"{shown}:{line}: entry {key!r}: {_block_reason(block)}")
+    messages += structure_problems(library, shown)
     if messages:
         noun = "entry" if len(messages) == 1 else "entries"
         messages.append(f"{len(messages)} {noun} cannot be read; nothing was imported")
@@ -200,23 +230,198 @@ def read_bibtex(path: str | os.PathLike[str]) -> bibtexparser.Library:
     return library
 
 
+# ---------------------------------------------------------------- braces
+
+_NAME = re.compile(r"[^\s=,{}\"#()%]+")
+_FIELDS_OUTSIDE = re.compile(r"^\s*[,})]|[\w-]+\s*=\s*[{\"]")
+
+
+class _Malformed(ValueError):
+    def __init__(self, pos: int, message: str):
+        self.pos = pos
+        super().__init__(message)
+
+
+def _skip_space(raw: str, i: int, comments: bool = False) -> int:
+    while i < len(raw):
+        if raw[i].isspace():
+            i += 1
+        elif comments and raw[i] == "%":  # a comment line between fields (bibtexparser's)
+            end = raw.find("\n", i)
+            i = len(raw) if end < 0 else end + 1
+        else:
+            break
+    return i
+
+
+def _braced(raw: str, i: int, name: str) -> int:
+    """The end of the ``{...}`` value at ``i``: every brace counts, as in BibTeX (a
+    backslash does not protect one)."""
+    depth = 0
+    for j in range(i, len(raw)):
+        if raw[j] == "{":
+            depth += 1
+        elif raw[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise _Malformed(i, f"field {name!r}: the value's '{{' is never closed")
+
+
+def _quoted(raw: str, i: int, name: str) -> int:
+    depth = 0
+    for j in range(i + 1, len(raw)):
+        ch = raw[j]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Malformed(j, f"field {name!r}: a '}}' without its '{{' in the quoted value")
+        elif ch == '"' and depth == 0:
+            return j + 1
+    raise _Malformed(i, f"field {name!r}: the value's '\"' is never closed")
+
+
+def check_entry(raw: str) -> None:
+    """Check one entry's text against BibTeX's own rules: ``@type{key, name = value, ...}``
+    where a value is ``{...}`` or ``"..."`` with balanced braces, a number or a macro name,
+    joined by ``#``. bibtexparser is more lenient (``title = {Broken} title},`` ends the
+    entry after ``title``, and the fields after it are silently lost).
+
+    Raises
+    ------
+    _Malformed
+        With the position in ``raw`` and what is wrong.
+    """
+    m = re.match(r"\s*@\s*\w+\s*([{(])", raw)
+    if not m:
+        raise _Malformed(0, "not an entry")
+    close = "}" if m.group(1) == "{" else ")"
+    i = raw.find(",", m.end())
+    if i < 0:
+        i = _skip_space(raw, m.end())
+        while i < len(raw) and raw[i] not in f"{close},":
+            i += 1
+    i = i + 1 if i < len(raw) and raw[i] == "," else i
+    while True:
+        i = _skip_space(raw, i, comments=True)
+        if i >= len(raw):
+            raise _Malformed(i, f"the entry's '{m.group(1)}' is never closed")
+        if raw[i] == close:
+            break
+        name_m = _NAME.match(raw, i)
+        if not name_m:
+            raise _Malformed(i, f"{raw[i : i + 20]!r} where a field name belongs")
+        name = name_m.group(0)
+        i = _skip_space(raw, name_m.end())
+        if i >= len(raw) or raw[i] != "=":
+            raise _Malformed(i, f"field {name!r} has no '=' after its name")
+        while True:
+            i = _skip_space(raw, i + 1)
+            if i < len(raw) and raw[i] == "{":
+                i = _braced(raw, i, name)
+            elif i < len(raw) and raw[i] == '"':
+                i = _quoted(raw, i, name)
+            else:
+                piece = _NAME.match(raw, i)
+                if not piece:
+                    raise _Malformed(i, f"field {name!r} has no value")
+                i = piece.end()
+            i = _skip_space(raw, i)
+            if i < len(raw) and raw[i] == "#":
+                continue
+            break
+        if i < len(raw) and raw[i] == ",":
+            i += 1
+            continue
+        if i < len(raw) and raw[i] == close:
+            break
+        after = raw[i : i + 20]
+        raise _Malformed(
+            i,
+            f"field {name!r}: {after!r} follows the value; a brace in the value is "
+            "probably not balanced",
+        )
+    rest = raw[i + 1 :].strip()
+    if rest:
+        raise _Malformed(i + 1, f"{rest[:20]!r} after the end of the entry")
+
+
+def structure_problems(library: bibtexparser.Library, shown: str) -> list[str]:
+    """Entries that real BibTeX would read differently from bibtexparser (unbalanced
+    braces), and text between entries that looks like the lost fields of the entry before
+    it. One message per problem, with its line."""
+    messages = []
+    previous = ""
+    for block in library.blocks:
+        start = block.start_line or 0
+        if isinstance(block, model.Entry):
+            previous = block.key
+            try:
+                check_entry(block.raw or "")
+            except _Malformed as e:
+                line = start + (block.raw or "")[: e.pos].count("\n") + 1
+                messages.append(f"{shown}:{line}: entry {block.key!r}: {e}")
+        elif isinstance(block, model.ImplicitComment):
+            kept = "\n".join(
+                x for x in (block.raw or "").splitlines() if not x.lstrip().startswith("%")
+            )
+            if _FIELDS_OUTSIDE.search(kept):
+                where = f" of entry {previous!r}" if previous else ""
+                messages.append(
+                    f"{shown}:{start + 1}: {' '.join(kept.split())[:40]!r} outside any entry "
+                    f"looks like fields{where}: a '}}' probably closes the entry too early"
+                )
+    return messages
+
+
 # ---------------------------------------------------------------- one entry
 
 
 def _decode(value: str) -> str:
-    """LaTeX text as Unicode: accents, escapes and protective braces resolved."""
+    """LaTeX text as Unicode: accents, escapes and protective braces resolved; control
+    characters read as spaces.
+
+    Raises
+    ------
+    LatexError
+        When pylatexenc cannot read the LaTeX (it raises on a few macro forms).
+    """
+    value = _CONTROL.sub(" ", value)
     if not re.search(r"[\\{}~$]|--", value):
         return " ".join(value.split())
-    plain = _latex.latex_to_text(value).replace("\xa0", " ").replace("ˆ", "^")
+    quiet = logging.getLogger("pylatexenc")
+    level, quiet.level = quiet.level, logging.CRITICAL  # it logs its own failures as well
+    try:
+        walker = latexwalker.LatexWalker(value, latex_context=_WALKER_CONTEXT)
+        nodes, _, _ = walker.get_latex_nodes()
+        plain = _latex.nodelist_to_text(nodes)
+    except Exception as e:  # pylatexenc raises IndexError, KeyError, ValueError, ...
+        raise LatexError(
+            f"cannot read its LaTeX {value[:60]!r} (a command without its arguments, or an "
+            "environment not closed?); write it as plain text"
+        ) from e
+    finally:
+        quiet.setLevel(level)
+    plain = _CONTROL.sub(" ", plain.replace("\xa0", " ").replace("ˆ", "^"))
     return " ".join(plain.split())
 
 
 def _fields(entry: model.Entry) -> dict[str, str]:
+    """The entry's fields by lower-case name; text fields decoded, the others (doi, url,
+    ...) stripped. Raises :class:`LatexError` naming the field."""
     out = {}
     for f in entry.fields:
         key = f.key.lower()
         value = str(f.value)
-        out[key] = _decode(value) if key in TEXT_FIELDS and key != "author" else value.strip()
+        if key in TEXT_FIELDS and key != "author":
+            try:
+                out[key] = _decode(value)
+            except LatexError as e:
+                raise LatexError(f"field {key!r}: {e}") from e
+        else:
+            out[key] = " ".join(_CONTROL.sub(" ", value).split())
     return out
 
 
@@ -384,16 +589,29 @@ class _Known:
 
 def plan_import(cv: CV, library: bibtexparser.Library, source: str = "") -> ImportPlan:
     """Decide, entry by entry, what an import of ``library`` adds to ``cv`` and what it
-    skips (already in the CV, no title, an entry type cvdata has no place for)."""
+    skips (already in the CV, no title, an entry type cvdata has no place for).
+
+    Raises
+    ------
+    BibImportError
+        With one message per entry whose LaTeX cannot be read (line, entry and field).
+    """
     known = _Known.of(cv)
     venues = _Venues(cv)
     owner = text(cv.owner["name"])
     added: list[NewPaper] = []
     skipped: list[Skipped] = []
     note = f"Imported from {Path(source).name}" if source else "Imported from BibTeX"
+    shown = display_path(Path(source)) if source else "<bibtex>"
+    unreadable: list[str] = []
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
-        fields = _fields(entry)
+        try:
+            fields = _fields(entry)
+            authors = _names(entry)
+        except LatexError as e:
+            unreadable.append(f"{shown}:{line}: entry {entry.key!r}: {e}")
+            continue
         title = fields.get("title", "")
         if not title:
             skipped.append(Skipped(entry.key, line, "has no title"))
@@ -411,13 +629,28 @@ def plan_import(cv: CV, library: bibtexparser.Library, source: str = "") -> Impo
             continue
         pid = known.new_id(cvdata_id, entry.key, " ".join(title.split()[:6]))
         known.add(pid, doi, title, year)
-        added.append(_new_paper(entry, fields, pid, ptype, year, venues, owner, note))
+        added.append(_new_paper(entry, fields, authors, pid, ptype, year, venues, owner, note))
+    if unreadable:
+        noun = "entry" if len(unreadable) == 1 else "entries"
+        raise BibImportError(
+            [*unreadable, f"{len(unreadable)} {noun} cannot be read; nothing was imported"]
+        )
     return ImportPlan(source, len(library.entries), added, skipped)
+
+
+def _names(entry: model.Entry) -> list[str]:
+    if "author" not in entry.fields_dict:
+        return []
+    try:
+        return split_authors(str(entry.fields_dict["author"].value))
+    except LatexError as e:
+        raise LatexError(f"field 'author': {e}") from e
 
 
 def _new_paper(
     entry: model.Entry,
     fields: dict[str, str],
+    names: list[str],
     pid: str,
     ptype: str,
     year: str,
@@ -429,9 +662,6 @@ def _new_paper(
     if ptype == "patent" and fields.get("type"):
         venue = fields["type"]
     venue_id = venues.find(venue) if venue else ""
-    names = (
-        split_authors(entry.fields_dict["author"].value) if "author" in entry.fields_dict else []
-    )
     truncated = bool(names) and names[-1].casefold() == "others"
     if truncated:
         names = names[:-1]
@@ -449,8 +679,13 @@ def _new_paper(
             }
         )
     identifiers = []
+    dropped = []
+    doi = norm_doi(fields.get("doi", ""))
+    if doi and not _DOI.match(doi):
+        dropped.append(f"doi {doi!r} is not a DOI (10.NNNN/...)")
+        doi = ""
     for scheme, label, value in (
-        ("doi", "DOI", norm_doi(fields.get("doi", ""))),
+        ("doi", "DOI", doi),
         ("isbn", "ISBN", fields.get("isbn", "")),
         ("arxiv", "arXiv", fields.get("eprint", "") if _is_arxiv(fields) else ""),
     ):
@@ -462,6 +697,8 @@ def _new_paper(
         links.append(
             {"paper_id": pid, "position": "1", "kind": "paper", "label": "Paper", "url": url}
         )
+    elif url:
+        dropped.append(f"url {url!r} is not an http, https or mailto address")
     paper = {
         "id": pid,
         "title": fields["title"],
@@ -471,9 +708,10 @@ def _new_paper(
         "venue_display": "" if venue_id else venue,
         "year": year,
         "authors_truncated": "true" if truncated else "false",
-        "notes": f"{note} (entry {entry.key}).",
+        "notes": _CONTROL.sub(" ", f"{note} (entry {entry.key})."),
     }
-    return NewPaper(entry.key, (entry.start_line or 0) + 1, paper, authors, identifiers, links)
+    line = (entry.start_line or 0) + 1
+    return NewPaper(entry.key, line, paper, authors, identifiers, links, dropped)
 
 
 # ---------------------------------------------------------------- writing
@@ -481,58 +719,52 @@ def _new_paper(
 
 def append_rows(path: Path, rows: Iterable[dict[str, str]]) -> int:
     """Append rows to a CSV file in the order of its header row, keeping every existing
-    byte (byte-order mark, line endings) as it is. Returns the number of rows written."""
-    data = path.read_bytes()
-    decoded = data.decode("utf-8-sig")
-    header = next(csv.reader(io.StringIO(decoded, newline="")))
-    header = [h.strip() for h in header]
-    ending = "\r\n" if b"\r\n" in data else "\n"
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator=ending)
-    n = 0
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in header])
-        n += 1
-    prefix = b"" if not data or data.endswith((b"\n", b"\r")) else ending.encode()
-    path.write_bytes(data + prefix + out.getvalue().encode("utf-8"))
+    byte (byte-order mark, line endings) as it is. Returns the number of rows written.
+
+    Not atomic: the data folder is changed through :func:`apply_plan` (a transaction)."""
+    data, n = csv_with_rows(path.read_bytes(), rows)
+    path.write_bytes(data)
     return n
 
 
 def apply_plan(
-    plan: ImportPlan, data_dir: Path, as_of: dt.date, *, dry_run: bool = False
+    plan: ImportPlan,
+    data_dir: Path,
+    as_of: dt.date,
+    *,
+    dry_run: bool = False,
+    txn: DataTransaction | None = None,
 ) -> ImportResult:
-    """Stage the new rows in a copy of ``data_dir``, validate the copy, and (unless
-    ``dry_run`` or the copy does not validate) replace the changed files of ``data_dir``.
+    """Stage the new rows, validate the staged folder, and (unless ``dry_run`` or it does
+    not validate) commit them: every changed file of ``data_dir`` is replaced, or none.
 
-    Problems found in the copy name the files of ``data_dir``.
+    Parameters
+    ----------
+    txn
+        The transaction the plan was made in (see :func:`cvdata.transaction.data_transaction`);
+        plan inside it, so that a concurrent import cannot change the data in between.
+        Without one, a transaction of its own is used.
+
+    Raises
+    ------
+    cvdata.transaction.TransactionError
+        When the folder is busy, or a file to change is read-only (nothing is changed).
     """
+    if txn is None:
+        with data_transaction(data_dir) as own:
+            return apply_plan(plan, data_dir, as_of, dry_run=dry_run, txn=own)
     from .schema import read_package
 
     package = read_package(data_dir)
-    new_rows = plan.rows()
-    with tempfile.TemporaryDirectory(prefix="cvdata-import-") as tmp:
-        staged = Path(tmp) / data_dir.name
-        shutil.copytree(data_dir, staged)
-        added: dict[str, int] = {}
-        for name, rows in new_rows.items():
-            table = package[name]
-            added[table.path] = append_rows(staged / table.path, rows)
-        result = check(staged, as_of)
-        shown_tmp, shown_data = display_path(staged), display_path(data_dir)
-        result.problems = [
-            Problem(p.path.replace(shown_tmp, shown_data, 1), p.line, p.column, p.message)
-            for p in result.problems
-        ]
-        if dry_run or not result.ok or not added:
-            return ImportResult(result, added, written=False)
-        # Every file is complete and valid before the first one is swapped in.
-        pending = []
-        for rel in added:
-            part = data_dir / f".{Path(rel).name}.cvdata-import"
-            shutil.copyfile(staged / rel, part)
-            pending.append((part, data_dir / rel))
-        for part, target in pending:
-            os.replace(part, target)
+    added: dict[str, int] = {}
+    for name, rows in plan.rows().items():
+        table = package[name]
+        added[table.path] = txn.append_rows(table.path, rows)
+    result = txn.check(as_of)
+    if dry_run or not result.ok or not added:
+        txn.rollback()
+        return ImportResult(result, added, written=False)
+    txn.commit()
     return ImportResult(result, added, written=True)
 
 
@@ -540,6 +772,7 @@ __all__ = [
     "BibImportError",
     "ImportPlan",
     "ImportResult",
+    "LatexError",
     "NewPaper",
     "Skipped",
     "append_rows",
@@ -551,4 +784,5 @@ __all__ = [
     "read_bibtex",
     "same_name",
     "split_authors",
+    "structure_problems",
 ]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
+import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, ValidationError, format_report
+from .transaction import TransactionError, legacy_leftovers, reading
 from .validate import check, display_path
 
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
@@ -22,37 +27,72 @@ EXPORT_FORMATS = {
 }
 
 
+#: Characters never printed as they are: C0/C1 controls (terminal escapes), DEL, and the
+#: Unicode line/paragraph separators and bidirectional overrides that rearrange a line.
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """``text`` fit for a terminal: every control character (but the line break between
+    lines) written as an escape, ``\\x1b`` for ESC, so values from a file never drive it."""
+    return _UNSAFE.sub(lambda m: ascii(m.group(0))[1:-1], text)
+
+
+def say(text: str = "", file: TextIO | None = None) -> None:
+    """Print one message (all of the CLI's output but the exported data goes through it)."""
+    print(safe(text), file=file or sys.stdout)
+
+
+def _err(text: str) -> None:
+    say(f"cvdata: {text}", file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
     try:
         folder = find_data_dir(args.data_dir)
         as_of = resolve_as_of(args.as_of)
     except (DataDirError, ValueError) as e:
-        print(f"cvdata: {e}", file=sys.stderr)
+        _err(str(e))
         return 2
-    result = check(folder, as_of)
+    try:
+        with reading(folder, on_wait=_err) as recovered:
+            for note in [recovered, *legacy_leftovers(folder)]:
+                if note:
+                    _err(note)
+            result = check(folder, as_of)
+    except TransactionError as e:
+        _err(str(e))
+        return 2
     where = display_path(folder)
     if result.ok:
-        print(
+        say(
             f"{where}: {len(result.package.tables)} tables, {result.rows} rows: valid "
             f"({CHECKS}; as of {as_of.isoformat()})"
         )
         return 0
-    print(format_report(result.problems))
+    say(format_report(result.problems))
     return 1
 
 
-def _load(args: argparse.Namespace) -> CV | int:
-    """The validated CV, or an exit code after saying what is wrong."""
+def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
+    """The validated CV, or an exit code after saying what is wrong. Without ``folder``
+    (a transaction's, already locked), the folder is read under :func:`reading`."""
     from .load import load
 
     try:
-        return load(find_data_dir(args.data_dir), as_of=resolve_as_of(args.as_of))
-    except (DataDirError, ValueError) as e:
+        if folder is not None:
+            return load(folder, as_of=resolve_as_of(args.as_of))
+        found = find_data_dir(args.data_dir)
+        with reading(found, on_wait=_err) as recovered:
+            if recovered:
+                _err(recovered)
+            return load(found, as_of=resolve_as_of(args.as_of))
+    except (DataDirError, ValueError, TransactionError) as e:
         if isinstance(e, ValidationError):
-            print(format_report(e.problems))
-            print("cvdata: the data does not validate; fix it first", file=sys.stderr)
+            say(format_report(e.problems))
+            _err("the data does not validate; fix it first")
             return 1
-        print(f"cvdata: {e}", file=sys.stderr)
+        _err(str(e))
         return 2
 
 
@@ -73,6 +113,9 @@ def _export(args: argparse.Namespace) -> int:
         cv = resume_selection(cv)
         read += " (rows tagged for the résumé only)"
     what: str
+    dropped = [
+        f"left out {d} (not an http, https or mailto address)" for d in export.unsafe_urls(cv)
+    ]
     if args.format == "bibtex":
         out = export.bibtex(cv)
         what = f"{len(cv.papers)} papers as BibTeX entries"
@@ -93,59 +136,103 @@ def _export(args: argparse.Namespace) -> int:
         try:
             target.write_text(out, encoding="utf-8")
         except OSError as e:
-            print(f"cvdata: cannot write {target}: {e.strerror or e}", file=sys.stderr)
+            _err(f"cannot write {target}: {e.strerror or e}")
             return 2
-        print(f"cvdata: {read}\ncvdata: wrote {what} to {target} ({size})")
+        say(f"cvdata: {read}\ncvdata: wrote {what} to {target} ({size})")
     else:
-        sys.stdout.write(out)
-        sys.stdout.flush()
-        print(f"cvdata: {read}\ncvdata: wrote {what} ({size})", file=sys.stderr)
+        try:
+            sys.stdout.write(out)
+            sys.stdout.flush()
+        except OSError as e:
+            return _stdout_failed(e)
+        say(f"cvdata: {read}\ncvdata: wrote {what} ({size})", file=sys.stderr)
+    for note in dropped:
+        _err(note)
     return 0
 
 
+_STDOUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF}
+
+
+def _stdout_failed(e: OSError) -> int:
+    """Standard output cannot be written (a full disk, a closed pipe): say so, once."""
+    # Python flushes stdout again at exit and would print a second error; send it nowhere.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    with contextlib.suppress(OSError):
+        _err(f"cannot write to standard output: {e.strerror or e}")
+    return 2
+
+
 def _import(args: argparse.Namespace) -> int:
+    from .transaction import data_transaction
+
+    try:
+        folder = find_data_dir(args.data_dir)
+    except DataDirError as e:
+        _err(str(e))
+        return 2
+    where = display_path(folder)
+    try:
+        # One lock from reading the data to writing it: a second import waits, then plans
+        # against the first one's rows instead of overwriting them.
+        with data_transaction(folder, on_wait=_err) as txn:
+            for note in [txn.recovered, *legacy_leftovers(folder)]:
+                if note:
+                    _err(note)
+            return _import_locked(args, folder, txn)
+    except TransactionError as e:
+        _err(str(e))
+        _err(f"{where}/ is unchanged")
+        return 1
+
+
+def _import_locked(args: argparse.Namespace, folder: Path, txn: Any) -> int:
     from .bibimport import BibImportError, apply_plan, plan_import, read_bibtex
 
-    cv = _load(args)
+    cv = _load(args, folder)
     if isinstance(cv, int):
         return cv
+    where = display_path(cv.data_dir)
     try:
         library = read_bibtex(args.file)
+        plan = plan_import(cv, library, str(args.file))
     except BibImportError as e:
         for message in e.messages:
-            print(f"cvdata: {message}", file=sys.stderr)
-        print(f"cvdata: {display_path(cv.data_dir)}/ is unchanged", file=sys.stderr)
+            _err(message)
+        _err(f"{where}/ is unchanged")
         return 1
-    plan = plan_import(cv, library, str(args.file))
-    print(f"{display_path(Path(args.file))}: {plan.entries} entries read")
+    say(f"{display_path(Path(args.file))}: {plan.entries} entries read")
     for s in plan.skipped:
-        print(f"  skip {s.key} (line {s.line}): {s.reason}")
+        say(f"  skip {s.key} (line {s.line}): {s.reason}")
     for p in plan.added:
         row = p.paper
         detail = ", ".join(x for x in (row["type"], row["status"], row["year"]) if x)
         venue = row["venue_id"] or row["venue_display"]
-        print(
+        say(
             f"  add  {row['id']} (line {p.line}): {row['title']!r} [{detail}]"
             f"{' at ' + venue if venue else ''}; {len(p.authors)} authors"
         )
-    where = display_path(cv.data_dir)
+        for note in p.dropped:
+            say(f"       left out: {note}")
     counts = f"{len(plan.added)} to add, {len(plan.skipped)} skipped"
     if not plan.added:
-        print(f"{where}: nothing to add ({counts}); no file changed")
+        say(f"{where}: nothing to add ({counts}); no file changed")
         return 0
-    result = apply_plan(plan, cv.data_dir, cv.as_of, dry_run=args.dry_run)
+    result = apply_plan(plan, cv.data_dir, cv.as_of, dry_run=args.dry_run, txn=txn)
     files = ", ".join(f"{name} (+{n} rows)" for name, n in result.added_rows.items())
     if not result.validation.ok:
-        print(format_report(result.validation.problems))
-        print(
+        say(format_report(result.validation.problems))
+        say(
             f"{where}: the data would not validate with these rows; nothing was imported "
             f"and no file changed ({counts})"
         )
         return 1
     if args.dry_run:
-        print(f"{where}: dry run: would write {files}; the result validates; no file changed")
+        say(f"{where}: dry run: would write {files}; the result validates; no file changed")
         return 0
-    print(f"{where}: {counts}; wrote {files}; the data validates")
+    say(f"{where}: {counts}; wrote {files}; the data validates")
     return 0
 
 
@@ -205,8 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
             "x-cvdata-id, the same DOI, or the same title and year as a paper of the CV are "
             "reported and skipped; existing ids are kept. Venues are matched to venues.csv by "
             "name or acronym, else written to venue_display. The new rows are validated with "
-            "the rest of the data in a temporary copy first: a file that cannot be parsed or "
-            "a result that does not validate leaves the data folder untouched (exit 1)."
+            "the rest of the data in a staged copy inside the data folder first: a file that "
+            "cannot be parsed or a result that does not validate leaves the data folder "
+            "untouched (exit 1). Two imports into one folder wait for each other; an "
+            "interrupted import is finished or undone by the next cvdata command."
         ),
     )
     i.add_argument("kind", choices=["bibtex"], help="the format of FILE")
@@ -223,5 +312,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns its exit code (0 done, 1 refused or invalid data, 2 a
+    usage or system problem, 130 interrupted)."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+    except KeyboardInterrupt:
+        # A transaction is never cut in two (see cvdata.transaction): what was not
+        # committed was not written.
+        with contextlib.suppress(OSError):
+            _err("interrupted; no change was left half made")
+        return 130
+    except (BrokenPipeError, OSError) as e:
+        if e.errno in _STDOUT_ERRORS:  # printing a message failed
+            return _stdout_failed(e)
+        with contextlib.suppress(OSError):
+            _err(f"{e.filename + ': ' if e.filename else ''}{e.strerror or e}")
+        return 2
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        return _stdout_failed(e)
+    return code

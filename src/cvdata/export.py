@@ -21,11 +21,11 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-import bibtexparser
 import pandas as pd
 from bibtexparser import model
 
 from .load import CV
+from .writers import safe_href
 
 #: The BibTeX field that carries the paper's id, so that an import recognises the paper.
 ID_FIELD = "x-cvdata-id"
@@ -157,15 +157,42 @@ def _identifiers(cv: CV, paper_id: str, scheme: str) -> list[str]:
     return [text(v) for v in rows["value"]]
 
 
+def safe_url(value: object) -> str:
+    """The address if the site would link it (http, https, mailto: the site's own guard,
+    :func:`cvdata.writers.safe_href`), else ''. A fork may loosen the URL pattern in
+    datapackage.json; no export writes a ``javascript:`` or ``data:`` address anyway."""
+    return safe_href(text(value)) or ""
+
+
+def _safe_links(df: pd.DataFrame) -> pd.DataFrame:
+    return df[[bool(safe_url(u)) for u in df["url"]]] if len(df) else df
+
+
 def _paper_url(cv: CV, paper_id: str) -> str:
-    """The first link of the paper that has an address, preferring ``paper`` links."""
-    links = cv.paper_links[
-        (cv.paper_links["paper_id"] == paper_id) & cv.paper_links["url"].notna()
-    ].sort_values("position")
+    """The first safe link of the paper, preferring ``paper`` links."""
+    links = _safe_links(cv.paper_links[cv.paper_links["paper_id"] == paper_id])
     if links.empty:
         return ""
+    links = links.sort_values("position")
     papers = links[links["kind"] == "paper"]
     return text((papers if not papers.empty else links).iloc[0]["url"])
+
+
+def unsafe_urls(cv: CV) -> list[str]:
+    """The addresses the exports leave out (not http, https or mailto), each with where it
+    is: ``paper_links: paper 'care': 'javascript:alert(1)'``."""
+    out = []
+    public = cv.contacts[cv.contacts["visibility"] == "public"]
+    for table, frame, owner, noun in (
+        ("paper_links", cv.paper_links, "paper_id", "paper"),
+        ("project_links", cv.project_links, "project_id", "project"),
+        ("contacts", public, "id", "contact"),
+    ):
+        for row in frame.itertuples():
+            url = text(row.url)
+            if url and not safe_url(url):
+                out.append(f"{table}: {noun} {text(getattr(row, owner))!r}: {url!r}")
+    return out
 
 
 def _papers(cv: CV) -> Iterable[pd.Series]:
@@ -174,6 +201,16 @@ def _papers(cv: CV) -> Iterable[pd.Series]:
 
 
 # ---------------------------------------------------------------- BibTeX
+#
+# BibTeX has no escape for a brace: inside a value every "{" and "}" counts, "\{" included,
+# and an unbalanced one ends the value (and the entry) early, or swallows what follows.
+# So nothing from the tables is written as a brace: LaTeX text gets \textbraceleft{} and
+# \textbraceright{}, verbatim fields (doi, url, eprint, isbn) percent-encode it. Every
+# value is one line: a line break would let "@misc{..." start a new entry (bibtexparser
+# starts one at any "@" that begins a line), so control characters become spaces.
+
+#: Control characters, line and paragraph separators (str.splitlines breaks on them).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _TEX_ESCAPES = str.maketrans(
     {
@@ -183,26 +220,63 @@ _TEX_ESCAPES = str.maketrans(
         "$": r"\$",
         "#": r"\#",
         "_": r"\_",
-        "{": r"\{",
-        "}": r"\}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
         "~": r"\textasciitilde{}",
         "^": r"\textasciicircum{}",
     }
 )
+#: Characters a verbatim BibTeX field (doi, url, ...) never holds as they are.
+_VERBATIM_UNSAFE = re.compile(r"[{}\\\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Fields written verbatim (percent-encoded where needed), not as LaTeX text.
+VERBATIM_FIELDS = ("doi", "isbn", "eprint", "url", ID_FIELD)
+
+
+def one_line(s: str) -> str:
+    """``s`` with every control character and line separator as a space."""
+    return _CONTROL.sub(" ", s)
 
 
 def tex_escape(s: str) -> str:
-    """Text for a BibTeX field that LaTeX prints as written (UTF-8 is kept as it is)."""
-    escaped = s.translate(_TEX_ESCAPES)
+    """Text for a BibTeX field that LaTeX prints as written (UTF-8 is kept as it is).
+
+    Braces become ``\\textbraceleft{}`` / ``\\textbraceright{}`` (BibTeX counts ``\\{`` as a
+    brace, so a lone one would break the entry); control characters and line breaks are
+    spaces, and runs of spaces one (as BibTeX and LaTeX read them anyway).
+    """
+    escaped = " ".join(one_line(s).split()).translate(_TEX_ESCAPES)
     while "--" in escaped:  # no en/em-dash ligatures
         escaped = escaped.replace("--", "-{}-")
+    return escaped
+
+
+def verbatim(s: str) -> str:
+    """A DOI, URL or other identifier for a verbatim BibTeX field: braces, backslashes,
+    spaces and control characters are percent-encoded (``{`` -> ``%7B``), as a URL would
+    have them; the rest is kept."""
+    return _VERBATIM_UNSAFE.sub(
+        lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), s
+    )
+
+
+def _bib_name(name: str) -> str:
+    """One author for the ``author`` list: a name that BibTeX would split or read as
+    ``et al.`` (``Barnes and Noble``, ``others``, more than two commas) is kept whole in
+    braces."""
+    escaped = tex_escape(name).strip()
+    if (
+        re.search(r"(^|\s)and(\s|$)", escaped, re.IGNORECASE)
+        or escaped.casefold() == "others"
+        or escaped.count(",") > 2
+    ):
+        return "{" + escaped + "}"
     return escaped
 
 
 def bibtex_keys(cv: CV) -> dict[str, str]:
     """Citation key of every paper, by paper id: first author's family name, year and the
     first word of the title (``zhou2026care``); repeats get ``b``, ``c``, ... in file order.
-    Papers without authors use the title word alone."""
+    Papers without authors use the title word alone. Keys are ASCII letters and digits."""
     keys: dict[str, str] = {}
     used: set[str] = set()
     for paper in _papers(cv):
@@ -212,7 +286,8 @@ def bibtex_keys(cv: CV) -> dict[str, str]:
         if authors:
             parts = split_name(authors[0])
             family = parts.get("family") or parts.get("literal", "")
-        stem = _key_stem(family, text(paper["year"]), text(paper["title"])) or _ascii_word(pid)
+        year = re.sub(r"[^0-9]", "", text(paper["year"]))
+        stem = _key_stem(family, year, text(paper["title"])) or _ascii_word(pid) or "paper"
         key, n = stem, 1
         while key in used:
             n += 1
@@ -223,10 +298,11 @@ def bibtex_keys(cv: CV) -> dict[str, str]:
 
 
 def bibtex_entry(cv: CV, paper: pd.Series, key: str) -> model.Entry:
-    """One paper as a bibtexparser entry (values without enclosing braces)."""
+    """One paper as a bibtexparser entry (values as written, without enclosing braces;
+    every value is balanced and on one line)."""
     pid, ptype = text(paper["id"]), text(paper["type"])
     fields: list[tuple[str, str]] = [("title", "{" + tex_escape(text(paper["title"])) + "}")]
-    authors = [tex_escape(a) for a in _authors(cv, pid)]
+    authors = [_bib_name(a) for a in _authors(cv, pid) if a.strip()]
     if _flag(paper["authors_truncated"]) and authors:
         authors.append("others")
     if authors:
@@ -235,28 +311,40 @@ def bibtex_entry(cv: CV, paper: pd.Series, key: str) -> model.Entry:
     if venue:
         fields.append((BIBTEX_VENUE_FIELDS.get(ptype, "howpublished"), tex_escape(venue)))
     if text(paper["year"]):
-        fields.append(("year", text(paper["year"])))
+        fields.append(("year", verbatim(text(paper["year"]))))
     status = text(paper["status"])
     if status != "published":
-        fields.append(("pubstate", status))
+        fields.append(("pubstate", tex_escape(status)))
     for doi in _identifiers(cv, pid, "doi")[:1]:
-        fields.append(("doi", doi))
+        fields.append(("doi", verbatim(doi)))
     for isbn in _identifiers(cv, pid, "isbn")[:1]:
-        fields.append(("isbn", isbn))
+        fields.append(("isbn", verbatim(isbn)))
     for arxiv in _identifiers(cv, pid, "arxiv")[:1]:
-        fields += [("eprint", arxiv), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
+        fields += [("eprint", verbatim(arxiv)), ("archiveprefix", "arXiv"), ("eprinttype", "arxiv")]
     numbers = _identifiers(cv, pid, "patent-publication")
     if numbers:
-        fields.append(("number", ", ".join(numbers)))
+        fields.append(("number", tex_escape(", ".join(numbers))))
     applications = _identifiers(cv, pid, "patent-application")
     if applications:
-        fields.append(("note", "Application " + ", ".join(applications)))
+        fields.append(("note", tex_escape("Application " + ", ".join(applications))))
     url = _paper_url(cv, pid)
     if url:
-        fields.append(("url", url))
-    fields.append((ID_FIELD, pid))
+        fields.append(("url", verbatim(url)))
+    fields.append((ID_FIELD, verbatim(pid)))
     etype = BIBTEX_TYPES.get(ptype, "misc")
     return model.Entry(etype, key, [model.Field(k, v) for k, v in fields])
+
+
+def _write_entries(entries: list[model.Entry]) -> str:
+    """BibTeX text of the entries: ``name = {value},`` one per line, aligned. Written here
+    rather than by bibtexparser so that what reaches the file is exactly these values."""
+    width = max((len(f.key) for e in entries for f in e.fields), default=0)
+    blocks = []
+    for e in entries:
+        lines = [f"@{e.entry_type}{{{e.key},"]
+        lines += [f"  {f.key:<{width}} = {{{f.value}}}," for f in e.fields]
+        blocks.append("\n".join([*lines, "}"]) + "\n")
+    return "\n".join(blocks)
 
 
 def bibtex(cv: CV) -> str:
@@ -268,18 +356,18 @@ def bibtex(cv: CV) -> str:
     ``@phdthesis`` (``school``), blog -> ``@online`` (``organization``). Authors keep their
     order and spelling, joined with `` and ``; a cut author list ends with ``others``. Work
     that is not published carries ``pubstate``; the paper id is kept in ``x-cvdata-id``.
+
+    Whatever the tables hold, the text parses (with BibTeX's own brace rules) into exactly
+    these entries and fields: braces in text are written ``\\textbraceleft{}`` and
+    ``\\textbraceright{}``, in DOIs and URLs ``%7B`` and ``%7D``; control characters and
+    line breaks are spaces; an ``@`` in the header comment (which would start an entry) is
+    written ``(at)``; only http, https and mailto URLs are written.
     """
-    library = bibtexparser.Library()
     keys = bibtex_keys(cv)
-    for paper in _papers(cv):
-        library.add(bibtex_entry(cv, paper, keys[text(paper["id"])]))
-    fmt = bibtexparser.BibtexFormat()
-    fmt.indent = "  "
-    fmt.value_column = "auto"
-    fmt.block_separator = "\n"
-    fmt.trailing_comma = True
-    header = f"% {len(cv.papers)} entries exported by cvdata from the CV of {cv.owner['name']}\n\n"
-    return header + bibtexparser.write_string(library, bibtex_format=fmt)
+    entries = [bibtex_entry(cv, paper, keys[text(paper["id"])]) for paper in _papers(cv)]
+    owner = one_line(text(cv.owner["name"])).replace("@", "(at)")
+    header = f"% {len(cv.papers)} entries exported by cvdata from the CV of {owner}\n\n"
+    return header + _write_entries(entries)
 
 
 # ---------------------------------------------------------------- CSL-JSON
@@ -361,13 +449,13 @@ def _basics(cv: CV) -> dict[str, Any]:
     person = cv.owner
     public = cv.contacts[cv.contacts["visibility"] == "public"]
     emails = public[public["kind"] == "email"]
-    sites = public[(public["kind"] == "website") & public["url"].notna()]
+    sites = _safe_links(public[public["kind"] == "website"])
     profiles = []
     for c in public[~public["kind"].isin(["email", "website", "phone", "address"])].itertuples():
-        if not (text(c.value) or text(c.url)):
+        if not (text(c.value) or safe_url(c.url)):
             continue  # a profile whose address is unknown says nothing
         profiles.append(
-            _compact({"network": text(c.label), "username": text(c.value), "url": text(c.url)})
+            _compact({"network": text(c.label), "username": text(c.value), "url": safe_url(c.url)})
         )
     return _compact(
         {
@@ -437,8 +525,7 @@ def _projects(cv: CV) -> list[dict[str, Any]]:
     orgs = dict(zip(cv.roles["id"], cv.roles["organisation"], strict=True))
     for _, prj in cv.projects.iterrows():
         pid = text(prj["id"])
-        links = _by_position(cv.project_links, "project_id", pid)
-        links = links[links["url"].notna()]
+        links = _safe_links(_by_position(cv.project_links, "project_id", pid))
         out.append(
             _compact(
                 {
@@ -563,8 +650,12 @@ __all__ = [
     "bibtex_keys",
     "csl",
     "jsonresume",
+    "one_line",
+    "safe_url",
     "split_name",
     "tex_escape",
     "text",
     "to_json",
+    "unsafe_urls",
+    "verbatim",
 ]
