@@ -51,7 +51,7 @@ test: setup test-deps
 	@q=$$(scripts/quarto.sh) && echo "test: $$q $$("$$q" --version)" && \
 	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) -m pytest
 
-# make bench: timings and sizes at three data sizes -> BENCHMARKS.md (about 4 min)
+# make bench: real quarto render at S, M, L, Quarto's floor, RenderCV -> BENCHMARKS.md (about 8 min)
 bench: setup
 	@q=$$(scripts/quarto.sh) && $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) benchmarks/bench.py
 

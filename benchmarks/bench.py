@@ -1028,10 +1028,10 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
             "which no site of this many executed documents meets on this machine.\n"
         )
     add(
-        "A render after a data edit re-executes every document: `scripts/prerender.py` "
-        "clears all of `_freeze/` when anything in the data folder changed (every page reads "
-        "it; `freeze: auto` only sees a page's own source), so it costs about a cold render. "
-        f"The edit: {g('S', 'edit_what') or '—'}.\n"
+        "A render after a data edit re-executes the pages that read the edited table: "
+        "`scripts/prerender.py` clears their frozen results (each page's kernel records the "
+        "tables it reads; `freeze: auto` only sees a page's own source), the other pages "
+        f"come from `_freeze/`. The edit: {g('S', 'edit_what') or '—'}.\n"
     )
 
     # ---- renders
