@@ -31,7 +31,8 @@ found quarto || true
 found "$PWD/$CACHE/bin/quarto" || true
 if [ -x ../shared/quarto/install.sh ]; then
   log "installing Quarto from ../shared/quarto into $CACHE"
-  ../shared/quarto/install.sh "$PWD/$CACHE" >&2
+  # PIP_QUIET=2: pip's warnings about this machine's pip configuration are not ours.
+  PIP_QUIET=2 ../shared/quarto/install.sh "$PWD/$CACHE" >&2
   found "$PWD/$CACHE/bin/quarto" || true
 fi
 found "$PWD/.venv/bin/quarto" || true
