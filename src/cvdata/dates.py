@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -62,27 +63,36 @@ def parse(text: str) -> tuple[dt.date, str]:
     return day, _PRECISION_OF_LENGTH[len(text)]
 
 
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[dt.date, str] | None:
+    # Cached: a CV repeats few distinct dates, and pandas' string methods cost more here.
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
 def cells_ok(cells: pd.Series) -> pd.Series:
     """True for each cell that is a date at one of the three precisions (missing: False)."""
-    s = cells.astype("string")
-    ok = s.str.fullmatch(PATTERN).fillna(False).astype(bool)
-    days = ok & (s.str.len() == 10).fillna(False)
-    if days.any():  # the pattern admits 2024-02-30; the calendar does not
-        parsed = pd.to_datetime(s.where(days), format="%Y-%m-%d", errors="coerce")
-        ok &= ~days | parsed.notna()
-    return ok
+    ok = [isinstance(v, str) and _parsed(v) is not None for v in cells.tolist()]
+    return pd.Series(ok, index=cells.index, dtype=bool)
 
 
 def cast(cells: list[str | None]) -> tuple[pd.Series, pd.Series]:
     """Typed dates (first day of each period; NaT where missing or malformed) and their
     precisions (``string``; missing where the date is)."""
-    s = pd.Series(pd.array(cells, dtype="string"))
-    s = s.where(cells_ok(s))
-    lengths = s.str.len()
-    padded = s + lengths.map({4: "-01-01", 7: "-01", 10: ""}).astype("string")
-    dates = pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce")
-    precision = lengths.map(_PRECISION_OF_LENGTH).astype("string")
-    return dates, precision.where(dates.notna())
+    if all(v is None for v in cells):  # an empty column (papers.date, mostly): no parsing
+        n = len(cells)
+        return pd.Series([pd.NaT] * n, dtype="datetime64[ns]"), pd.Series(
+            pd.array([None] * n, dtype="string")
+        )
+    parsed = [None if v is None else _parsed(v) for v in cells]
+    firsts = [None if p is None else p[0] for p in parsed]
+    precisions = [None if p is None else p[1] for p in parsed]
+    days = pd.Series(pd.to_datetime(firsts), dtype="datetime64[ns]") if cells else None
+    if days is None:
+        days = pd.Series([], dtype="datetime64[ns]")
+    return days, pd.Series(pd.array(precisions, dtype="string"))
 
 
 def _missing(value: object) -> bool:

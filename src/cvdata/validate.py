@@ -358,16 +358,14 @@ def _fmt_date(value: pd.Timestamp, ftype: str) -> str:
 def _end_before_start(df: pd.DataFrame, a: str, b: str) -> pd.Series:
     """Rows whose end ``b`` comes before their start ``a``. At a coarser precision the end
     may mean its period's last day: 2019-05 to 2019 is fine, 2019-05 to 2018 is not."""
+    bad = (df[b] < df[a]).fillna(False)
     pb = dates.precision_column(b)
-    if pb not in df:
-        return df[b] < df[a]
-    latest = df[b] + pd.to_timedelta(0, unit="D")
-    year, month = df[pb] == "year", df[pb] == "month"
-    if year.any():
-        latest = latest.mask(year.fillna(False), df[b] + pd.offsets.YearEnd(0))
-    if month.any():
-        latest = latest.mask(month.fillna(False), df[b] + pd.offsets.MonthEnd(0))
-    return latest < df[a]
+    if pb not in df or not bad.any():  # an end on or after the start is fine at any precision
+        return bad
+    for row in bad[bad].index:
+        latest = dates.last_day(df.at[row, b], df.at[row, pb])
+        bad.at[row] = latest is not None and latest < df.at[row, a]
+    return bad
 
 
 def _fmt_cell(df: pd.DataFrame, row: int, column: str, ftype: str) -> str:
