@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import json
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -272,3 +273,71 @@ def test_vendored_schema_is_the_official_one(jsonresume_schema_dir: Path) -> Non
     vendored = Path(cvdata.__file__).with_name("vendor") / "jsonresume-schema.json"
     assert json.loads(vendored.read_text(encoding="utf-8")) == official
     assert "MIT" in vendored.with_name("jsonresume-schema-LICENSE.md").read_text(encoding="utf-8")
+
+
+def test_read_document_names_the_file_and_line(tmp_path: Path) -> None:
+    good = tmp_path / "resume.json"
+    good.write_bytes(b'\xef\xbb\xbf{"basics": {"name": "A"}}')  # a BOM is fine
+    assert jsonresume.read_document(good) == {"basics": {"name": "A"}}
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "basics": {"name": "A",}\n}', encoding="utf-8")
+    with pytest.raises(JsonResumeError, match=r"broken.json:2: column 26: not valid JSON"):
+        jsonresume.read_document(broken)
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"basics": {"name": "Ren\xe9"}}')
+    with pytest.raises(JsonResumeError, match=r"latin.json:1: not UTF-8"):
+        jsonresume.read_document(latin)
+    with pytest.raises(JsonResumeError, match="cannot read the file"):
+        jsonresume.read_document(tmp_path / "missing.json")
+
+
+def test_a_schema_that_is_not_one_is_reported() -> None:
+    with pytest.raises(JsonResumeError, match=r"\(schema\): not a JSON Schema"):
+        to_tables({"basics": {"name": "A"}}, schema={"type": 12})
+
+
+def _mutations(doc: Any, rng: random.Random, n: int) -> list[Any]:
+    """``n`` copies of ``doc``, each with one value swapped for something odd."""
+    odd = [None, 0, -1.5, True, "", " ", "\n", "2019-99", "x" * 300, [], {}, ["a"], {"a": 1}]
+    paths = []
+
+    def walk(node: Any, path: tuple) -> None:
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*path, k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+
+    walk(doc, ())
+    out = []
+    for _ in range(n):
+        copy_ = copy.deepcopy(doc)
+        path = rng.choice(paths[1:])
+        node = copy_
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = rng.choice(odd)
+        out.append(copy_)
+    return out
+
+
+def test_odd_documents_give_a_clear_error_or_tables_that_validate(tmp_path: Path) -> None:
+    """No input makes a traceback: each odd document is refused with problems naming
+    JSON paths, or gives tables that cvdata reads (and reports on) without one."""
+    rng = random.Random(14)
+    doc = json.loads((FIXTURES / "senior-engineer.json").read_text(encoding="utf-8"))
+    refused = accepted = 0
+    for i, odd in enumerate(_mutations(doc, rng, 60)):
+        try:
+            rows = to_tables(odd)
+        except JsonResumeError as e:
+            assert e.problems and all(": " in p for p in e.problems)
+            refused += 1
+            continue
+        folder = write_tables(rows, tmp_path / f"odd-{i}")
+        result = cvdata.validate(folder, as_of=AS_OF)
+        assert all(p.path.endswith(".csv") for p in result.problems), result.problems
+        accepted += 1
+    assert refused and accepted  # both kinds were tried

@@ -144,14 +144,49 @@ def json_path(parts: Iterable[object]) -> str:
     return out or "(document)"
 
 
+def read_document(path: str | os.PathLike[str]) -> Any:
+    """The parsed JSON of a résumé file (UTF-8, a byte-order mark allowed).
+
+    Raises
+    ------
+    JsonResumeError
+        Naming the file, and the line and column where the JSON breaks.
+    """
+    where = Path(path)
+    try:
+        data = where.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        raise JsonResumeError([f"{where}: cannot read the file: {e.strerror or e}"]) from None
+    except UnicodeDecodeError as e:
+        line = where.read_bytes().count(b"\n", 0, e.start) + 1
+        raise JsonResumeError([f"{where}:{line}: not UTF-8; save the file as UTF-8"]) from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as e:
+        raise JsonResumeError(
+            [f"{where}:{e.lineno}: column {e.colno}: not valid JSON: {e.msg}"]
+        ) from None
+    except RecursionError:
+        raise JsonResumeError([f"{where}: nested too deeply to read"]) from None
+
+
 def schema_problems(document: object, schema: Mapping[str, Any] | None = None) -> list[str]:
     """Every way ``document`` breaks the JSON Resume schema, as ``"<json path>: why"``,
-    in document order; empty when it is valid."""
+    in document order; empty when it is valid.
+
+    Raises
+    ------
+    JsonResumeError
+        When ``schema`` is not a usable JSON Schema.
+    """
     import jsonschema
 
-    validator = jsonschema.Draft7Validator(
-        schema or load_schema(), format_checker=jsonschema.FormatChecker()
-    )
+    schema = schema or load_schema()
+    try:
+        jsonschema.Draft7Validator.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise JsonResumeError([f"(schema): not a JSON Schema: {e.message}"]) from None
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.path])
     return [f"{json_path(e.absolute_path)}: {e.message}" for e in errors]
 
@@ -322,7 +357,7 @@ def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
     basics = document.get("basics") if isinstance(document.get("basics"), Mapping) else {}
     name = b.need(_s(basics.get("name")), "basics.name", "the person's name")
     location = basics.get("location") if isinstance(basics.get("location"), Mapping) else {}
-    person_id = slug(name) or "owner"
+    person_id = b.ids["person"].make(name, fallback="owner")
     b.add(
         "person",
         id=person_id,
@@ -948,6 +983,7 @@ __all__ = [
     "from_cv",
     "json_path",
     "load_schema",
+    "read_document",
     "schema_problems",
     "slug",
     "to_tables",
