@@ -341,3 +341,13 @@ def test_odd_documents_give_a_clear_error_or_tables_that_validate(tmp_path: Path
         assert all(p.path.endswith(".csv") for p in result.problems), result.problems
         accepted += 1
     assert refused and accepted  # both kinds were tried
+
+
+def test_import_file_reads_checks_and_maps(tmp_path: Path) -> None:
+    rows = jsonresume.import_file(FIXTURES / "official-sample.json")
+    assert [r["name"] for r in rows["person"]] == ["Richard Hendriks"]
+    assert rows == to_tables(json.loads((FIXTURES / "official-sample.json").read_text("utf-8")))
+    strict = tmp_path / "strict.json"  # a schema of one's own, by path
+    strict.write_text('{"type": "object", "required": ["work"]}', encoding="utf-8")
+    with pytest.raises(JsonResumeError, match=r"\(document\): 'work' is a required property"):
+        jsonresume.import_file(FIXTURES / "new-graduate.json", schema_path=strict)

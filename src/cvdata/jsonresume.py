@@ -603,6 +603,21 @@ def _project_rows(b: _Builder, document: Mapping[str, Any]) -> None:
                   label="Website", url=url)  # fmt: skip
 
 
+def import_file(
+    path: str | os.PathLike[str], *, schema_path: str | os.PathLike[str] | None = None
+) -> dict[str, list[dict[str, str]]]:
+    """The rows of every CV table from a JSON Resume file: :func:`read_document`, then
+    :func:`to_tables` against :func:`load_schema` (``schema_path``, else npm's copy in the
+    project, else the vendored one). What ``cvdata import jsonresume`` calls.
+
+    Raises
+    ------
+    JsonResumeError
+        Every problem, each naming the file and line, or the JSON path.
+    """
+    return to_tables(read_document(path), schema=load_schema(schema_path))
+
+
 def unmapped(document: object, schema: Mapping[str, Any] | None = None) -> list[str]:
     """JSON paths of the values :func:`to_tables` has no column for: properties the
     schema does not define (it allows any), e.g. ``basics.x-pronouns``. Empty for a
@@ -981,6 +996,7 @@ __all__ = [
     "JsonResumeError",
     "find_schema",
     "from_cv",
+    "import_file",
     "json_path",
     "load_schema",
     "read_document",
