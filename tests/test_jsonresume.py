@@ -7,7 +7,8 @@ field for field. The only differences, each asserted below:
 
 - private values (the phone, the street address, references) are left out of an export
   unless ``include_private=True``: a published résumé must not carry them;
-- empty strings (the sample's ``"image": ""``) say nothing and are left out;
+- empty strings (the sample's ``"image": ""``) say nothing and are left out, and text is
+  stripped of surrounding spaces (as the CSV reader strips every cell);
 - key order within objects is not kept (JSON objects are unordered); list order is,
   as long as work, education and volunteering are listed most recent first, the order
   the CV prints them in (every fixture is).
