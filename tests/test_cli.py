@@ -64,8 +64,8 @@ def test_script_is_installed_next_to_the_interpreter() -> None:
 def test_clean_data(cvdata_cmd: list[str]) -> None:
     proc = run(cvdata_cmd, "validate", *AS_OF)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == f"data: 25 tables, 678 rows: valid ({CHECKS}; as of 2026-11-26)\n"
-    assert "25 tables" in proc.stdout
+    assert proc.stdout == f"data: 34 tables, 678 rows: valid ({CHECKS}; as of 2026-11-26)\n"
+    assert "34 tables" in proc.stdout
     assert proc.stderr == ""
 
 
@@ -74,7 +74,7 @@ def test_clean_data_named_explicitly(cvdata_cmd: list[str], data_dir: Path, tmp_
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{data_dir.as_posix()}: 25 tables, 678 rows: valid")
+    assert lines[0].startswith(f"{data_dir.as_posix()}: 34 tables, 678 rows: valid")
 
 
 def test_clean_data_found_from_a_subfolder(cvdata_cmd: list[str]) -> None:
@@ -83,7 +83,7 @@ def test_clean_data_found_from_a_subfolder(cvdata_cmd: list[str]) -> None:
     proc = run(cvdata_cmd, "validate", *AS_OF, cwd=notebooks)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # data/ is above the working folder, so it is shown in full.
-    assert proc.stdout.startswith(f"{(PROJECT / 'data').as_posix()}: 25 tables")
+    assert proc.stdout.startswith(f"{(PROJECT / 'data').as_posix()}: 34 tables")
 
 
 def test_environment_variables(cvdata_cmd: list[str], broken_copy, tmp_path: Path) -> None:
@@ -199,6 +199,6 @@ def test_no_command_is_a_usage_error(cvdata_cmd: list[str]) -> None:
 
 def test_main_returns_the_exit_code(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     assert main(["validate", str(data_dir), *AS_OF]) == 0
-    assert "25 tables" in capsys.readouterr().out
+    assert "34 tables" in capsys.readouterr().out
     assert main(["validate", str(data_dir / "missing"), *AS_OF]) == 2
     assert "does not exist" in capsys.readouterr().err

@@ -345,7 +345,7 @@ def test_cli_export_bibtex_to_stdout(run_cvdata, bib_text: str) -> None:
     proc = run_cvdata("export", "bibtex")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == bib_text
-    assert "read 25 tables, 678 rows from data" in proc.stderr
+    assert "read 34 tables, 678 rows from data" in proc.stderr
     assert "wrote 22 papers as BibTeX entries" in proc.stderr
 
 

@@ -35,7 +35,7 @@ def test_load_returns_every_table_in_descriptor_order(data_dir: Path, as_of: dt.
     cv = cvdata.load(data_dir, as_of=as_of)
     assert isinstance(cv, CV)
     assert list(cv.tables()) == _descriptor_names(data_dir)
-    assert len(cv.tables()) == 25
+    assert len(cv.tables()) == 34
     assert all(isinstance(df, pd.DataFrame) for df in cv.tables().values())
     assert cv.as_of == as_of
     assert cv.data_dir == data_dir
@@ -51,6 +51,8 @@ def test_columns_follow_the_descriptor(data_dir: Path, cv: CV) -> None:
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     for r in descriptor["resources"]:
         expected = [f["name"] for f in r["schema"]["fields"]]
+        # Then each date column's precision (cvdata.dates), in the same order.
+        expected += [f["name"] + "_precision" for f in r["schema"]["fields"] if f["type"] == "date"]
         assert list(cv.tables()[r["name"]].columns) == expected, r["name"]
 
 
@@ -174,7 +176,7 @@ def test_folder_without_descriptor_is_found_only_when_named(
 ) -> None:
     folder = broken_copy()
     (folder / "datapackage.json").unlink()
-    assert len(cvdata.load(folder, as_of=as_of).tables()) == 25  # the shipped descriptor
+    assert len(cvdata.load(folder, as_of=as_of).tables()) == 34  # the shipped descriptor
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataDirError):
         cvdata.find_data_dir()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import dates
 from .load import CV
 
 
@@ -84,13 +85,25 @@ def _s(value: object) -> str:
     return "" if _na(value) else str(value)
 
 
-def _month(ts: pd.Timestamp | None) -> str:
-    return "" if ts is None or pd.isna(ts) else ts.strftime("%b %Y")
+def _month(ts: pd.Timestamp | None, precision: object = None) -> str:
+    # At the precision given (cvdata.dates): '2019', 'Mar 2019' or '21 Mar 2019'.
+    return "" if ts is None or pd.isna(ts) else dates.show(ts, precision)
 
 
-def month_range(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
-    """'May 2024 – Present', 'Mar 2024 – Sep 2024', 'Feb 2026' (same month)."""
-    a, b = _month(start), _month(end)
+def _precision(row: object, column: str) -> object:
+    """The precision of a row's date (``None`` where the table keeps none: month)."""
+    return getattr(row, dates.precision_column(column), None)
+
+
+def month_range(
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    start_precision: object = None,
+    end_precision: object = None,
+) -> str:
+    """'May 2024 – Present', 'Mar 2024 – Sep 2024', 'Feb 2026' (same month); a year-only
+    date prints as '2019', a day as '21 Mar 2019'."""
+    a, b = _month(start, start_precision), _month(end, end_precision)
     if not a:
         return b
     if not b:
@@ -98,8 +111,18 @@ def month_range(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     return a if a == b else f"{a} – {b}"
 
 
-def day_range(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+def day_range(
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    start_precision: object = None,
+    end_precision: object = None,
+) -> str:
     """'Jan 31 – Feb 4, 2026', 'Apr 24 – 28, 2025', 'Jul 11, 2020'."""
+    if {str(start_precision), str(end_precision)} & {"year", "month"}:
+        # Not every day is known: print each date at its own precision.
+        if end is None or pd.isna(end) or end == start:
+            return _month(start, start_precision)
+        return month_range(start, end, start_precision, end_precision or "day")
     if start is None or pd.isna(start):
         return ""
     if end is None or pd.isna(end) or end == start:
@@ -225,7 +248,9 @@ class _Projects:
         return Entry(
             title=(Run(_s(prj.title), strong=True),),
             subtitle=(Run(_s(prj.subtitle), emph=True),) if _s(prj.subtitle) else (),
-            date=month_range(prj.start, prj.end) if dated else "",
+            date=month_range(prj.start, prj.end, _precision(prj, "start"), _precision(prj, "end"))
+            if dated
+            else "",
             lines=tuple(lines),
             bullets=_texts(self.contributions.get(prj.id, ())),
             group=_s(prj.group),
@@ -266,7 +291,9 @@ def experience(cv: CV, details: bool = True) -> Section:
             Entry(
                 title=(Run(_s(role.title), strong=True),),
                 subtitle=plain(_s(role.organisation), _s(role.unit)),
-                date=month_range(role.start, role.end),
+                date=month_range(
+                    role.start, role.end, _precision(role, "start"), _precision(role, "end")
+                ),
                 place=_role_place(role),
                 lines=tuple(lines),
                 bullets=_texts(highlights.get(role.id, ())),
@@ -274,6 +301,16 @@ def experience(cv: CV, details: bool = True) -> Section:
             )
         )
     return Section("experience", "Experience", tuple(entries), noun="roles")
+
+
+def _award_when(award: object) -> str:
+    """When an award was given: its period as written, else its date at its precision,
+    else its year."""
+    period, year = _s(getattr(award, "period", None)), _s(getattr(award, "year", None))
+    date = getattr(award, "date", None)
+    if period or date is None or pd.isna(date):
+        return period or year
+    return dates.show(date, _precision(award, "date"))
 
 
 def _award_lines(awards: Iterable) -> tuple[Text, ...]:
@@ -286,7 +323,7 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
     out = []
     for group in same.values():
         first = group[0]
-        when = ", ".join(_s(a.period) or _s(a.year) for a in group if _s(a.period) or _s(a.year))
+        when = ", ".join(w for w in map(_award_when, group) if w)
         name = _s(first.name) + (f" ({first.note})" if _s(first.note) else "")
         out.append(plain(name, _s(first.issuer), when))
     return tuple(out)
@@ -295,6 +332,7 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
 _EDUCATION_COLUMNS = [
     "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
     "title", "organisation", "unit", "start", "end", "location", "work_mode",
+    "start_precision", "end_precision",
 ]  # fmt: skip
 
 
@@ -304,7 +342,8 @@ def education(cv: CV, awards: bool = True) -> Section:
     advisors = _group(cv.advisors, "role_id")
     listed = _group(cv.awards, "role_id") if awards else {}
     entries = []
-    for row in _records(_sorted_roles(edu)[_EDUCATION_COLUMNS]):
+    columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
+    for row in _records(_sorted_roles(edu)[columns]):
         lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
         if _s(row.gpa):
             gpa = f"{_num(row.gpa)}/{_num(row.gpa_scale)}" if _s(row.gpa_scale) else _num(row.gpa)
@@ -314,7 +353,9 @@ def education(cv: CV, awards: bool = True) -> Section:
             Entry(
                 title=(Run(_s(row.title), strong=True),),
                 subtitle=plain(_s(row.organisation), _s(row.unit)),
-                date=month_range(row.start, row.end),
+                date=month_range(
+                    row.start, row.end, _precision(row, "start"), _precision(row, "end")
+                ),
                 place=_role_place(row),
                 lines=tuple(lines),
                 bullets=_award_lines(listed.get(row.role_id, ())),
@@ -541,7 +582,7 @@ def talks(cv: CV) -> Section:
             Entry(
                 title=(Run(_s(t.title), strong=True),),
                 subtitle=(Run(_s(t.event), href=_s(t.url) or None),),
-                date=day_range(t.date, None),
+                date=day_range(t.date, None, _precision(t, "date")),
                 place=_s(t.kind).replace("-", " ").capitalize(),
             )
             for t in cv.talks.itertuples()
@@ -583,7 +624,13 @@ def events(cv: CV) -> Section:
         entries.append(
             Entry(
                 title=plain(_s(e.name) + acronym),
-                date=day_range(e.start_date, e.end_date) or _s(e.year),
+                date=day_range(
+                    e.start_date,
+                    e.end_date,
+                    _precision(e, "start_date"),
+                    _precision(e, "end_date"),
+                )
+                or _s(e.year),
                 place=", ".join(x for x in (how, _s(e.participation)) if x),
             )
         )
@@ -633,7 +680,7 @@ def certifications(cv: CV) -> Section:
                 subtitle=plain(
                     _s(c.description), by, sep=", by " if _s(c.description) and by else ""
                 ),
-                date=day_range(c.date, None),
+                date=day_range(c.date, None, _precision(c, "date")),
                 lines=tuple(lines),
             )
         )
@@ -669,7 +716,7 @@ def volunteering(cv: CV) -> Section:
             Entry(
                 title=(Run(_s(v.role), strong=True),),
                 subtitle=plain(_s(v.organisation)),
-                date=month_range(v.start, v.end),
+                date=month_range(v.start, v.end, _precision(v, "start"), _precision(v, "end")),
                 bullets=_texts(items.get(v.id, ())),
             )
         )
@@ -764,8 +811,9 @@ def resume_selection(cv: CV) -> CV:
     ``resume`` cell is true; rows that belong to kept rows come along (a kept role's grades,
     advisors and highlights, a kept paper's authors, links and identifiers; a kept project
     under a role that is left out is left out too). Tables without the column (talks,
-    service, events, teaching, certifications, activities, volunteering) are emptied; the
-    person, contacts and venues stay whole.
+    service, events, teaching, certifications, activities, volunteering, languages,
+    interests, references) are emptied; the person, contacts, venues, skill categories and
+    meta stay whole.
     """
     roles = _tagged(cv.roles)
     role_ids = set(roles["id"])
@@ -791,6 +839,14 @@ def resume_selection(cv: CV) -> CV:
         projects=projects,
         project_contributions=of(contributions, "project_id", project_ids),
         project_links=of(cv.project_links, "project_id", project_ids),
+        # The JSON Resume tables (issue #14): children follow their parents.
+        education_courses=of(cv.education_courses, "role_id", role_ids),
+        project_roles=of(cv.project_roles, "project_id", project_ids),
+        project_keywords=of(cv.project_keywords, "project_id", project_ids),
+        languages=none(cv.languages),
+        interests=none(cv.interests),
+        interest_keywords=none(cv.interest_keywords),
+        references=none(cv.references),
         papers=papers,
         paper_authors=of(cv.paper_authors, "paper_id", paper_ids),
         paper_links=of(cv.paper_links, "paper_id", paper_ids),

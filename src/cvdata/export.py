@@ -183,13 +183,17 @@ def unsafe_urls(cv: CV) -> list[str]:
     is: ``paper_links: paper 'care': 'javascript:alert(1)'``."""
     out = []
     public = cv.contacts[cv.contacts["visibility"] == "public"]
-    for table, frame, owner, noun in (
-        ("paper_links", cv.paper_links, "paper_id", "paper"),
-        ("project_links", cv.project_links, "project_id", "project"),
-        ("contacts", public, "id", "contact"),
+    for table, frame, owner, noun, column in (
+        ("paper_links", cv.paper_links, "paper_id", "paper", "url"),
+        ("project_links", cv.project_links, "project_id", "project", "url"),
+        ("contacts", public, "id", "contact", "url"),
+        ("roles", cv.roles, "id", "role", "url"),
+        ("certifications", cv.certifications, "id", "certification", "url"),
+        ("volunteering", cv.volunteering, "id", "volunteering", "url"),
+        ("meta", cv.meta, "canonical", "meta", "canonical"),
     ):
         for row in frame.itertuples():
-            url = text(row.url)
+            url = text(getattr(row, column, None))
             if url and not safe_url(url):
                 out.append(f"{table}: {noun} {text(getattr(row, owner))!r}: {url!r}")
     return out
@@ -420,223 +424,12 @@ def csl(cv: CV) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- JSON Resume
 
 
-def _month(ts: object) -> str:
-    return "" if not text(ts) else pd.Timestamp(ts).strftime("%Y-%m")  # type: ignore[arg-type]
+def jsonresume(cv: CV, *, include_private: bool = False) -> dict[str, Any]:
+    """The whole CV as a JSON Resume document: :func:`cvdata.jsonresume.from_cv`, where
+    the mapping both ways lives."""
+    from .jsonresume import from_cv  # imports this module's paper helpers
 
-
-def _day(ts: object) -> str:
-    return "" if not text(ts) else pd.Timestamp(ts).strftime("%Y-%m-%d")  # type: ignore[arg-type]
-
-
-def _compact(d: dict[str, Any]) -> dict[str, Any]:
-    """Leave out empty strings, lists and mappings (the schema wants no empty dates)."""
-    return {k: v for k, v in d.items() if v not in ("", [], {}, None)}
-
-
-def _by_position(df: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
-    rows = df[df[column] == value]
-    return rows.sort_values("position") if "position" in rows else rows
-
-
-def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
-    """Ongoing first, then most recent first (the CV's order)."""
-    end = roles["end"].astype("datetime64[ns]").fillna(pd.Timestamp.max)
-    key = roles.assign(_end=end, _start=roles["start"])
-    return key.sort_values(["_end", "_start"], ascending=False, kind="stable")
-
-
-def _basics(cv: CV) -> dict[str, Any]:
-    person = cv.owner
-    public = cv.contacts[cv.contacts["visibility"] == "public"]
-    emails = public[public["kind"] == "email"]
-    sites = _safe_links(public[public["kind"] == "website"])
-    profiles = []
-    for c in public[~public["kind"].isin(["email", "website", "phone", "address"])].itertuples():
-        if not (text(c.value) or safe_url(c.url)):
-            continue  # a profile whose address is unknown says nothing
-        profiles.append(
-            _compact({"network": text(c.label), "username": text(c.value), "url": safe_url(c.url)})
-        )
-    return _compact(
-        {
-            "name": text(person["name"]),
-            "label": text(person["headline"]),
-            "email": text(emails.iloc[0]["value"]) if not emails.empty else "",
-            "url": text(sites.iloc[0]["url"]) if not sites.empty else "",
-            "profiles": profiles,
-        }
-    )
-
-
-def _work(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
-    for _, role in roles.iterrows():
-        rid = text(role["id"])
-        highlights = [text(t) for t in _by_position(cv.role_highlights, "role_id", rid)["text"]]
-        out.append(
-            _compact(
-                {
-                    "name": text(role["organisation"]),
-                    "description": text(role["unit"]),
-                    "position": text(role["title"]),
-                    "location": text(role["location"]),
-                    "startDate": _month(role["start"]),
-                    "endDate": _month(role["end"]),
-                    "highlights": highlights,
-                }
-            )
-        )
-    return out
-
-
-def _education(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    roles = _sorted_roles(cv.roles[cv.roles["kind"] == "education"])
-    for _, role in roles.iterrows():
-        title = text(role["title"])
-        study, _, area = title.partition(" in ")
-        grades = cv.education[cv.education["role_id"] == role["id"]]
-        score = ""
-        if not grades.empty and text(grades.iloc[0]["gpa"]):
-            g = grades.iloc[0]
-            score = str(float(g["gpa"]))
-            if text(g["gpa_scale"]):
-                score += f"/{float(g['gpa_scale'])}"
-            if text(g["gpa_note"]):
-                score += f", {g['gpa_note']}"
-        out.append(
-            _compact(
-                {
-                    "institution": text(role["organisation"]),
-                    "area": area or text(role["unit"]),
-                    "studyType": study,
-                    "startDate": _month(role["start"]),
-                    "endDate": _month(role["end"]),
-                    "score": score,
-                }
-            )
-        )
-    return out
-
-
-def _projects(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    orgs = dict(zip(cv.roles["id"], cv.roles["organisation"], strict=True))
-    for _, prj in cv.projects.iterrows():
-        pid = text(prj["id"])
-        links = _safe_links(_by_position(cv.project_links, "project_id", pid))
-        out.append(
-            _compact(
-                {
-                    "name": text(prj["title"]),
-                    "description": text(prj["motivation"]) or text(prj["subtitle"]),
-                    "highlights": [
-                        text(t)
-                        for t in _by_position(cv.project_contributions, "project_id", pid)["text"]
-                    ],
-                    "startDate": _month(prj["start"]),
-                    "endDate": _month(prj["end"]),
-                    "url": text(links.iloc[0]["url"]) if not links.empty else "",
-                    "entity": text(orgs.get(prj["role_id"])) if text(prj["role_id"]) else "",
-                }
-            )
-        )
-    return out
-
-
-def _publications(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    for paper in _papers(cv):
-        pid = text(paper["id"])
-        authors = _authors(cv, pid)
-        summary = ", ".join(authors) + (", et al." if _flag(paper["authors_truncated"]) else "")
-        status = text(paper["status"])
-        if status != "published":
-            summary += ("; " if summary else "") + status.replace("-", " ").capitalize()
-        out.append(
-            _compact(
-                {
-                    "name": text(paper["title"]),
-                    "publisher": _venue(cv, paper),
-                    "releaseDate": text(paper["year"]),
-                    "url": _paper_url(cv, pid),
-                    "summary": summary,
-                }
-            )
-        )
-    return out
-
-
-def _skills(cv: CV) -> list[dict[str, Any]]:
-    return [
-        {"name": text(category), "keywords": [text(s) for s in group["skill"]]}
-        for category, group in cv.skills.groupby("category", sort=False)
-    ]
-
-
-def _awards(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    for a in cv.awards.itertuples():
-        out.append(
-            _compact(
-                {
-                    "title": text(a.name),
-                    "date": text(a.year),
-                    "awarder": text(a.issuer),
-                    "summary": "; ".join(x for x in (text(a.note), text(a.period)) if x),
-                }
-            )
-        )
-    return out
-
-
-def _certificates(cv: CV) -> list[dict[str, Any]]:
-    return [
-        _compact({"name": text(c.name), "date": _day(c.date), "issuer": text(c.issuer)})
-        for c in cv.certifications.itertuples()
-    ]
-
-
-def _volunteer(cv: CV) -> list[dict[str, Any]]:
-    out = []
-    for _, v in _sorted_roles(cv.volunteering).iterrows():
-        items = _by_position(cv.volunteering_items, "volunteering_id", v["id"])
-        out.append(
-            _compact(
-                {
-                    "organization": text(v["organisation"]),
-                    "position": text(v["role"]),
-                    "startDate": _month(v["start"]),
-                    "endDate": _month(v["end"]),
-                    "highlights": [text(t) for t in items["text"]],
-                }
-            )
-        )
-    return out
-
-
-def jsonresume(cv: CV) -> dict[str, Any]:
-    """The whole CV as a JSON Resume document (https://jsonresume.org/schema).
-
-    ``basics`` (name, headline, first public email, public profiles with an address), ``work``
-    (every role but degrees, most recent first), ``education`` (degrees with their grades),
-    ``projects`` (motivation and contribution bullets), ``publications`` (authors and status
-    in the summary), ``skills`` (one entry per category), ``awards``, ``certificates`` and
-    ``volunteer``. Dates are ``YYYY-MM`` (roles, projects) or ``YYYY`` / ``YYYY-MM-DD``.
-    """
-    sections = {
-        "basics": _basics(cv),
-        "work": _work(cv),
-        "volunteer": _volunteer(cv),
-        "education": _education(cv),
-        "awards": _awards(cv),
-        "certificates": _certificates(cv),
-        "publications": _publications(cv),
-        "skills": _skills(cv),
-        "projects": _projects(cv),
-    }
-    return {k: v for k, v in sections.items() if v}
+    return from_cv(cv, include_private=include_private)
 
 
 def to_json(data: Any) -> str:

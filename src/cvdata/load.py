@@ -68,7 +68,9 @@ class CV:
     """Every table of one CV, typed (``string``, ``Int64``, ``Float64``, ``boolean``,
     ``datetime64``), in file order, with the as-of date the data was checked against.
 
-    Month fields (``start``, ``end``) hold the first day of the month; a missing ``end``
+    Date fields (``start``, ``end``, ``date``, ...) hold the first day of the period the
+    cell names (``2019`` is 1 January 2019) and a ``<field>_precision`` column says how much
+    is known (``year``, ``month`` or ``day``; see :mod:`cvdata.dates`); a missing ``end``
     means ongoing.
     """
 
@@ -78,6 +80,7 @@ class CV:
     contacts: pd.DataFrame
     roles: pd.DataFrame
     education: pd.DataFrame
+    education_courses: pd.DataFrame
     advisors: pd.DataFrame
     role_highlights: pd.DataFrame
     venues: pd.DataFrame
@@ -88,7 +91,10 @@ class CV:
     projects: pd.DataFrame
     project_contributions: pd.DataFrame
     project_links: pd.DataFrame
+    project_roles: pd.DataFrame
+    project_keywords: pd.DataFrame
     skills: pd.DataFrame
+    skill_categories: pd.DataFrame
     awards: pd.DataFrame
     events: pd.DataFrame
     talks: pd.DataFrame
@@ -97,8 +103,13 @@ class CV:
     certifications: pd.DataFrame
     certification_scores: pd.DataFrame
     activities: pd.DataFrame
+    languages: pd.DataFrame
+    interests: pd.DataFrame
+    interest_keywords: pd.DataFrame
+    references: pd.DataFrame
     volunteering: pd.DataFrame
     volunteering_items: pd.DataFrame
+    meta: pd.DataFrame
 
     @classmethod
     def table_names(cls) -> tuple[str, ...]:

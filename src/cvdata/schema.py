@@ -36,6 +36,13 @@ class Field:
     pattern: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    #: Table Schema ``format``; ``"any"`` on a ``date`` takes YYYY, YYYY-MM or YYYY-MM-DD.
+    format: str = "default"
+
+    @property
+    def partial_date(self) -> bool:
+        """Whether the column holds dates at the precision given (see :mod:`cvdata.dates`)."""
+        return self.type == "date" and self.format == "any"
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,7 @@ def _field(d: dict) -> Field:
         pattern=pattern,
         minimum=c.get("minimum"),
         maximum=c.get("maximum"),
+        format=str(d.get("format", "default")),
     )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
+from . import dates as _dates
 from .load import CV
 
 KIND_LABELS = {
@@ -53,13 +54,9 @@ def roles_timeline(
     ).astype(str)
     ongoing = roles["end"].isna()
     end = roles["end"].fillna(pd.Timestamp(as_of))
-    # A month-precision role lasts to the end of its last month.
-    end = end.where(ongoing, end + pd.offsets.MonthEnd(0))
-    dates = (
-        roles["start"].dt.strftime("%b %Y")
-        + " – "
-        + roles["end"].dt.strftime("%b %Y").fillna(f"present (as of {as_of:%d %b %Y})")
-    )
+    # A role lasts to the end of its last period: its month (the usual), year or day.
+    end = end.where(ongoing, _period_ends(roles))
+    dates = _date_labels(roles, as_of)
     out = pd.DataFrame(
         {
             "role_id": roles["id"],
@@ -101,6 +98,37 @@ def roles_timeline(
         .drop(columns="_lane")
         .reset_index(drop=True)
     )
+
+
+def _precisions(roles: pd.DataFrame, column: str) -> list:
+    """Each row's precision of ``column`` (month where the table keeps none)."""
+    prec = roles.get(_dates.precision_column(column))
+    return ["month"] * len(roles) if prec is None else prec.fillna("month").tolist()
+
+
+def _period_ends(roles: pd.DataFrame) -> pd.Series:
+    """The last day of each role's end period (NaT where it has no end)."""
+    ends = [
+        _dates.last_day(e, p) if pd.notna(e) else pd.NaT
+        for e, p in zip(roles["end"], _precisions(roles, "end"), strict=True)
+    ]
+    return pd.Series(ends, index=roles.index, dtype="datetime64[ns]")
+
+
+def _date_labels(roles: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """'Mar 2019 – Jun 2021', '2019 – present (as of ...)': each date at its precision."""
+    present = f"present (as of {as_of:%d %b %Y})"
+    labels = [
+        f"{_dates.show(s, sp)} – {_dates.show(e, ep) if pd.notna(e) else present}"
+        for s, sp, e, ep in zip(
+            roles["start"],
+            _precisions(roles, "start"),
+            roles["end"],
+            _precisions(roles, "end"),
+            strict=True,
+        )
+    ]
+    return pd.Series(labels, index=roles.index, dtype=object)
 
 
 def covered_years(starts: pd.Series, ends: pd.Series) -> float:

@@ -97,6 +97,7 @@ _TOPICS = [
     "Graph Neural Networks", "Reinforcement Learning", "Diffusion Models", "Code Generation",
 ]  # fmt: skip
 _VERBS = ["Scaling", "Accelerating", "Rethinking", "Understanding", "Compressing", "Serving"]
+_LEVELS = ["Beginner", "Intermediate", "Advanced", "Master"]
 _SKILL_CATEGORIES = {
     "Programming Languages": ["Python", "C", "C++", "Rust", "Go", "Java", "Julia", "CUDA"],
     "Machine Learning": ["PyTorch", "JAX", "TensorFlow", "Transformers", "vLLM", "Triton"],
@@ -307,6 +308,15 @@ def _tables(
                 "years": "" if rng.random() < 0.05 else rng.randint(1, 15),
             }
         )
+
+    # Skill categories with a level (JSON Resume's skills.level), and two languages; no
+    # draw from rng, so every other table stays what the same seed always gave.
+    for i, cat in enumerate(cats[: min(n_skills, len(cats))]):
+        t["skill_categories"].append({"name": cat, "level": _LEVELS[i % len(_LEVELS)]})
+    t["languages"] += [
+        {"id": "english", "language": "English", "fluency": "Native speaker"},
+        {"id": "german", "language": "German", "fluency": "Intermediate"},
+    ]
 
     # Awards: a few per role, by year; one without a year.
     for i in range(max(1, n_roles // 2)):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import dates
 from ._read import RawTable, read_raw
 from .problems import Problem
 from .schema import DESCRIPTOR, DescriptorError, Field, Package, default_package, read_package
@@ -104,7 +105,9 @@ def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
     (:func:`_column_schema`), and :func:`_cells_pass` runs them to find clean tables fast.
     """
     rules: list[tuple[str, Callable[[pd.Series], pd.Series]]] = []
-    if f.type != "string":
+    if f.partial_date:
+        rules.append(("type:date-any", dates.cells_ok))
+    elif f.type != "string":
         rules.append((f"type:{f.type}", lambda s, t=f.type: _type_ok(t, s)))
     if f.enum is not None:
         rules.append(("enum", lambda s, e=f.enum: s.isin(e)))
@@ -133,6 +136,8 @@ def _message(f: Field, check: str, value: object) -> str:
     shown = repr(str(value))
     if check == "not_nullable":
         return "required value is missing"
+    if check == "type:date-any":
+        return _partial_date_message(str(value))
     if check.startswith("type:"):
         return f"{shown} {_TYPE_MESSAGES[f.type]}"
     if check == "enum":
@@ -145,6 +150,15 @@ def _message(f: Field, check: str, value: object) -> str:
             return f"{shown} is below the minimum {f.minimum:g}"
         return f"{shown} is above the maximum {f.maximum:g}"
     return f"{shown} fails {check}"
+
+
+def _partial_date_message(value: str) -> str:
+    """Why a cell is not a date at one of the three precisions."""
+    try:
+        dates.parse(value)
+    except ValueError as e:
+        return str(e)
+    return f"{value!r} {dates.MESSAGE}"
 
 
 def _cells_pass(f: Field, cells: list[str]) -> bool:
@@ -277,7 +291,12 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
     ``types_ok`` says every cell present passed its type check, so none need masking.
     """
     out: dict[str, object] = {}
+    # Precision companions go after the declared columns, which keep the descriptor's order.
+    companions: dict[str, object] = {}
     for f in raw.table.fields:
+        if f.partial_date:
+            out[f.name], companions[dates.precision_column(f.name)] = dates.cast(raw.cells[f.name])
+            continue
         if types_ok:
             typed = _cast_checked(f, raw.cells[f.name])
             if typed is not None:
@@ -301,7 +320,7 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
             out[f.name] = pd.to_datetime(s + "-01", format="%Y-%m-%d", errors="coerce")
         elif f.type == "date":
             out[f.name] = pd.to_datetime(s, format="%Y-%m-%d", errors="coerce")
-    return pd.DataFrame(out, index=pd.RangeIndex(len(raw.lines)))
+    return pd.DataFrame(out | companions, index=pd.RangeIndex(len(raw.lines)))
 
 
 def _cast_checked(f: Field, cells: list[str | None]) -> pd.api.extensions.ExtensionArray | None:
@@ -336,6 +355,27 @@ def _fmt_date(value: pd.Timestamp, ftype: str) -> str:
     return value.strftime("%Y-%m") if ftype == "yearmonth" else value.strftime("%Y-%m-%d")
 
 
+def _end_before_start(df: pd.DataFrame, a: str, b: str) -> pd.Series:
+    """Rows whose end ``b`` comes before their start ``a``. At a coarser precision the end
+    may mean its period's last day: 2019-05 to 2019 is fine, 2019-05 to 2018 is not."""
+    bad = (df[b] < df[a]).fillna(False)
+    pb = dates.precision_column(b)
+    if pb not in df or not bad.any():  # an end on or after the start is fine at any precision
+        return bad
+    for row in bad[bad].index:
+        latest = dates.last_day(df.at[row, b], df.at[row, pb])
+        bad.at[row] = latest is not None and latest < df.at[row, a]
+    return bad
+
+
+def _fmt_cell(df: pd.DataFrame, row: int, column: str, ftype: str) -> str:
+    """A date cell of a message as written: at its precision where the column keeps one."""
+    pc = dates.precision_column(column)
+    if pc in df:
+        return dates.iso(df.at[row, column], df.at[row, pc])
+    return _fmt_date(df.at[row, column], ftype)
+
+
 def _cross_problems(
     package: Package, raws: dict[str, RawTable], typed: dict[str, pd.DataFrame], as_of: dt.date
 ) -> list[Problem]:
@@ -367,7 +407,7 @@ def _cross_problems(
         # Start before end.
         for a, b in _DATE_PAIRS:
             if a in df and b in df:
-                bad = df[b] < df[a]
+                bad = _end_before_start(df, a, b)
                 ftype = table.field(b).type
                 for row in bad[bad.fillna(False)].index:
                     problems.append(
@@ -375,8 +415,8 @@ def _cross_problems(
                             raw.display,
                             raw.line(row),
                             b,
-                            f"{_fmt_date(df.at[row, b], ftype)} is before {a} "
-                            f"{_fmt_date(df.at[row, a], ftype)}",
+                            f"{_fmt_cell(df, row, b, ftype)} is before {a} "
+                            f"{_fmt_cell(df, row, a, ftype)}",
                         )
                     )
         # Nothing dated after the as-of date.
@@ -390,7 +430,7 @@ def _cross_problems(
                         raw.display,
                         raw.line(row),
                         f.name,
-                        f"{_fmt_date(df.at[row, f.name], f.type)} is after the as-of date "
+                        f"{_fmt_cell(df, row, f.name, f.type)} is after the as-of date "
                         f"{as_of.isoformat()}",
                     )
                 )

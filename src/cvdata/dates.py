@@ -1,0 +1,171 @@
+"""Dates at the precision they are given: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+A date column declared ``{"type": "date", "format": "any"}`` accepts all three. Loaded, it
+holds the first day of the period (so tables sort and the timeline draws a year-only role
+from 1 January) and a companion column ``<column>_precision`` says how much of it is known:
+``"year"``, ``"month"`` or ``"day"``. The helpers here print a date at that precision and
+count the months between two of them without inventing the parts nobody gave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+#: The precisions, coarsest first.
+PRECISIONS = ("year", "month", "day")
+#: Suffix of the companion column that holds a date column's precision.
+PRECISION_SUFFIX = "_precision"
+#: The Table Schema ``format`` that marks a date column as taking any of the three forms.
+PARTIAL_FORMAT = "any"
+#: A date at any of the three precisions; the calendar check is separate.
+PATTERN = r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?"
+MESSAGE = "is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
+
+_PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
+_PAD = {4: "-01-01", 7: "-01", 10: ""}
+
+
+def precision_column(column: str) -> str:
+    """The name of the companion column that holds ``column``'s precision."""
+    return column + PRECISION_SUFFIX
+
+
+def precision_of(text: str) -> str:
+    """``"year"``, ``"month"`` or ``"day"`` for a date written in one of the three forms.
+
+    Raises
+    ------
+    ValueError
+        When ``text`` is none of them (or not a day of the calendar).
+    """
+    parse(text)
+    return _PRECISION_OF_LENGTH[len(text)]
+
+
+def parse(text: str) -> tuple[dt.date, str]:
+    """The first day of the period ``text`` names, and its precision.
+
+    Raises
+    ------
+    ValueError
+        With the words of the validation message, e.g. ``'2019-13' is not a date ...``.
+    """
+    if not isinstance(text, str) or not re.fullmatch(PATTERN, text):
+        raise ValueError(f"{text!r} {MESSAGE}")
+    try:
+        day = dt.date.fromisoformat(text + _PAD[len(text)])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the calendar") from None
+    return day, _PRECISION_OF_LENGTH[len(text)]
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> tuple[dt.date, str] | None:
+    # Cached: a CV repeats few distinct dates, and pandas' string methods cost more here.
+    try:
+        return parse(text)
+    except ValueError:
+        return None
+
+
+def cells_ok(cells: pd.Series) -> pd.Series:
+    """True for each cell that is a date at one of the three precisions (missing: False)."""
+    ok = [isinstance(v, str) and _parsed(v) is not None for v in cells.tolist()]
+    return pd.Series(ok, index=cells.index, dtype=bool)
+
+
+def cast(cells: list[str | None]) -> tuple[pd.Series, pd.Series]:
+    """Typed dates (first day of each period; NaT where missing or malformed) and their
+    precisions (``string``; missing where the date is)."""
+    if all(v is None for v in cells):  # an empty column (papers.date, mostly): no parsing
+        n = len(cells)
+        return pd.Series([pd.NaT] * n, dtype="datetime64[ns]"), pd.Series(
+            pd.array([None] * n, dtype="string")
+        )
+    parsed = [None if v is None else _parsed(v) for v in cells]
+    firsts = [None if p is None else p[0] for p in parsed]
+    precisions = [None if p is None else p[1] for p in parsed]
+    days = pd.Series(pd.to_datetime(firsts), dtype="datetime64[ns]") if cells else None
+    if days is None:
+        days = pd.Series([], dtype="datetime64[ns]")
+    return days, pd.Series(pd.array(precisions, dtype="string"))
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
+
+
+def iso(value: object, precision: object = "day") -> str:
+    """The date as ISO text at its precision: ``2019``, ``2019-03`` or ``2019-03-21``;
+    '' when missing. A missing precision means the whole day is known."""
+    if _missing(value):
+        return ""
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    prec = "day" if _missing(precision) else str(precision)
+    if prec == "year":
+        return f"{ts.year:04d}"
+    if prec == "month":
+        return f"{ts.year:04d}-{ts.month:02d}"
+    return f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}"
+
+
+def show(value: object, precision: object = "month") -> str:
+    """The date for a reader, at its precision: ``2019``, ``Mar 2019`` or ``21 Mar 2019``;
+    '' when missing. A missing precision prints the month (the CV's usual form)."""
+    if _missing(value):
+        return ""
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    prec = "month" if _missing(precision) else str(precision)
+    if prec == "year":
+        return f"{ts.year}"
+    if prec == "month":
+        return ts.strftime("%b %Y")
+    return f"{ts.day} {ts.strftime('%b %Y')}"
+
+
+def months_between(
+    start: object, start_precision: object, end: object, end_precision: object
+) -> int | None:
+    """Whole months from ``start`` to ``end``, counted at the coarser of the two
+    precisions: Dec 2013 to Dec 2014 is 12, 2013 to 2014 is 12, 2013 to Jun 2014 is 12
+    (only the years are comparable). ``None`` when either date is missing."""
+    if _missing(start) or _missing(end):
+        return None
+    a, b = pd.Timestamp(start), pd.Timestamp(end)  # type: ignore[arg-type]
+    coarse = "year" in (str(start_precision), str(end_precision))
+    if coarse:
+        return 12 * (b.year - a.year)
+    return 12 * (b.year - a.year) + b.month - a.month
+
+
+def duration(start: object, start_precision: object, end: object, end_precision: object) -> str:
+    """An honest length: ``1 year``, ``1 year 3 months``, ``5 months``; '' when a date is
+    missing. Never more precise than the dates (a year-only date gives whole years)."""
+    months = months_between(start, start_precision, end, end_precision)
+    if months is None or months < 0:
+        return ""
+    years, rest = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year" + ("s" if years != 1 else ""))
+    if rest:
+        parts.append(f"{rest} month" + ("s" if rest != 1 else ""))
+    return " ".join(parts) or "less than a month"
+
+
+def last_day(value: object, precision: object) -> pd.Timestamp | None:
+    """The last day of the period (31 Dec for a year, the month's end for a month): what
+    an end date at that precision may mean at the latest."""
+    if _missing(value):
+        return None
+    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    prec = str(precision) if not _missing(precision) else "day"
+    if prec == "year":
+        return pd.Timestamp(ts.year, 12, 31)
+    if prec == "month":
+        return ts + pd.offsets.MonthEnd(0)
+    return ts
