@@ -1,4 +1,4 @@
-"""Command line: ``cvdata validate | export | import`` (also ``python -m cvdata``)."""
+"""Command line: ``cvdata validate | export | import | init`` (also ``python -m cvdata``)."""
 
 from __future__ import annotations
 
@@ -168,6 +168,8 @@ def _stdout_failed(e: OSError) -> int:
 def _import(args: argparse.Namespace) -> int:
     from .transaction import data_transaction
 
+    if args.kind == "jsonresume":
+        return _import_jsonresume(args)
     try:
         folder = find_data_dir(args.data_dir)
     except DataDirError as e:
@@ -236,6 +238,80 @@ def _import_locked(args: argparse.Namespace, folder: Path, txn: Any) -> int:
     return 0
 
 
+def _target_dir(args: argparse.Namespace) -> Path:
+    """The data folder to import into: as given (it may not exist yet), else the usual one,
+    else ``data/`` in the working folder (a new CV)."""
+    if args.data_dir:
+        return Path(args.data_dir)
+    try:
+        return find_data_dir(None)
+    except DataDirError:
+        return Path("data")
+
+
+def _import_jsonresume(args: argparse.Namespace) -> int:
+    from .jsonresume import JsonResumeError, import_file
+    from .merge import import_rows
+
+    folder = _target_dir(args)
+    where = display_path(folder)
+    try:
+        as_of = resolve_as_of(args.as_of)
+        tables = import_file(args.file)
+    except JsonResumeError as e:
+        for problem in e.problems:
+            _err(f"{display_path(Path(args.file))}: {problem}")
+        _err(f"nothing was imported; {where}/ is unchanged")
+        return 1
+    except ValueError as e:
+        _err(str(e))
+        return 2
+    read, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
+    say(f"{display_path(Path(args.file))}: {read} rows for {used} tables")
+    try:
+        merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
+    except TransactionError as e:
+        _err(str(e))
+        _err(f"{where}/ is unchanged")
+        return 1
+    for name in merge.kept:
+        say(f"  kept {name}.csv as it is (one row per CV; the file's {name} was not imported)")
+    if not merge.ok:
+        say(format_report(merge.problems))
+        say(f"{where}: the data would not validate with these rows; nothing was imported")
+        return 1
+    added = ", ".join(f"{name}.csv (+{n})" for name, n in merge.added.items())
+    skipped = sum(merge.skipped.values())
+    if not merge.rows:
+        say(f"{where}: nothing to add ({skipped} rows already there); no file changed")
+        return 0
+    if args.dry_run:
+        say(f"{where}: dry run: would write {added}; the result validates; no file changed")
+        return 0
+    made = "created the data folder; " if merge.created else ""
+    say(f"{where}: {made}wrote {added}; {skipped} rows already there; the data validates")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .merge import init_data_dir
+
+    folder = Path(args.data_dir)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        _err(f"{display_path(folder)}: exists and is not an empty folder; nothing was written")
+        return 1
+    slug = re.sub(r"[^a-z0-9]+", "-", args.name.lower()).strip("-") or "me"
+    init_data_dir(folder, {"id": slug, "name": args.name})
+    result = check(folder, resolve_as_of(args.as_of))
+    if not result.ok:  # e.g. a name the descriptor refuses: say so, leave nothing behind
+        say(format_report(result.problems))
+        for child in folder.iterdir():
+            child.unlink()
+        return 1
+    say(f"{display_path(folder)}: a new CV for {args.name}: every table, with its header")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cvdata",
@@ -284,11 +360,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     i = sub.add_parser(
         "import",
-        help="add papers and their authors from a BibTeX file",
+        help="add papers from a BibTeX file, or a whole CV from a JSON Resume",
         description=(
-            "Read FILE (BibTeX, UTF-8) and add each entry that is not in the CV yet as a row "
-            "of papers.csv with its authors in paper_authors.csv (DOI, ISBN and arXiv ids in "
-            "paper_identifiers.csv, a url in paper_links.csv). Entries with the same "
+            "jsonresume: read a JSON Resume (validated against the official schema first) "
+            "into rows of every table; into DATA_DIR when it exists (rows whose id is there "
+            "already are skipped, so a second import adds nothing; person.csv is kept), else "
+            "into a new data folder. Phone and street address come in private. "
+            "bibtex: read FILE (BibTeX, UTF-8) and add each entry that is not in the CV yet "
+            "as a row of papers.csv with its authors in paper_authors.csv (DOI, ISBN and "
+            "arXiv ids in paper_identifiers.csv, a url in paper_links.csv). Entries with the same "
             "x-cvdata-id, the same DOI, or the same title and year as a paper of the CV are "
             "reported and skipped; existing ids are kept. Venues are matched to venues.csv by "
             "name or acronym, else written to venue_display. The new rows are validated with "
@@ -298,8 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
             "interrupted import is finished or undone by the next cvdata command."
         ),
     )
-    i.add_argument("kind", choices=["bibtex"], help="the format of FILE")
-    i.add_argument("file", metavar="FILE", help="the .bib file to read")
+    i.add_argument(
+        "kind",
+        choices=["bibtex", "jsonresume"],
+        help="the format of FILE: BibTeX (papers), or a whole JSON Resume (jsonresume.org)",
+    )
+    i.add_argument("file", metavar="FILE", help="the .bib or .json file to read")
     i.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
     i.add_argument(
         "--dry-run",
@@ -308,6 +392,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     i.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     i.set_defaults(func=_import)
+
+    n = sub.add_parser(
+        "init",
+        help="start a new CV: a data folder with every table and its header row",
+        description=(
+            "Write DATA_DIR (which must not exist or be empty): the default datapackage.json "
+            "and every table with its header row, and the one row of person.csv. Fill the "
+            "tables by hand, or start from a resume: 'cvdata import jsonresume resume.json "
+            "DATA_DIR' makes the folder itself."
+        ),
+    )
+    n.add_argument("data_dir", metavar="DATA_DIR", help="the folder to create")
+    n.add_argument("--name", required=True, help="your name, as the CV shows it")
+    n.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
+    n.set_defaults(func=_init)
     return parser
 
 
