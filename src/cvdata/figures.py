@@ -946,7 +946,7 @@ def describe_authorship(counts: pd.DataFrame) -> tuple[str, str]:
     caption = (
         f"Authorship: first author on {first:,} of {_plural(total, 'paper')}, equal "
         f"contribution (marked *) on {equal:,}"
-        + (f"; {unlisted:,} without an author list yet" if unlisted else "")
+        + (f"; {unlisted:,} without an author list" if unlisted else "")
         + "; a paper can be both first-author and equal-contribution."
     )
     alt = (
