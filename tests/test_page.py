@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from conftest import DATA_DIR, PROJECT
@@ -92,3 +94,33 @@ def test_section_charts_sit_under_their_heading(monkeypatch, tmp_path, capsys, f
     assert calls == ["publications", "skills"]  # once each; an absent section draws none
     assert out.index("## Publications") < out.index("CHART-P") < out.index("### Conference")
     assert out.index("## Skills") < out.index("CHART-S")
+
+
+@pytest.mark.parametrize("fmt", ["html", "typst"])
+def test_the_summary_follows_the_header_as_text(monkeypatch, tmp_path, capsys, fmt) -> None:
+    p = _page(monkeypatch, tmp_path, fmt)
+    person = p.cv.person.copy()
+    person["summary"] = "First <b>part</b> #set page(fill: red) {{< meta >}}\n\nSecond part."
+    p.cv = dataclasses.replace(p.cv, person=person)
+    p.header()
+    out = capsys.readouterr().out
+    if fmt == "html":
+        assert '<div class="cv-summary"><p>First &lt;b&gt;part&lt;/b&gt; #set page' in out
+        assert "&#123;&#123;&lt; meta &gt;}}</p><p>Second part.</p></div>" in out
+    else:
+        assert '#block(above: 0.9em, below: 1.1em)[#"First <b>part</b> #set page' in out
+        assert '#parbreak() #"Second part."]' in out
+    # No summary, no block.
+    p.cv = dataclasses.replace(p.cv, person=p.cv.person.assign(summary=pd.NA))
+    p.header()
+    assert "cv-summary" not in capsys.readouterr().out and "parbreak" not in out.split("]")[-1]
+
+
+def test_a_floating_figure_may_move_in_the_pdf_only(monkeypatch, tmp_path, capsys) -> None:
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    for fmt in ("typst", "html"):
+        p = _page(monkeypatch, tmp_path, fmt)
+        p.figure(fig, label="fig-f", caption="F", alt="Floats", floating=True)
+        p.figure(fig, label="fig-g", caption="G", alt="Stays")
+        out = capsys.readouterr().out
+        assert out.count("placement: auto") == (1 if fmt == "typst" else 0)

@@ -276,10 +276,21 @@ class Page:
     # -- the CV --------------------------------------------------------------
 
     def header(self, resume: bool = False) -> None:
-        """Name, headline, public contacts and quote (no quote in the résumé)."""
+        """Name, headline, public contacts and quote (no quote in the résumé), then the
+        person's summary when the CV has one (``person.summary``)."""
         head = header_of(self.cv, resume=resume)  # not the whole CV: it can be large
         self._typst_preamble(resume)
         self.raw(html_header(head) if self.is_html else typst_header(head))
+        summary = self.cv.owner.get("summary")
+        if isinstance(summary, str) and summary.strip():
+            # Paragraphs as the person wrote them; text, never markup, in both formats.
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", summary) if p.strip()]
+            if self.is_html:
+                body = "".join(f"<p>{esc_html(p)}</p>" for p in paragraphs)
+                self.raw(f'<div class="cv-summary">{body}</div>')
+            else:
+                body = " #parbreak() ".join(f"#{typst_str(p)}" for p in paragraphs)
+                self.raw(f"#block(above: 0.9em, below: 1.1em)[{body}]")
 
     def sections(
         self,
@@ -371,12 +382,17 @@ class Page:
         alt: str,
         width: int = 820,
         heading: str | None = None,
+        floating: bool = False,
     ) -> None:
         """A figure with a caption and alt text: interactive in HTML, an SVG elsewhere.
 
         ``heading``: a ``##`` heading above the figure. A figure with nothing to draw
         (e.g. papers by venue in a CV without papers) is left out, heading and all: the
         page shows no empty chart and no "nothing here" text.
+
+        ``floating``: in the PDF, the chart may move to the top or bottom of a page (Typst's
+        ``placement: auto``) while the text goes on, instead of leaving the rest of a page
+        blank when it does not fit there. For charts inside sections, not the first one.
         """
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
@@ -426,9 +442,10 @@ class Page:
             size = "width: 100%" if height <= width else f"height: {TALL_FIGURE_HEIGHT}"
             # A raw Typst figure: caption and alt text go in as string literals, so no
             # Markdown, shortcode or Typst markup in the data can take effect.
+            place = "placement: auto, " if floating else ""
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
-                f"alt: {typst_str(alt)}), caption: [#{typst_str(caption)}]) <{label}>"
+                f"alt: {typst_str(alt)}), {place}caption: [#{typst_str(caption)}]) <{label}>"
             )
 
 
@@ -459,7 +476,8 @@ def setup(
     cv = load(data_dir, as_of=as_of)
     root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
     document = _document_path()
-    if quarto and document is not None and document.resolve().is_relative_to(root):
+    executed = bool(os.environ.get("QUARTO_EXECUTE_INFO"))  # by Quarto, not a test or Jupyter
+    if executed and document is not None and document.resolve().is_relative_to(root):
         # Which tables this page reads, so that the pre-render step re-runs it only when
         # one of them changes (cvdata.site).
         cv = track_reads(cv, root, document, fmt)
