@@ -3,6 +3,7 @@ profile (``quarto render --profile resume``), and the two-page PDF."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -16,6 +17,8 @@ from cvdata import page
 from cvdata.document import build, build_resume, resume_selection
 
 TAGGED_TABLES = ("roles", "projects", "project_contributions", "papers", "skills", "awards")
+#: Tables a résumé may also hold, which the seed CV does not tag.
+ALSO_TAGGABLE = ("certifications", "volunteering")
 
 
 def _squash(text: str) -> str:
@@ -34,7 +37,7 @@ def _titles(sections) -> dict[str, list[str]]:
 # ------------------------------------------------------------------------- the column
 
 
-@pytest.mark.parametrize("table", TAGGED_TABLES)
+@pytest.mark.parametrize("table", TAGGED_TABLES + ALSO_TAGGABLE)
 def test_resume_column_is_declared(table: str) -> None:
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
     resource = next(r for r in descriptor["resources"] if r["name"] == table)
@@ -206,3 +209,17 @@ def test_resume_has_the_owner_and_no_private_contact(resume_text: str, cv: cvdat
     assert "Zhongzhu Zhou" in resume_text and "zhongzhu@together.ai" in resume_text
     private = cv.contacts[cv.contacts["visibility"] == "private"]
     assert [v for v in private["value"].dropna() if v in resume_text] == []
+
+
+def test_certifications_and_volunteering_can_be_tagged(cv: cvdata.CV) -> None:
+    # A career changer's strongest items: tagged, they get their own résumé sections.
+    certs = cv.certifications.assign(resume=cv.certifications["id"] == "ielts-2020")
+    volunteer = cv.volunteering.assign(resume=cv.volunteering["id"] == "changjun-volunteer")
+    tagged = dataclasses.replace(cv, certifications=certs, volunteering=volunteer)
+    _, sections = build_resume(tagged)
+    titles = _titles(sections)
+    assert [t for t in titles["certifications"]] == ["IELTS"]
+    assert len(titles["volunteering"]) == 1 and "Volunteer" in titles["volunteering"][0]
+    # Untagged (the seed as shipped): neither section.
+    _, plain = build_resume(cv)
+    assert not {"certifications", "volunteering"} & {s.id for s in plain}

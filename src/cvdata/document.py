@@ -807,13 +807,13 @@ def _tagged(df: pd.DataFrame) -> pd.DataFrame:
 def resume_selection(cv: CV) -> CV:
     """The CV cut down to what the short résumé shows.
 
-    Roles, projects, project bullets, papers, skills and awards are kept when their
-    ``resume`` cell is true; rows that belong to kept rows come along (a kept role's grades,
-    advisors and highlights, a kept paper's authors, links and identifiers; a kept project
-    under a role that is left out is left out too). Tables without the column (talks,
-    service, events, teaching, certifications, activities, volunteering, languages,
-    interests, references) are emptied; the person, contacts, venues, skill categories and
-    meta stay whole.
+    Roles, projects, project bullets, papers, skills, awards, certifications and
+    volunteering are kept when their ``resume`` cell is true; rows that belong to kept rows
+    come along (a kept role's grades, advisors and highlights, a kept paper's authors, links
+    and identifiers, a kept certificate's scores, a kept volunteer role's items; a kept
+    project under a role that is left out is left out too). Tables without the column
+    (talks, service, events, teaching, activities, languages, interests, references) are
+    emptied; the person, contacts, venues, skill categories and meta stay whole.
     """
     roles = _tagged(cv.roles)
     role_ids = set(roles["id"])
@@ -823,6 +823,11 @@ def resume_selection(cv: CV) -> CV:
     contributions = _tagged(cv.project_contributions)
     papers = _tagged(cv.papers)
     paper_ids = set(papers["id"])
+    # A career changer's strongest items: certificates and volunteering can be tagged too.
+    certifications = _tagged(cv.certifications)
+    cert_ids = set(certifications["id"])
+    volunteer = _tagged(cv.volunteering)
+    volunteer_ids = set(volunteer["id"])
 
     def of(df: pd.DataFrame, column: str, keep: set) -> pd.DataFrame:
         return df[df[column].isin(keep)]
@@ -857,11 +862,11 @@ def resume_selection(cv: CV) -> CV:
         talks=none(cv.talks),
         service=none(cv.service),
         teaching=none(cv.teaching),
-        certifications=none(cv.certifications),
-        certification_scores=none(cv.certification_scores),
+        certifications=certifications,
+        certification_scores=of(cv.certification_scores, "certification_id", cert_ids),
         activities=none(cv.activities),
-        volunteering=none(cv.volunteering),
-        volunteering_items=none(cv.volunteering_items),
+        volunteering=volunteer,
+        volunteering_items=of(cv.volunteering_items, "volunteering_id", volunteer_ids),
     )
 
 
@@ -896,5 +901,7 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
                 noun="honours",
             ),
             other_projects(sel, details=False),
+            certifications(sel),
+            volunteering(sel),
         ]
     return head, [s for s in sections if s.entries]
