@@ -124,3 +124,19 @@ def test_a_floating_figure_may_move_in_the_pdf_only(monkeypatch, tmp_path, capsy
         p.figure(fig, label="fig-g", caption="G", alt="Stays")
         out = capsys.readouterr().out
         assert out.count("placement: auto") == (1 if fmt == "typst" else 0)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "label"),
+    [
+        ({"industry", "research", "education"}, "years of industry and research experience"),
+        ({"internship", "research"}, "years of industry and research experience"),
+        ({"research", "education"}, "years of research experience"),
+        ({"industry", "education"}, "years of experience"),
+        ({"internship"}, "years of experience"),
+    ],
+)
+def test_the_years_say_what_they_count(kinds: set[str], label: str) -> None:
+    from cvdata.shape import _experience_label
+
+    assert _experience_label(kinds) == label

@@ -150,6 +150,19 @@ def covered_years(starts: pd.Series, ends: pd.Series) -> float:
     return total.days / 365.25
 
 
+def _experience_label(kinds: set[str]) -> str:
+    """What the years count, in the person's own terms: research only where there is
+    research, industry only where there is work outside it (internships are work)."""
+    industry = bool(kinds & {"industry", "internship"})
+    if "research" in kinds:
+        return (
+            "years of industry and research experience"
+            if industry
+            else ("years of research experience")
+        )
+    return "years of experience"
+
+
 def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     """The landing page's numbers: ``key, value, label``."""
     t = roles_timeline(cv, as_of)
@@ -162,7 +175,7 @@ def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
         (
             "experience_years",
             round(covered_years(work["start"], work["end"]), 1),
-            "years of industry and research experience",
+            _experience_label(set(work["kind"].dropna())),
         ),
         ("roles", len(cv.roles), "positions and degrees"),
         ("papers", len(papers), "publications and manuscripts"),
