@@ -10,14 +10,21 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
 
 import pandas as pd
 
+from ._files import MAX_TABLE_BYTES, FileRefused, read_bytes
 from .problems import Problem
 from .schema import Table
+
+#: Characters no cell may hold: C0 and C1 controls other than tab, line feed and carriage
+#: return, and the non-characters U+FFFE/U+FFFF. XML 1.0 forbids them, so a chart label
+#: holding one makes an SVG that Typst cannot read; in a page they are invisible.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass
@@ -56,11 +63,20 @@ def _undecodable(display: str, data: bytes, err: UnicodeDecodeError) -> Problem:
     return Problem(display, line, None, message)
 
 
-def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as text cells. Returns ``None`` when the file cannot be used at all."""
-    if not path.exists():
+def read_raw(
+    table: Table, path: Path, display: str, root: Path | None = None
+) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` as text cells. Returns ``None`` when the file cannot be used at all.
+
+    ``root`` is the data folder (default: the file's folder); the file must be a regular
+    file inside it, of at most ``MAX_TABLE_BYTES`` (see :mod:`cvdata._files`).
+    """
+    try:
+        data = read_bytes(path, root if root is not None else path.parent, MAX_TABLE_BYTES)
+    except FileNotFoundError:
         return None, [Problem(display, None, None, f"missing file (the {table.title} table)")]
-    data = path.read_bytes()
+    except FileRefused as e:
+        return None, [Problem(display, None, None, f"{e.reason} (the {table.title} table)")]
     try:
         # utf-8-sig drops the byte-order mark that spreadsheet programs write.
         text = data.decode("utf-8-sig")
@@ -115,9 +131,32 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
         parsed, starts = _drop_ragged(parsed, starts, width, display, problems)
     cells, lines = _by_columns(parsed, starts, width, index, declared)
     raw = RawTable(table, display, cells, lines, set(missing))
+    if _CONTROL.search(text):  # one scan of the file; cells are searched only when it finds
+        problems += _control_problems(raw)
     if error is not None:
         problems.append(error)
     return raw, problems
+
+
+def _control_problems(raw: RawTable) -> list[Problem]:
+    """One problem per cell that holds a control character, naming the first one."""
+    problems = []
+    for name, column in raw.cells.items():
+        for row, value in enumerate(column):
+            found = _CONTROL.search(value) if value is not None else None
+            if found:
+                shown = repr(value if len(value) <= 60 else value[:57] + "...")
+                code = f"U+{ord(found.group()):04X}"
+                problems.append(
+                    Problem(
+                        raw.display,
+                        raw.line(row),
+                        name,
+                        f"{shown} holds the control character {code}, which cannot be "
+                        "printed; only tabs and line breaks may be in a cell",
+                    )
+                )
+    return problems
 
 
 def _rows_with_lines(reader, display: str) -> tuple[list[list[str]], list[int], Problem | None]:
