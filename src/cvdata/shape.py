@@ -94,7 +94,9 @@ def roles_timeline(
     recent = out.sort_values(["end", "start"], ascending=False, kind="stable").index
     out["rank"] = pd.Series(range(1, len(out) + 1), index=recent).reindex(out.index)
     out["shown"] = _mark_top(out["rank"], top, len(out)).astype(bool)
-    lane = pd.Categorical(out["kind"], categories=list(KIND_LABELS), ordered=True)
+    # Kinds a fork adds (the enum is theirs) get lanes after the known ones.
+    kinds = list(KIND_LABELS) + [k for k in dict.fromkeys(out["kind"]) if k not in KIND_LABELS]
+    lane = pd.Categorical(out["kind"], categories=kinds, ordered=True)
     return (
         out.assign(_lane=lane)
         .sort_values(["_lane", "start"], kind="stable")
