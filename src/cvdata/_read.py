@@ -92,7 +92,7 @@ def read_raw(
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
-        return None, [Problem(display, 1, None, f"cannot read the header row: {e}")]
+        return None, [Problem(display, 1, None, f"cannot read the header row: {_why(e)}")]
     declared = table.field_names
     index = {}
     for pos, name in enumerate(header):
@@ -170,10 +170,17 @@ def _rows_with_lines(reader, display: str) -> tuple[list[list[str]], list[int], 
         except StopIteration:
             return parsed, starts, None
         except csv.Error as e:
-            return parsed, starts, Problem(display, start, None, f"cannot read this row: {e}")
+            return parsed, starts, Problem(display, start, None, f"cannot read this row: {_why(e)}")
         parsed.append(cells)
         starts.append(start)
         start = reader.line_num + 1
+
+
+def _why(e: csv.Error) -> str:
+    """The csv module's complaint in words; its one size limit is the cell's."""
+    if "field larger than field limit" in str(e):
+        return f"a cell is longer than {csv.field_size_limit():,} characters, the most one may hold"
+    return str(e)
 
 
 def _all_width(parsed: list[list[str]], width: int) -> bool:
