@@ -63,12 +63,17 @@ def roles_timeline(
     out = pd.DataFrame(
         {
             "role_id": roles["id"],
-            "label": [
-                _label(t, u if isinstance(u, str) else o)
-                for t, u, o in zip(
-                    roles["title"], roles["unit"], roles["organisation"], strict=True
-                )
-            ],
+            # Text even when there are no roles (an empty list would be float64).
+            "label": pd.Series(
+                [
+                    _label(t, u if isinstance(u, str) else o)
+                    for t, u, o in zip(
+                        roles["title"], roles["unit"], roles["organisation"], strict=True
+                    )
+                ],
+                index=roles.index,
+                dtype="string",
+            ),
             "kind": roles["kind"],
             "kind_label": roles["kind"].map(KIND_LABELS).fillna(roles["kind"]),
             "title": roles["title"],
