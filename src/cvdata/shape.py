@@ -349,7 +349,8 @@ def papers_table(cv: CV) -> pd.DataFrame:
     clash = short.duplicated(keep=False)
     short = short.where(~clash, short + " (" + venues["name"] + ")")
     status_label = _status_label(papers["status"])
-    venue = papers["venue_id"].map(short)
+    # As text even when no venue matches (map then gives float64, which cannot take text).
+    venue = papers["venue_id"].map(short).astype("string")
     bucket = "no venue (" + status_label.str.lower() + ")"
     authors = cv.paper_authors
     owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
@@ -373,6 +374,7 @@ def papers_table(cv: CV) -> pd.DataFrame:
             "first_author": (position == 1).fillna(False).astype(bool),
             "equal_contribution": papers["id"]
             .map(owner["equal_contribution"])
+            .astype("boolean")
             .fillna(False)
             .astype(bool),
         }
