@@ -25,6 +25,11 @@ from .schema import Table
 #: return, and the non-characters U+FFFE/U+FFFF. XML 1.0 forbids them, so a chart label
 #: holding one makes an SVG that Typst cannot read; in a page they are invisible.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The same in UTF-8 bytes, searched in what is left of a file once its printable ASCII is
+# deleted (a fast C loop): most files leave nothing, or a few accented letters. Deleting
+# ASCII never splits a character's bytes, so nothing is missed.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
 @dataclass
@@ -131,7 +136,7 @@ def read_raw(
         parsed, starts = _drop_ragged(parsed, starts, width, display, problems)
     cells, lines = _by_columns(parsed, starts, width, index, declared)
     raw = RawTable(table, display, cells, lines, set(missing))
-    if _CONTROL.search(text):  # one scan of the file; cells are searched only when it finds
+    if _CONTROL_BYTES.search(data.translate(None, _PRINTABLE_ASCII)):  # cells only if found
         problems += _control_problems(raw)
     if error is not None:
         problems.append(error)

@@ -133,6 +133,8 @@ def _min_year_ok(s: pd.Series) -> pd.Series:
 
 def _finite_ok(s: pd.Series) -> pd.Series:
     """Numbers that stay finite as floats ('1e999' does not)."""
+    if all(len(v) < 300 and "e" not in v and "E" not in v for v in s.dropna().tolist()):
+        return pd.Series(True, index=s.index, dtype=bool)  # no exponent: at most 1e300
     n = pd.to_numeric(s.where(_type_ok("number", s)), errors="coerce").astype("Float64")
     return ~(n.abs() == float("inf")).fillna(False).astype(bool)
 
