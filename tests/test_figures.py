@@ -7,6 +7,7 @@ hover text says, what is left out and whether the figure says so.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pandas as pd
@@ -165,7 +166,8 @@ def test_timeline_caption_counts_what_it_cannot_place(cv) -> None:
 
 def test_timeline_rows_are_grouped_in_lanes_by_kind(cv) -> None:
     fig, roles, _ = timeline_of(cv)
-    order = list(fig.layout.yaxis.categoryarray)
+    # The axis holds the labels as plotly shows them: escaped (see test_chart_markup.py).
+    order = [html.unescape(label) for label in fig.layout.yaxis.categoryarray]
     kinds = roles.set_index("label").loc[order, "kind"].tolist()
     # Each kind is one contiguous block, in the lane order.
     blocks = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]

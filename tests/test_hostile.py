@@ -123,6 +123,8 @@ def _hostile_copy(target: Path) -> dict[tuple[str, str], list[str]]:
             values = []
             for r, row in enumerate(rows):
                 value = HOSTILE[(r + c) % len(HOSTILE)]
+                if table.name == "contacts" and name == "value" and "@" in row[col]:
+                    value = row[col]  # an email contact's value must stay an address
                 if name in ("motivation", "text") and r == 0:
                     value = LONG_FIELD + value
                 row[col] = value

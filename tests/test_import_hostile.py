@@ -268,16 +268,20 @@ def test_control_characters_in_a_refusal_are_escaped(broken_copy, run_cvdata, tm
     assert "\x1b" not in proc.stderr and "\\x1b" in proc.stderr
 
 
-def test_cells_with_control_characters_are_escaped_or_spaces(
+def test_cells_with_control_characters_are_refused_and_never_printed_raw(
     broken_copy, run_cvdata, tmp_path: Path
 ) -> None:
     from conftest import edit_cell
 
     folder = broken_copy()
-    edit_cell(folder / "venues.csv", "icml", "name", "ICML \x1b]0;pwned\x07")
-    proc = run_cvdata("export", "bibtex", str(folder), cwd=tmp_path)  # valid data
-    assert proc.returncode == 0, proc.stderr
-    assert "ICML  ]0;pwned" not in proc.stdout and "ICML ]0;pwned" in proc.stdout
+    line = edit_cell(folder / "venues.csv", "icml", "name", "ICML \x1b]0;pwned\x07")
+    # Validation refuses control characters in any cell (they cannot be printed, and the
+    # charts' SVG forbids them), so no export writes one.
+    proc = run_cvdata("export", "bibtex", str(folder), cwd=tmp_path)
+    assert proc.returncode == 1 and "does not validate" in proc.stderr
+    proc = run_cvdata("validate", str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"venues.csv:{line}: name:" in proc.stdout
     assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
     edit_cell(folder / "papers.csv", "care", "year", "20\x1b[2J\x07")
     proc = run_cvdata("validate", str(folder), cwd=tmp_path)

@@ -28,7 +28,8 @@ def _squash(text: str) -> str:
 def _titles(sections) -> dict[str, list[str]]:
     def flat(entries):
         for e in entries:
-            yield "".join(r.text for r in e.title)
+            # A compact entry (a skill category) lists its items after its title.
+            yield "".join(r.text for r in e.title) + " ".join(e.items)
             yield from flat(e.children)
 
     return {s.id: list(flat(s.entries)) for s in sections}

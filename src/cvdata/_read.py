@@ -10,14 +10,26 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
 
 import pandas as pd
 
+from ._files import MAX_TABLE_BYTES, FileRefused, read_bytes
 from .problems import Problem
 from .schema import Table
+
+#: Characters no cell may hold: C0 and C1 controls other than tab, line feed and carriage
+#: return, and the non-characters U+FFFE/U+FFFF. XML 1.0 forbids them, so a chart label
+#: holding one makes an SVG that Typst cannot read; in a page they are invisible.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# The same in UTF-8 bytes, searched in what is left of a file once its printable ASCII is
+# deleted (a fast C loop): most files leave nothing, or a few accented letters. Deleting
+# ASCII never splits a character's bytes, so nothing is missed.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
 @dataclass
@@ -56,11 +68,20 @@ def _undecodable(display: str, data: bytes, err: UnicodeDecodeError) -> Problem:
     return Problem(display, line, None, message)
 
 
-def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as text cells. Returns ``None`` when the file cannot be used at all."""
-    if not path.exists():
+def read_raw(
+    table: Table, path: Path, display: str, root: Path | None = None
+) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` as text cells. Returns ``None`` when the file cannot be used at all.
+
+    ``root`` is the data folder (default: the file's folder); the file must be a regular
+    file inside it, of at most ``MAX_TABLE_BYTES`` (see :mod:`cvdata._files`).
+    """
+    try:
+        data = read_bytes(path, root if root is not None else path.parent, MAX_TABLE_BYTES)
+    except FileNotFoundError:
         return None, [Problem(display, None, None, f"missing file (the {table.title} table)")]
-    data = path.read_bytes()
+    except FileRefused as e:
+        return None, [Problem(display, None, None, f"{e.reason} (the {table.title} table)")]
     try:
         # utf-8-sig drops the byte-order mark that spreadsheet programs write.
         text = data.decode("utf-8-sig")
@@ -76,7 +97,7 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
     try:
         header = [h.strip() for h in next(reader)]
     except csv.Error as e:
-        return None, [Problem(display, 1, None, f"cannot read the header row: {e}")]
+        return None, [Problem(display, 1, None, f"cannot read the header row: {_why(e)}")]
     declared = table.field_names
     index = {}
     for pos, name in enumerate(header):
@@ -115,9 +136,32 @@ def read_raw(table: Table, path: Path, display: str) -> tuple[RawTable | None, l
         parsed, starts = _drop_ragged(parsed, starts, width, display, problems)
     cells, lines = _by_columns(parsed, starts, width, index, declared)
     raw = RawTable(table, display, cells, lines, set(missing))
+    if _CONTROL_BYTES.search(data.translate(None, _PRINTABLE_ASCII)):  # cells only if found
+        problems += _control_problems(raw)
     if error is not None:
         problems.append(error)
     return raw, problems
+
+
+def _control_problems(raw: RawTable) -> list[Problem]:
+    """One problem per cell that holds a control character, naming the first one."""
+    problems = []
+    for name, column in raw.cells.items():
+        for row, value in enumerate(column):
+            found = _CONTROL.search(value) if value is not None else None
+            if found:
+                shown = repr(value if len(value) <= 60 else value[:57] + "...")
+                code = f"U+{ord(found.group()):04X}"
+                problems.append(
+                    Problem(
+                        raw.display,
+                        raw.line(row),
+                        name,
+                        f"{shown} holds the control character {code}, which cannot be "
+                        "printed; only tabs and line breaks may be in a cell",
+                    )
+                )
+    return problems
 
 
 def _rows_with_lines(reader, display: str) -> tuple[list[list[str]], list[int], Problem | None]:
@@ -131,10 +175,17 @@ def _rows_with_lines(reader, display: str) -> tuple[list[list[str]], list[int], 
         except StopIteration:
             return parsed, starts, None
         except csv.Error as e:
-            return parsed, starts, Problem(display, start, None, f"cannot read this row: {e}")
+            return parsed, starts, Problem(display, start, None, f"cannot read this row: {_why(e)}")
         parsed.append(cells)
         starts.append(start)
         start = reader.line_num + 1
+
+
+def _why(e: csv.Error) -> str:
+    """The csv module's complaint in words; its one size limit is the cell's."""
+    if "field larger than field limit" in str(e):
+        return f"a cell is longer than {csv.field_size_limit():,} characters, the most one may hold"
+    return str(e)
 
 
 def _all_width(parsed: list[list[str]], width: int) -> bool:

@@ -29,6 +29,11 @@ _PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
 _PAD = {4: "-01-01", 7: "-01", 10: ""}
 
 
+#: The span of dates the typed tables can hold (pandas' nanosecond timestamps).
+FIRST_DAY = dt.date(1678, 1, 1)
+LAST_DAY = dt.date(2261, 12, 31)
+
+
 def precision_column(column: str) -> str:
     """The name of the companion column that holds ``column``'s precision."""
     return column + PRECISION_SUFFIX
@@ -56,10 +61,15 @@ def parse(text: str) -> tuple[dt.date, str]:
     """
     if not isinstance(text, str) or not re.fullmatch(PATTERN, text):
         raise ValueError(f"{text!r} {MESSAGE}")
+    full = text + _PAD[len(text)]
+    if full.startswith("0000"):  # no year 0 in Python's calendar: check month and day in a
+        full = "0004" + full[4:]  # leap year; validation names the year (dates from 1800)
     try:
-        day = dt.date.fromisoformat(text + _PAD[len(text)])
+        day = dt.date.fromisoformat(full)
     except ValueError:
         raise ValueError(f"{text!r} is not a day of the calendar") from None
+    if day > LAST_DAY:  # the typed tables hold dates up to pandas' bound
+        raise ValueError(f"{text!r} is after {LAST_DAY.year}, the last year a date may have")
     return day, _PRECISION_OF_LENGTH[len(text)]
 
 
@@ -87,7 +97,9 @@ def cast(cells: list[str | None]) -> tuple[pd.Series, pd.Series]:
             pd.array([None] * n, dtype="string")
         )
     parsed = [None if v is None else _parsed(v) for v in cells]
-    firsts = [None if p is None else p[0] for p in parsed]
+    # Before pandas' first day (1677) a date cannot be typed: NaT, and validation names the
+    # cell (dates are from 1800 on), so nothing is lost in silence.
+    firsts = [None if p is None or p[0] < FIRST_DAY else p[0] for p in parsed]
     precisions = [None if p is None else p[1] for p in parsed]
     days = pd.Series(pd.to_datetime(firsts), dtype="datetime64[ns]") if cells else None
     if days is None:

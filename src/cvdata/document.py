@@ -52,6 +52,9 @@ class Entry:
     bullets: tuple[Text, ...] = ()
     children: tuple[Entry, ...] = ()
     group: str = ""  # heading shown before this entry when it differs from the previous one
+    #: A compact entry's list, shown after the title joined by ", " (a category's skills).
+    #: Each item counts as an entry where a web page shortens a section.
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -563,14 +566,14 @@ def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
         extra = ", ".join(x for x in (_years(years), _s(note)) if x)
         items.setdefault(category, []).append(_s(label) + (f" ({extra})" if extra else ""))
     return tuple(
-        Entry(title=(Run(f"{category}: ", strong=True), Run(", ".join(shown))))
+        Entry(title=(Run(f"{category}: ", strong=True),), items=tuple(shown))
         for category, shown in items.items()
     )
 
 
 def skills(cv: CV) -> Section:
     return Section(
-        "skills", "Skills", _by_category(cv.skills, "skill"), compact=True, noun="categories"
+        "skills", "Skills", _by_category(cv.skills, "skill"), compact=True, noun="skills"
     )
 
 
@@ -704,7 +707,7 @@ def activities(cv: CV) -> Section:
         "Activities",
         _by_category(cv.activities, "name"),
         compact=True,
-        noun="categories",
+        noun="activities",
     )
 
 
@@ -747,18 +750,38 @@ def entry_count(entry: Entry) -> int:
     return 1 + sum(entry_count(c) for c in entry.children)
 
 
+def shown_count(entry: Entry) -> int:
+    """How much of a web page's budget an entry takes: itself and its nested entries, or
+    each item of its list (a category of 1,000 skills counts 1,000)."""
+    return max(1, len(entry.items)) + sum(shown_count(c) for c in entry.children)
+
+
+def section_size(section: Section) -> int:
+    """What a shortened section's note counts: its entries, or the items of its lists."""
+    if any(e.items for e in section.entries):
+        return sum(max(1, len(e.items)) for e in section.entries)
+    return len(section.entries)
+
+
 def first_entries(section: Section, limit: int) -> Section:
     """The section cut to its first entries, in its own order, such that no more than
     ``limit`` entries are shown counting nested ones (a role with five projects counts
-    six); whole entries only, and always the first one. The section itself when it fits.
+    six) and the items of a list (see :func:`shown_count`); whole entries only, except
+    that a list is cut to the items that fit, and always the first entry. The section
+    itself when it fits.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit!r}")
     shown = 0
     for i, e in enumerate(section.entries):
-        shown += entry_count(e)
-        if shown > limit:
+        size = shown_count(e)
+        if shown + size > limit:
+            room = limit - shown
+            if e.items and not e.children and room > 0:
+                cut = dataclasses.replace(e, items=e.items[:room])
+                return dataclasses.replace(section, entries=(*section.entries[:i], cut))
             return dataclasses.replace(section, entries=section.entries[: max(i, 1)])
+        shown += size
     return section
 
 

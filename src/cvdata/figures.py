@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import math
 import textwrap
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -81,8 +82,22 @@ def _named(brand: Brand, names: dict[str, str]) -> set[str]:
 
 
 def _esc(value: object) -> str:
-    """User text made safe for plotly's hover and label markup."""
+    """Text from the data as plotly shows it: plotly reads ``<b>``, ``<br>``, ``<a href>``
+    and ``<span style>`` as markup in every label (tick labels, category values, legend
+    entries, text, titles, annotations, hover), and decodes entities, so ``<``, ``>`` and
+    ``&`` escaped show as themselves. Every data string that reaches a figure goes
+    through here (or :func:`_escs`), after any shortening (never cut an entity)."""
     return html.escape("" if value is None or value is pd.NA else str(value), quote=False)
+
+
+def _escs(values: Iterable[object]) -> list[str]:
+    """:func:`_esc` of each value: category axis values, and the arrays that name them."""
+    return [_esc(v) for v in values]
+
+
+def _title(title: str | None) -> str | None:
+    """A chart title given by the caller, shown as text like the data."""
+    return _esc(title) if title else None
 
 
 def _wrap(text: str, width: int = 60, limit: int | None = None) -> str:
@@ -107,7 +122,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 def _empty(brand: Brand, message: str, title: str | None = None) -> go.Figure:
     """A figure that says there is nothing to draw, rather than an empty frame."""
-    fig = go.Figure(layout={"template": plotly_template(brand), "title": title, "height": 160})
+    fig = go.Figure(
+        layout={"template": plotly_template(brand), "title": _title(title), "height": 160}
+    )
     fig.add_annotation(
         text=_esc(message),
         x=0.5,
@@ -204,7 +221,7 @@ def _stacked_hbar(
 ) -> go.Figure:
     """Horizontal bars, one per category (first at the top), stacked by paper status, with
     the total at the end of each bar. ``df``: ``category, status, status_label, papers``."""
-    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     statuses = [s for s in STATUS_ORDER if s in set(df["status"])]
     statuses += sorted(set(df["status"]) - set(statuses))
     for status in statuses:
@@ -214,24 +231,24 @@ def _stacked_hbar(
         label = str(part["status_label"].iloc[0])
         fig.add_trace(
             go.Bar(
-                name=label,
+                name=_esc(label),
                 orientation="h",
                 x=[int(v) for v in part["papers"]],
-                y=[str(c) for c in part[category]],
+                y=_escs(part[category]),
                 marker={"color": status_color(brand, status), "line": {"width": 0}},
                 hovertext=[
                     f"{hover.get(str(c), _esc(c))}<br>{_esc(label)}: {_plural(int(n), 'paper')}"
                     for c, n in zip(part[category], part["papers"], strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",
-                legendgroup=status,
+                legendgroup=_esc(status),
             )
         )
     totals = df.groupby(category, sort=False)["papers"].sum().reindex(order).fillna(0)
     fig.add_trace(
         go.Scatter(
             x=[int(v) for v in totals],
-            y=[str(c) for c in totals.index],
+            y=_escs(totals.index),
             mode="text",
             text=[f" {int(v)}" for v in totals],
             textposition="middle right",
@@ -253,7 +270,7 @@ def _stacked_hbar(
         title=None,
         type="category",
         categoryorder="array",
-        categoryarray=[str(c) for c in order],
+        categoryarray=_escs(order),
         autorange="reversed",
         automargin=True,
     )
@@ -327,7 +344,7 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
     for status in order:
         g = counts[counts["status"] == status]
         if kind == "paper":
-            name = f"Paper: {STATUS_LABELS.get(status, status).lower()}"
+            name = _esc(f"Paper: {STATUS_LABELS.get(status, status).lower()}")
             marker = {"color": status_color(brand, status), "line": {"width": 0}}
             what = f"{_esc(g['status_label'].iloc[0])}: "
         else:
@@ -429,13 +446,13 @@ def timeline(
             label = str(part["kind_label"].iloc[0])
             fig.add_trace(
                 go.Bar(
-                    name=label,
-                    legendgroup=kind,
+                    name=_esc(label),
+                    legendgroup=_esc(kind),  # not drawn, but kept free of markup like the rest
                     showlegend=first_of_kind,
                     orientation="h",
                     base=_iso(part["start"]),
                     x=_ms(part["end"] - part["start"]),
-                    y=list(part["label"]),
+                    y=_escs(part["label"]),
                     ids=list(part["role_id"]),
                     hovertext=[_role_hover(r) for _, r in part.iterrows()],
                     hovertemplate="%{hovertext}<extra></extra>",
@@ -484,7 +501,7 @@ def timeline(
     fig.update_yaxes(
         type="category",
         categoryorder="array",
-        categoryarray=list(roles["label"]),
+        categoryarray=_escs(roles["label"]),
         autorange="reversed",
         automargin=True,
         title=None,
@@ -531,7 +548,7 @@ def timeline(
                 groups.append(("other", other))
         for key, g in groups:
             if kind == "paper":
-                name = f"Paper: {STATUS_LABELS.get(key, key).lower()}"
+                name = _esc(f"Paper: {STATUS_LABELS.get(key, key).lower()}")
                 marker = {
                     "color": status_color(brand, key),
                     "size": size,
@@ -597,7 +614,7 @@ def timeline(
     more = 0 if hidden.empty or panels else 20  # a line for the roles left out
     fig.update_layout(
         template=plotly_template(brand),
-        title=title,
+        title=_title(title),
         height=plot_h + 110 + bottom + more,
         barmode="overlay",
         bargap=0.25,
@@ -729,12 +746,12 @@ def career_time(
     brand = brand or load_brand()
     if time.empty:
         return _empty(brand, "No roles yet.", title)
-    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     fig.add_trace(
         go.Bar(
             orientation="h",
             x=[float(v) for v in time["years"]],
-            y=list(time["kind_label"]),
+            y=_escs(time["kind_label"]),
             marker={"color": [kind_color(brand, k) for k in time["kind"]]},
             text=[
                 f"{y:.1f} yrs · {_plural(int(n), 'role')}"
@@ -846,7 +863,7 @@ def publications_by_year(
     brand = brand or load_brand()
     if counts.empty:
         return _empty(brand, "No papers yet.", title)
-    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     slots = list(dict.fromkeys(counts["year_label"]))
     for status in dict.fromkeys(counts["status"]):
         part = counts[(counts["status"] == status) & (counts["papers"] > 0)]
@@ -855,8 +872,8 @@ def publications_by_year(
         label = str(part["status_label"].iloc[0])
         fig.add_trace(
             go.Bar(
-                name=label,
-                x=list(part["year_label"]),
+                name=_esc(label),
+                x=_escs(part["year_label"]),
                 y=[int(v) for v in part["papers"]],
                 marker={"color": status_color(brand, status)},
                 hovertemplate=f"<b>%{{x}}</b><br>{_esc(label)}: %{{y}}<extra></extra>",
@@ -865,7 +882,7 @@ def publications_by_year(
     totals = counts.groupby("year_label", sort=False)["papers"].sum().reindex(slots)
     fig.add_trace(
         go.Scatter(
-            x=slots,
+            x=_escs(slots),
             y=[int(v) for v in totals],
             text=[str(int(v)) if v else "" for v in totals],
             mode="text",
@@ -877,7 +894,7 @@ def publications_by_year(
         )
     )
     fig.update_xaxes(
-        type="category", categoryorder="array", categoryarray=slots, title=None, tickangle=0
+        type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
     )
     fig.update_yaxes(
         title="Papers",
@@ -1084,8 +1101,8 @@ def skills(
     for i, c in enumerate(cats):
         r, col = i // columns + 1, i % columns + 1
         part = shown[shown["category"] == c]
-        labels = _unique(
-            [textwrap.shorten(str(s), max_label, placeholder="…") for s in part["skill"]]
+        labels = _escs(
+            _unique([textwrap.shorten(str(s), max_label, placeholder="…") for s in part["skill"]])
         )
         hover = [
             f"<b>{_esc(s.skill)}</b><br>{_esc(c)}<br>{_esc(s.years_label)}"
@@ -1106,7 +1123,7 @@ def skills(
                 hovertemplate="%{hovertext}<extra></extra>",
                 marker={"color": brand.palette.get("blue", brand.colorway[0])},
                 showlegend=False,
-                name=str(c),
+                name=_esc(c),
             ),
             row=r,
             col=col,
@@ -1131,7 +1148,7 @@ def skills(
                     hovertemplate="%{hovertext}<extra></extra>",
                     cliponaxis=False,
                     showlegend=False,
-                    name=f"{c} (years not given)",
+                    name=_esc(f"{c} (years not given)"),
                 ),
                 row=r,
                 col=col,
@@ -1157,7 +1174,7 @@ def skills(
         fig.layout.annotations[i].x = axis.domain[0]
     fig.update_layout(
         template=plotly_template(brand),
-        title=title,
+        title=_title(title),
         height=plot_h + 90,
         bargap=0.3,
         hovermode="closest",
@@ -1227,7 +1244,7 @@ def skills_overview(
         horizontal_spacing=0.04,
         subplot_titles=["<b>Skills listed</b>", "<b>Years per skill</b>: median ● and range"],
     )
-    y = list(cats["category"])
+    y = _escs(cats["category"])
     hover = [
         f"<b>{_esc(r.category)}</b><br>{_plural(int(r.skills), 'skill')}"
         + (
@@ -1270,7 +1287,7 @@ def skills_overview(
     ys: list[str | None] = []
     for r in dated.itertuples():
         xs += [float(r.min_years), float(r.max_years), None]
-        ys += [r.category, r.category, None]
+        ys += [_esc(r.category), _esc(r.category), None]
     fig.add_trace(
         go.Scatter(
             x=xs,
@@ -1287,7 +1304,7 @@ def skills_overview(
     fig.add_trace(
         go.Scatter(
             x=[float(v) for v in dated["median_years"]],
-            y=list(dated["category"]),
+            y=_escs(dated["category"]),
             mode="markers",
             marker={"color": blue, "size": 11, "line": {"color": "#FFFFFF", "width": 1}},
             hovertext=[h for h, w in zip(hover, cats["with_years"], strict=True) if w > 0],
@@ -1314,7 +1331,7 @@ def skills_overview(
         ann.update(font={"size": 13})
     fig.update_layout(
         template=plotly_template(brand),
-        title=title,
+        title=_title(title),
         height=110 + 30 * len(cats),
         bargap=0.35,
         hovermode="closest",
@@ -1358,8 +1375,8 @@ def projects_per_role(
     if table.empty:
         return _empty(brand, "No projects yet.", title)
     table, hidden = _shown(table)
-    fig = go.Figure(layout={"template": plotly_template(brand), "title": title})
-    labels = _unique(list(table["label"]))
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
+    labels = _escs(_unique(list(table["label"])))
     seen: set[str] = set()
     for kind in dict.fromkeys(table["kind"]):
         mask = (table["kind"] == kind).to_numpy()
@@ -1367,7 +1384,7 @@ def projects_per_role(
         fig.add_trace(
             go.Bar(
                 orientation="h",
-                name=str(part["kind_label"].iloc[0]),
+                name=_esc(part["kind_label"].iloc[0]),
                 x=[int(v) for v in part["projects"]],
                 y=[lab for lab, m in zip(labels, mask, strict=True) if m],
                 text=[

@@ -117,6 +117,14 @@ def _field(d: dict) -> Field:
             re.compile(pattern)
         except (re.error, TypeError) as e:
             raise ValueError(f"pattern {pattern!r} is not a regular expression: {e}") from None
+        from ._regex_safety import backtracks
+
+        if backtracks(pattern):
+            raise ValueError(
+                f"pattern {pattern!r} can take exponential time on some cells (a repetition "
+                "inside a repetition, like (a+)+); pin each repetition with a character the "
+                "inner one cannot match, like ^[a-z0-9]+(?:-[a-z0-9]+)*$"
+            )
     return Field(
         name=d["name"],
         type=ftype,
@@ -262,12 +270,24 @@ def read_package(data_dir: Path) -> Package:
     Raises
     ------
     DescriptorError
-        When the folder's ``datapackage.json`` is not valid JSON or not a data package.
+        When the folder's ``datapackage.json`` is not valid JSON or not a data package, or
+        is not a regular file inside the folder of at most ``MAX_DESCRIPTOR_BYTES``.
     """
+    from ._files import MAX_DESCRIPTOR_BYTES, FileRefused, read_bytes
+
     path = data_dir / DESCRIPTOR
-    if not path.exists():
-        return default_package()
     try:
-        return parse_descriptor(json.loads(path.read_text(encoding="utf-8")), source=str(path))
+        data = read_bytes(path, data_dir, MAX_DESCRIPTOR_BYTES)
+    except FileNotFoundError:
+        return default_package()
+    except FileRefused as e:
+        raise DescriptorError(path, e.reason) from None
+    try:
+        return parse_descriptor(json.loads(data.decode("utf-8")), source=str(path))
+    except RecursionError:
+        # The JSON parser recurses per level: 100,000 nested lists exhaust the stack.
+        raise DescriptorError(
+            path, "not a valid data package descriptor: nested too deeply"
+        ) from None
     except (json.JSONDecodeError, KeyError, TypeError, ValueError, UnicodeDecodeError) as e:
         raise DescriptorError(path, f"not a valid data package descriptor: {e}") from e

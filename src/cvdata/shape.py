@@ -60,12 +60,17 @@ def roles_timeline(
     out = pd.DataFrame(
         {
             "role_id": roles["id"],
-            "label": [
-                _label(t, u if isinstance(u, str) else o)
-                for t, u, o in zip(
-                    roles["title"], roles["unit"], roles["organisation"], strict=True
-                )
-            ],
+            # Text even when there are no roles (an empty list would be float64).
+            "label": pd.Series(
+                [
+                    _label(t, u if isinstance(u, str) else o)
+                    for t, u, o in zip(
+                        roles["title"], roles["unit"], roles["organisation"], strict=True
+                    )
+                ],
+                index=roles.index,
+                dtype="string",
+            ),
             "kind": roles["kind"],
             "kind_label": roles["kind"].map(KIND_LABELS).fillna(roles["kind"]),
             "title": roles["title"],
@@ -91,7 +96,9 @@ def roles_timeline(
     recent = out.sort_values(["end", "start"], ascending=False, kind="stable").index
     out["rank"] = pd.Series(range(1, len(out) + 1), index=recent).reindex(out.index)
     out["shown"] = _mark_top(out["rank"], top, len(out)).astype(bool)
-    lane = pd.Categorical(out["kind"], categories=list(KIND_LABELS), ordered=True)
+    # Kinds a fork adds (the enum is theirs) get lanes after the known ones.
+    kinds = list(KIND_LABELS) + [k for k in dict.fromkeys(out["kind"]) if k not in KIND_LABELS]
+    lane = pd.Categorical(out["kind"], categories=kinds, ordered=True)
     return (
         out.assign(_lane=lane)
         .sort_values(["_lane", "start"], kind="stable")
@@ -383,7 +390,8 @@ def papers_table(cv: CV) -> pd.DataFrame:
     clash = short.duplicated(keep=False)
     short = short.where(~clash, short + " (" + venues["name"] + ")")
     status_label = _status_label(papers["status"])
-    venue = papers["venue_id"].map(short)
+    # As text even when no venue matches (map then gives float64, which cannot take text).
+    venue = papers["venue_id"].map(short).astype("string")
     bucket = "no venue (" + status_label.str.lower() + ")"
     authors = cv.paper_authors
     owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
@@ -407,6 +415,7 @@ def papers_table(cv: CV) -> pd.DataFrame:
             "first_author": (position == 1).fillna(False).astype(bool),
             "equal_contribution": papers["id"]
             .map(owner["equal_contribution"])
+            .astype("boolean")
             .fillna(False)
             .astype(bool),
         }

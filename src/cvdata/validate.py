@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import dates
+from ._files import FileRefused, check_location
 from ._read import RawTable, read_raw
 from .problems import Problem
 from .schema import DESCRIPTOR, DescriptorError, Field, Package, default_package, read_package
@@ -55,6 +56,16 @@ _PATTERN_MESSAGES = {
     r"^(https?://|mailto:)\S+$": "is not a link that may be published "
     "(only http://, https:// and mailto: addresses)",
 }
+#: The earliest year a date may have. Charts measure roles in nanoseconds (pandas), which
+#: reach back to 1677 and span at most 292 years; a CV has nothing earlier than this.
+MIN_YEAR = 1800
+#: How many years after the as-of date a ``year`` may be (a paper planned, a term booked).
+FUTURE_YEARS = 10
+#: The most digits a whole number may have: larger ones do not fit the typed tables
+#: (64-bit integers; past 15 digits a float conversion is not exact either).
+INTEGER_DIGITS = 15
+#: An email address as a CV prints it: one @, no spaces or brackets, a dot in the domain.
+_EMAIL = r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\".]+"
 # Pairs of columns where the second must not come before the first.
 _DATE_PAIRS = (("start", "end"), ("start_date", "end_date"))
 
@@ -97,6 +108,38 @@ def _minimum_ok(f: Field, s: pd.Series) -> pd.Series:
     return ok
 
 
+def _digits_ok(s: pd.Series) -> pd.Series:
+    """Whole numbers of at most ``INTEGER_DIGITS`` digits (leading zeros aside); other
+    cells pass (their type check reports them)."""
+    whole = _regex(_TYPE_PATTERNS["integer"]).fullmatch
+    ok = [
+        not isinstance(v, str)
+        or len(v) <= INTEGER_DIGITS
+        or whole(v) is None
+        or len(v.lstrip("+-").lstrip("0")) <= INTEGER_DIGITS
+        for v in s.tolist()
+    ]
+    return pd.Series(ok, index=s.index, dtype=bool)
+
+
+def _min_year_ok(s: pd.Series) -> pd.Series:
+    """Dates from ``MIN_YEAR`` on; cells that are not dates pass (see :func:`_type_ok`)."""
+    first = f"{MIN_YEAR:04d}"
+    ok = [
+        not isinstance(v, str) or not (v[:4] < first and v[:4].isdigit() and v[:4].isascii())
+        for v in s.tolist()
+    ]
+    return pd.Series(ok, index=s.index, dtype=bool)
+
+
+def _finite_ok(s: pd.Series) -> pd.Series:
+    """Numbers that stay finite as floats ('1e999' does not)."""
+    if all(len(v) < 300 and "e" not in v and "E" not in v for v in s.dropna().tolist()):
+        return pd.Series(True, index=s.index, dtype=bool)  # no exponent: at most 1e300
+    n = pd.to_numeric(s.where(_type_ok("number", s)), errors="coerce").astype("Float64")
+    return ~(n.abs() == float("inf")).fillna(False).astype(bool)
+
+
 def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
     """The cell rules of a column that is present: each a name (the key of its message,
     see :func:`_message`) and a check giving True for every cell that keeps it.
@@ -109,6 +152,14 @@ def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
         rules.append(("type:date-any", dates.cells_ok))
     elif f.type != "string":
         rules.append((f"type:{f.type}", lambda s, t=f.type: _type_ok(t, s)))
+    # Values of the right type that the typed tables and charts cannot hold. Each passes
+    # a cell that fails its type check, which is reported once, as that.
+    if f.type == "integer":
+        rules.append(("digits", _digits_ok))
+    elif f.type == "number":
+        rules.append(("finite", _finite_ok))
+    elif f.type in ("year", "yearmonth", "date"):
+        rules.append(("min-year", _min_year_ok))
     if f.enum is not None:
         rules.append(("enum", lambda s, e=f.enum: s.isin(e)))
     if f.pattern is not None:
@@ -145,6 +196,12 @@ def _message(f: Field, check: str, value: object) -> str:
     if check == "pattern":
         words = _PATTERN_MESSAGES.get(f.pattern or "")
         return f"{shown} {words}" if words else f"{shown} does not match the pattern {f.pattern}"
+    if check == "digits":
+        return f"{shown} is too large: whole numbers have at most {INTEGER_DIGITS} digits"
+    if check == "finite":
+        return f"{shown} is too large to be a number"
+    if check == "min-year":
+        return f"{shown} is before {MIN_YEAR}, the earliest year a CV may have"
     if check == "range":
         if f.minimum is not None and float(str(value)) < f.minimum:
             return f"{shown} is below the minimum {f.minimum:g}"
@@ -311,7 +368,9 @@ def _cast(raw: RawTable, types_ok: bool = False) -> pd.DataFrame:
                 s = s.where(_type_ok(f.type, s))
             out[f.name] = pd.to_numeric(s, errors="coerce").astype("Int64")
         elif f.type == "number":
-            out[f.name] = pd.to_numeric(s, errors="coerce").astype("Float64")
+            n = pd.to_numeric(s, errors="coerce").astype("Float64")
+            # '1e999' passes the type check as inf; it is reported, and missing here.
+            out[f.name] = n.where(n.abs() != float("inf"))
         elif f.type == "boolean":
             out[f.name] = s.map(_BOOLEAN_OF).astype("boolean")
         elif f.type == "yearmonth":
@@ -419,8 +478,21 @@ def _cross_problems(
                             f"{_fmt_cell(df, row, a, ftype)}",
                         )
                     )
-        # Nothing dated after the as-of date.
+        # Nothing dated after the as-of date; years at most FUTURE_YEARS after it.
         for f in table.fields:
+            if f.type == "year":
+                last = as_of.year + FUTURE_YEARS
+                late = (df[f.name] > last).fillna(False)
+                for row in late[late].index:
+                    problems.append(
+                        Problem(
+                            raw.display,
+                            raw.line(row),
+                            f.name,
+                            f"{df.at[row, f.name]} is more than {FUTURE_YEARS} years after "
+                            f"the as-of date {as_of.isoformat()}",
+                        )
+                    )
             if f.type not in ("date", "yearmonth"):
                 continue
             late = (df[f.name] > as_of_ts).fillna(False)
@@ -461,6 +533,19 @@ def _specific_problems(
                     f"{df.at[row, 'gpa']:g} is above the scale {df.at[row, 'gpa_scale']:g}",
                 )
             )
+    if "contacts" in typed and {"kind", "value"} <= set(typed["contacts"]):
+        df, raw = typed["contacts"], raws["contacts"]
+        email = _regex(_EMAIL)
+        for row, (kind, value) in enumerate(zip(df["kind"], df["value"], strict=True)):
+            if kind == "email" and isinstance(value, str) and not email.fullmatch(value):
+                problems.append(
+                    Problem(
+                        raw.display,
+                        raw.line(row),
+                        "value",
+                        f"{value!r} is not an email address (name@example.org)",
+                    )
+                )
     if "papers" in typed:
         df, raw = typed["papers"], raws["papers"]
         late = ((df["status"] == "published") & (df["year"] > as_of.year)).fillna(False)
@@ -508,7 +593,14 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
     typed: dict[str, pd.DataFrame] = {}
     problems = _table_set_problems(package, data_dir / DESCRIPTOR)
     for table in package.tables:
-        raw, found = read_raw(table, data_dir / table.path, display_path(data_dir / table.path))
+        try:
+            check_location(table.path, data_dir)
+        except FileRefused as e:
+            where = display_path(data_dir / DESCRIPTOR)
+            problems.append(Problem(where, None, None, f"resource {table.name!r}: {e.reason}"))
+            continue
+        path = data_dir / table.path
+        raw, found = read_raw(table, path, display_path(path), root=data_dir)
         problems += found
         if raw is None:
             continue

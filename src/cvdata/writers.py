@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .document import Entry, Header, Section, Text, first_entries
+from .document import Entry, Header, Run, Section, Text, first_entries, section_size
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -48,10 +48,15 @@ def html_text(runs: Text) -> str:
     return "".join(out)
 
 
+def _with_items(e: Entry) -> Text:
+    """The title, and a compact entry's list after it."""
+    return (*e.title, Run(", ".join(e.items))) if e.items else e.title
+
+
 def html_entry(e: Entry) -> str:
     parts = ['<div class="cv-entry">']
     parts.append(
-        f'<div class="cv-row"><span class="cv-title">{html_text(e.title)}</span>'
+        f'<div class="cv-row"><span class="cv-title">{html_text(_with_items(e))}</span>'
         f'<span class="cv-date">{esc_html(e.date)}</span></div>'
     )
     if e.subtitle or e.place:
@@ -105,8 +110,9 @@ def html_section(section: Section, limit: int | None = None, pdf_href: str | Non
     cls = "cv-section cv-compact" if section.compact else "cv-section"
     shown = first_entries(section, limit) if limit is not None else section
     more = ""
-    if len(shown.entries) < len(section.entries):
-        more = "\n" + html_more(len(shown.entries), len(section.entries), section.noun, pdf_href)
+    if shown is not section:
+        total, visible = section_size(section), section_size(shown)
+        more = "\n" + html_more(visible, total, section.noun, pdf_href)
     return (
         f'<div class="{cls}" data-section="{esc_html(section.id)}">'
         + "\n".join(_html_entries(shown.entries))
@@ -174,11 +180,13 @@ TYPST_PREAMBLE = r"""
 #set text(font: ("Liberation Sans", "Noto Sans CJK SC", "Noto Color Emoji"), size: 9.5pt)
 #set par(justify: false, leading: 0.55em)
 #set list(indent: 0.6em, body-indent: 0.4em, spacing: 0.45em)
-#let cv-entry(title, date: "", subtitle: none, place: "", body) = block(
+#let cv-entry(title, date: "", subtitle: none, place: "", long: false, body) = block(
   width: 100%, breakable: true, above: 0.85em, below: 0.2em,
   {
     // Keep the title block with its first line (sticky); let long bodies break across pages.
-    block(breakable: false, sticky: true, below: 0.35em, grid(
+    // A long title (a category's thousand skills) breaks too: an unbreakable block taller
+    // than the page is clipped, and the PDF must show every entry.
+    block(breakable: long, sticky: true, below: 0.35em, grid(
       columns: (1fr, auto), column-gutter: 1em, row-gutter: 0.3em,
       title, align(right, text(fill: cv-muted, date)),
       ..(if subtitle != none { (subtitle, align(right, text(fill: cv-muted, place))) } else { () }),
@@ -213,10 +221,21 @@ def typst_entry(e: Entry) -> str:
         body.append("#list(" + ", ".join(typst_text(b) for b in e.bullets) + ")")
     if e.children:
         body.append("#cv-children[" + "\n".join(_typst_entries(e.children)) + "]")
+    long = ", long: true" if _header_chars(e) > LONG_HEADER else ""
     return (
-        f"#cv-entry({typst_text(e.title)}, date: {typst_str(e.date)}, subtitle: {sub}, "
-        f"place: {typst_str(e.place)})[" + "\n".join(body) + "]"
+        f"#cv-entry({typst_text(_with_items(e))}, date: {typst_str(e.date)}, subtitle: {sub}, "
+        f"place: {typst_str(e.place)}{long})[" + "\n".join(body) + "]"
     )
+
+
+#: Characters of an entry's title and subtitle past which their block may break across
+#: pages: about ten lines, far less than a page, so shorter ones stay whole.
+LONG_HEADER = 1000
+
+
+def _header_chars(e: Entry) -> int:
+    runs = (*_with_items(e), *e.subtitle)
+    return sum(len(r.text) for r in runs) + len(e.date) + len(e.place)
 
 
 def _typst_entries(entries: tuple[Entry, ...]) -> list[str]:
