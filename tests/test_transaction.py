@@ -215,11 +215,15 @@ def test_staging_leftovers_are_never_read_and_are_removed(broken_copy, tmp_path:
     junk.mkdir(parents=True)
     (junk / "papers.csv").write_text("not,a,table\n", encoding="utf-8")
     (folder / STAGING / "COMMIT.json.tmp").write_text("{", encoding="utf-8")
-    result = cvdata.validate(folder, as_of=AS_OF)
-    assert result.ok  # the loader never looks inside the staging folder
     code, out, err = cvdata_run("validate", str(folder), cwd=tmp_path)
     assert code == 0, out + err
     assert "removed the staged files of an import that was interrupted" in err
+    assert not (folder / STAGING).exists()
+    assert tables(folder) == before
+    # The library's validate (pages, the pre-render step) recovers too, before it reads.
+    junk.mkdir(parents=True)
+    (junk / "papers.csv").write_text("not,a,table\n", encoding="utf-8")
+    assert cvdata.validate(folder, as_of=AS_OF).ok
     assert not (folder / STAGING).exists()
     assert tables(folder) == before
 

@@ -583,7 +583,22 @@ class Result:
 
 
 def check(data_dir: Path, as_of: dt.date) -> Result:
-    """Read and validate every table of ``data_dir``; never raises on bad data."""
+    """Read and validate every table of ``data_dir``; never raises on bad data.
+
+    An import interrupted in this folder is finished or undone first, and no import
+    commits while the tables are read (:func:`cvdata.transaction.reading`).
+    """
+    from .transaction import TransactionError, reading
+
+    try:
+        with reading(data_dir):
+            return _check(data_dir, as_of)
+    except TransactionError as e:
+        problem = Problem(display_path(data_dir), None, None, str(e))
+        return Result(package=None, tables={}, problems=[problem], rows=0)  # type: ignore[arg-type]
+
+
+def _check(data_dir: Path, as_of: dt.date) -> Result:
     try:
         package = read_package(data_dir)
     except DescriptorError as e:
