@@ -146,6 +146,13 @@ def _num(x: object) -> str:
     return f"{float(x):g}" if _s(x) else ""
 
 
+def _grade(x: object) -> str:
+    """A grade as people write one: ``4.0`` and ``3.81`` on a 4- or 5-point scale (the
+    typed table keeps 4.0 as the number 4), ``92`` on a 100-point scale."""
+    text = _num(x)
+    return text + ".0" if text and float(text) < 10 and text.isdigit() else text
+
+
 def _years(n: object) -> str:
     if not _s(n):
         return ""
@@ -243,6 +250,9 @@ class _Projects:
     def entry(self, prj, dated: bool = False) -> Entry:
         """A project; without details, no motivation and no links (résumé)."""
         lines: list[Text] = []
+        description = _s(getattr(prj, "description", None))
+        if description:  # the project in the person's words (JSON Resume's description)
+            lines.append((Run(description),))
         if self.details and _s(prj.motivation):
             lines.append((Run("Motivation: ", strong=True), Run(_s(prj.motivation))))
         links = _link_runs(self.links.get(prj.id, ())) if self.details else ()
@@ -286,7 +296,14 @@ def experience(cv: CV, details: bool = True) -> Section:
     highlights = _group(cv.role_highlights, "role_id")
     entries = []
     for role in _records(roles):
-        lines = [t for t in (_advisor_line(advisors.get(role.id, [])),) if t] if details else []
+        # The role in the person's words first (JSON Resume's summary and description).
+        lines: list[Text] = [
+            (Run(text),)
+            for text in (_s(getattr(role, "summary", None)), _s(getattr(role, "description", None)))
+            if text
+        ]
+        if details and (adviser := _advisor_line(advisors.get(role.id, []))):
+            lines.append(adviser)
         children = tuple(build_project.entry(prj) for prj in projects.get(role.id, ()))
         if details and children and _s(role.projects_heading):
             lines.append((Run(_s(role.projects_heading), emph=True),))
@@ -349,7 +366,9 @@ def education(cv: CV, awards: bool = True) -> Section:
     for row in _records(_sorted_roles(edu)[columns]):
         lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
         if _s(row.gpa):
-            gpa = f"{_num(row.gpa)}/{_num(row.gpa_scale)}" if _s(row.gpa_scale) else _num(row.gpa)
+            gpa = _grade(row.gpa)
+            if _s(row.gpa_scale):
+                gpa += f"/{_grade(row.gpa_scale)}"
             label = _s(row.gpa_label) or "GPA"
             lines.append(plain(f"{label}: {gpa}", _s(row.gpa_note)))
         entries.append(
