@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .problems import Problem
 from .schema import DESCRIPTOR, Package, default_package, read_package
-from .transaction import DataTransaction, data_transaction
+from .transaction import DataTransaction, csv_with_rows, data_transaction
 from .validate import display_path
 
 #: Tables of one row per CV: an import into a folder that has its row keeps that row.
@@ -55,26 +55,25 @@ def init_data_dir(folder: Path, person: Mapping[str, str] | None = None) -> Path
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(__file__).with_name(DESCRIPTOR), folder / DESCRIPTOR)
     for table in package.tables:
+        header = io.StringIO()
+        csv.writer(header, lineterminator="\n").writerow(table.field_names)
         rows = [person] if person is not None and table.name == "person" else []
-        (folder / table.path).write_bytes(_csv(table.field_names, rows))
+        data, _ = csv_with_rows(header.getvalue().encode("utf-8"), rows)
+        (folder / table.path).write_bytes(data)
     return folder
 
 
-def _csv(header: tuple[str, ...], rows: list[Mapping[str, str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([[r.get(c, "") for c in header] for r in rows])
-    return buf.getvalue().encode("utf-8")
+def _key(package: Package, name: str, row: Mapping[str, str | None]) -> tuple[str, ...]:
+    """A row's primary key as the CSV spells it (every column, for a table without one)."""
+    table = package[name]
+    return tuple((row.get(c) or "").strip() for c in table.primary_key or table.field_names)
 
 
 def _keys(txn: DataTransaction, package: Package, name: str) -> tuple[set[tuple], int]:
-    """The primary keys already in a table (as the CSV spells them), and its row count."""
-    table = package[name]
-    text = txn.read_bytes(table.path).decode("utf-8-sig")
+    """The primary keys already in a table, and its row count."""
+    text = txn.read_bytes(package[name].path).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    key = table.primary_key or table.field_names
-    return {tuple((r.get(k) or "").strip() for k in key) for r in rows}, len(rows)
+    return {_key(package, name, r) for r in rows}, len(rows)
 
 
 def _plan(
@@ -90,10 +89,9 @@ def _plan(
             merge.kept.append(name)
             merge.skipped[name] = len(rows)
             continue
-        key = package[name].primary_key or package[name].field_names
         fresh = []
         for row in rows:
-            k = tuple((row.get(c) or "").strip() for c in key)
+            k = _key(package, name, row)
             if k in have:
                 merge.skipped[name] = merge.skipped.get(name, 0) + 1
             else:
