@@ -78,17 +78,19 @@ def run_cvdata() -> Callable[..., subprocess.CompletedProcess]:
     Returns
     -------
     Callable[..., subprocess.CompletedProcess]
-        ``run(*args, cwd=PROJECT)`` runs the command with ``args`` in ``cwd`` (no cvdata
-        variable inherited from the shell, ``CVDATA_AS_OF`` set to ``AS_OF``) and returns the
-        finished process, its output decoded as UTF-8 text.
+        ``run(*args, cwd=PROJECT, env=None)`` runs the command with ``args`` in ``cwd`` (no
+        cvdata variable inherited from the shell, ``CVDATA_AS_OF`` set to ``AS_OF``, then
+        ``env``) and returns the finished process, its output decoded as UTF-8 text.
     """
 
-    def run(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess:
-        env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
+    def run(
+        *args: str, cwd: Path = PROJECT, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        base = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
         return subprocess.run(
             [sys.executable, "-m", "cvdata", *args],
             cwd=cwd,
-            env={**env, "CVDATA_AS_OF": AS_OF.isoformat()},
+            env={**base, "CVDATA_AS_OF": AS_OF.isoformat(), **(env or {})},
             capture_output=True,
             text=True,
             encoding="utf-8",

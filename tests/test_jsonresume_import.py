@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, CVDATA_ENV, DATA_DIR, PROJECT
+from conftest import AS_OF, DATA_DIR, PROJECT
 
 import cvdata
 from cvdata import jsonresume
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "jsonresume"
 RESUMES = sorted(p.stem for p in FIXTURES.glob("*.json"))
-
-
-def _cvdata(*args: str, cwd: Path, env: dict[str, str] | None = None):
-    base = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
-    return subprocess.run(
-        [sys.executable, "-m", "cvdata", *args],
-        cwd=cwd,
-        env={**base, "CVDATA_AS_OF": AS_OF.isoformat(), **(env or {})},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -48,9 +32,11 @@ def _leaves(node: object, path: str = "") -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("name", RESUMES)
-def test_a_resume_becomes_a_cv_in_one_command_and_comes_back(name: str, tmp_path: Path) -> None:
+def test_a_resume_becomes_a_cv_in_one_command_and_comes_back(
+    run_cvdata, name: str, tmp_path: Path
+) -> None:
     source = FIXTURES / f"{name}.json"
-    done = _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
+    done = run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "created the data folder" in done.stdout and "the data validates" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
@@ -63,7 +49,7 @@ def test_a_resume_becomes_a_cv_in_one_command_and_comes_back(name: str, tmp_path
     missing = _leaves(original) - _leaves(back)
     assert missing == set(), f"{len(missing)} of {len(_leaves(original))} leaves lost"
     # The CLI's own export writes a document without the private values.
-    out = _cvdata("export", "jsonresume", "cv", "-o", "back.json", cwd=tmp_path)
+    out = run_cvdata("export", "jsonresume", "cv", "-o", "back.json", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     exported = json.loads((tmp_path / "back.json").read_text(encoding="utf-8"))
     phones = {c["value"] for c in cvdata.load(folder, as_of=AS_OF).contacts.to_dict("records")
@@ -71,30 +57,30 @@ def test_a_resume_becomes_a_cv_in_one_command_and_comes_back(name: str, tmp_path
     assert not [v for _, v in _leaves(exported) if v in phones]
 
 
-def test_importing_the_same_resume_again_adds_nothing(tmp_path: Path) -> None:
+def test_importing_the_same_resume_again_adds_nothing(run_cvdata, tmp_path: Path) -> None:
     source = FIXTURES / "career-changer.json"
-    assert _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path).returncode == 0
+    assert run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path).returncode == 0
     before = _snapshot(tmp_path / "cv")
-    again = _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
+    again = run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "nothing to add" in again.stdout and "no file changed" in again.stdout
     assert _snapshot(tmp_path / "cv") == before
 
 
-def test_phone_and_street_address_come_in_private(tmp_path: Path) -> None:
+def test_phone_and_street_address_come_in_private(run_cvdata, tmp_path: Path) -> None:
     source = FIXTURES / "official-sample.json"
-    assert _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path).returncode == 0
+    assert run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path).returncode == 0
     contacts = cvdata.load(tmp_path / "cv", as_of=AS_OF).contacts
     private = contacts[contacts["visibility"] == "private"]
     assert set(private["kind"]) == {"phone", "address"}
 
 
 def test_a_resume_of_another_person_is_refused_and_changes_nothing(
-    tmp_path: Path, broken_copy
+    run_cvdata, tmp_path: Path, broken_copy
 ) -> None:
     data = broken_copy()
     before = _snapshot(data)
-    done = _cvdata("import", "jsonresume", str(FIXTURES / "senior-engineer.json"), str(data),
+    done = run_cvdata("import", "jsonresume", str(FIXTURES / "senior-engineer.json"), str(data),
                    cwd=tmp_path)  # fmt: skip
     assert done.returncode == 1
     assert "kept person.csv as it is" in done.stdout
@@ -102,13 +88,13 @@ def test_a_resume_of_another_person_is_refused_and_changes_nothing(
     assert _snapshot(data) == before
 
 
-def test_a_resume_that_breaks_the_schema_names_the_json_path(tmp_path: Path) -> None:
+def test_a_resume_that_breaks_the_schema_names_the_json_path(run_cvdata, tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     document = json.loads((FIXTURES / "new-graduate.json").read_text(encoding="utf-8"))
     document["work"] = [{"name": "Acme", "startDate": "March 2020"}]
     document["basics"]["url"] = "javascript:alert(1)"
     bad.write_text(json.dumps(document), encoding="utf-8")
-    done = _cvdata("import", "jsonresume", str(bad), "cv", cwd=tmp_path)
+    done = run_cvdata("import", "jsonresume", str(bad), "cv", cwd=tmp_path)
     assert done.returncode == 1
     assert "work[0].startDate" in done.stderr and "bad.json" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -117,24 +103,26 @@ def test_a_resume_that_breaks_the_schema_names_the_json_path(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("step", ["staged", "journal-written", "replaced-1"])
-def test_a_killed_import_into_a_new_folder_leaves_no_half_folder(step: str, tmp_path: Path) -> None:
+def test_a_killed_import_into_a_new_folder_leaves_no_half_folder(
+    run_cvdata, step: str, tmp_path: Path
+) -> None:
     source = FIXTURES / "career-changer.json"
-    done = _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path,
+    done = run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path,
                    env={"CVDATA_CRASH_AT": step})  # fmt: skip
     assert done.returncode != 0
     assert not (tmp_path / "cv").exists()  # the target appears whole or not at all
-    again = _cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
+    again = run_cvdata("import", "jsonresume", str(source), "cv", cwd=tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr
     assert cvdata.validate(tmp_path / "cv", as_of=AS_OF).ok
 
 
-def test_init_makes_a_valid_empty_cv(tmp_path: Path) -> None:
-    done = _cvdata("init", "cv", "--name", "Ada Lovelace", cwd=tmp_path)
+def test_init_makes_a_valid_empty_cv(run_cvdata, tmp_path: Path) -> None:
+    done = run_cvdata("init", "cv", "--name", "Ada Lovelace", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     cv = cvdata.load(tmp_path / "cv", as_of=AS_OF)
     assert cv.owner["name"] == "Ada Lovelace" and cv.roles.empty
     assert sorted(p.name for p in (tmp_path / "cv").iterdir()) == sorted(
         p.name for p in DATA_DIR.iterdir() if p.is_file()
     )
-    again = _cvdata("init", "cv", "--name", "Ada Lovelace", cwd=tmp_path)
+    again = run_cvdata("init", "cv", "--name", "Ada Lovelace", cwd=tmp_path)
     assert again.returncode == 1 and "not an empty folder" in again.stderr
