@@ -19,9 +19,12 @@ QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)
 .PHONY: setup render validate test lint format clean test-deps bench quarto
 setup: $(VENV)/.installed
 
+# .venv and .cache are links to folders outside the project: Quarto walks every folder of
+# the project on each render, and theirs cost seconds (scripts/state-dir.sh).
 $(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kernel_config.py
 	scripts/setup-system.sh
-	$(PYTHON) -m venv $(VENV)
+	@scripts/state-dir.sh .cache >/dev/null
+	$(PYTHON) -m venv "$$(scripts/state-dir.sh $(VENV))"
 	$(PY) -m pip install -qq --upgrade pip
 	$(PY) -m pip install -qq -e '.[dev]'
 	mkdir -p $(VENV)/etc/ipython
@@ -43,6 +46,7 @@ render: setup
 test-deps: $(JSONRESUME_SCHEMA)
 $(JSONRESUME_SCHEMA): tests/jsonresume-schema.version
 	@command -v npm >/dev/null || { echo "test-deps: npm is missing (scripts/setup-system.sh installs it)" >&2; exit 1; }
+	@[ -e .cache ] || scripts/state-dir.sh .cache >/dev/null
 	mkdir -p .cache/npm
 	npm install --prefix .cache/npm --no-save --no-audit --no-fund --silent "@jsonresume/schema@$$(cat tests/jsonresume-schema.version)"
 	touch $@
@@ -52,8 +56,10 @@ test: setup test-deps
 	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) -m pytest
 
 # make bench: real quarto render at S, M, L, Quarto's floor, RenderCV -> BENCHMARKS.md (about 8 min)
+# Its scratch projects go outside this one too, which Quarto would otherwise walk.
 bench: setup
-	@q=$$(scripts/quarto.sh) && $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) benchmarks/bench.py
+	@q=$$(scripts/quarto.sh) && out=$$(scripts/state-dir.sh .cache)/bench && \
+	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" CVDATA_BENCH_OUT="$$out" $(PY) benchmarks/bench.py
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -9,7 +9,7 @@ size, each part in a fresh process:
 1. import time and load + validate (median of several runs after the first);
 2. every figure the pages build (shape -> describe -> figure), per figure, and its static
    SVG export through kaleido with one browser (first vs. the rest);
-3. ``quarto render`` of a scratch copy of the project (bench-out/SIZE-site: the real
+3. ``quarto render`` of a scratch copy of the project (OUT/SIZE-site: the real
    project's _site/, _freeze/, assets/ are never rendered into): cold (no _freeze/,
    .quarto/), again with _freeze/ kept and nothing changed (frozen), and after editing one
    table (a row appended to skills.csv); per document from the times at which Quarto's log
@@ -28,8 +28,9 @@ same CV, PDF only, median of 3 (Python 3.12 and PyPI needed; skipped with the re
 missing, or with ``--no-rendercv`` / ``CVDATA_BENCH_RENDERCV=0``).
 
 Quarto is ``$CVDATA_QUARTO`` (``make bench`` sets it from scripts/quarto.sh), else the
-``quarto`` on PATH. Scratch files go to bench-out/ (git-ignored). Plain Python, no test
-framework.
+``quarto`` on PATH. Scratch files go to ``$CVDATA_BENCH_OUT`` (``make bench``: a folder
+outside the project, which Quarto would walk on every render of the project), else
+``cvdata-bench/`` in the system's temporary folder. Plain Python, no test framework.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -59,7 +61,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 # Overridable so that a test can run the benchmark at S into a scratch folder.
-OUT = Path(os.environ.get("CVDATA_BENCH_OUT") or ROOT / "bench-out")
+OUT = Path(os.environ.get("CVDATA_BENCH_OUT") or Path(tempfile.gettempdir()) / "cvdata-bench")
 REPORT = Path(os.environ.get("CVDATA_BENCH_REPORT") or ROOT / "BENCHMARKS.md")
 # RenderCV's input (the same CV transcribed into its YAML) and the Typst package it needs.
 PEERS = Path(os.environ.get("CVDATA_BENCH_PEERS") or ROOT.parent / "shared" / "peers")
@@ -896,7 +898,7 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     for k, v in info.items():
         add(f"| {k} | {v} |")
     if rcv.get("version"):
-        add(f"| RenderCV | {rcv['version']} ({rcv.get('python')}, in bench-out/rendercv/venv) |")
+        add(f"| RenderCV | {rcv['version']} ({rcv.get('python')}, in a venv of its own) |")
     add("")
     add("## Data sizes\n")
     add(
@@ -1038,7 +1040,8 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     add("## Renders\n")
     add(
         "Each render in a scratch copy of the project's sources (the `_quarto*.yml` files, "
-        "`_brand.yml`, `styles.css`, `*.qmd`, `notebooks/`, `scripts/`) in bench-out/, with "
+        "`_brand.yml`, `styles.css`, `*.qmd`, `notebooks/`, `scripts/`) in a scratch folder "
+        "outside the project, with "
         f"`CVDATA_DIR` the size's data and `CVDATA_AS_OF={AS_OF}`; cold = a fresh copy (no "
         "`_site/`, `_freeze/`, `.quarto/`). Quarto's per-user caches and the OS file cache "
         "are warm, as after a first render on a developer's machine (the same for the floor). "
@@ -1145,7 +1148,7 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
         f"(`{FLOOR_CELL}`), no pre-render step, `freeze: false`, the same Python; and a "
         "one-page Typst document with one Python cell (`quarto render doc.qmd --to typst`). "
         "Both cold. RenderCV: its 2.8 release from PyPI in a Python 3.12 venv "
-        "(bench-out/rendercv/venv), on the same CV transcribed into its YAML "
+        "(rendercv/venv in the scratch folder), on the same CV transcribed into its YAML "
         "(`../shared/peers/rendercv/`), PDF only (`rendercv render CV.yaml -nopng -nomd "
         "-nohtml`), its Typst package from an XDG cache; median of "
         f"{RENDERCV_RUNS}. RenderCV draws no charts and has no website.\n"

@@ -30,6 +30,8 @@ found() { # print the absolute path of a working, new enough quarto and stop
 found quarto || true
 found "$PWD/$CACHE/bin/quarto" || true
 if [ -x ../shared/quarto/install.sh ]; then
+  # .cache is a link out of the project, which Quarto would otherwise walk on every render.
+  [ -e .cache ] || scripts/state-dir.sh .cache >/dev/null
   log "installing Quarto from ../shared/quarto into $CACHE"
   # PIP_QUIET=2: pip's warnings about this machine's pip configuration are not ours.
   PIP_QUIET=2 ../shared/quarto/install.sh "$PWD/$CACHE" >&2

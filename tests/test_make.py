@@ -31,3 +31,60 @@ def test_a_data_folder_with_spaces_in_its_path_is_one_folder(tmp_path: Path) -> 
     shown = _make("-s", "--eval=show-data-dir: ; @echo \"$$CVDATA_DIR\"", "show-data-dir",
                   f"DATA_DIR={data}")  # fmt: skip
     assert shown.stdout.strip() == str(data), shown.stdout + shown.stderr
+
+
+def _state_dir(project: Path, name: str, state: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(project / "scripts" / "state-dir.sh"), name],
+        env={**os.environ, "CVDATA_STATE": str(state)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_environment_and_caches_live_outside_the_project(tmp_path: Path) -> None:
+    # Quarto walks every folder of the project on each render, .venv and .cache too (seconds):
+    # setup makes them links to a folder outside it, which Quarto does not walk.
+    project, state = tmp_path / "my project", tmp_path / "state"
+    (project / "scripts").mkdir(parents=True)
+    shutil.copy2(PROJECT / "scripts" / "state-dir.sh", project / "scripts")
+    for name in (".venv", ".cache"):
+        done = _state_dir(project, name, state)
+        assert done.returncode == 0, done.stderr
+        target = state / name[1:]
+        assert done.stdout.strip() == str(target)
+        assert (project / name).is_symlink() and (project / name).resolve() == target
+        assert target.is_dir()
+    # Run again (make setup again, or the folder was deleted): the same link, recreated.
+    (state / "venv").rmdir()
+    again = _state_dir(project, ".venv", state)
+    assert again.returncode == 0 and (project / ".venv").resolve() == state / "venv"
+    assert (state / "venv").is_dir()
+    # git ignores the links as it ignored the folders.
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", ".venv", ".cache"],
+        cwd=PROJECT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert ignored.stdout.split() == [".venv", ".cache"]
+
+
+def test_a_folder_an_older_checkout_made_is_kept_with_what_it_costs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True)
+    shutil.copy2(PROJECT / "scripts" / "state-dir.sh", project / "scripts")
+    (project / ".venv" / "bin").mkdir(parents=True)
+    done = _state_dir(project, ".venv", tmp_path / "state")
+    assert done.returncode == 0
+    assert not (project / ".venv").is_symlink() and (project / ".venv" / "bin").is_dir()
+    assert done.stdout.strip() == str(project / ".venv")
+    assert "slows every render" in done.stderr and "rm -rf .venv && make setup" in done.stderr
+
+
+def test_the_project_the_user_renders_has_no_environment_in_it() -> None:
+    # This checkout, set up by make: what Quarto walks holds no environment.
+    for name in (".venv", ".cache"):
+        path = PROJECT / name
+        if path.exists():
+            assert path.is_symlink(), f"{name} is a folder inside the project"
+            assert PROJECT not in path.resolve().parents
