@@ -20,11 +20,15 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import fcntl
+import hashlib
+import importlib.metadata
 import inspect
 import json
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +58,16 @@ from .writers import (
 PLOTLY_JS = "assets/plotly.min.js"
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
+#: Static figures drawn before, named by what they draw (see :func:`_figure_key`), relative
+#: to the project root: the pre-render step draws a document's figures ahead, in parallel
+#: with Quarto's work (:mod:`cvdata._prefetch`), and an unchanged figure is not drawn again.
+FIGURE_CACHE = "_cvdata/figures"
+#: Held (flock) by the process drawing figures ahead while it runs.
+PREFETCH_LOCK = ".prefetch.lock"
+#: Set in that process: it draws, it does not wait for itself.
+PREFETCH_ENV = "CVDATA_PREFETCH"
+#: How long a page waits for a figure being drawn ahead before drawing it itself.
+PREFETCH_WAIT = 120.0
 
 FORMAT_ENV = "CVDATA_FORMAT"
 T = TypeVar("T")
@@ -182,18 +196,83 @@ def _warm_up() -> None:
     threading.Thread(target=run, name="cvdata-kaleido-warm-up", daemon=True).start()
 
 
-def _static_export(fig: go.Figure, path: Path, width: int, height: int) -> None:
+def _static_export(
+    fig: go.Figure, path: Path, width: int, height: int, cache: Path | None = None
+) -> None:
     """SVG through kaleido, reusing one browser for every figure of the process.
 
     SVG rather than PNG: vector charts print sharp at any size, their labels stay text in
     the PDF, and kaleido skips rasterising (about 40% less time per figure than a PNG at
-    scale 2).
+    scale 2). With ``cache`` (a folder), a figure drawn before, by this render's pre-render
+    step or by an earlier render, is taken from there instead of drawn again.
     """
-    browser = _start_browser()
+    spec = _still(fig)
+    svg = None
+    if cache is not None:
+        drawn = cache / f"{_figure_key(spec, width, height)}.svg"
+        svg = _drawn_before(drawn)
+    if svg is None:
+        browser = _start_browser()
+        with _export_lock:
+            svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
+        if cache is not None:
+            _write_atomic(drawn, svg)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _export_lock:
-        svg = browser.image(_still(fig), "svg", width, height, 1)
-    path.write_bytes(_stable_svg(svg))
+    path.write_bytes(svg)
+
+
+def _figure_key(spec: dict, width: int, height: int) -> str:
+    """A name for what a static figure draws: its spec, its size, and the versions of
+    what draws it (plotly.js bundle, kaleido), so that a name never means two images."""
+    from plotly.utils import PlotlyJSONEncoder
+
+    bundle = _plotlyjs.bundle()
+    drawn_by = [
+        importlib.metadata.version("plotly"),
+        importlib.metadata.version("kaleido"),
+        str(bundle.stat().st_size),
+    ]
+    text = json.dumps([spec, width, height, drawn_by], sort_keys=True, cls=PlotlyJSONEncoder)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _prefetch_running(cache: Path) -> bool:
+    """Whether the pre-render step's process is still drawing this project's figures."""
+    if os.environ.get(PREFETCH_ENV):
+        return False  # that process itself
+    try:
+        fd = os.open(cache / PREFETCH_LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # releases the lock just taken, if any
+    return False
+
+
+def _drawn_before(drawn: Path) -> bytes | None:
+    """The figure's SVG when it was drawn before; while the pre-render step is drawing
+    figures, waits for it (it draws each at most once)."""
+    deadline = time.monotonic() + PREFETCH_WAIT
+    while True:
+        if drawn.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(drawn)  # in use: the pre-render step keeps recent ones
+            return drawn.read_bytes()
+        if not _prefetch_running(drawn.parent) or time.monotonic() > deadline:
+            return drawn.read_bytes() if drawn.is_file() else None
+        time.sleep(0.03)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Written whole or not at all: another process may read it at any moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _stable_svg(svg: bytes) -> bytes:
@@ -435,7 +514,8 @@ class Page:
         else:
             stem = self.document.stem if self.document else "figure"
             rel = Path(FIGURE_DIR) / stem / f"{label}.svg"
-            _static_export(fig, Path.cwd() / rel, width, height)
+            cache = self.project_root / FIGURE_CACHE
+            _static_export(fig, Path.cwd() / rel, width, height, cache)
             # Full width, unless the chart is taller than wide: at full width it would not
             # fit on a page under its heading, leaving the heading alone on a page. Then a
             # share of the page's height (the width follows, keeping the aspect ratio).
@@ -471,10 +551,12 @@ def setup(
         or os.environ.get("QUARTO_DOCUMENT_PATH")
         or os.environ.get(FORMAT_ENV)
     )
-    if figures and quarto and fmt != "html":
-        _warm_up()  # overlaps Chromium's start with loading the data
     cv = load(data_dir, as_of=as_of)
     root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
+    if figures and quarto and fmt != "html" and not _prefetch_running(root / FIGURE_CACHE):
+        # Overlaps Chromium's start with the page's first cells; not when the pre-render
+        # step is drawing the figures, which then need no browser here.
+        _warm_up()
     document = _document_path()
     executed = bool(os.environ.get("QUARTO_EXECUTE_INFO"))  # by Quarto, not a test or Jupyter
     if executed and document is not None and document.resolve().is_relative_to(root):

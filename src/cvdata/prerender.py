@@ -9,12 +9,16 @@
    page's kernel records which tables it read (:mod:`cvdata.site`), so an edit of
    ``skills.csv`` re-runs the pages that show skills and no other.
 4. Say which pages the CV has something for (:mod:`cvdata.site`): the others are left out.
+5. Start drawing the PDF's charts in the background (:mod:`cvdata._prefetch`), for the
+   documents whose Typst pass will execute, while Quarto renders the other pages.
 
-``post_render`` (``scripts/postrender.py``) deletes the empty files Quarto writes for them.
+``post_render`` (``scripts/postrender.py``) deletes the empty files Quarto writes for them,
+and waits for the drawing to end, so that no process outlives the render.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +27,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import _plotlyjs
+from . import _plotlyjs, _prefetch
 from .load import CV, find_data_dir, resolve_as_of
 from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
@@ -98,6 +102,27 @@ def refresh_freeze(
     return dropped
 
 
+def input_files() -> list[str]:
+    """The files Quarto is about to render, relative to the project (from the variables
+    Quarto hands its pre-render scripts)."""
+    listed = os.environ.get("QUARTO_PROJECT_INPUT_FILES")
+    named = os.environ.get("QUARTO_USE_FILE_FOR_PROJECT_INPUT_FILES")
+    if listed is None and named:
+        with contextlib.suppress(OSError):
+            listed = Path(named).read_text(encoding="utf-8")
+    return [line for line in (listed or "").splitlines() if line.strip()]
+
+
+def executes_typst(project: Path, document: str) -> bool:
+    """Whether ``document``'s Typst pass will run its cells: always in a render of some
+    files (Quarto uses ``_freeze/`` only when it renders the whole project), else when no
+    frozen Typst result is left for it."""
+    if not os.environ.get("QUARTO_PROJECT_RENDER_ALL"):
+        return True
+    stem = Path(document).with_suffix("").as_posix()
+    return not (project / FREEZE_DIR / stem / "execute-results" / "typ.json").is_file()
+
+
 def copy_plotly_js(project: Path) -> Path:
     """The site's plotly.js (the basic bundle when it matches plotly's; see _plotlyjs)."""
     src = _plotlyjs.bundle()
@@ -128,6 +153,8 @@ def main(project: Path | None = None) -> int:
     tables = {t.name: t.path for t in result.package.tables}
     dropped = refresh_freeze(project, data_dir, as_of, tables)
     hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
+    if os.environ.get(_prefetch.OFF_ENV) != "1":
+        _prefetch.start(project, [d for d in input_files() if executes_typst(project, d)])
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
         + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
@@ -137,10 +164,12 @@ def main(project: Path | None = None) -> int:
 
 
 def post_render(project: Path | None = None) -> int:
-    """Quarto's post-render step: delete the empty files of the pages left out."""
+    """Quarto's post-render step: delete the empty files of the pages left out; wait for
+    the charts drawn ahead (a render that used none of them, e.g. ``--to html``)."""
     project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
     out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
     remove_hidden_pages(project, project / out if out else project / "_site")
+    _prefetch.wait(project)
     return 0
 
 

@@ -1,0 +1,152 @@
+"""The PDF's charts drawn ahead by the pre-render step (cvdata._prefetch) and the figure
+cache the pages read them from (cvdata.page._static_export)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+from conftest import PROJECT, RenderedSite, copy_project, render
+
+from cvdata import _prefetch, page
+
+
+def test_the_cells_of_a_document_are_its_python_code_blocks() -> None:
+    text = "---\ntitle: x\n---\n\n```{python}\n#| output: asis\na = 1\n```\n\ntext\n\n" + (
+        "```{python}\nb = a + 1\nprint(b)\n```\n\n```{r}\nno\n```\n"
+    )
+    assert _prefetch.code_cells(text) == ["#| output: asis\na = 1\n", "b = a + 1\nprint(b)\n"]
+
+
+def test_only_documents_with_a_typst_format_and_figures_are_drawn_ahead() -> None:
+    assert _prefetch.draws_static_figures(PROJECT / "cv.qmd")
+    assert not _prefetch.draws_static_figures(PROJECT / "index.qmd")  # HTML only
+    assert not _prefetch.draws_static_figures(PROJECT / "resume.qmd")  # Typst, no chart
+    assert not _prefetch.draws_static_figures(PROJECT / "notebooks" / "skills.py")
+    assert not _prefetch.draws_static_figures(PROJECT / "missing.qmd")
+
+
+def _fig(n: int = 3) -> go.Figure:
+    return go.Figure(go.Bar(x=list(range(n)), y=list(range(n)), hovertext=["h"] * n))
+
+
+def test_a_figure_drawn_before_is_not_drawn_again(tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "cache"
+    page._static_export(_fig(), tmp_path / "a.svg", 400, 300, cache)
+    [drawn] = cache.glob("*.svg")
+    assert (tmp_path / "a.svg").read_bytes() == drawn.read_bytes()
+    assert drawn.read_bytes().startswith(b"<svg")
+
+    def no_browser() -> None:
+        raise AssertionError("the browser was started for a figure drawn before")
+
+    monkeypatch.setattr(page, "_start_browser", no_browser)
+    page._static_export(_fig(), tmp_path / "b.svg", 400, 300, cache)
+    assert (tmp_path / "b.svg").read_bytes() == drawn.read_bytes()
+    # Another figure, or the same at another size, is another image.
+    with pytest.raises(AssertionError, match="browser was started"):
+        page._static_export(_fig(4), tmp_path / "c.svg", 400, 300, cache)
+    with pytest.raises(AssertionError, match="browser was started"):
+        page._static_export(_fig(), tmp_path / "d.svg", 401, 300, cache)
+
+
+def test_the_name_of_a_figure_ignores_what_a_still_image_does_not_show() -> None:
+    a, b = _fig(), _fig()
+    b.data[0].hovertext = ["another hover"] * 3
+    key = page._figure_key
+    assert key(page._still(a), 820, 450) == key(page._still(b), 820, 450)
+    assert key(page._still(a), 820, 450) != key(page._still(_fig(4)), 820, 450)
+
+
+def _hold_lock(cache: Path) -> int:
+    cache.mkdir(parents=True, exist_ok=True)
+    fd = os.open(cache / page.PREFETCH_LOCK, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_page_waits_for_a_figure_being_drawn_ahead(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fd = _hold_lock(cache)
+    drawn = cache / "x.svg"
+
+    def draw() -> None:
+        time.sleep(0.4)
+        page._write_atomic(drawn, b"<svg>ahead</svg>")
+
+    threading.Thread(target=draw).start()
+    began = time.monotonic()
+    assert page._prefetch_running(cache)
+    assert page._drawn_before(drawn) == b"<svg>ahead</svg>"
+    assert time.monotonic() - began >= 0.3
+    # The drawing ends without this figure (it failed, or drew another): no more waiting.
+    threading.Timer(0.3, os.close, (fd,)).start()
+    began = time.monotonic()
+    assert page._drawn_before(cache / "other.svg") is None
+    assert 0.2 <= time.monotonic() - began < 5
+    assert not page._prefetch_running(cache)
+
+
+def test_the_cache_keeps_the_most_recently_used_figures(tmp_path: Path) -> None:
+    for i in range(5):
+        (tmp_path / f"{i}.svg").write_text("<svg/>")
+        os.utime(tmp_path / f"{i}.svg", (1000 + i, 1000 + i))
+    _prefetch.prune(tmp_path, keep=2)
+    assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["3.svg", "4.svg"]
+
+
+def _cache_and_figures(project: Path) -> tuple[dict[bytes, str], dict[bytes, str]]:
+    cache = {p.read_bytes(): p.name for p in (project / page.FIGURE_CACHE).glob("*.svg")}
+    used = {p.read_bytes(): p.name for p in (project / page.FIGURE_DIR / "cv").glob("*.svg")}
+    return cache, used
+
+
+@pytest.mark.render
+def test_the_whole_render_takes_the_pdf_charts_drawn_ahead(rendered_site: RenderedSite) -> None:
+    project = rendered_site.project
+    cache, used = _cache_and_figures(project)
+    # Every chart of the PDF came from the cache, and the page drew none of its own (it
+    # would have added an image of another name).
+    assert len(used) == 3 and cache.keys() == used.keys()
+    log = (project / page.FIGURE_CACHE / _prefetch.LOG).read_text()
+    assert "prefetch: cv.qmd:" in log and "Error" not in log
+    # The post-render step waited for it: nothing holds the lock after the render.
+    assert not page._prefetch_running(project / page.FIGURE_CACHE)
+
+
+@pytest.mark.render
+def test_the_pdf_alone_is_the_same_with_and_without_drawing_ahead(tmp_path: Path) -> None:
+    images = []
+    for off in ("0", "1"):
+        project = copy_project(tmp_path / f"off-{off}")
+        done = render(project, "cv.qmd", "--to", "typst", env={_prefetch.OFF_ENV: off})
+        assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+        cache, used = _cache_and_figures(project)
+        assert len(used) == 3 and cache.keys() == used.keys()
+        drawn_ahead = (project / page.FIGURE_CACHE / _prefetch.LOG).is_file()
+        assert drawn_ahead == (off == "0")
+        images.append(sorted(used))
+    assert images[0] == images[1]  # the same charts, byte for byte
+
+
+@pytest.mark.render
+def test_a_drawing_that_fails_costs_nothing_but_time(tmp_path: Path) -> None:
+    # The cells fail in the process that draws ahead (and only there): the page draws
+    # every chart itself and the render succeeds.
+    project = copy_project(tmp_path / "project")
+    cv = project / "cv.qmd"
+    text = cv.read_text(encoding="utf-8")
+    broken = "```{python}\nimport os\n\nif os.environ.get('CVDATA_PREFETCH'):\n"
+    broken += "    raise RuntimeError('broken ahead')\n```\n\n"
+    cv.write_text(text.replace("```{python}", broken + "```{python}", 1), encoding="utf-8")
+    done = render(project, "cv.qmd", "--to", "typst")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    log = (project / page.FIGURE_CACHE / _prefetch.LOG).read_text()
+    assert "RuntimeError: broken ahead" in log
+    cache, used = _cache_and_figures(project)
+    assert len(used) == 3 and cache.keys() == used.keys()
