@@ -24,7 +24,7 @@ pytestmark = pytest.mark.render
 
 #: What the project's own render writes; the benchmark must leave all of it alone.
 OUTPUTS = ("_site", "_freeze", "assets", "_figures", "_resume", ".quarto")
-RENDERS = ("cold", "frozen", "edit", "typst", "resume")
+RENDERS = ("cold", "frozen", "edit", "edit1", "typst", "resume")
 
 
 def _build_outputs() -> dict[str, int]:
@@ -87,10 +87,12 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
     cv = next(d for d in s["cold"]["docs"] if d["doc"] == "cv.qmd")
     assert set(cv["parts"]) == {"html", "typst"}  # executed twice, split at the second kernel
     assert s["cold"]["kernels"] == 8 and s["frozen"]["kernels"] == 0
-    assert s["edit"]["kernels"] >= 1  # the edit is seen: pages execute again
+    assert s["edit"]["kernels"] == 4  # the edit is seen: index, cv (twice), skills
+    assert s["edit1"]["kernels"] == 2  # talks.csv: cv.qmd only, HTML and PDF
     assert s["sizes"]["titles_missing_n"] == 0 and s["sizes"]["pdf_pages"] > 1
     assert s["resume_pdf"]["pages"] >= 1
-    for key in ("site", "typst"):
+    assert res["floor"]["site_frozen"]["kernels"] == 0
+    for key in ("site", "typst", "site_frozen"):
         assert res["floor"][key]["rc"] == 0, res["floor"][key].get("error")
     assert "skipped" in res["rendercv"]
     # ... in scratch projects: the shipped data and the project's outputs are untouched.
@@ -104,7 +106,8 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
     measured = (
         "cold render of S (site + PDF)",
         "cold render of S / Quarto's floor",
-        "render of S after editing one table",
+        "render of S after editing a table one page reads",
+        "render of S with nothing changed",
         "`cv.qmd --to typst` cold (S) / one-page Typst floor",
         "largest page HTML at S",
     )

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from .page import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
+from ._paths import FIGURE_CACHE, PREFETCH_LOCK
+from .page import FORMAT_ENV, PREFETCH_ENV
 
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
 KEEP = 200
@@ -98,27 +99,6 @@ def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:
             )
     finally:
         os.close(lock)  # the process holds it now
-
-
-def wait(project: Path, timeout: float = 120.0) -> bool:
-    """Wait for the drawing to end (the post-render step: no process outlives a render).
-    Returns False when it still runs after ``timeout`` seconds."""
-    try:
-        fd = os.open(project / FIGURE_CACHE / PREFETCH_LOCK, os.O_RDONLY)
-    except OSError:
-        return True
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return False
-                time.sleep(0.05)
-    finally:
-        os.close(fd)
 
 
 def run(project: Path, document: Path) -> None:

@@ -37,6 +37,7 @@ from typing import TypeVar
 import plotly.graph_objects as go
 
 from . import _plotlyjs
+from ._paths import FIGURE_CACHE, PREFETCH_LOCK
 from .document import build, build_resume, header_of
 from .load import CV, load
 from .shape import headline_numbers
@@ -58,12 +59,6 @@ from .writers import (
 PLOTLY_JS = "assets/plotly.min.js"
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
-#: Static figures drawn before, named by what they draw (see :func:`_figure_key`), relative
-#: to the project root: the pre-render step draws a document's figures ahead, in parallel
-#: with Quarto's work (:mod:`cvdata._prefetch`), and an unchanged figure is not drawn again.
-FIGURE_CACHE = "_cvdata/figures"
-#: Held (flock) by the process drawing figures ahead while it runs.
-PREFETCH_LOCK = ".prefetch.lock"
 #: Set in that process: it draws, it does not wait for itself.
 PREFETCH_ENV = "CVDATA_PREFETCH"
 #: How long a page waits for a figure being drawn ahead before drawing it itself.

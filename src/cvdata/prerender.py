@@ -12,8 +12,8 @@
 5. Start drawing the PDF's charts in the background (:mod:`cvdata._prefetch`), for the
    documents whose Typst pass will execute, while Quarto renders the other pages.
 
-``post_render`` (``scripts/postrender.py``) deletes the empty files Quarto writes for them,
-and waits for the drawing to end, so that no process outlives the render.
+:mod:`cvdata.postrender` (``scripts/postrender.py``) deletes the empty files Quarto writes
+for the pages left out, and waits for the drawing to end.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from . import _plotlyjs, _prefetch
 from .load import CV, find_data_dir, resolve_as_of
 from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
-from .site import remove_hidden_pages, tables_read, write_page_metadata
+from .site import tables_read, write_page_metadata
 from .validate import check, display_path
 
 FREEZE_DIR = "_freeze"
@@ -160,16 +160,6 @@ def main(project: Path | None = None) -> int:
         + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
         + (f"; nothing to show on: {', '.join(hidden)}" if hidden else "")
     )
-    return 0
-
-
-def post_render(project: Path | None = None) -> int:
-    """Quarto's post-render step: delete the empty files of the pages left out; wait for
-    the charts drawn ahead (a render that used none of them, e.g. ``--to html``)."""
-    project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
-    out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
-    remove_hidden_pages(project, project / out if out else project / "_site")
-    _prefetch.wait(project)
     return 0
 
 

@@ -5,7 +5,7 @@ one metadata file per page into ``_cvdata/`` (git-ignored) that the page's front
 includes (``metadata-files: [../_cvdata/publications.yml]``), with ``draft: true`` where the
 CV has nothing for the page. Quarto's ``draft-mode: gone`` then keeps the page out of the
 navbar and the search index and renders it empty; the post-render step deletes that empty
-file, so the site has no such page at all.
+file (:func:`cvdata.postrender.remove_hidden_pages`), so the site has no such page at all.
 """
 
 from __future__ import annotations
@@ -15,13 +15,9 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
+from ._paths import META_DIR
 from .load import CV
 from .shape import coauthors
-
-#: Where the pre-render step writes the pages' metadata, relative to the project root.
-META_DIR = "_cvdata"
-#: Where the pages are, relative to the project root.
-PAGES_DIR = "notebooks"
 
 #: Each page of ``notebooks/`` and what the CV must hold for it to be shown.
 PAGES: dict[str, Callable[[CV], bool]] = {
@@ -58,20 +54,6 @@ def write_page_metadata(project: Path, cv: CV) -> list[str]:
         if not shown:
             hidden.append(name)
     return hidden
-
-
-def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
-    """Delete the empty files Quarto writes for the pages left out (post-render)."""
-    removed = []
-    for name in PAGES:
-        meta = project / META_DIR / f"{name}.yml"
-        page = output_dir / PAGES_DIR / f"{name}.html"
-        hidden = meta.is_file() and "draft: true" in meta.read_text(encoding="utf-8")
-        # Only Quarto's empty stand-in (no <body>), never a real page.
-        if hidden and page.is_file() and b"<body" not in page.read_bytes():
-            page.unlink()
-            removed.append(page)
-    return removed
 
 
 # ------------------------------------------------------------------ which page reads what

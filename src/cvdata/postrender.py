@@ -1,0 +1,67 @@
+"""Quarto's post-render step (``scripts/postrender.py``), run once after every page.
+
+1. Delete the empty files Quarto writes for the pages left out (:mod:`cvdata.site`).
+2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata._prefetch`), so
+   that no process of the render outlives it (e.g. a ``--to html`` render, which used none).
+
+Standard library only, like :mod:`cvdata._paths`: this runs at the end of every render, and
+``import pandas`` alone would add a third of a second to each.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+
+from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, PREFETCH_LOCK
+
+
+def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
+    """Delete the empty files Quarto writes for the pages left out; returns them.
+
+    A page is left out when the pre-render step wrote ``draft: true`` into its metadata
+    file, ``_cvdata/<page>.yml``."""
+    removed = []
+    for meta in sorted((project / META_DIR).glob("*.yml")):
+        page = output_dir / PAGES_DIR / f"{meta.stem}.html"
+        hidden = "draft: true" in meta.read_text(encoding="utf-8")
+        # Only Quarto's empty stand-in (no <body>), never a real page.
+        if hidden and page.is_file() and b"<body" not in page.read_bytes():
+            page.unlink()
+            removed.append(page)
+    return removed
+
+
+def wait_for_prefetch(project: Path, timeout: float = 120.0) -> bool:
+    """Wait while the pre-render step's process draws charts (it holds a lock); returns
+    False when it still runs after ``timeout`` seconds."""
+    try:
+        fd = os.open(project / FIGURE_CACHE / PREFETCH_LOCK, os.O_RDONLY)
+    except OSError:
+        return True
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.05)
+    finally:
+        os.close(fd)
+
+
+def main(project: Path | None = None) -> int:
+    project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
+    out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    remove_hidden_pages(project, project / out if out else project / "_site")
+    wait_for_prefetch(project)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
