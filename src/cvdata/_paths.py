@@ -11,3 +11,10 @@ PAGES_DIR = "notebooks"
 FIGURE_CACHE = f"{META_DIR}/figures"
 #: Held (flock) by the process drawing figures ahead while it runs.
 PREFETCH_LOCK = ".prefetch.lock"
+#: Where the pre-render step puts plotly.js.
+PLOTLY_JS = "assets/plotly.min.js"
+
+#: Names the format a page renders to, instead of Quarto (tests, the drawing ahead).
+FORMAT_ENV = "CVDATA_FORMAT"
+#: Set in the process drawing figures ahead: it draws, it does not wait for itself.
+PREFETCH_ENV = "CVDATA_PREFETCH"

@@ -3,10 +3,10 @@
 A Typst render spends most of its cells in kaleido: Chromium's start (about 1.3 s) and
 one SVG per chart. The pre-render step (:func:`start`) runs the document's own cells in a
 process of its own, in the Typst format, with what they print thrown away: each figure
-goes into the figure cache (:data:`cvdata.page.FIGURE_CACHE`), named by what it draws.
+goes into the figure cache (:data:`cvdata._paths.FIGURE_CACHE`), named by what it draws.
 Quarto meanwhile starts, renders the other pages and starts the document's kernel, whose
 :meth:`cvdata.page.Page.figure` then takes the SVG from the cache, waiting for it while
-this process runs (:data:`cvdata.page.PREFETCH_LOCK`). Nothing here is needed for a
+this process runs (:data:`cvdata._paths.PREFETCH_LOCK`). Nothing here is needed for a
 correct render: a figure this process did not draw (it failed, or the page drew a
 different one) is drawn by the page as before.
 
@@ -28,8 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from ._paths import FIGURE_CACHE, PREFETCH_LOCK
-from .page import FORMAT_ENV, PREFETCH_ENV
+from ._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
 
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
 KEEP = 200

@@ -37,7 +37,7 @@ from typing import TypeVar
 import plotly.graph_objects as go
 
 from . import _plotlyjs
-from ._paths import FIGURE_CACHE, PREFETCH_LOCK
+from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, PREFETCH_LOCK
 from .document import build, build_resume, header_of
 from .load import CV, load
 from .shape import headline_numbers
@@ -55,16 +55,10 @@ from .writers import (
     typst_str,
 )
 
-#: Where the pre-render step puts plotly.js, relative to the project root.
-PLOTLY_JS = "assets/plotly.min.js"
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
-#: Set in that process: it draws, it does not wait for itself.
-PREFETCH_ENV = "CVDATA_PREFETCH"
 #: How long a page waits for a figure being drawn ahead before drawing it itself.
 PREFETCH_WAIT = 120.0
-
-FORMAT_ENV = "CVDATA_FORMAT"
 T = TypeVar("T")
 #: Height of a static figure that is taller than wide, as a share of the page's body.
 TALL_FIGURE_HEIGHT = "65%"

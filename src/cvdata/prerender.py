@@ -28,8 +28,8 @@ import sys
 from pathlib import Path
 
 from . import _plotlyjs, _prefetch
+from ._paths import PLOTLY_JS
 from .load import CV, find_data_dir, resolve_as_of
-from .page import PLOTLY_JS
 from .problems import DataDirError, format_report
 from .site import tables_read, write_page_metadata
 from .validate import check, display_path
