@@ -110,6 +110,7 @@ _NOT_SOURCE = {
     "_resume",
     "_freeze",
     "_figures",
+    "_cvdata",
     "assets",
     "bench-out",
     ".pytest_cache",
