@@ -687,6 +687,13 @@ def test_skills_without_years_cut_to_the_first_of_each_category(tmp_path) -> Non
     assert f"first 3 of {n}" in " ".join(notes(top))
 
 
+def test_level_rank_reads_levels_as_cvs_write_them() -> None:
+    assert [shape.level_rank(v) for v in ("Beginner", " entry-level ", "INTERMEDIATE")] == [1, 1, 2]
+    assert [shape.level_rank(v) for v in ("Advanced", "Master", "expert")] == [3, 4, 4]
+    # No guess for what is not a level word (or no level at all).
+    assert [shape.level_rank(v) for v in ("5/5", "Fluent", "", None, pd.NA)] == [None] * 5
+
+
 def test_skills_overview_without_years_shows_each_categorys_level(career_changer) -> None:
     cats = shape.skills_by_category(career_changer)
     assert cats["level_rank"].tolist() == [2, 2, 4]
