@@ -780,7 +780,7 @@ def test_captions_of_a_cv_without_years_claim_no_years(name: str) -> None:
         ):
             assert claim not in text, (claim, text)
     caption, alt = figures.describe_skills(table)
-    assert f"The {len(table)} skills of the CV in" in caption
+    assert f"The {len(table)} skills of the CV in" in caption and "in the CV's order" in caption
     assert "the CV gives no years per skill" in caption
     levels = cv.skill_categories.set_index("name")["level"]
     for cat in table["category"].unique():

@@ -1391,7 +1391,7 @@ def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) ->
     levels = dict(zip(table["category"], table["level"].fillna(""), strict=True))
     in_cats = _plural(cats, "category", "categories")
     if len(shown) == len(table):
-        lead = f"The {_plural(len(table), 'skill')} of the CV in {in_cats}, in its order"
+        lead = f"The {_plural(len(table), 'skill')} of the CV in {in_cats}, in the CV's order"
     else:
         lead = (
             f"The first {_top_per_category(table)} skills of each category: {len(shown)} of "
