@@ -6,15 +6,15 @@
 #   - ../_cvdata/skills.yml
 # ---
 
-# %% [markdown]
-# Every skill of the CV with its years of experience, by category. Hover a category in the
-# overview to list its skills; the chart below names each one.
-
 # %%
 #| output: asis
+# The opening sentence says what the charts show for this CV: years per skill where the CV
+# gives them, else each category's level or just its skills.
 from cvdata import figures, page, shape
 
 p = page.setup()
+table = shape.skills_years(p.cv)
+p.markdown(page.md_escape(figures.describe_skills_page(table)))
 overview = shape.skills_by_category(p.cv)
 caption, alt = figures.describe_skills_overview(overview)
 fig = figures.skills_overview(overview, brand=p.brand)
@@ -25,7 +25,6 @@ p.figure(fig, label="fig-skills-overview", caption=caption, alt=alt)
 
 # %%
 #| output: asis
-table = shape.skills_years(p.cv)
 caption, alt = figures.describe_skills(table)
 fig = figures.skills(table, brand=p.brand)
 p.figure(fig, label="fig-skills", caption=caption, alt=alt)

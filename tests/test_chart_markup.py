@@ -91,8 +91,36 @@ def hostile_cv(tmp_path_factory: pytest.TempPathFactory) -> cvdata.CV:
 
 
 @pytest.fixture(scope="module")
-def built(hostile_cv: cvdata.CV) -> dict[str, go.Figure]:
-    return {name: fig for name, (fig, _) in all_figures(hostile_cv).items()}
+def hostile_no_years(tmp_path_factory: pytest.TempPathFactory) -> cvdata.CV:
+    """The hostile CV as a JSON Resume import has it: no years, a level per category (the
+    levels markup too, so none is on the level scale and all are drawn as text)."""
+    folder = _hostile_data(tmp_path_factory.mktemp("markup-no-years") / "data")
+    path = folder / "skills.csv"
+    header, *rows = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+    for row in rows:
+        row[header.index("years")] = ""
+    categories = list(dict.fromkeys(row[header.index("category")] for row in rows))
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(
+        [["name", "level", "notes"]]
+        + [[c, PAYLOADS[i % len(PAYLOADS)], ""] for i, c in enumerate(categories)]
+    )
+    (folder / "skill_categories.csv").write_text(out.getvalue(), encoding="utf-8")
+    return cvdata.load(folder, as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def built(hostile_cv: cvdata.CV, hostile_no_years: cvdata.CV) -> dict[str, go.Figure]:
+    from cvdata import figures, shape
+
+    figs = {name: fig for name, (fig, _) in all_figures(hostile_cv).items()}
+    # Without years the skills charts are other figures: tiles and a level panel.
+    figs["skills_tiles"] = figures.skills(shape.skills_years(hostile_no_years))
+    figs["skills_levels"] = figures.skills_overview(shape.skills_by_category(hostile_no_years))
+    return figs
 
 
 def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
@@ -130,6 +158,8 @@ def test_the_hostile_cv_puts_markup_in_every_column_a_chart_draws(hostile_cv) ->
         "skills_top",
         "skills_overview",
         "projects",
+        "skills_tiles",
+        "skills_levels",
     ],
 )
 def test_no_markup_from_the_data_reaches_a_figure(built, name: str) -> None:
@@ -178,7 +208,16 @@ def svgs(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     out = tmp_path_factory.mktemp("svg")
     texts = {}
-    for name in ("skills", "venues", "coauthors", "timeline", "skills_overview", "projects"):
+    for name in (
+        "skills",
+        "venues",
+        "coauthors",
+        "timeline",
+        "skills_overview",
+        "projects",
+        "skills_tiles",
+        "skills_levels",
+    ):
         fig = built[name]
         path = out / f"{name}.svg"
         _static_export(fig, path, 820, int(fig.layout.height or 450))

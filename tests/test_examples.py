@@ -3,6 +3,7 @@ each rendered by ``quarto render`` with every shown row in the site and the PDF.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -56,3 +57,34 @@ def test_example_person_is_rendered_whole(name: str, render_data) -> None:
         ["pdftotext", "-l", "1", str(out / "cv.pdf"), "-"], capture_output=True, text=True
     ).stdout
     assert first.split("\n")[0].strip() == cv.owner["name"]
+
+
+@pytest.mark.render
+def test_skills_of_a_resume_without_years_are_drawn_as_what_it_holds(render_data) -> None:
+    # career-changer's JSON Resume gives a level per category and no years per skill.
+    data = EXAMPLES / "career-changer"
+    out = render_data(data)  # the render of test_example_person_is_rendered_whole
+    cv = cvdata.load(data, as_of=AS_OF)
+    assert cv.skills["years"].isna().all()
+    levels = cv.skill_categories.set_index("name")["level"]
+    page = out / "notebooks" / "skills.html"
+    raw, text = page.read_text(encoding="utf-8"), _text_of_html(page)
+    # The page's words and captions say what the data holds, and nothing about years.
+    assert "Every skill of the CV by category, with each category's level." in text
+    assert "the CV gives no years per skill" in text
+    for said in ("years not given", "Years of experience", "median", '"Years"'):
+        assert said not in raw, said
+    # The overview's level scale names the CV's levels; every skill is named on a tile, on
+    # the skills page and on the overview (index) page.
+    assert '"ticktext":["Intermediate","Expert"]' in raw
+    for html_page in (raw, (out / "index.html").read_text(encoding="utf-8")):
+        for category, part in cv.skills.groupby("category", sort=False):
+            assert f'"text":{json.dumps(list(part["skill"]))}' in html_page, category
+        assert "years not given" not in html_page
+    # The PDF's chart is text in the PDF too: panel titles with the level, every tile.
+    pdf = _text_of_pdf(out / "cv.pdf")
+    for category in cv.skills["category"].unique():
+        assert f"{category} · {levels[category]} · " in pdf, category
+    for skill in cv.skills["skill"]:
+        assert pdf.count(skill) >= 2, skill  # the CV's skills section and the chart's tile
+    assert "the CV gives no years per skill" in pdf and "years not given" not in pdf

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import math
 import textwrap
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,12 +26,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER, markers_per_year
+from . import shape
+from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER, YEARS_NOT_GIVEN, markers_per_year
 from .theme import Brand, load_brand, plotly_template
 
 ROW_HEIGHT = 26  # pixels per timeline row: labels stay legible with 100 roles
 BAR_ROW = 26  # pixels per bar in horizontal bar charts
 SKILL_ROW = 20  # pixels per skill in the skills chart
+TILE_ROW = 30  # pixels per row of skill tiles (a CV without years)
 MARKER_NOTE = "year only: placed at mid-year"
 #: A year with more papers (or awards) than this is drawn as bars counting them per year
 #: and status, not as a column of dots: past it the dots shrink to specks.
@@ -1051,6 +1054,137 @@ def _unique(labels: list[str]) -> list[str]:
     return out
 
 
+def _width(text: str) -> int:
+    """Display width in characters: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` at most ``width`` wide (:func:`_width`), ending in "…" when cut. Before
+    :func:`_esc`, so that no entity is cut."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        if used + _width(ch) > width - 1:
+            break
+        out.append(ch)
+        used += _width(ch)
+    return "".join(out).rstrip() + "…"
+
+
+def _translucent(colour: str, alpha: float) -> str:
+    """``colour`` (``#rrggbb``) at ``alpha`` opacity as ``rgba(...)``; other spellings of a
+    colour (a brand may name one) as they are."""
+    hexa = colour.lstrip("#")
+    if not (colour.startswith("#") and len(hexa) == 6):
+        return colour
+    r, g, b = (int(hexa[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _skill_hover(s: Any, category: object) -> str:
+    return (
+        f"<b>{_esc(s.skill)}</b><br>{_esc(category)}"
+        + (f" · {_esc(s.level)}" if s.level else "")
+        + (f"<br>{_esc(s.years_label)}" if pd.notna(s.years) else "")
+        + (f"<br>{_esc(s.note)}" if s.note else "")
+    )
+
+
+def _skills_grid(
+    table: pd.DataFrame, *, columns: int, brand: Brand, title: str | None
+) -> go.Figure:
+    """The skills of a CV that gives no years: per category a panel titled with its name,
+    level (where given) and count, holding its skills as labelled tiles in the CV's order.
+    No axis: there is no quantity to read, only names (and the hover: category, level,
+    note). Labels are cut to fit their tile at the PDF's 820 px ("…"; whole in the hover)."""
+    cats = list(dict.fromkeys(table["category"]))
+    shown = table[table["shown"]]
+    # Characters across one panel at 820 px, at the tiles' 12 px text.
+    panel = 104 if columns == 1 else 48
+    longest = max(_width(str(v)) for v in shown["skill"])
+    per_line = max(1, min(4, panel // (longest + 4)))
+    fit = panel // per_line - 3
+    nrows = math.ceil(len(cats) / columns)
+    grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
+    lines = {c: max(1, math.ceil(int((shown["category"] == c).sum()) / per_line)) for c in cats}
+    per_row = [max(lines[c] for c in row) for row in grid]
+    title_h = 34
+    plot_h = sum(TILE_ROW * n for n in per_row) + title_h * nrows
+    titles = []
+    for row in grid:
+        for c in row:
+            part = table[table["category"] == c]
+            n_shown = int(part["shown"].sum())
+            level = str(part["level"].iloc[0])
+            if n_shown == len(part):
+                count = _plural(len(part), "skill")
+            elif columns > 1:
+                count = f"first {n_shown} of {len(part)}"
+            else:
+                count = f"{len(part)} skills ({n_shown} shown, {len(part) - n_shown} more)"
+            titles.append(
+                f"<b>{_esc(_cut(str(c), panel - 24))}</b>"
+                + (f" · {_esc(_cut(level, 24))}" if level else "")
+                + f" · {count}"
+            )
+        titles += [""] * (columns - len(row))
+    fig = make_subplots(
+        rows=nrows,
+        cols=columns,
+        row_heights=per_row,
+        vertical_spacing=title_h / plot_h if nrows > 1 else 0,
+        horizontal_spacing=0.06 if columns > 1 else 0.02,
+        subplot_titles=titles,
+    )
+    blue = brand.palette.get("blue", brand.colorway[0])
+    for i, c in enumerate(cats):
+        r, col = i // columns + 1, i % columns + 1
+        part = shown[shown["category"] == c]
+        at = range(len(part))
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                base=[k % per_line for k in at],
+                x=[0.94] * len(part),
+                y=[k // per_line for k in at],
+                width=0.74,
+                ids=list(part["skill_id"]),
+                text=[_esc(_cut(str(v), fit)) for v in part["skill"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                constraintext="inside",
+                textfont={"color": brand.foreground, "size": 12},
+                hovertext=[_skill_hover(v, c) for v in part.itertuples()],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={"color": _translucent(blue, 0.15), "line": {"color": blue, "width": 1}},
+                showlegend=False,
+                name=_esc(c),
+                meta={"part": "skill-tiles"},
+            ),
+            row=r,
+            col=col,
+        )
+        fig.update_yaxes(range=[per_row[r - 1] - 0.5, -0.5], visible=False, row=r, col=col)
+        fig.update_xaxes(range=[0, per_line], visible=False, row=r, col=col)
+    for ann in fig.layout.annotations:  # subplot titles: left-aligned over their panel
+        ann.update(xanchor="left", font={"size": 13}, yanchor="bottom")
+    for i in range(len(cats)):
+        axis = fig.layout[f"xaxis{'' if i == 0 else i + 1}"]
+        fig.layout.annotations[i].x = axis.domain[0]
+    fig.update_layout(
+        template=plotly_template(brand),
+        title=_title(title),
+        height=plot_h + 50,
+        barmode="overlay",
+        hovermode="closest",
+        margin={"t": 40 + (30 if title else 0), "b": 10, "l": 10, "r": 10},
+    )
+    return fig
+
+
 def skills(
     table: pd.DataFrame,
     *,
@@ -1060,13 +1194,17 @@ def skills(
 ) -> go.Figure:
     """Years per skill, one panel per category (file order), skills by years in each.
 
-    Skills without years are drawn as an open circle at zero labelled "years not given".
-    ``table`` from :func:`cvdata.shape.skills_years`; a category that shows only its first
-    skills says so in its panel title ("3 of 16 shown"). ``columns`` lays the panels out in
-    a grid (e.g. 2 for a compact overview)."""
+    Skills without years are named at zero as "years not given". When no skill has years,
+    there is no years axis to draw: the skills are a grid of labelled tiles instead, one
+    panel per category with its level (:func:`_skills_grid`). ``table`` from
+    :func:`cvdata.shape.skills_years`; a category that shows only its first skills says so
+    in its panel title ("3 of 16 shown"). ``columns`` lays the panels out in a grid (e.g. 2
+    for a compact overview)."""
     brand = brand or load_brand()
     if table.empty:
         return _empty(brand, "No skills yet.", title)
+    if not table["years"].notna().any():
+        return _skills_grid(table, columns=columns, brand=brand, title=title)
     cats = list(dict.fromkeys(table["category"]))
     shown = table[table["shown"]]
     nrows = math.ceil(len(cats) / columns)
@@ -1134,14 +1272,9 @@ def skills(
                     x=[0] * int((~has).sum()),
                     y=[lab for lab, h in zip(labels, has, strict=True) if not h],
                     ids=list(part["skill_id"][~has]),
-                    mode="markers+text",
-                    marker={
-                        "symbol": "circle-open",
-                        "size": 9,
-                        "color": brand.muted,
-                        "line": {"width": 1.5},
-                    },
-                    text=["years not given"] * int((~has).sum()),
+                    # Words only: a marker at zero would sit on the end of the skill's label.
+                    mode="text",
+                    text=[YEARS_NOT_GIVEN] * int((~has).sum()),
                     textposition="middle right",
                     textfont={"color": brand.muted, "size": 11},
                     hovertext=[t for t, h in zip(hover, has, strict=True) if not h],
@@ -1190,20 +1323,47 @@ def _top_per_category(table: pd.DataFrame) -> int:
     return int(cut["sum"].max()) if not cut.empty else int(table["rank"].max())
 
 
+def _listing(items: list[str], limit: int) -> str:
+    """Up to ``limit`` items joined by ", ", then how many more there are."""
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _levels_said(levels: dict[str, str]) -> str:
+    """ "; level per category: A Intermediate, B Expert" (those that give one), or ""."""
+    given = [f"{c} {v}" for c, v in levels.items() if v]
+    if not given:
+        return ""
+    which = "" if len(given) == len(levels) else f" (given for {len(given)} of {len(levels)})"
+    return f"; level per category{which}: {_listing(given, 10)}"
+
+
 def describe_skills(table: pd.DataFrame) -> tuple[str, str]:
+    """Caption and alt text of :func:`skills`, for what it draws: years per skill, or,
+    when no skill gives years, the tiles of each category and its level."""
     if table.empty:
         return "No skills yet.", "An empty chart: the CV lists no skills."
     cats = table["category"].nunique()
     shown = table[table["shown"]]
+    if not table["years"].notna().any():
+        return _describe_skill_grid(table, shown, cats)
     missing = int(shown["years"].isna().sum())
-    lead = (
-        f"Years of experience per skill: all {_plural(len(table), 'skill')} in "
-        f"{_plural(cats, 'category', 'categories')}"
-        if len(shown) == len(table)
-        else f"Years of experience per skill: the {len(shown)} longest-held of "
-        f"{_plural(len(table), 'skill')} (the top {_top_per_category(table)} of each category; "
-        "each panel says how many more it has)"
-    )
+    if len(shown) == len(table):
+        lead = (
+            f"Years of experience per skill: all {_plural(len(table), 'skill')} in "
+            f"{_plural(cats, 'category', 'categories')}"
+        )
+    else:
+        # "longest-held" only when every skill drawn has years.
+        which = (
+            f"the {len(shown)} longest-held of {_plural(len(table), 'skill')}"
+            if not missing
+            else f"{len(shown)} of {_plural(len(table), 'skill')}, longest-held first"
+        )
+        lead = (
+            f"Years of experience per skill: {which} (the top {_top_per_category(table)} of "
+            "each category; each panel says how many more it has)"
+        )
     caption = (
         lead
         + (
@@ -1227,29 +1387,110 @@ def describe_skills(table: pd.DataFrame) -> tuple[str, str]:
     return caption, alt
 
 
+def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) -> tuple[str, str]:
+    levels = dict(zip(table["category"], table["level"].fillna(""), strict=True))
+    in_cats = _plural(cats, "category", "categories")
+    if len(shown) == len(table):
+        lead = f"The {_plural(len(table), 'skill')} of the CV in {in_cats}, in the CV's order"
+    else:
+        lead = (
+            f"The first {_top_per_category(table)} skills of each category: {len(shown)} of "
+            f"{_plural(len(table), 'skill')} in {in_cats} (each panel says how many more it has)"
+        )
+    caption = lead + "; the CV gives no years per skill" + _levels_said(levels) + "."
+    names: list[str] = []
+    for c, part in shown.groupby("category", sort=False):
+        level = f" ({levels[c]})" if levels[c] else ""
+        names.append(f"{c}{level}: {_listing([str(v) for v in part['skill']], 12)}")
+    alt = (
+        f"Labelled tiles, one panel per category ({cats}) and one tile per skill; "
+        f"{len(shown)} of {len(table)} skills drawn. "
+        + "; ".join(names[:20])
+        + (f"; and {len(names) - 20} more categories" if len(names) > 20 else "")
+        + "."
+    )
+    return caption, alt
+
+
+def describe_skills_page(table: pd.DataFrame) -> str:
+    """The skills page's opening sentence, for what its charts show. ``table`` from
+    :func:`cvdata.shape.skills_years`, as the page's chart of every skill draws it."""
+    if table.empty:
+        return ""
+    dated = int(table["years"].notna().sum())
+    if dated == len(table):
+        lead = "Every skill of the CV with its years of experience, by category."
+    elif dated:
+        lead = (
+            "Every skill of the CV by category, with its years of experience where the CV "
+            f"gives them ({dated:,} of {_plural(len(table), 'skill')})."
+        )
+    else:
+        levels = table.groupby("category", sort=False)["level"].first().fillna("")
+        with_level = (
+            ""
+            if not (levels != "").any()
+            else ", with each category's level"
+            if (levels != "").all()
+            else ", with each category's level where the CV gives one"
+        )
+        lead = f"Every skill of the CV by category{with_level}."
+    names = (
+        "the chart below names each one"
+        if table["shown"].all()
+        else "the chart below names the first of each category and says how many more"
+    )
+    return f"{lead} Hover a category in the overview to list its skills; {names}."
+
+
+def _level_ticks(cats: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """The level scale's ticks: each rank the data uses, named by its levels as written."""
+    words: dict[int, list[str]] = {}
+    for level, rank in zip(cats["level"], cats["level_rank"], strict=True):
+        if level and pd.notna(rank) and level not in words.setdefault(int(rank), []):
+            words[int(rank)].append(str(level))
+    ranks = sorted(words)
+    return ranks, [_esc(" / ".join(words[r])) for r in ranks]
+
+
 def skills_overview(
     cats: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
 ) -> go.Figure:
-    """Per category: how many skills (left) and their years, median and range (right).
-    Hovering a category lists every skill in it. ``cats`` from
+    """Per category: how many skills (left) and, on the right, what the CV says of them:
+    their years, median and range, when any skill gives years; else the category's level,
+    on a Beginner-to-Expert scale when every level given is on it
+    (:data:`cvdata.shape.LEVEL_RANKS`), as written otherwise; else nothing (one panel).
+    A category the right panel has nothing for says so there ("years not given", "no level
+    given"). Hovering a category lists every skill in it. ``cats`` from
     :func:`cvdata.shape.skills_by_category`."""
     brand = brand or load_brand()
     if cats.empty:
         return _empty(brand, "No skills yet.", title)
+    dated = cats[cats["with_years"] > 0]
+    has_level = cats["level"].fillna("") != ""
+    right = "years" if not dated.empty else ("level" if has_level.any() else None)
+    ordinal = right == "level" and bool(cats.loc[has_level, "level_rank"].notna().all())
+    if right == "years":
+        second = ["<b>Years per skill</b>: median ● and range"]
+    elif right == "level":
+        second = ["<b>Level</b>" if ordinal else "<b>Level</b> as written"]
+    else:
+        second = []
     fig = make_subplots(
         rows=1,
-        cols=2,
+        cols=2 if right else 1,
         shared_yaxes=True,
-        column_widths=[0.4, 0.6],
+        column_widths=[0.4, 0.6] if right else None,
         horizontal_spacing=0.04,
-        subplot_titles=["<b>Skills listed</b>", "<b>Years per skill</b>: median ● and range"],
+        subplot_titles=["<b>Skills listed</b>", *second],
     )
     y = _escs(cats["category"])
     hover = [
-        f"<b>{_esc(r.category)}</b><br>{_plural(int(r.skills), 'skill')}"
+        f"<b>{_esc(r.category)}</b><br>"
+        + (_plural(int(r.skills), "skill") if r.skills else "no skills listed")
         + (
             f", {int(r.skills) - int(r.with_years)} without years"
-            if r.with_years < r.skills
+            if right == "years" and r.with_years < r.skills
             else ""
         )
         + (
@@ -1257,10 +1498,13 @@ def skills_overview(
             if r.with_years
             else ""
         )
-        + "<br>"
+        + (f"<br>level {_esc(r.level)}" if r.level else "")
+        + ("<br>" if r.skills else "")
         # No line break inside "(5 yrs)": a no-break space is not whitespace to textwrap.
         + _wrap(
-            str(r.skill_list).replace(" yr", "\u00a0yr").replace(" not ", "\u00a0not\u00a0"), 70, 12
+            str(r.skill_list).replace(" yr", "\u00a0yr").replace(" not ", "\u00a0not\u00a0"),
+            70,
+            12,
         )
         for r in cats.itertuples()
     ]
@@ -1282,7 +1526,62 @@ def skills_overview(
         row=1,
         col=1,
     )
-    dated = cats[cats["with_years"] > 0]
+    if right == "years":
+        _years_panel(fig, cats, dated, hover, brand)
+    elif right == "level":
+        _level_panel(fig, cats, hover, brand, ordinal)
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=y,
+        autorange="reversed",
+        automargin=True,
+        showgrid=False,
+    )
+    fig.update_xaxes(title="Skills", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(range=[0, float(cats["skills"].max()) * 1.15 + 0.5], row=1, col=1)
+    if int(cats["skills"].max()) <= 5:  # a count: no ticks at 0.5
+        fig.update_xaxes(dtick=1, row=1, col=1)
+    for ann in fig.layout.annotations:
+        ann.update(font={"size": 13})
+    fig.update_layout(
+        template=plotly_template(brand),
+        title=_title(title),
+        height=110 + 30 * len(cats),
+        bargap=0.35,
+        hovermode="closest",
+        margin={"t": 50, "b": 50},
+    )
+    return fig
+
+
+def _missing_text(fig: go.Figure, cats: pd.DataFrame, x: float, text: str, brand: Brand) -> None:
+    """``text`` on the rows of ``cats`` in the right panel, which draws nothing for them."""
+    if cats.empty:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[x] * len(cats),
+            y=_escs(cats["category"]),
+            mode="text",
+            text=[text] * len(cats),
+            textposition="middle right",
+            textfont={"color": brand.muted, "size": 11},
+            hoverinfo="skip",
+            cliponaxis=False,
+            showlegend=False,
+            name=text,
+        ),
+        row=1,
+        col=2,
+    )
+
+
+def _years_panel(
+    fig: go.Figure, cats: pd.DataFrame, dated: pd.DataFrame, hover: list[str], brand: Brand
+) -> None:
+    """Years per skill of each category: median dot on a min–max line."""
+    blue = brand.palette.get("blue", brand.colorway[0])
     xs: list[float | None] = []
     ys: list[str | None] = []
     for r in dated.itertuples():
@@ -1315,49 +1614,114 @@ def skills_overview(
         row=1,
         col=2,
     )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=y,
-        autorange="reversed",
-        automargin=True,
-        showgrid=False,
-    )
-    fig.update_xaxes(title="Skills", rangemode="tozero", row=1, col=1)
-    fig.update_xaxes(range=[0, float(cats["skills"].max()) * 1.15 + 0.5], row=1, col=1)
+    _missing_text(fig, cats[cats["with_years"] == 0], 0, YEARS_NOT_GIVEN, brand)
     top = float(cats["max_years"].max()) if cats["max_years"].notna().any() else 1.0
     fig.update_xaxes(title="Years", range=[0, top + 1], row=1, col=2)
-    for ann in fig.layout.annotations:
-        ann.update(font={"size": 13})
-    fig.update_layout(
-        template=plotly_template(brand),
-        title=_title(title),
-        height=110 + 30 * len(cats),
-        bargap=0.35,
-        hovermode="closest",
-        margin={"t": 50, "b": 50},
+
+
+def _level_panel(
+    fig: go.Figure, cats: pd.DataFrame, hover: list[str], brand: Brand, ordinal: bool
+) -> None:
+    """Each category's level: a dot on the level scale, or the level as written when some
+    level is not on the scale (no order is guessed)."""
+    given = cats["level"].fillna("") != ""
+    part = cats[given]
+    tips = [h for h, g in zip(hover, given, strict=True) if g]
+    if ordinal:
+        ranks, words = _level_ticks(cats)
+        fig.add_trace(
+            go.Scatter(
+                x=[int(v) for v in part["level_rank"]],
+                y=_escs(part["category"]),
+                mode="markers",
+                marker={
+                    "color": brand.palette.get("blue", brand.colorway[0]),
+                    "size": 12,
+                    "line": {"color": "#FFFFFF", "width": 1},
+                },
+                hovertext=tips,
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+                name="level",
+            ),
+            row=1,
+            col=2,
+        )
+        _missing_text(fig, cats[~given], 0.6, "no level given", brand)
+        # The whole scale, so that the highest level given is not drawn as the top.
+        top = max(shape.LEVEL_RANKS.values())
+        fig.update_xaxes(
+            title="Level",
+            range=[0.5, top + 0.5],
+            tickmode="array",
+            tickvals=ranks,
+            ticktext=words,
+            row=1,
+            col=2,
+        )
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[0] * len(part),
+            y=_escs(part["category"]),
+            mode="text",
+            text=[_esc(_cut(str(v), 40)) for v in part["level"]],
+            textposition="middle right",
+            textfont={"color": brand.foreground, "size": 13},
+            hovertext=tips,
+            hovertemplate="%{hovertext}<extra></extra>",
+            cliponaxis=False,
+            showlegend=False,
+            name="level",
+        ),
+        row=1,
+        col=2,
     )
-    return fig
+    _missing_text(fig, cats[~given], 0, "no level given", brand)
+    fig.update_xaxes(range=[0, 1], visible=False, row=1, col=2)
 
 
 def describe_skills_overview(cats: pd.DataFrame) -> tuple[str, str]:
+    """Caption and alt text of :func:`skills_overview`, for what its right panel shows:
+    years, levels, or nothing."""
     if cats.empty:
         return "No skills yet.", "An empty chart: the CV lists no skills."
     total = int(cats["skills"].sum())
     biggest = cats.sort_values("skills", ascending=False, kind="stable").iloc[0]
-    caption = (
-        f"Skills by category: {_plural(total, 'skill')} in "
-        f"{_plural(len(cats), 'category', 'categories')}, with the median and range of years "
-        "per skill; hover a category to list its skills."
+    bare = [str(c) for c in cats.loc[cats["skills"] == 0, "category"]]
+    lead = f"Skills by category: {_plural(total, 'skill')} in " + _plural(
+        len(cats), "category", "categories"
     )
-    alt = (
-        f"Two panels over {len(cats)} categories: skill counts (largest: {biggest['category']}, "
-        f"{int(biggest['skills'])}) and years per skill as median dots on min–max lines ("
-        + ", ".join(
-            f"{r.category} median {r.median_years:g}" for r in cats.itertuples() if r.with_years
+    hover = "hover a category to list its skills."
+    if bare:  # a category with a level and no skills of its own (JSON Resume)
+        hover = f"{_listing(bare, 5)} {'lists' if len(bare) == 1 else 'list'} no skills; " + hover
+    dated = cats[cats["with_years"] > 0]
+    levels = {str(r.category): str(r.level) for r in cats.itertuples()}
+    if not dated.empty:
+        some = (
+            "" if len(dated) == len(cats) else f" (given in {len(dated)} of {len(cats)} categories)"
         )
-        + ")."
-    )
+        caption = f"{lead}, with the median and range of years per skill{some}; {hover}"
+        alt = (
+            f"Two panels over {len(cats)} categories: skill counts (largest: "
+            f"{biggest['category']}, {int(biggest['skills'])}) and years per skill as median "
+            "dots on min–max lines ("
+            + ", ".join(f"{r.category} median {r.median_years:g}" for r in dated.itertuples())
+            + ")."
+        )
+        return caption, alt
+    counts = _listing([f"{r.category} {int(r.skills)}" for r in cats.itertuples()], 20)
+    if any(levels.values()):
+        caption = f"{lead}{_levels_said(levels)}; {hover}"
+        alt = (
+            f"Two panels over {len(cats)} categories: skill counts ({counts}) and each "
+            "category's level ("
+            + _listing([f"{c} {v or 'not given'}" for c, v in levels.items()], 20)
+            + ")."
+        )
+        return caption, alt
+    caption = f"{lead}; {hover}"
+    alt = f"Bars of the number of skills in each of {len(cats)} categories: {counts}."
     return caption, alt
 
 

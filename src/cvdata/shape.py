@@ -6,6 +6,7 @@ Shaping is kept apart from drawing so that what a chart shows can be tested as d
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -618,6 +619,15 @@ def coauthors(cv: CV, top: int | None = 20) -> pd.DataFrame:
 
 
 YEARS_NOT_GIVEN = "years not given"
+#: Skill levels as CVs write them (JSON Resume's ``level`` is free text), by rank on one
+#: ordinal scale; a level not listed here has no rank, and charts then show levels as
+#: written rather than guess an order.
+LEVEL_RANKS = {
+    **dict.fromkeys(["beginner", "novice", "basic", "elementary", "entry level"], 1),
+    **dict.fromkeys(["intermediate", "competent", "working knowledge", "moderate"], 2),
+    **dict.fromkeys(["advanced", "proficient", "experienced", "strong"], 3),
+    **dict.fromkeys(["expert", "master", "excellent"], 4),
+}
 #: At most this many skills are drawn when no ``per_category`` is asked for: the shipped
 #: CV's 107 all fit, a CV with 1,000 skills gets a chart no taller than the shipped one.
 SKILLS_SHOWN = 110
@@ -638,17 +648,32 @@ def _per_category_for(sizes: pd.Series, budget: int) -> int | None:
     return k
 
 
+def level_rank(level: object) -> int | None:
+    """Where a level as written sits on :data:`LEVEL_RANKS`' scale (1 lowest), or None."""
+    if level is None or level is pd.NA or (isinstance(level, float) and math.isnan(level)):
+        return None
+    return LEVEL_RANKS.get(" ".join(str(level).casefold().replace("-", " ").split()))
+
+
+def _category_levels(cv: CV) -> dict[str, str]:
+    """Category -> its level as written (``skill_categories.csv``), for those that give one."""
+    cats = cv.skill_categories
+    given = cats[cats["level"].notna() & (cats["level"].str.strip() != "")]
+    return dict(zip(given["name"], given["level"].str.strip(), strict=True))
+
+
 def skills_years(
     cv: CV, per_category: int | None = None, *, budget: int | None = SKILLS_SHOWN
 ) -> pd.DataFrame:
     """Every skill with its years, categories in file order, skills by years within each.
 
     Skills without years stay (``years`` NA, ``years_label`` "years not given") and sort
-    last in their category. With ``per_category``, only the first that many of each
-    category are ``shown`` (all of a category that has just one more). Without it, at most
-    ``budget`` skills are shown: the same top-k of every category, k as large as fits
-    (None: all). Columns: ``skill_id, category, skill, years, years_label, note, rank,
-    category_skills, shown``.
+    last in their category; a CV that gives no years keeps its own order. ``level`` is the
+    skill's category's level as written ("" when none). With ``per_category``, only the
+    first that many of each category are ``shown`` (all of a category that has just one
+    more). Without it, at most ``budget`` skills are shown: the same top-k of every
+    category, k as large as fits (None: all). Columns: ``skill_id, category, skill, years,
+    years_label, level, note, rank, category_skills, shown``.
     """
     s = cv.skills
     cols = [
@@ -657,6 +682,7 @@ def skills_years(
         "skill",
         "years",
         "years_label",
+        "level",
         "note",
         "rank",
         "category_skills",
@@ -665,6 +691,7 @@ def skills_years(
     if s.empty:
         return pd.DataFrame(columns=cols)
     cat_order = {c: i for i, c in enumerate(dict.fromkeys(s["category"]))}
+    levels = _category_levels(cv)
     out = pd.DataFrame(
         {
             "skill_id": s["id"],
@@ -678,6 +705,9 @@ def skills_years(
                 ],
                 index=s.index,
                 dtype="string",
+            ),
+            "level": pd.Series(
+                [levels.get(c, "") for c in s["category"]], index=s.index, dtype="string"
             ),
             "note": s["note"].fillna(""),
         }
@@ -697,8 +727,14 @@ def skills_years(
 
 
 def skills_by_category(cv: CV) -> pd.DataFrame:
-    """Per category (file order): ``skills`` listed, how many give years, and the median,
-    smallest and largest years among those; ``skill_list`` names every skill."""
+    """Per category: ``skills`` listed, how many give years, and the median, smallest and
+    largest years among those; its ``level`` as written ("" when none) and that level's
+    ``level_rank`` (:func:`level_rank`, NA when not on the scale); ``skill_list`` names
+    every skill, with its years when the CV gives any.
+
+    Categories of ``skills.csv`` in file order, then those of ``skill_categories.csv`` that
+    list no skill (a JSON Resume skill with a level and no keywords), with ``skills`` 0.
+    """
     s = skills_years(cv)
     cols = [
         "category",
@@ -707,10 +743,15 @@ def skills_by_category(cv: CV) -> pd.DataFrame:
         "median_years",
         "min_years",
         "max_years",
+        "level",
+        "level_rank",
         "skill_list",
     ]
+    levels = _category_levels(cv)
     if s.empty:
         return pd.DataFrame(columns=cols)
+    # "Python (years not given)" only tells something when other skills give years.
+    dated = bool(s["years"].notna().any())
     g = s.groupby("category", sort=False)
     out = pd.DataFrame(
         {
@@ -720,12 +761,33 @@ def skills_by_category(cv: CV) -> pd.DataFrame:
             "min_years": g["years"].min(),
             "max_years": g["years"].max(),
             "skill_list": g.apply(
-                lambda d: ", ".join(f"{r.skill} ({r.years_label})" for r in d.itertuples()),
+                lambda d: ", ".join(
+                    f"{r.skill} ({r.years_label})" if dated else str(r.skill)
+                    for r in d.itertuples()
+                ),
                 include_groups=False,
             ),
         }
     ).reset_index()
-    return out.astype({"median_years": "Float64", "min_years": "Int64", "max_years": "Int64"})[cols]
+    listed = set(out["category"])
+    bare = [c for c in cv.skill_categories["name"] if c not in listed]
+    if bare:
+        empty = pd.DataFrame(
+            {"category": bare, "skills": 0, "with_years": 0, "skill_list": ""}
+        ).astype({"category": out["category"].dtype})
+        out = pd.concat([out, empty], ignore_index=True)
+    out["level"] = pd.Series([levels.get(c, "") for c in out["category"]], dtype="string")
+    out["level_rank"] = pd.array([level_rank(v) if v else None for v in out["level"]], "Int64")
+    out = out.astype(
+        {
+            "skills": int,
+            "with_years": int,
+            "median_years": "Float64",
+            "min_years": "Int64",
+            "max_years": "Int64",
+        }
+    )
+    return out[cols]
 
 
 # ------------------------------------------------------------------------- projects
