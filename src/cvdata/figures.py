@@ -742,7 +742,8 @@ def career_time(
 ) -> go.Figure:
     """Years per kind of role (overlaps within a kind counted once), one bar each.
 
-    ``time`` from :func:`cvdata.shape.career_time`: ``kind, kind_label, years, roles``."""
+    ``time`` from :func:`cvdata.shape.career_time`: ``kind, kind_label, years, duration,
+    roles``."""
     brand = brand or load_brand()
     if time.empty:
         return _empty(brand, "No roles yet.", title)
@@ -753,13 +754,15 @@ def career_time(
             x=[float(v) for v in time["years"]],
             y=_escs(time["kind_label"]),
             marker={"color": [kind_color(brand, k) for k in time["kind"]]},
+            # Whole years and months, as the dates say (not '1.1 yrs' for 12 months).
             text=[
-                f"{y:.1f} yrs · {_plural(int(n), 'role')}"
-                for y, n in zip(time["years"], time["roles"], strict=True)
+                f"{_esc(d)} · {_plural(int(n), 'role')}"
+                for d, n in zip(time["duration"], time["roles"], strict=True)
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="<b>%{y}</b><br>%{x:.1f} years<extra></extra>",
+            customdata=_escs(time["duration"]),
+            hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
             showlegend=False,
         )
     )
@@ -773,7 +776,7 @@ def career_time(
 def describe_career_time(time: pd.DataFrame) -> tuple[str, str]:
     if time.empty:
         return "No roles yet.", "An empty chart: the CV lists no roles."
-    parts = [f"{r.kind_label.lower()} {r.years:.1f}" for r in time.itertuples()]
+    parts = [f"{r.kind_label.lower()} {r.duration}" for r in time.itertuples()]
     caption = (
         "Years per kind of role; overlapping roles of one kind are counted once, so the "
         "bars need not add up."
