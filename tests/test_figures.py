@@ -196,6 +196,19 @@ def test_timeline_all_ongoing(all_ongoing) -> None:
     assert any(t.name == "ongoing (hatched)" for t in fig.data)
 
 
+def test_timeline_says_hatched_only_when_a_role_is_ongoing(tmp_path) -> None:
+    ended = _one_role(tmp_path, "2013-12", "2014-12")
+    fig, roles, markers = timeline_of(ended)
+    caption, _ = figures.describe_timeline(roles, ended.as_of, markers)
+    assert "hatched" not in caption and "ongoing" not in caption
+    assert not any(t.name == "ongoing (hatched)" for t in fig.data)
+    ongoing = cvdata.load(PROJECT / "examples" / "minimal", as_of=AS_OF)  # 2023-01 to now
+    fig, roles, markers = timeline_of(ongoing)
+    caption, _ = figures.describe_timeline(roles, ongoing.as_of, markers)
+    assert "hatched bars are ongoing and run to 26 November 2026" in caption
+    assert any(t.name == "ongoing (hatched)" for t in fig.data)
+
+
 def test_timeline_no_papers(no_papers) -> None:
     fig, roles, markers = timeline_of(no_papers)
     assert traces(fig, "paper") == []

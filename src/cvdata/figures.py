@@ -673,10 +673,14 @@ def describe_timeline(
     ongoing = [f"{r.title} at {r.organisation}" for r in everyone[everyone["ongoing"]].itertuples()]
     listed = "; ".join(ongoing[:5]) + (f"; and {len(ongoing) - 5} more" if len(ongoing) > 5 else "")
     now = f"; ongoing as of {as_of:%B %Y}: {listed}" if ongoing else ""
+    # Only drawn bars are hatched: say so only when one of them is ongoing.
+    hatched = (
+        f"; hatched bars are ongoing and run to {as_of:%d %B %Y}" if roles["ongoing"].any() else ""
+    )
     if hidden.empty:
         caption = (
             f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one "
-            f"bar each, in lanes by kind; hatched bars are ongoing and run to {as_of:%d %B %Y}."
+            f"bar each, in lanes by kind{hatched}."
         )
         alt = (
             f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} "
@@ -686,9 +690,8 @@ def describe_timeline(
         left = hidden.groupby("kind_label", sort=False).size()
         caption = (
             f"Career timeline: the {len(roles):,} most recent of {_plural(len(everyone), 'role')}"
-            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind; hatched bars are "
-            f"ongoing and run to {as_of:%d %B %Y}; {len(hidden):,} earlier roles are counted "
-            "below the chart, not drawn."
+            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind{hatched}; "
+            f"{len(hidden):,} earlier roles are counted below the chart, not drawn."
         )
         alt = (
             f"Horizontal bar timeline of the {len(roles):,} most recent of "
