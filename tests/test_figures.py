@@ -337,7 +337,8 @@ def _one_role(tmp_path, start: str, end: str) -> cvdata.CV:
         ("2013-12", "2014-12", "1 year", 1.0),  # not the 1.1 its 396 days would make it
         ("2013-12", "2015-01", "1 year 1 month", 1.1),
         ("2013", "2014", "1 year", 1.0),
-        ("2013-12-01", "2014-05-31", "5 months", 0.4),
+        ("2013-12-01", "2014-05-31", "6 months", 0.5),  # the last day worked too
+        ("2013-12-15", "2014-06-13", "5 months", 0.4),  # whole months only
     ],
 )
 def test_career_time_says_durations_in_whole_months(tmp_path, start, end, said, years) -> None:
