@@ -848,8 +848,9 @@ def languages(cv: CV) -> Section:
         "Languages",
         tuple(
             Entry(
-                title=(Run(_s(lang.language), strong=True),)
-                + ((Run(f": {lang.fluency}"),) if _s(lang.fluency) else ())
+                # As skills and interests: the name and its colon bold, then the words.
+                title=(Run(_s(lang.language) + (": " if _s(lang.fluency) else ""), strong=True),)
+                + ((Run(_s(lang.fluency)),) if _s(lang.fluency) else ())
             )
             for lang in _records(cv.languages)
             if _s(lang.language)
