@@ -155,3 +155,13 @@ def test_awards_papers_and_certificates_say_what_the_resume_says() -> None:
     _, (certs,) = build(_example("career-changer"), ["certifications"])
     assert [e.date for e in certs.entries] == ["Feb 2023", "12 Oct 2023", "2018"]
     assert certs.entries[1].title[0].href == "https://www.credly.com/badges/example-2"
+
+
+def test_the_resume_shows_languages_only_where_a_fork_tags_them() -> None:
+    cv = _example("career-changer")
+    _, resume = build_resume(cv)
+    assert "languages" not in {s.id for s in resume}  # no résumé column: none
+    tagged = cv.languages.assign(resume=pd.array([True, False], dtype="boolean"))
+    _, resume = build_resume(dataclasses.replace(cv, languages=tagged))
+    (languages,) = [s for s in resume if s.id == "languages"]
+    assert [_text(e.title) for e in languages.entries] == ["Spanish: Native speaker"]
