@@ -148,3 +148,11 @@ def test_a_year_only_and_a_day_role_draw_on_the_timeline(
     fig = figures.timeline(roles.reset_index(), as_of=as_of)
     drawn = " ".join(str(t.customdata) + str(t.hovertext) + str(t.text) for t in fig.data)
     assert "2023 – 2024" in drawn
+
+
+def test_months_are_said_in_years_and_months() -> None:
+    said = [dates.months_text(m) for m in (0, 1, 5, 12, 13, 24, 26)]
+    assert said == [
+        "less than a month", "1 month", "5 months", "1 year", "1 year 1 month", "2 years",
+        "2 years 2 months",
+    ]  # fmt: skip

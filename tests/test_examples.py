@@ -3,19 +3,25 @@ each rendered by ``quarto render`` with every shown row in the site and the PDF.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
 import sys
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import AS_OF, PROJECT
-from test_hostile import _reconcile, _text_of_html, _text_of_pdf
+from test_hostile import _leaks, _reconcile, _squash, _text_of_html, _text_of_pdf
 
 import cvdata
+from cvdata import dates
 
 EXAMPLES = PROJECT / "examples"
+RESUMES = PROJECT / "tests" / "fixtures" / "jsonresume"
 #: The examples made from a resume of tests/fixtures/jsonresume/ (``cvdata import
 #: jsonresume FIXTURE examples/NAME``).
 FROM_RESUMES = ("new-graduate", "career-changer", "senior-engineer")
@@ -47,8 +53,8 @@ def test_example_person_is_rendered_whole(name: str, render_data) -> None:
     page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
     assert _reconcile(cv, page, pdf) == []
     # Nothing that is not theirs: no "nothing here yet" text, no page they have nothing for.
-    for html in out.rglob("*.html"):
-        assert not re.search(r"\byet\b", _text_of_html(html)), html.name
+    for page_file in out.rglob("*.html"):
+        assert not re.search(r"\byet\b", _text_of_html(page_file)), page_file.name
     assert not re.search(r"\byet\b", pdf)
     if cv.papers.empty:
         assert not (out / "notebooks" / "publications.html").exists()
@@ -88,3 +94,138 @@ def test_skills_of_a_resume_without_years_are_drawn_as_what_it_holds(render_data
     for skill in cv.skills["skill"]:
         assert pdf.count(skill) >= 2, skill  # the CV's skills section and the chart's tile
     assert "the CV gives no years per skill" in pdf and "years not given" not in pdf
+
+
+# ------------------------------------------------------------ every fact of the resume
+
+#: Leaves of a resume that are not facts the CV prints, each with why (JSON paths, a
+#: prefix covering what is under it).
+NOT_PRINTED = {
+    "$schema": "the format of the document, not a fact about the person",
+    "meta": "about the document (its address, version, last change), not the person",
+    "basics.image": "a picture on another server: the site fetches nothing while viewed "
+    "and the PDF is compiled offline, so it is kept in person.csv, not shown",
+}
+#: Leaves that must never reach any output file (README: phone and street address are
+#: private; references are private unless marked public, which JSON Resume cannot say).
+PRIVATE = ("basics.phone", "basics.location.address", "references")
+#: Keys whose values are dates: printed at their precision (``2019-03`` as ``Mar 2019``).
+DATE_KEYS = {"startDate", "endDate", "date", "releaseDate"}
+
+
+def _leaves(node: object, path: str = "") -> list[tuple[str, str, object]]:
+    """(JSON path, key, value) of every leaf: a string, number or boolean."""
+    if isinstance(node, dict):
+        return [
+            leaf
+            for key, value in node.items()
+            for leaf in _leaves(value, f"{path}.{key}" if path else key)
+        ]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, f"{path}[{i}]")]
+    return [(path, path.rsplit(".", 1)[-1].split("[")[0], node)]
+
+
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path == p or path.startswith((p + ".", p + "[")) for p in prefixes)
+
+
+def _norm(text: str) -> str:
+    """Text as both outputs are compared: ligatures and compatibility forms unfolded (a
+    PDF's 'ﬁ'), whitespace and line breaks after hyphens squashed as in test_hostile."""
+    return _squash(unicodedata.normalize("NFKC", text))
+
+
+def _printed(key: str, value: object) -> str:
+    """How a leaf appears in the CV's text: a date at its precision, the rest as written."""
+    if key in DATE_KEYS:
+        day, precision = dates.parse(str(value))
+        return dates.show(pd.Timestamp(day), precision)
+    return str(value)
+
+
+def _is_url(key: str, value: object) -> bool:
+    return key == "url" or (isinstance(value, str) and value.startswith(("http://", "https://")))
+
+
+def _hrefs(page: Path) -> set[str]:
+    raw = page.read_text(encoding="utf-8")
+    return {html.unescape(h) for h in re.findall(r'\bhref="([^"]*)"', raw)}
+
+
+def _pdf_links(pdf: Path) -> set[str]:
+    """The targets of the PDF's links (its URI actions, which Typst writes as literal
+    strings outside compressed streams): where a URL is in a PDF CV that shows a word
+    ('Website') rather than the address."""
+    raw = pdf.read_bytes()
+    found = re.findall(rb"/URI\s*\(((?:[^()\\]|\\.)*)\)", raw)
+    return {re.sub(rb"\\(.)", rb"\1", f).decode("latin-1") for f in found}
+
+
+def _missing_facts(
+    document: dict, page: str, pdf: str, hrefs: set[str], links: set[str]
+) -> tuple[list[str], int]:
+    """The leaves of ``document`` not found in the page's or the PDF's text (URLs: among
+    the links), and how many were checked."""
+    missing, checked = [], 0
+    page, pdf = _norm(page), _norm(pdf)
+    for path, key, value in _leaves(document):
+        if _under(path, NOT_PRINTED) or _under(path, PRIVATE):
+            continue
+        checked += 1
+        if _is_url(key, value):
+            if value not in hrefs and _norm(str(value)) not in page:
+                missing.append(f"html: {path}: {value} (no link to it)")
+            if value not in links and _norm(str(value)) not in pdf:
+                missing.append(f"pdf: {path}: {value} (no link to it)")
+            continue
+        shown = _norm(_printed(key, value))
+        for where, text in (("html", page), ("pdf", pdf)):
+            if shown not in text:
+                missing.append(f"{where}: {path}: {shown!r}")
+    return missing, checked
+
+
+def _private_leaves(document: dict) -> list[str]:
+    values = []
+    for path, _, value in _leaves(document):
+        if _under(path, PRIVATE) and isinstance(value, str) and value:
+            values.append(value)
+            digits = re.sub(r"\D", "", value)
+            if len(digits) >= 7:
+                values.append(digits)  # a phone number written another way
+    return values
+
+
+def test_the_fact_walk_sees_every_leaf() -> None:
+    # The walk itself: nested lists and objects, every kind of leaf, the paths named.
+    doc = {"a": {"b": [1, {"c": "x"}], "d": True}, "e": [["y"]]}
+    assert _leaves(doc) == [
+        ("a.b[0]", "b", 1), ("a.b[1].c", "c", "x"), ("a.d", "d", True), ("e[0][0]", "e", "y")
+    ]  # fmt: skip
+    assert _printed("startDate", "2019-03") == "Mar 2019"
+    assert _printed("releaseDate", "2011-02-17") == "17 Feb 2011"
+    assert _printed("date", "2018") == "2018"
+    missing, checked = _missing_facts({"basics": {"name": "Ann"}, "meta": {"version": "1"}},
+                                      "Bob", "Ann", set(), set())  # fmt: skip
+    assert (missing, checked) == (["html: basics.name: 'Ann'"], 1)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("name", FROM_RESUMES)
+def test_every_fact_of_the_resume_is_in_the_html_and_the_pdf(name: str, render_data) -> None:
+    document = json.loads((RESUMES / f"{name}.json").read_text(encoding="utf-8"))
+    out = render_data(EXAMPLES / name)
+    missing, checked = _missing_facts(
+        document,
+        _text_of_html(out / "cv.html"),
+        _text_of_pdf(out / "cv.pdf"),
+        _hrefs(out / "cv.html"),
+        _pdf_links(out / "cv.pdf"),
+    )
+    assert checked >= 40, checked  # the resume's facts were walked, not skipped
+    assert missing == []
+    # What is private stays out of every file of the site, the PDF included.
+    private = _private_leaves(document)
+    assert private or name == "new-graduate"  # she gives no phone, address or reference
+    assert _leaks(out, private) == []

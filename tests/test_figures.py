@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import json
 import re
+import shutil
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -196,6 +197,19 @@ def test_timeline_all_ongoing(all_ongoing) -> None:
     assert any(t.name == "ongoing (hatched)" for t in fig.data)
 
 
+def test_timeline_says_hatched_only_when_a_role_is_ongoing(tmp_path) -> None:
+    ended = _one_role(tmp_path, "2013-12", "2014-12")
+    fig, roles, markers = timeline_of(ended)
+    caption, _ = figures.describe_timeline(roles, ended.as_of, markers)
+    assert "hatched" not in caption and "ongoing" not in caption
+    assert not any(t.name == "ongoing (hatched)" for t in fig.data)
+    ongoing = cvdata.load(PROJECT / "examples" / "minimal", as_of=AS_OF)  # 2023-01 to now
+    fig, roles, markers = timeline_of(ongoing)
+    caption, _ = figures.describe_timeline(roles, ongoing.as_of, markers)
+    assert "hatched bars are ongoing and run to 26 November 2026" in caption
+    assert any(t.name == "ongoing (hatched)" for t in fig.data)
+
+
 def test_timeline_no_papers(no_papers) -> None:
     fig, roles, markers = timeline_of(no_papers)
     assert traces(fig, "paper") == []
@@ -307,6 +321,47 @@ def test_career_time_counts_overlaps_once(cv) -> None:
     assert round(time.loc["work", "years"], 1) == headline
     fig = figures.career_time(shape.career_time(cv), brand=BRAND)
     assert len(fig.data[0].x) == len(time)
+
+
+def _one_role(tmp_path, start: str, end: str) -> cvdata.CV:
+    """examples/minimal with its one role from ``start`` to ``end``."""
+    data = tmp_path / "cv"
+    shutil.copytree(PROJECT / "examples" / "minimal", data)
+    edit_cell(data / "roles.csv", "example-lab", "start", start)
+    edit_cell(data / "roles.csv", "example-lab", "end", end)
+    return cvdata.load(data, as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "said", "years"),
+    [
+        ("2013-12", "2014-12", "1 year", 1.0),  # not the 1.1 its 396 days would make it
+        ("2013-12", "2015-01", "1 year 1 month", 1.1),
+        ("2013", "2014", "1 year", 1.0),
+        ("2013-12-01", "2014-05-31", "6 months", 0.5),  # the last day worked too
+        ("2013-12-15", "2014-06-13", "5 months", 0.4),  # whole months only
+    ],
+)
+def test_career_time_says_durations_in_whole_months(tmp_path, start, end, said, years) -> None:
+    cv = _one_role(tmp_path, start, end)
+    time = shape.career_time(cv).set_index("kind")
+    assert time.loc["industry", "duration"] == said
+    fig = figures.career_time(shape.career_time(cv), brand=BRAND)
+    assert fig.data[0].text[0] == f"{said} · 1 role"
+    assert "yrs" not in " ".join(fig.data[0].text)
+    assert said in figures.describe_career_time(shape.career_time(cv))[1]
+    headline = shape.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
+    assert headline == years
+
+
+def test_covered_months_merges_overlapping_spans() -> None:
+    spans = [
+        shape.month_span(pd.Timestamp("2020-01-01"), "month", pd.Timestamp("2021-01-01"), "month"),
+        shape.month_span(pd.Timestamp("2020-07-01"), "month", pd.Timestamp("2021-07-01"), "month"),
+        shape.month_span(pd.Timestamp("2023-01-01"), "year", pd.Timestamp("2024-01-01"), "year"),
+        None,  # a role without dates adds nothing
+    ]
+    assert shape.covered_months(spans) == 18 + 12
 
 
 def test_covered_years_merges_overlapping_spans() -> None:

@@ -140,3 +140,21 @@ def test_the_years_say_what_they_count(kinds: set[str], label: str) -> None:
     from cvdata.shape import _experience_label
 
     assert _experience_label(kinds) == label
+
+
+@pytest.mark.parametrize("fmt", ["html", "typst"])
+def test_a_public_reference_is_printed_and_a_private_one_never(monkeypatch, tmp_path, capsys, fmt):
+    import cvdata
+
+    cv = cvdata.load(PROJECT / "examples" / "senior-engineer", as_of="2026-11-26")
+    refs = cv.references.copy()
+    refs.loc[refs.index[1], "visibility"] = "public"
+    p = dataclasses.replace(
+        _page(monkeypatch, tmp_path, fmt), cv=dataclasses.replace(cv, references=refs)
+    )
+    p.sections()
+    out = capsys.readouterr().out
+    assert "## References" in out and "Ingrid Holm, CTO of Nordvolt Cloud" in out
+    assert "The engineer I call when data is at stake." in out
+    assert "Hiroshi Mori" not in out and "crash consistency." not in out  # private
+    assert "## Languages" in out and "## Interests" in out

@@ -160,7 +160,13 @@ def duration(start: object, start_precision: object, end: object, end_precision:
     months = months_between(start, start_precision, end, end_precision)
     if months is None or months < 0:
         return ""
-    years, rest = divmod(months, 12)
+    return months_text(months)
+
+
+def months_text(months: int) -> str:
+    """A number of whole months as people say it: ``1 year``, ``1 year 1 month``,
+    ``5 months`` (never '1.1 years')."""
+    years, rest = divmod(int(months), 12)
     parts = []
     if years:
         parts.append(f"{years} year" + ("s" if years != 1 else ""))

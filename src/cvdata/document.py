@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import re
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -216,15 +217,40 @@ def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- sections
 
 
+def _bare_address(url: str) -> str:
+    """An address without its scheme, ``www.`` and trailing slash: what two spellings of
+    one web address share (``https://www.x.org/`` and ``x.org``)."""
+    bare = re.sub(r"^(?:https?://|mailto:)", "", url.strip(), flags=re.I)
+    return re.sub(r"^www\.", "", bare, flags=re.I).rstrip("/").lower()
+
+
+def person_location(person: pd.Series) -> str:
+    """Where the person lives, as written: 'Portland, Oregon 97214, US' (city, region
+    and postal code, country); '' when ``person.csv`` says nothing. The street address is
+    a private contact, never part of it."""
+    region = " ".join(x for x in (_s(person.get("region")), _s(person.get("postal_code"))) if x)
+    return ", ".join(
+        x for x in (_s(person.get("city")), region, _s(person.get("country_code"))) if x
+    )
+
+
 def header(cv: CV) -> Header:
     p = cv.owner
     contacts = []
+    where = person_location(p)
+    if where:
+        contacts.append((Run(where),))
     for c in cv.contacts[cv.contacts["visibility"] == "public"].itertuples():
         url = _s(c.url)
         if not (_s(c.value) or url):
             continue  # a profile whose address is unknown has nothing to show
         text = _s(c.value) or _s(c.label)
-        if c.kind != "email" and _s(c.value) and _s(c.label) and c.label != c.value:
+        same = _s(c.value) == _s(c.label) or (
+            bool(url) and _bare_address(_s(c.value)) == _bare_address(url)
+        )
+        if c.kind != "email" and _s(c.value) and _s(c.label) and not same:
+            # "GitHub: ytberg"; but a value that is the address itself is shown once,
+            # not after a label that only says what it is ("Website: https://x.org").
             text = f"{c.label}: {c.value}"
         if url:
             contacts.append((Run(text, href=url),))
@@ -246,13 +272,26 @@ class _Projects:
         self.details = details
         self.contributions = _group(cv.project_contributions, "project_id")
         self.links = _group(cv.project_links, "project_id") if details else {}
+        self.roles = _group(cv.project_roles, "project_id")
+        self.keywords = _group(cv.project_keywords, "project_id")
 
     def entry(self, prj, dated: bool = False) -> Entry:
         """A project; without details, no motivation and no links (résumé)."""
         lines: list[Text] = []
+        # The person's part in it, for whom and what it is: 'Team lead, Android developer
+        # · Leeds Hack · application' (JSON Resume's roles, entity and type), as written.
+        roles = ", ".join(_s(r.role) for r in self.roles.get(prj.id, ()) if _s(r.role))
+        about = plain(
+            roles, _s(getattr(prj, "entity", None)), _s(getattr(prj, "type", None)), sep=" · "
+        )
+        if about:
+            lines.append(about)
         description = _s(getattr(prj, "description", None))
         if description:  # the project in the person's words (JSON Resume's description)
             lines.append((Run(description),))
+        keywords = [_s(k.keyword) for k in self.keywords.get(prj.id, ()) if _s(k.keyword)]
+        if keywords:
+            lines.append((Run("Keywords: ", strong=True), Run(", ".join(keywords))))
         if self.details and _s(prj.motivation):
             lines.append((Run("Motivation: ", strong=True), Run(_s(prj.motivation))))
         links = _link_runs(self.links.get(prj.id, ())) if self.details else ()
@@ -310,7 +349,7 @@ def experience(cv: CV, details: bool = True) -> Section:
         entries.append(
             Entry(
                 title=(Run(_s(role.title), strong=True),),
-                subtitle=plain(_s(role.organisation), _s(role.unit)),
+                subtitle=_organisation(role),
                 date=month_range(
                     role.start, role.end, _precision(role, "start"), _precision(role, "end")
                 ),
@@ -321,6 +360,15 @@ def experience(cv: CV, details: bool = True) -> Section:
             )
         )
     return Section("experience", "Experience", tuple(entries), noun="roles")
+
+
+def _organisation(row) -> Text:
+    """'Organisation, unit', the organisation linked to the role's ``url`` when it has one."""
+    org, unit = _s(row.organisation), _s(getattr(row, "unit", None))
+    url = _s(getattr(row, "url", None))
+    if not url or not org:
+        return plain(org, unit)
+    return (Run(org, href=url), *((Run(f", {unit}"),) if unit else ()))
 
 
 def _award_when(award: object) -> str:
@@ -345,14 +393,18 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
         first = group[0]
         when = ", ".join(w for w in map(_award_when, group) if w)
         name = _s(first.name) + (f" ({first.note})" if _s(first.note) else "")
-        out.append(plain(name, _s(first.issuer), when))
+        line = plain(name, _s(first.issuer), when)
+        # What it was for (JSON Resume's summary), each distinct one once.
+        said = dict.fromkeys(_s(getattr(a, "summary", None)) for a in group)
+        said.pop("", None)
+        out.append(line + ((Run(" — " + " ".join(said)),) if said else ()))
     return tuple(out)
 
 
 _EDUCATION_COLUMNS = [
     "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
     "title", "organisation", "unit", "start", "end", "location", "work_mode",
-    "start_precision", "end_precision",
+    "start_precision", "end_precision", "url", "score",
 ]  # fmt: skip
 
 
@@ -361,6 +413,7 @@ def education(cv: CV, awards: bool = True) -> Section:
     edu = cv.education.merge(cv.roles, left_on="role_id", right_on="id", how="left")
     advisors = _group(cv.advisors, "role_id")
     listed = _group(cv.awards, "role_id") if awards else {}
+    courses = _group(cv.education_courses, "role_id")
     entries = []
     columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
     for row in _records(_sorted_roles(edu)[columns]):
@@ -371,10 +424,16 @@ def education(cv: CV, awards: bool = True) -> Section:
                 gpa += f"/{_grade(row.gpa_scale)}"
             label = _s(row.gpa_label) or "GPA"
             lines.append(plain(f"{label}: {gpa}", _s(row.gpa_note)))
+        score = _s(getattr(row, "score", None))
+        if score:  # a result that is not a number on a scale ("First-class honours")
+            lines.append((Run("Result: ", strong=True), Run(score)))
+        taken = [_s(c.name) for c in courses.get(row.role_id, ()) if _s(c.name)]
+        if taken:
+            lines.append((Run("Courses: ", strong=True), Run(", ".join(taken))))
         entries.append(
             Entry(
                 title=(Run(_s(row.title), strong=True),),
-                subtitle=plain(_s(row.organisation), _s(row.unit)),
+                subtitle=_organisation(row),
                 date=month_range(
                     row.start, row.end, _precision(row, "start"), _precision(row, "end")
                 ),
@@ -504,12 +563,22 @@ class _Papers:
         ids = self.identifiers.get(paper.id) if self.details else None
         if ids:
             lines.append(plain(*(f"{_s(i.label) or i.scheme}: {i.value}" for i in ids), sep="; "))
+        summary = _s(getattr(paper, "summary", None)) if self.details else ""
+        if summary:
+            lines.append((Run(summary),))
         links = _link_runs(self.links.get(paper.id, ())) if self.details else ()
         if links:
             lines.append(links)
+        # The release date at its precision where it is known ('17 Feb 2011'), else the year.
+        released = getattr(paper, "date", None)
+        when = (
+            _s(paper.year)
+            if _na(released) or released is pd.NaT
+            else dates.show(released, _precision(paper, "date"))
+        )
         return Entry(
             title=(Run(_s(paper.title), strong=True),),
-            date=_s(paper.year),
+            date=when,
             lines=tuple(lines),
         )
 
@@ -570,8 +639,18 @@ def publications(cv: CV, ids: Iterable[str] | None = None) -> list[Section]:
     return sections
 
 
-def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
-    """One line per category: 'Category: A (6 yrs), B (2 yrs, note), C'."""
+def _by_category(
+    df: pd.DataFrame, name: str, levels: pd.DataFrame | None = None, alone: bool = False
+) -> tuple[Entry, ...]:
+    """One line per category: 'Category: A (6 yrs), B (2 yrs, note), C'; with ``levels``
+    (``skill_categories``: ``name, level``), 'Category (Master): A, B'. ``alone``: the
+    categories of ``levels`` with no row in ``df`` too, as a line of their own ('Git
+    (Advanced)': a JSON Resume skill without keywords)."""
+    level: dict[object, str] = {}
+    if levels is not None:
+        for category, said in zip(levels["name"].tolist(), levels["level"].tolist(), strict=True):
+            if not _na(category):
+                level.setdefault(category, _s(said))
     items: dict[object, list[str]] = {}
     for category, label, years, note in zip(
         df["category"].tolist(),
@@ -584,15 +663,30 @@ def _by_category(df: pd.DataFrame, name: str) -> tuple[Entry, ...]:
             continue  # as pandas' groupby: rows without a category are left out
         extra = ", ".join(x for x in (_years(years), _s(note)) if x)
         items.setdefault(category, []).append(_s(label) + (f" ({extra})" if extra else ""))
+    if alone:
+        for category in level:
+            items.setdefault(category, [])
+
+    def title(category: object, listed: bool) -> Text:
+        said = level.get(category, "")
+        head = (Run(str(category), strong=True),) + ((Run(f" ({said})"),) if said else ())
+        return head + ((Run(": ", strong=True),) if listed else ())
+
     return tuple(
-        Entry(title=(Run(f"{category}: ", strong=True),), items=tuple(shown))
+        Entry(title=title(category, bool(shown)), items=tuple(shown))
         for category, shown in items.items()
     )
 
 
-def skills(cv: CV) -> Section:
+def skills(cv: CV, alone: bool = True) -> Section:
+    """Skills by category with each category's level; ``alone``: also the categories that
+    list no skill (the résumé shows only the skills tagged for it)."""
     return Section(
-        "skills", "Skills", _by_category(cv.skills, "skill"), compact=True, noun="skills"
+        "skills",
+        "Skills",
+        _by_category(cv.skills, "skill", cv.skill_categories, alone=alone),
+        compact=True,
+        noun="skills",
     )
 
 
@@ -698,11 +792,12 @@ def certifications(cv: CV) -> Section:
         by = " and ".join(x for x in (_s(c.issuer), _s(c.provider)) if x)
         entries.append(
             Entry(
-                title=(Run(_s(c.name), strong=True),),
+                title=(Run(_s(c.name), strong=True, href=_s(getattr(c, "url", None)) or None),),
                 subtitle=plain(
                     _s(c.description), by, sep=", by " if _s(c.description) and by else ""
                 ),
-                date=day_range(c.date, None, _precision(c, "date")),
+                # One date, at its precision, as awards print theirs ('12 Oct 2023').
+                date=_month(c.date, _precision(c, "date")),
                 lines=tuple(lines),
             )
         )
@@ -737,12 +832,62 @@ def volunteering(cv: CV) -> Section:
         entries.append(
             Entry(
                 title=(Run(_s(v.role), strong=True),),
-                subtitle=plain(_s(v.organisation)),
+                subtitle=_organisation(v),
                 date=month_range(v.start, v.end, _precision(v, "start"), _precision(v, "end")),
+                lines=(plain(_s(v.summary)),) if _s(getattr(v, "summary", None)) else (),
                 bullets=_texts(items.get(v.id, ())),
             )
         )
     return Section("volunteering", "Volunteering", tuple(entries), noun="roles")
+
+
+def languages(cv: CV) -> Section:
+    """One line per language: 'Spanish: Native speaker'."""
+    return Section(
+        "languages",
+        "Languages",
+        tuple(
+            Entry(
+                # As skills and interests: the name and its colon bold, then the words.
+                title=(Run(_s(lang.language) + (": " if _s(lang.fluency) else ""), strong=True),)
+                + ((Run(_s(lang.fluency)),) if _s(lang.fluency) else ())
+            )
+            for lang in _records(cv.languages)
+            if _s(lang.language)
+        ),
+        compact=True,
+        noun="languages",
+    )
+
+
+def interests(cv: CV) -> Section:
+    """One line per interest with its keywords: 'Woodworking: Japanese joinery, Hand
+    tools'; an interest without keywords by itself."""
+    keywords = _group(cv.interest_keywords, "interest_id")
+    entries = []
+    for it in _records(cv.interests):
+        words = tuple(_s(k.keyword) for k in keywords.get(it.id, ()) if _s(k.keyword))
+        title = (Run(_s(it.name), strong=True),) + ((Run(": ", strong=True),) if words else ())
+        entries.append(Entry(title=title, items=words))
+    return Section("interests", "Interests", tuple(entries), compact=True, noun="interests")
+
+
+def references(cv: CV) -> Section:
+    """The references marked ``public``, each with what its author wrote. What someone
+    else wrote about the person is private unless marked so: the rest never reach a page."""
+    public = cv.references[cv.references["visibility"] == "public"]
+    return Section(
+        "references",
+        "References",
+        tuple(
+            Entry(
+                title=(Run(_s(r.name), strong=True),),
+                lines=(plain(_s(r.reference)),) if _s(r.reference) else (),
+            )
+            for r in _records(public)
+        ),
+        noun="references",
+    )
 
 
 #: The CV's sections in reading order, by id; ``publications-`` stands for one section per
@@ -761,6 +906,9 @@ SECTIONS: dict[str, Callable[[CV], Section]] = {
     "other-projects": other_projects,
     "activities": activities,
     "volunteering": volunteering,
+    "languages": languages,
+    "interests": interests,
+    "references": references,
 }
 
 
@@ -854,8 +1002,9 @@ def resume_selection(cv: CV) -> CV:
     come along (a kept role's grades, advisors and highlights, a kept paper's authors, links
     and identifiers, a kept certificate's scores, a kept volunteer role's items; a kept
     project under a role that is left out is left out too). Tables without the column
-    (talks, service, events, teaching, activities, languages, interests, references) are
-    emptied; the person, contacts, venues, skill categories and meta stay whole.
+    (talks, service, events, teaching, activities; languages, interests and references
+    unless a fork's descriptor gives them one) are emptied; the person, contacts, venues,
+    skill categories and meta stay whole.
     """
     roles = _tagged(cv.roles)
     role_ids = set(roles["id"])
@@ -870,6 +1019,7 @@ def resume_selection(cv: CV) -> CV:
     cert_ids = set(certifications["id"])
     volunteer = _tagged(cv.volunteering)
     volunteer_ids = set(volunteer["id"])
+    interests = _tagged(cv.interests)
 
     def of(df: pd.DataFrame, column: str, keep: set) -> pd.DataFrame:
         return df[df[column].isin(keep)]
@@ -890,10 +1040,11 @@ def resume_selection(cv: CV) -> CV:
         education_courses=of(cv.education_courses, "role_id", role_ids),
         project_roles=of(cv.project_roles, "project_id", project_ids),
         project_keywords=of(cv.project_keywords, "project_id", project_ids),
-        languages=none(cv.languages),
-        interests=none(cv.interests),
-        interest_keywords=none(cv.interest_keywords),
-        references=none(cv.references),
+        # No résumé column in the shipped descriptor: none, unless a fork adds one.
+        languages=_tagged(cv.languages),
+        interests=interests,
+        interest_keywords=of(cv.interest_keywords, "interest_id", set(interests["id"])),
+        references=_tagged(cv.references),
         papers=papers,
         paper_authors=of(cv.paper_authors, "paper_id", paper_ids),
         paper_links=of(cv.paper_links, "paper_id", paper_ids),
@@ -934,7 +1085,7 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
                 _Papers(sel, details=False).entries(_newest_first(sel.papers)),
                 noun="publications",
             ),
-            skills(sel),
+            skills(sel, alone=False),
             Section(
                 "honours",
                 "Selected honours",
@@ -945,5 +1096,8 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
             other_projects(sel, details=False),
             certifications(sel),
             volunteering(sel),
+            languages(sel),
+            interests(sel),
+            references(sel),
         ]
     return head, [s for s in sections if s.entries]

@@ -676,10 +676,14 @@ def describe_timeline(
     ongoing = [f"{r.title} at {r.organisation}" for r in everyone[everyone["ongoing"]].itertuples()]
     listed = "; ".join(ongoing[:5]) + (f"; and {len(ongoing) - 5} more" if len(ongoing) > 5 else "")
     now = f"; ongoing as of {as_of:%B %Y}: {listed}" if ongoing else ""
+    # Only drawn bars are hatched: say so only when one of them is ongoing.
+    hatched = (
+        f"; hatched bars are ongoing and run to {as_of:%d %B %Y}" if roles["ongoing"].any() else ""
+    )
     if hidden.empty:
         caption = (
             f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one "
-            f"bar each, in lanes by kind; hatched bars are ongoing and run to {as_of:%d %B %Y}."
+            f"bar each, in lanes by kind{hatched}."
         )
         alt = (
             f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} "
@@ -689,9 +693,8 @@ def describe_timeline(
         left = hidden.groupby("kind_label", sort=False).size()
         caption = (
             f"Career timeline: the {len(roles):,} most recent of {_plural(len(everyone), 'role')}"
-            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind; hatched bars are "
-            f"ongoing and run to {as_of:%d %B %Y}; {len(hidden):,} earlier roles are counted "
-            "below the chart, not drawn."
+            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind{hatched}; "
+            f"{len(hidden):,} earlier roles are counted below the chart, not drawn."
         )
         alt = (
             f"Horizontal bar timeline of the {len(roles):,} most recent of "
@@ -745,7 +748,8 @@ def career_time(
 ) -> go.Figure:
     """Years per kind of role (overlaps within a kind counted once), one bar each.
 
-    ``time`` from :func:`cvdata.shape.career_time`: ``kind, kind_label, years, roles``."""
+    ``time`` from :func:`cvdata.shape.career_time`: ``kind, kind_label, years, duration,
+    roles``."""
     brand = brand or load_brand()
     if time.empty:
         return _empty(brand, "No roles yet.", title)
@@ -756,13 +760,15 @@ def career_time(
             x=[float(v) for v in time["years"]],
             y=_escs(time["kind_label"]),
             marker={"color": [kind_color(brand, k) for k in time["kind"]]},
+            # Whole years and months, as the dates say (not '1.1 yrs' for 12 months).
             text=[
-                f"{y:.1f} yrs · {_plural(int(n), 'role')}"
-                for y, n in zip(time["years"], time["roles"], strict=True)
+                f"{_esc(d)} · {_plural(int(n), 'role')}"
+                for d, n in zip(time["duration"], time["roles"], strict=True)
             ],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="<b>%{y}</b><br>%{x:.1f} years<extra></extra>",
+            customdata=_escs(time["duration"]),
+            hovertemplate="<b>%{y}</b><br>%{customdata}<extra></extra>",
             showlegend=False,
         )
     )
@@ -776,7 +782,7 @@ def career_time(
 def describe_career_time(time: pd.DataFrame) -> tuple[str, str]:
     if time.empty:
         return "No roles yet.", "An empty chart: the CV lists no roles."
-    parts = [f"{r.kind_label.lower()} {r.years:.1f}" for r in time.itertuples()]
+    parts = [f"{r.kind_label.lower()} {r.duration}" for r in time.itertuples()]
     caption = (
         "Years per kind of role; overlapping roles of one kind are counted once, so the "
         "bars need not add up."

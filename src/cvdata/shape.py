@@ -158,6 +158,59 @@ def covered_years(starts: pd.Series, ends: pd.Series) -> float:
     return total.days / 365.25
 
 
+def month_span(
+    start: object, start_precision: object, end: object, end_precision: object
+) -> tuple[int, int] | None:
+    """A period as whole months ``[first, past)`` counted from year 0, as
+    :func:`cvdata.dates.months_between` counts it (Dec 2013 to Dec 2014 is 12 months;
+    a year-only date counts whole years from January), except that between two known days
+    the last day counts (1 Dec 2013 to 31 May 2014 is 6 months). ``None`` without both
+    dates."""
+    months = _dates.months_between(start, start_precision, end, end_precision)
+    if months is None or months < 0:
+        return None
+    a = pd.Timestamp(start)  # type: ignore[arg-type]
+    if str(start_precision) == str(end_precision) == "day":
+        # Both days known: the end day is worked too, so 1 Oct 2012 to 31 Mar 2019 is
+        # 6 years 6 months (to 1 Apr 2019), whole months only.
+        b = pd.Timestamp(end) + pd.Timedelta(days=1)  # type: ignore[arg-type]
+        months = 12 * (b.year - a.year) + b.month - a.month - (b.day < a.day)
+    coarse = "year" in (str(start_precision), str(end_precision))
+    first = 12 * a.year + (0 if coarse else a.month - 1)
+    return first, first + months
+
+
+def covered_months(spans: list[tuple[int, int] | None]) -> int:
+    """Whole months covered by the union of periods (from :func:`month_span`): overlaps
+    count once."""
+    total, cur = 0, None
+    for a, b in sorted(s for s in spans if s is not None):
+        if cur is None or a > cur[1]:
+            total += cur[1] - cur[0] if cur else 0
+            cur = [a, b]
+        else:
+            cur[1] = max(cur[1], b)
+    return total + (cur[1] - cur[0] if cur else 0)
+
+
+def _role_spans(cv: CV, role_ids: pd.Series, as_of: dt.date) -> list[tuple[int, int] | None]:
+    """Each role's period in months (:func:`month_span`); an ongoing role runs to the
+    as-of date."""
+    roles = cv.roles.drop_duplicates("id").set_index("id")
+    roles = roles.loc[roles.index.intersection(role_ids.dropna().unique())]
+    start_p = _precisions(roles, "start")
+    end_p = _precisions(roles, "end")
+    spans = {}
+    for rid, s, sp, e, ep in zip(
+        roles.index, roles["start"], start_p, roles["end"], end_p, strict=True
+    ):
+        ongoing = pd.isna(e)
+        spans[rid] = month_span(
+            s, sp, pd.Timestamp(as_of) if ongoing else e, "day" if ongoing else ep
+        )
+    return [spans.get(r) for r in role_ids]
+
+
 def _experience_label(kinds: set[str]) -> str:
     """What the years count, in the person's own terms: research only where there is
     research, industry only where there is work outside it (internships are work)."""
@@ -173,6 +226,7 @@ def _experience_label(kinds: set[str]) -> str:
 
 def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     """The landing page's numbers: ``key, value, label``."""
+    as_of = as_of or cv.as_of
     t = roles_timeline(cv, as_of)
     work = t[t["kind"] != "education"]
     papers = cv.papers
@@ -182,7 +236,9 @@ def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     rows = [
         (
             "experience_years",
-            round(covered_years(work["start"], work["end"]), 1),
+            # Counted in whole months as the CV prints dates: a role from Dec 2013 to
+            # Dec 2014 is 1 year, not the 1.1 its days would make it.
+            round(covered_months(_role_spans(cv, work["role_id"], as_of)) / 12, 1),
             _experience_label(set(work["kind"].dropna())),
         ),
         ("roles", len(cv.roles), "positions and degrees"),
@@ -344,32 +400,32 @@ def markers_per_year(markers: pd.DataFrame) -> pd.DataFrame:
 def career_time(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     """Years spent per kind of role, overlapping roles of a kind counted once.
 
-    Columns: ``kind, kind_label, years, roles``; one row per kind present (in lane order),
-    then ``work``: every kind but education together (again counting overlaps once).
+    Columns: ``kind, kind_label, years, months, duration, roles``; one row per kind
+    present (in lane order), then ``work``: every kind but education together (again
+    counting overlaps once). Time is counted in whole months as the CV prints dates
+    (:func:`month_span`); ``duration`` says it in words ('1 year 1 month') and ``years``
+    is ``months / 12``.
     """
+    as_of = as_of or cv.as_of
     t = roles_timeline(cv, as_of)
+    spans = pd.Series(_role_spans(cv, t["role_id"], as_of), index=t.index, dtype=object)
     rows = []
     for kind, group in t.groupby("kind", sort=False):
-        rows.append(
-            (
-                kind,
-                group["kind_label"].iloc[0],
-                covered_years(group["start"], group["end"]),
-                len(group),
-            )
-        )
+        rows.append((kind, group["kind_label"].iloc[0], spans[group.index].tolist(), len(group)))
     work = t[t["kind"] != "education"]
     if not work.empty:
-        rows.append(
-            (
-                "work",
-                "All work (not education)",
-                covered_years(work["start"], work["end"]),
-                len(work),
-            )
-        )
-    out = pd.DataFrame(rows, columns=["kind", "kind_label", "years", "roles"])
-    out["years"] = out["years"].round(2)
+        rows.append(("work", "All work (not education)", spans[work.index].tolist(), len(work)))
+    months = [covered_months(s) for _, _, s, _ in rows]
+    out = pd.DataFrame(
+        {
+            "kind": [r[0] for r in rows],
+            "kind_label": [r[1] for r in rows],
+            "years": pd.Series([m / 12 for m in months], dtype=float).round(2),
+            "months": pd.Series(months, dtype=int),
+            "duration": pd.Series([_dates.months_text(m) for m in months], dtype=object),
+            "roles": pd.Series([r[3] for r in rows], dtype=int),
+        }
+    )
     return out
 
 
