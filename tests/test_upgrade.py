@@ -9,6 +9,7 @@ descriptor); case B is the same folder after its owner merged upstream's
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -403,3 +404,25 @@ def test_other_problems_get_no_hint(tmp_path: Path) -> None:
     assert not up.made_for_older([Problem("d/roles.csv", 1, "title", "missing column")])
     assert not up.made_for_older([Problem("d/person.csv", None, None, "missing file (the P)")])
     assert up.made_for_older([Problem("d/roles.csv", 1, "url", "missing column")])
+
+
+# --------------------------------------------------------------------------- rendered
+
+
+@pytest.fixture(scope="session")
+def upgraded_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Case B, upgraded (one folder for the session, so the render runs once)."""
+    folder = older(tmp_path_factory.mktemp("upgraded"), "B")
+    assert up.upgrade(folder, AS_OF).written
+    return folder
+
+
+@pytest.mark.render
+def test_an_upgraded_folder_renders(upgraded_b: Path, render_data) -> None:
+    site = render_data(upgraded_b)  # the whole site and the PDF; fails on any error
+    cv = cvdata.load(upgraded_b, as_of=AS_OF)
+    page = (site / "cv.html").read_text(encoding="utf-8")
+    for title in cv.papers["title"].head(3):
+        assert html.escape(title, quote=False) in page
+    assert (site / "cv.pdf").stat().st_size > 10_000
+    assert (site / "index.html").is_file()
