@@ -369,6 +369,29 @@ def test_a_descriptor_that_cannot_be_read_is_refused(tmp_path: Path) -> None:
     _refused(folder, r"datapackage\.json: is a folder, not a file")
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_an_unreadable_descriptor_is_refused(tmp_path: Path) -> None:
+    folder = older(tmp_path, "A")
+    (folder / "datapackage.json").chmod(0)
+    try:
+        _refused(folder, r"datapackage\.json: cannot be read: Permission denied")
+    finally:
+        (folder / "datapackage.json").chmod(0o644)
+
+
+def test_an_interrupted_import_is_undone_first_and_said(tmp_path: Path) -> None:
+    folder = older(tmp_path, "B")
+    (folder / ".cvdata-transaction" / "tables").mkdir(parents=True)  # staged, never committed
+
+    done = up.upgrade(folder, AS_OF)
+
+    assert done.written
+    assert done.notes == [
+        f"{folder.as_posix()}: removed the staged files of an import that was interrupted"
+    ]
+    assert not (folder / ".cvdata-transaction").exists()
+
+
 def test_a_path_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     folder = older(tmp_path, "A")
     path = folder / "datapackage.json"

@@ -346,6 +346,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         _err(str(e))
         _err(f"nothing was written; {where}/ is unchanged")
         return 1
+    for note in done.notes:
+        _err(note)
     for change in done.changes:
         say(str(change))
     if not done.ok:

@@ -116,13 +116,17 @@ class Upgrade:
 
     ``changes`` lists each change (empty when the folder was up to date); ``problems``
     what still keeps the result from validating (then nothing was written); ``rows`` the
-    rows of the (upgraded) data; ``written`` whether files were changed.
+    rows of the (upgraded) data; ``written`` whether files were changed; ``notes``
+    anything else a person should know.
     """
 
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
     written: bool = False
+    #: What the transaction found first: an interrupted import finished or undone, files
+    #: an older cvdata's import left (:func:`cvdata.transaction.legacy_leftovers`).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -480,15 +484,16 @@ def upgrade(data_dir: Path, as_of: dt.date, *, dry_run: bool = False, **txn: Any
     cvdata.transaction.TransactionError
         When the folder cannot be changed (busy, read-only).
     """
-    from .transaction import data_transaction
+    from .transaction import data_transaction, legacy_leftovers
     from .validate import check
 
     folder = Path(data_dir)
     with data_transaction(folder, **txn) as t:
+        notes = [n for n in [t.recovered, *legacy_leftovers(folder)] if n]
         todo = plan(folder)
         if not todo.files:
             result = check(folder, as_of)
-            return Upgrade(problems=list(result.problems), rows=result.rows)
+            return Upgrade(problems=list(result.problems), rows=result.rows, notes=notes)
         for rel, data in todo.files.items():
             t.write_bytes(rel, data)
         staged = t.staged_dir()
@@ -497,7 +502,7 @@ def upgrade(data_dir: Path, as_of: dt.date, *, dry_run: bool = False, **txn: Any
             if not (staged / rel).exists() and (folder / rel).is_file():
                 t.write_bytes(rel, (folder / rel).read_bytes())
         result = t.check(as_of)
-        done = Upgrade(todo.changes, list(result.problems), result.rows)
+        done = Upgrade(todo.changes, list(result.problems), result.rows, notes=notes)
         if done.ok and not dry_run:
             t.commit()
             done.written = True
