@@ -14,6 +14,7 @@ from conftest import CVDATA_ENV, PROJECT, edit_cell, replace_once, rewrite_bytes
 
 import cvdata
 from cvdata.cli import main
+from cvdata.schema import DESCRIPTOR
 
 AS_OF = ["--as-of", "2026-11-26"]
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
@@ -202,3 +203,121 @@ def test_main_returns_the_exit_code(capsys: pytest.CaptureFixture[str], data_dir
     assert "34 tables" in capsys.readouterr().out
     assert main(["validate", str(data_dir / "missing"), *AS_OF]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- upgrade
+
+OLDER = PROJECT / "tests" / "fixtures" / "older-cvdata" / "data"
+HINT = "This folder was made for an older cvdata: `cvdata upgrade data` adds the new tables"
+
+
+def _older(tmp_path: Path, case: str) -> Path:
+    """The data folder of an older cvdata (case A), or that folder with upstream's
+    descriptor merged in (case B); see tests/test_upgrade.py."""
+    folder = tmp_path / "data"
+    shutil.copytree(OLDER, folder)
+    if case == "B":
+        shutil.copyfile(PROJECT / "src" / "cvdata" / "datapackage.json", folder / DESCRIPTOR)
+    return folder
+
+
+@pytest.mark.parametrize("case", ["A", "B"])
+def test_validate_says_when_upgrade_fixes_the_folder(
+    cvdata_cmd: list[str], tmp_path: Path, case: str
+) -> None:
+    _older(tmp_path, case)
+    proc = run(cvdata_cmd, "validate", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    # The report as before, then the hint on a line of its own.
+    assert lines[-2].endswith(" problems in 1 file" if case == "A" else " problems in 17 files")
+    assert lines[-1] == HINT + " and columns (empty)."
+    expected = "languages' is missing from the descriptor" if case == "A" else "missing column"
+    assert expected in proc.stdout
+    assert_no_traceback(proc)
+
+
+def test_validate_gives_no_hint_for_other_problems(
+    cvdata_cmd: list[str], broken_copy, tmp_path: Path
+) -> None:
+    _break(broken_copy())
+    proc = run(cvdata_cmd, "validate", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "teaching.csv: missing file" in proc.stdout  # a missing table, among others
+    assert "cvdata upgrade" not in proc.stdout + proc.stderr
+
+
+def test_upgrade_an_older_folder(cvdata_cmd: list[str], tmp_path: Path) -> None:
+    folder = _older(tmp_path, "A")
+    proc = run(cvdata_cmd, "upgrade", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "data/languages.csv: new table (header only)" in lines
+    assert "data/roles.csv: new columns description, summary, url" in lines
+    assert any(line.startswith("data/datapackage.json: new tables ") for line in lines)
+    rows = cvdata.validate(folder, as_of="2026-11-26").rows
+    assert lines[-1] == f"valid: {rows} rows (as of 2026-11-26)"
+    assert proc.stderr == ""
+
+    proc = run(cvdata_cmd, "validate", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 0 and ": 34 tables, " in proc.stdout
+
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    again = run(cvdata_cmd, "upgrade", "data", *AS_OF, cwd=tmp_path)
+    assert again.returncode == 0
+    assert again.stdout.splitlines() == [
+        "data: already up to date; no file changed",
+        f"valid: {rows} rows (as of 2026-11-26)",
+    ]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_upgrade_dry_run(cvdata_cmd: list[str], tmp_path: Path) -> None:
+    folder = _older(tmp_path, "B")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    proc = run(cvdata_cmd, "upgrade", "data", "--dry-run", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 17 + 2  # 9 new tables, 8 with new columns; then the end
+    assert lines[-2:] == ["data: dry run: nothing was written", lines[-1]]
+    assert lines[-1].startswith("valid: ")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_upgrade_writes_nothing_when_a_row_is_bad(cvdata_cmd: list[str], tmp_path: Path) -> None:
+    folder = _older(tmp_path, "B")
+    line = edit_cell(folder / "papers.csv", "jsidentify", "year", "20x4")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    proc = run(cvdata_cmd, "upgrade", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert f"data/papers.csv:{line}: year: '20x4' is not a year" in proc.stdout.splitlines()
+    assert proc.stdout.splitlines()[-1] == (
+        "data: the upgraded data would not validate (the problems above, which upgrade does "
+        "not fix); nothing was written, no file changed"
+    )
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert_no_traceback(proc)
+
+
+def test_upgrade_refuses_a_symlinked_table(cvdata_cmd: list[str], tmp_path: Path) -> None:
+    folder = _older(tmp_path, "B")
+    (tmp_path / "elsewhere.csv").write_bytes((folder / "roles.csv").read_bytes())
+    (folder / "roles.csv").unlink()
+    (folder / "roles.csv").symlink_to(tmp_path / "elsewhere.csv")
+    proc = run(cvdata_cmd, "upgrade", "data", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"cvdata: data/roles.csv: is a link to {(tmp_path / 'elsewhere.csv').as_posix()}, "
+        "outside the data folder",
+        "cvdata: nothing was written; data/ is unchanged",
+    ]
+    assert (folder / "roles.csv").is_symlink()
+    assert not (folder / "languages.csv").exists()
+
+
+def test_upgrade_a_folder_that_does_not_exist(cvdata_cmd: list[str], tmp_path: Path) -> None:
+    proc = run(cvdata_cmd, "upgrade", "nowhere", *AS_OF, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "cvdata: data folder 'nowhere' does not exist\n"
+    assert not (tmp_path / "nowhere").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -328,6 +329,8 @@ def _prerender(
     project: Path, data: Path, as_of: str = "2026-11-26"
 ) -> subprocess.CompletedProcess[str]:
     env = {"CVDATA_DIR": str(data), "CVDATA_AS_OF": as_of, "PATH": ""}
+    if "PYTHONPATH" in os.environ:  # the cvdata under test, when it is not the installed one
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(
         [sys.executable, "-m", "cvdata.prerender"],
         cwd=project,
@@ -348,6 +351,22 @@ def test_prerender_stops_on_bad_data_with_the_report(tmp_path: Path, broken_copy
     assert "nothing was rendered" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not (tmp_path / "assets" / "plotly.min.js").exists()
+
+
+def test_prerender_says_when_upgrade_fixes_the_folder(tmp_path: Path) -> None:
+    """A folder made for an older cvdata: the report, then the line saying what to run."""
+    data = tmp_path / "older"
+    shutil.copytree(PROJECT / "tests" / "fixtures" / "older-cvdata" / "data", data)
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: website\n")
+    done = _prerender(tmp_path, data)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert "table 'languages' is missing from the descriptor" in done.stderr
+    assert lines[-2] == "9 problems in 1 file"
+    assert lines[-1] == (
+        "This folder was made for an older cvdata: `cvdata upgrade older` adds "
+        "the new tables and columns (empty)."
+    )
 
 
 def _frozen(project: Path, page: str, reads: list[str] | None) -> Path:

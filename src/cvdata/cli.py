@@ -1,4 +1,5 @@
-"""Command line: ``cvdata validate | export | import | init`` (also ``python -m cvdata``)."""
+"""Command line: ``cvdata validate | export | import | init | upgrade`` (also
+``python -m cvdata``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .load import CV, find_data_dir, resolve_as_of
-from .problems import DataDirError, ValidationError, format_report
+from .problems import DataDirError, Problem, ValidationError, format_report
 from .transaction import TransactionError, legacy_leftovers, reading
 from .validate import check, display_path
 
@@ -71,7 +72,18 @@ def _validate(args: argparse.Namespace) -> int:
         )
         return 0
     say(format_report(result.problems))
+    _say_hint(result.problems, folder)
     return 1
+
+
+def _say_hint(problems: list[Problem], folder: Path) -> None:
+    """Say ``cvdata upgrade`` would fix the folder, when it would (see
+    :func:`cvdata.upgrade.made_for_older`)."""
+    from .upgrade import hint
+
+    line = hint(problems, folder)
+    if line:
+        say(line)
 
 
 def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
@@ -79,6 +91,7 @@ def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
     (a transaction's, already locked), the folder is read under :func:`reading`."""
     from .load import load
 
+    found = folder
     try:
         if folder is not None:
             return load(folder, as_of=resolve_as_of(args.as_of))
@@ -90,6 +103,8 @@ def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
     except (DataDirError, ValueError, TransactionError) as e:
         if isinstance(e, ValidationError):
             say(format_report(e.problems))
+            if found is not None:
+                _say_hint(e.problems, found)
             _err("the data does not validate; fix it first")
             return 1
         _err(str(e))
@@ -312,6 +327,50 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _upgrade(args: argparse.Namespace) -> int:
+    from .upgrade import UpgradeRefused, upgrade
+
+    folder = Path(args.data_dir)
+    where = display_path(folder)
+    if not folder.is_dir():
+        _err(f"data folder {where!r} does not exist")
+        return 2
+    try:
+        as_of = resolve_as_of(args.as_of)
+    except ValueError as e:
+        _err(str(e))
+        return 2
+    try:
+        done = upgrade(folder, as_of, dry_run=args.dry_run, on_wait=_err)
+    except (UpgradeRefused, TransactionError) as e:
+        _err(str(e))
+        _err(f"nothing was written; {where}/ is unchanged")
+        return 1
+    for note in done.notes:
+        _err(note)
+    for change in done.changes:
+        say(str(change))
+    if not done.ok:
+        say(format_report(done.problems))
+        if done.changes:
+            say(
+                f"{where}: the upgraded data would not validate (the problems above, which "
+                "upgrade does not fix); nothing was written, no file changed"
+            )
+        else:
+            say(
+                f"{where}: already up to date (no table or column is missing), but the data "
+                "does not validate: the problems above are not ones upgrade fixes"
+            )
+        return 1
+    if not done.changes:
+        say(f"{where}: already up to date; no file changed")
+    elif args.dry_run:
+        say(f"{where}: dry run: nothing was written")
+    say(f"valid: {done.rows} rows (as of {as_of.isoformat()})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cvdata",
@@ -407,6 +466,26 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--name", required=True, help="your name, as the CV shows it")
     n.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     n.set_defaults(func=_init)
+
+    u = sub.add_parser(
+        "upgrade",
+        help="bring a data folder made for an older cvdata up to date",
+        description=(
+            "Add to DATA_DIR what this cvdata has and the folder lacks: the tables and the "
+            "fields of cvdata's own datapackage.json (merged into the folder's: its own "
+            "enum values, descriptions, fields and keys are kept), a header-only CSV for "
+            "each new table and an empty column in each CSV for each new field. Every "
+            "existing cell is kept byte for byte. The result is validated before anything "
+            "is written: when it would not validate, nothing is (exit 1). Running it again "
+            "changes nothing."
+        ),
+    )
+    u.add_argument("data_dir", metavar="DATA_DIR", help="the data folder to upgrade")
+    u.add_argument(
+        "--dry-run", action="store_true", help="say what would change, and write nothing"
+    )
+    u.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
+    u.set_defaults(func=_upgrade)
     return parser
 
 

@@ -32,6 +32,7 @@ from ._paths import PLOTLY_JS
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, format_report
 from .site import tables_read, write_page_metadata
+from .upgrade import hint as upgrade_hint
 from .validate import check, display_path
 
 FREEZE_DIR = "_freeze"
@@ -148,6 +149,8 @@ def main(project: Path | None = None) -> int:
             file=sys.stderr,
         )
         print(format_report(result.problems), file=sys.stderr)
+        if line := upgrade_hint(result.problems, data_dir):
+            print(line, file=sys.stderr)
         return 1
     copy_plotly_js(project)
     tables = {t.name: t.path for t in result.package.tables}
