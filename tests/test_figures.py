@@ -374,6 +374,25 @@ def test_timeline_rows_grow_with_their_labels_and_bars_keep_one_thickness(cv, lo
     assert widths == {figures._SCREEN.bar}
 
 
+def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path) -> None:
+    # Drawn as the PDF draws it (Chromium through kaleido, 820 px wide): the roles' plot
+    # area, what the labels leave, keeps more than half of the width (about two thirds).
+    from conftest import PROJECT
+
+    from cvdata.page import _static_export
+
+    multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
+    cases = [(long_names, True), (long_names, False), (multilingual, True)]
+    for i, (data, compact) in enumerate(cases):
+        fig = figures.timeline(shape.roles_timeline(data), as_of=AS_OF, compact=compact)
+        svg = tmp_path / f"{i}.svg"
+        _static_export(fig, svg, 820, int(fig.layout.height))
+        plot = re.search(
+            r'id="clip\w*xyplot" class="plotclip"><rect width="([\d.]+)"', svg.read_text()
+        )
+        assert plot and float(plot[1]) > 0.55 * 820, (i, plot and plot[1])
+
+
 def test_row_labels_keep_hostile_text_as_text() -> None:
     label, n = figures._row_label("<br>Intern & <b>x</b>", '<a href="x">Org</a>')
     assert n == 1
