@@ -92,7 +92,9 @@ def test_pdf_pages_are_drawn(rendered_site: RenderedSite) -> None:
             capture_output=True,
             check=True,
         ).stdout
-        assert _ink(image) > (0.04 if page == 1 else 0.02), page
+        # The last page may hold only the CV's last few lines (not blank, though).
+        least = 0.04 if page == 1 else 0.005 if page == pages else 0.02
+        assert _ink(image) > least, page
 
 
 def test_pdf_opens_with_the_person_and_leaves_no_page_a_third_blank(

@@ -416,6 +416,8 @@ class Page:
         """
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
+        if floating not in (False, True, "auto", "top", "bottom"):
+            raise ValueError(f"floating={floating!r}: True, 'auto', 'top' or 'bottom'")
         missing = _plotlyjs.unsupported_traces({t.type for t in fig.data})
         if missing:
             raise ValueError(
@@ -466,8 +468,6 @@ class Page:
             # A raw Typst figure: caption and alt text go in as string literals, so no
             # Markdown, shortcode or Typst markup in the data can take effect.
             where = "auto" if floating is True else floating
-            if where not in (False, "auto", "top", "bottom"):
-                raise ValueError(f"floating={floating!r}: True, 'auto', 'top' or 'bottom'")
             place = f"placement: {where}, " if where else ""
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
