@@ -133,6 +133,10 @@ def test_every_timeline_bar_shows_its_own_role_on_hover(browser, site_url: str, 
         box = points.nth(i).bounding_box()
         if not box or not box["width"]:
             continue  # the legend's "ongoing" swatch is a bar trace with no data
+        # The chart may be taller than the window (rows grow with their labels): the bar
+        # is scrolled into view first, so the mouse can reach it.
+        points.nth(i).scroll_into_view_if_needed()
+        box = points.nth(i).bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.wait_for_function(f"{hover} > 0")
         role = page.evaluate("() => window.hovered")

@@ -171,7 +171,7 @@ def test_no_markup_from_the_data_reaches_a_figure(built, name: str) -> None:
     assert any(e in s for s in drawn for e in ESCAPED), f"{name}: no data text drawn"
 
 
-@pytest.mark.parametrize("name", ["timeline", "skills", "skills_overview", "venues", "coauthors"])
+@pytest.mark.parametrize("name", ["skills", "skills_overview", "venues", "coauthors"])
 def test_category_axes_hold_escaped_labels(built, name: str) -> None:
     fig = built[name]
     axes = [fig.layout[k] for k in fig.layout if k.startswith(("xaxis", "yaxis"))]
@@ -181,6 +181,18 @@ def test_category_axes_hold_escaped_labels(built, name: str) -> None:
         for v in values:
             assert "<" not in v and ">" not in v
             assert html.escape(html.unescape(v), quote=False) == v  # escaped exactly once
+
+
+def test_timeline_row_labels_are_escaped_text_in_our_lines(built) -> None:
+    # The rows' labels wrap (our <br>) and set the organisation in bold (our <b>): the
+    # text between is the data's, escaped exactly once.
+    labels = list(built["timeline"].layout.yaxis.ticktext)
+    assert any("&lt;" in label for label in labels)
+    for label in labels:
+        for line in label.split("<br>"):
+            text = re.sub("</?b>", "", line)  # escaped data holds no "<b>": only ours go
+            assert "<" not in text and ">" not in text, label
+            assert html.escape(html.unescape(text), quote=False) == text, label
 
 
 def test_the_page_html_has_no_live_link(built) -> None:

@@ -166,17 +166,25 @@ def test_timeline_caption_counts_what_it_cannot_place(cv) -> None:
     assert "Senior Research Scientist" in alt  # the ongoing roles are named
 
 
+def rows(fig: go.Figure) -> dict[str, float]:
+    """Role id -> where its row is on the roles' y axis (pixels from the top)."""
+    return {i: y for t in traces(fig, "roles") for i, y in zip(t.ids, t.y, strict=True)}
+
+
 def test_timeline_rows_are_grouped_in_lanes_by_kind(cv) -> None:
     fig, roles, _ = timeline_of(cv)
-    # The axis holds the labels as plotly shows them: escaped (see test_chart_markup.py).
-    order = [html.unescape(label) for label in fig.layout.yaxis.categoryarray]
-    kinds = roles.set_index("label").loc[order, "kind"].tolist()
+    where = rows(fig)
+    order = sorted(where, key=where.get)  # top to bottom
+    kinds = roles.set_index("role_id").loc[order, "kind"].tolist()
     # Each kind is one contiguous block, in the lane order.
     blocks = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
     assert blocks == [k for k in shape.KIND_LABELS if k in set(kinds)]
-    # A rule between lanes.
-    rules = [s for s in fig.layout.shapes if s.yref == "y"]
-    assert len(rules) == len(blocks) - 1
+    # A rule between lanes, between the last row of one and the first of the next.
+    rules = sorted(s.y0 for s in fig.layout.shapes if s.yref == "y")
+    ends = [i for i in range(1, len(kinds)) if kinds[i] != kinds[i - 1]]
+    assert len(rules) == len(blocks) - 1 == len(ends)
+    for rule, i in zip(rules, ends, strict=True):
+        assert where[order[i - 1]] < rule < where[order[i]]
 
 
 def test_timeline_one_role(one_role) -> None:
@@ -225,7 +233,7 @@ def test_timeline_100_roles_each_on_its_own_row(many_roles) -> None:
     assert count(fig, "roles") == 100
     ys = [y for t in traces(fig, "roles") for y in t.y]
     assert len(set(ys)) == 100  # overlapping roles never share a row
-    assert len(fig.layout.yaxis.categoryarray) == 100
+    assert len(fig.layout.yaxis.tickvals) == len(fig.layout.yaxis.ticktext) == 100
     assert fig.layout.height >= 100 * figures.ROW_HEIGHT
 
 
@@ -300,6 +308,169 @@ def test_markers_per_year_count_every_dated_item_once(many_papers, cv) -> None:
         assert not counts.duplicated(["marker", "year", "status"]).any()
     # The shipped CV is far from the threshold: its timeline keeps one dot per paper.
     assert not figures._per_year(dated[dated["marker"] == "paper"])
+
+
+LONG_ORG = "Universidad Nacional Autónoma de México, Instituto de Investigaciones en Matemáticas"
+LONG_TITLE = "Research Intern, Testing, Technical-Architecture and Developer Tools Department"
+CJK_ORG = "中国科学院计算技术研究所智能计算机研究中心"  # no spaces: broken between characters
+
+
+def row_labels(fig: go.Figure) -> dict[str, str]:
+    """Role id -> its row's label as a reader sees it: our markup gone, entities decoded."""
+    axis = fig.layout.yaxis
+    at = dict(zip(axis.tickvals, axis.ticktext, strict=True))
+    plain = {i: re.sub("</?b>", "", at[y].replace("<br>", "\n")) for i, y in rows(fig).items()}
+    return {i: html.unescape(text) for i, text in plain.items()}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def long_names(tmp_path_factory: pytest.TempPathFactory) -> cvdata.CV:
+    """The shipped CV with a long organisation, a long title and a Chinese name."""
+    import shutil
+
+    from conftest import DATA_DIR
+
+    data = tmp_path_factory.mktemp("long") / "data"
+    shutil.copytree(DATA_DIR, data)
+    edit_cell(data / "roles.csv", "dolby", "organisation", LONG_ORG)
+    edit_cell(data / "roles.csv", "tencent-wechat", "title", LONG_TITLE)
+    edit_cell(data / "roles.csv", "microsoft-deepspeed", "organisation", CJK_ORG)
+    return cvdata.load(data, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_timeline_rows_name_every_title_and_organisation_in_full(
+    cv, long_names, compact: bool
+) -> None:
+    from conftest import PROJECT
+
+    multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
+    for data in (cv, long_names, multilingual):
+        roles = shape.roles_timeline(data)
+        fig = figures.timeline(roles, as_of=data.as_of, brand=BRAND, compact=compact)
+        labels = row_labels(fig)
+        assert sorted(labels) == sorted(data.roles["id"])
+        for role in data.roles.itertuples():
+            label = labels[role.id]
+            assert "…" not in label, label
+            # Lines break at spaces (or between Chinese characters): squashed, both whole.
+            assert _squashed(role.organisation) in _squashed(label), (role.id, label)
+            assert _squashed(role.title) in _squashed(label), (role.id, label)
+            # Title first, then the organisation.
+            assert label.index(role.title.split()[0]) < label.rindex(role.organisation[0])
+        # No line wider than the label column: the bars keep the rest.
+        for label in labels.values():
+            for line in label.split("\n"):
+                assert figures._cells(line) <= figures.LABEL_CELLS, line
+    dolby = row_labels(figures.timeline(shape.roles_timeline(long_names), as_of=AS_OF))["dolby"]
+    assert dolby.count("\n") >= 2  # the long name took more than one line under the title
+
+
+def test_timeline_rows_grow_with_their_labels_and_bars_keep_one_thickness(cv, long_names) -> None:
+    short_fig = timeline_of(cv)[0]
+    long_fig = timeline_of(long_names)[0]
+    assert long_fig.layout.height > short_fig.layout.height  # the same roles, longer labels
+    where = rows(long_fig)
+    order = sorted(where, key=where.get)
+    lines = {i: label.count("\n") + 1 for i, label in row_labels(long_fig).items()}
+    # Each row as tall as its lines (rows touch: each one's top is the last one's bottom).
+    size, top = figures._SCREEN, 0.0
+    for rid in order:
+        height = size.pad + size.line * lines[rid]
+        assert where[rid] == pytest.approx(top + height / 2), rid
+        top += height
+    assert list(long_fig.layout.yaxis.range) == [pytest.approx(top), 0]
+    assert lines["dolby"] == 3 and lines["together-ai"] == 1
+    widths = {w for t in traces(long_fig, "roles") for w in t.width}
+    assert widths == {figures._SCREEN.bar}
+
+
+def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path) -> None:
+    # Drawn as the PDF draws it (Chromium through kaleido, 820 px wide): the roles' plot
+    # area, what the labels leave, keeps more than half of the width (about two thirds).
+    from conftest import PROJECT
+
+    from cvdata.page import _static_export
+
+    multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
+    cases = [(long_names, True), (long_names, False), (multilingual, True)]
+    for i, (data, compact) in enumerate(cases):
+        fig = figures.timeline(shape.roles_timeline(data), as_of=AS_OF, compact=compact)
+        svg = tmp_path / f"{i}.svg"
+        _static_export(fig, svg, 820, int(fig.layout.height))
+        plot = re.search(
+            r'id="clip\w*xyplot" class="plotclip"><rect width="([\d.]+)"', svg.read_text()
+        )
+        assert plot and float(plot[1]) > 0.55 * 820, (i, plot and plot[1])
+
+
+def test_row_labels_keep_hostile_text_as_text() -> None:
+    label, n = figures._row_label("<br>Intern & <b>x</b>", '<a href="x">Org</a>')
+    assert n == 1
+    assert label == (
+        '&lt;br&gt;Intern &amp; &lt;b&gt;x&lt;/b&gt; · <b>&lt;a href="x"&gt;Org&lt;/a&gt;</b>'
+    )
+    long, n = figures._row_label("<br>" * 30, "<i>" * 30)
+    assert n > 1 and "<br><br>" not in long and "<i>" not in long
+    # Only a paragraph is cut, to LABEL_PART_LINES lines each, its last line saying so.
+    huge, n = figures._row_label("word " * 400, "name " * 400)
+    assert n == 2 * figures.LABEL_PART_LINES and huge.count("…") == 2
+
+
+def test_wrap_breaks_between_chinese_characters_and_inside_overlong_words() -> None:
+    lines = ["中国科学院", "计算技术研", "究所智能计", "算机研究中", "心"]
+    assert figures._wrap_cells(CJK_ORG, 10) == lines
+    assert figures._wrap_cells("a" * 12 + " bc", 5) == ["aaaaa", "aaaaa", "aa bc"]
+    assert figures._wrap_cells("Équipe Ὅμηρος", 20) == ["Équipe Ὅμηρος"]
+
+
+def test_two_roles_with_the_same_title_and_organisation_say_which() -> None:
+    roles = pd.DataFrame(
+        {
+            "title": ["Intern", "Intern", "Intern"],
+            "employer": ["Acme", "Acme", "Acme"],
+            "start": pd.to_datetime(["2019-01-01", "2020-01-01", "2020-06-01"]),
+        }
+    )
+    assert figures._row_names(roles) == [
+        ("Intern", "Acme (2019)"),
+        ("Intern", "Acme (2020) #1"),
+        ("Intern", "Acme (2020) #2"),
+    ]
+
+
+def test_the_print_timeline_is_compact(cv) -> None:
+    roles = shape.roles_timeline(cv)
+    screen = figures.timeline(roles, as_of=cv.as_of, brand=BRAND)
+    paper = figures.timeline(roles, as_of=cv.as_of, brand=BRAND, compact=True)
+    assert paper.layout.height < 0.8 * screen.layout.height
+    assert paper.layout.yaxis.tickfont.size == paper.layout.font.size == 11
+    # Height in proportion to the rows: per line of label, not a fixed frame.
+    lines = sum(t.count("<br>") + 1 for t in paper.layout.yaxis.ticktext)
+    frame = paper.layout.height - len(roles) * figures._PRINT.pad - lines * figures._PRINT.line
+    assert 0 < frame <= figures._PRINT.top + figures._PRINT.bottom_plain + 1
+
+
+def test_figures_say_how_many_things_they_draw(cv, one_role) -> None:
+    from cvdata.page import drawn_items
+
+    assert drawn_items(timeline_of(cv)[0]) == len(cv.roles)
+    assert drawn_items(timeline_of(one_role)[0]) == 1
+    venues = shape.venue_counts(cv)
+    assert (
+        drawn_items(figures.publications_by_venue(venues))
+        == venues["venue"][venues["shown"]].nunique()
+    )
+    one = venues[venues["venue"] == venues["venue"].iloc[0]]
+    assert drawn_items(figures.publications_by_venue(one)) == 1
+    skills = shape.skills_years(cv, per_category=3)
+    with_years = int(skills["years"][skills["shown"]].notna().sum())
+    assert drawn_items(figures.skills(skills)) == with_years > 0
+    assert drawn_items(figures.skills(skills.assign(years=pd.NA))) == 0
 
 
 def test_timeline_empty() -> None:
@@ -1021,9 +1192,15 @@ def large_figures(large) -> dict[str, tuple[go.Figure, tuple[str, str]]]:
 def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> None:
     # Every chart at most ~1,200 px tall at 820 px wide, except the all-skills chart, which
     # is allowed the height of the shipped CV's own (all 107 skills, nothing cut there).
+    # The timeline may add the lines of its wrapped row labels (a role's title and
+    # organisation are never cut): here at most two more a row.
     tallest_skills = figures.skills(shape.skills_years(cv), brand=BRAND).layout.height
     for name, (fig, (caption, alt)) in large_figures.items():
         limit = tallest_skills if name == "skills" else 1200
+        if name == "timeline":
+            wrapped = sum(t.count("<br>") for t in fig.layout.yaxis.ticktext)
+            assert wrapped <= 2 * len(fig.layout.yaxis.ticktext)
+            limit += wrapped * figures._SCREEN.line
         assert fig.layout.height <= limit, (name, fig.layout.height)
         assert len(fig.to_json()) < 150_000, (name, len(fig.to_json()))
         assert caption.endswith(".") and alt.endswith(".") and ".." not in alt, name

@@ -126,6 +126,57 @@ def test_a_floating_figure_may_move_in_the_pdf_only(monkeypatch, tmp_path, capsy
         assert out.count("placement: auto") == (1 if fmt == "typst" else 0)
 
 
+def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the_pdf(
+    monkeypatch, tmp_path, capsys
+) -> None:
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    for fmt in ("typst", "html"):
+        p = _page(monkeypatch, tmp_path, fmt)
+        p.figure(fig, label="fig-f", caption="F", alt="Floats", heading="At a glance",
+                 floating="bottom")  # fmt: skip
+        out = capsys.readouterr().out
+        pdf = fmt == "typst"
+        assert out.count("placement: bottom") == (1 if pdf else 0)
+        # A heading cannot float with its chart: in the PDF the caption names it.
+        assert ("## At a glance" in out) == (not pdf)
+        p.figure(fig, label="fig-g", caption="G", alt="Stays", heading="Stays here")
+        assert "## Stays here" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="floating='left'"):
+        p = _page(monkeypatch, tmp_path, "typst")
+        p.figure(fig, label="fig-h", caption="H", alt="Nowhere", floating="left")
+
+
+def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path, capsys) -> None:
+    from cvdata import figures, shape, synth
+
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)
+    one_role = synth.make_cv(n_papers=3, n_roles=1, n_projects=1, n_skills=3, seed=1)
+    alone = figures.timeline(shape.roles_timeline(one_role), as_of=one_role.as_of)
+    venues = shape.venue_counts(one_role)
+    one_venue = venues[venues["venue"] == venues["venue"].iloc[0]]
+    cases = {
+        "fig-alone": alone,  # one role: one bar
+        "fig-venue": figures.publications_by_venue(one_venue),
+        "fig-untimed": figures.skills(shape.skills_years(one_role).assign(years=pd.NA)),
+    }
+    two = synth.make_cv(n_papers=3, n_roles=2, n_projects=1, n_skills=3, seed=1)
+    pair = figures.timeline(shape.roles_timeline(two), as_of=two.as_of)
+    for fmt in ("typst", "html"):
+        p = _page(monkeypatch, tmp_path, fmt)
+        for label, fig in cases.items():
+            assert page.drawn_items(fig) < page.PDF_MIN_ITEMS
+            p.figure(fig, label=label, caption="C", alt="A", heading=f"Heading {label[4:]}")
+        out = capsys.readouterr().out
+        for label in cases:
+            # Left out of the PDF, heading and all; on the web page it stays.
+            assert (f"{label}" in out) == (fmt == "html"), (fmt, label)
+            assert (f"Heading {label[4:]}" in out) == (fmt == "html"), (fmt, label)
+        p.figure(pair, label="fig-pair", caption="C", alt="A")
+        assert "fig-pair" in capsys.readouterr().out
+    assert page.drawn_items(go.Figure(go.Bar(x=[1]))) is None  # says nothing: shown
+
+
 @pytest.mark.parametrize(
     ("kinds", "label"),
     [

@@ -20,6 +20,7 @@ import math
 import textwrap
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -30,7 +31,17 @@ from . import shape
 from .shape import NO_YEAR, STATUS_LABELS, STATUS_ORDER, YEARS_NOT_GIVEN, markers_per_year
 from .theme import Brand, load_brand, plotly_template
 
-ROW_HEIGHT = 26  # pixels per timeline row: labels stay legible with 100 roles
+ROW_HEIGHT = 26  # pixels per one-line timeline row: labels stay legible with 100 roles
+#: A timeline row label's lines hold at most this many character cells (a CJK character
+#: takes two): the label column keeps about a third of the width, the bars the rest.
+LABEL_CELLS = 46
+#: Lines at most for a row's title, and again for its organisation; only a paragraph-long
+#: title or name is cut (its last line ends in "…"; the hover and the CV have it whole).
+LABEL_PART_LINES = 3
+#: How many things a figure draws (rows, bars, skills with years, skill tiles), in
+#: ``layout.meta``:
+#: :meth:`cvdata.page.Page.figure` leaves a chart of fewer than two out of the PDF.
+ITEMS = "items"
 BAR_ROW = 26  # pixels per bar in horizontal bar charts
 SKILL_ROW = 20  # pixels per skill in the skills chart
 TILE_ROW = 30  # pixels per row of skill tiles (a CV without years)
@@ -291,6 +302,82 @@ def _stacked_hbar(
 # --------------------------------------------------------------------------- timeline
 
 
+def _cells(text: str) -> int:
+    """Width in character cells: CJK (wide) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pieces(word: str) -> list[str]:
+    """A word's unbreakable pieces: each wide (CJK) character alone, which a line may break
+    before or after, and the runs of other characters between them."""
+    pieces: list[str] = []
+    for ch in word:
+        if _cells(ch) == 2 or not pieces or _cells(pieces[-1][-1]) == 2:
+            pieces.append(ch)
+        else:
+            pieces[-1] += ch
+    return pieces
+
+
+def _wrap_cells(text: str, width: int) -> list[str]:
+    """Plain text in lines of at most ``width`` cells: broken at spaces and between CJK
+    characters (which need none); a word longer than a line is broken where it must."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        for i, piece in enumerate(_pieces(word)):
+            sep = " " if i == 0 and line else ""
+            if line and used + len(sep) + _cells(piece) > width:
+                lines.append(line)
+                line, used, sep = "", 0, ""
+            for ch in piece:  # a piece longer than a line (a long word): hard breaks
+                if line and used + len(sep) + _cells(ch) > width:
+                    lines.append(line)
+                    line, used, sep = "", 0, ""
+                line, used, sep = line + sep + ch, used + len(sep) + _cells(ch), ""
+    return [*lines, line] if line else lines
+
+
+def _lines(text: str, width: int, limit: int) -> list[str]:
+    """:func:`_wrap_cells` to at most ``limit`` lines, the last ending in "…" if cut."""
+    lines = _wrap_cells(text, width) or [""]
+    if len(lines) > limit:
+        last = _wrap_cells(lines[limit - 1], width - 1)[0]
+        lines = [*lines[: limit - 1], last + "…"]
+    return lines
+
+
+def _row_label(title: str, employer: str, *, width: int = LABEL_CELLS) -> tuple[str, int]:
+    """A timeline row's label as plotly markup, and its number of lines: "Title ·
+    **Organisation**" on one line when it fits, else the title's lines, then the
+    organisation's (bold: what a reader looks for), never cut short of
+    ``LABEL_PART_LINES`` lines each. The text is escaped line by line; the only markup
+    (``<br>``, ``<b>``) is ours."""
+    if _cells(f"{title} · {employer}") <= width:
+        return f"{_esc(title)} · <b>{_esc(employer)}</b>", 1
+    top = [_esc(line) for line in _lines(title, width, LABEL_PART_LINES)]
+    org = [f"<b>{_esc(line)}</b>" for line in _lines(employer, width, LABEL_PART_LINES)]
+    return "<br>".join(top + org), len(top) + len(org)
+
+
+def _row_names(roles: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each role's title and organisation as its row names them; two rows that would read
+    the same say their start year, then a number."""
+    org = roles["employer"] if "employer" in roles else roles["organisation"]
+    names = [(str(t), str(o)) for t, o in zip(roles["title"], org, strict=True)]
+    for key in ("year", "number"):
+        seen: dict[tuple[str, str], int] = {}
+        for n in names:
+            seen[n] = seen.get(n, 0) + 1
+        count: dict[tuple[str, str], int] = {}
+        for i, n in enumerate(list(names)):
+            if seen[n] > 1:
+                count[n] = count.get(n, 0) + 1
+                extra = f" ({roles['start'].iloc[i]:%Y})" if key == "year" else f" #{count[n]}"
+                names[i] = (n[0], n[1] + extra)
+    return names
+
+
 def _role_hover(r: pd.Series) -> str:
     lines = [f"<b>{_esc(r['title'])}</b>", _esc(r["organisation"]), _esc(r["dates"])]
     if r["location"]:
@@ -381,6 +468,40 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
     return int(counts["year_items"].max())
 
 
+@dataclass(frozen=True)
+class _TimelineSize:
+    """The timeline's dimensions in pixels, on screen or in print."""
+
+    font: int  # the rows' labels (the rest of the text in print)
+    line: float  # a line of a row's label (plotly sets lines 1.3 em apart)
+    pad: float  # what a row adds around its lines
+    bar: float  # a bar's thickness
+    gap: int  # between the roles and a strip, and between strips
+    strip_min: int
+    strip_max: int
+    per_dot: int  # a strip's height per dot of its deepest year
+    strip_pad: int
+    year_strip: int  # a strip of bars per year
+    top: int  # margin above: legend, axis labels, the as-of label
+    bottom: int  # margin below the strips (their legend)
+    bottom_plain: int  # margin below when there are no strips
+    legend_shift: int
+    legend2_shift: int
+    as_of_shift: int
+
+
+_SCREEN = _TimelineSize(
+    font=12, line=15.6, pad=ROW_HEIGHT - 15.6, bar=19.5, gap=30, strip_min=56,
+    strip_max=170, per_dot=11, strip_pad=20, year_strip=YEAR_STRIP, top=110, bottom=90,
+    bottom_plain=40, legend_shift=42, legend2_shift=35, as_of_shift=22,
+)  # fmt: skip
+_PRINT = _TimelineSize(
+    font=11, line=14.3, pad=5, bar=12, gap=20, strip_min=36, strip_max=100, per_dot=8,
+    strip_pad=12, year_strip=64, top=80, bottom=62, bottom_plain=24, legend_shift=34,
+    legend2_shift=30, as_of_shift=17,
+)  # fmt: skip
+
+
 def timeline(
     roles: pd.DataFrame,
     *,
@@ -388,10 +509,15 @@ def timeline(
     markers: pd.DataFrame | None = None,
     brand: Brand | None = None,
     title: str | None = None,
+    compact: bool = False,
 ) -> go.Figure:
     """Every role as a bar on its own row, rows grouped in lanes by kind (industry,
     internship, research, education), so overlapping roles never hide each other; papers
     and awards as dots on the same time axis below.
+
+    Each row is labelled with the role's title and organisation in full (see
+    :func:`_row_label`): a label too long for one line takes two or three, and its row
+    grows with it (bars keep one thickness).
 
     Parameters
     ----------
@@ -407,10 +533,14 @@ def timeline(
         not drawn (the caption counts them). A kind with more than ``MARKER_STACK_MAX`` in
         some year is drawn as bars per year (stacked by status, from
         :func:`cvdata.shape.markers_per_year`), each saying its count in the hover.
+    compact
+        For print (the PDF): smaller type, rows, strips and margins, so the chart takes
+        little of a page; a still image has no hover, so nothing drawn relies on it.
     """
     brand = brand or load_brand()
     if roles.empty:
         return _empty(brand, "No roles yet.", title)
+    size = _PRINT if compact else _SCREEN
     roles, hidden = _shown(roles)
     dated = markers[markers["date"].notna()] if markers is not None else None
     panels = []  # (kind, rows of dots)
@@ -420,13 +550,25 @@ def timeline(
             if not part.empty:
                 panels.append((kind, part))
 
-    # Heights in pixels: a row per role, a strip per kind of marker.
-    roles_h = ROW_HEIGHT * len(roles)
+    # Heights in pixels: a row per role (as tall as its label), a strip per kind of marker.
+    # The roles' y axis counts pixels from the top, so a row's share is its height.
+    labels, heights = [], []
+    for t, o in _row_names(roles):
+        label, n = _row_label(t, o)
+        labels.append(label)
+        heights.append(size.pad + size.line * n)
+    bottoms = pd.Series(heights, index=roles.index).cumsum()
+    centres = bottoms - pd.Series(heights, index=roles.index) / 2
+    roles_h = float(bottoms.iloc[-1])
     strip_h = []
     for _, part in panels:
         deepest = int(_stack(part).max()) + 1
-        strip_h.append(YEAR_STRIP if _per_year(part) else min(170, max(56, 11 * deepest + 20)))
-    gap = 30
+        strip_h.append(
+            size.year_strip
+            if _per_year(part)
+            else min(size.strip_max, max(size.strip_min, size.per_dot * deepest + size.strip_pad))
+        )
+    gap = size.gap
     plot_h = roles_h + sum(strip_h) + gap * len(panels)
     nrows = 1 + len(panels)
     fig = make_subplots(
@@ -455,7 +597,8 @@ def timeline(
                     orientation="h",
                     base=_iso(part["start"]),
                     x=_ms(part["end"] - part["start"]),
-                    y=_escs(part["label"]),
+                    y=[float(c) for c in centres[part.index]],
+                    width=[size.bar] * len(part),
                     ids=list(part["role_id"]),
                     hovertext=[_role_hover(r) for _, r in part.iterrows()],
                     hovertemplate="%{hovertext}<extra></extra>",
@@ -502,13 +645,16 @@ def timeline(
             col=1,
         )
     fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=_escs(roles["label"]),
-        autorange="reversed",
+        type="linear",
+        range=[roles_h, 0],  # first row on top
+        tickmode="array",
+        tickvals=[float(c) for c in centres],
+        ticktext=labels,
+        tickfont={"size": size.font},
         automargin=True,
         title=None,
         showgrid=False,
+        zeroline=False,
         row=1,
         col=1,
     )
@@ -516,14 +662,15 @@ def timeline(
     lane = roles["kind"].tolist()
     for i in range(1, len(lane)):
         if lane[i] != lane[i - 1]:
+            edge = float(bottoms.iloc[i - 1])
             fig.add_shape(
                 type="line",
                 xref="x domain",
                 x0=0,
                 x1=1,
                 yref="y",
-                y0=i - 0.5,
-                y1=i - 0.5,
+                y0=edge,
+                y1=edge,
                 line={"color": "#9CA3AF", "width": 1},
             )
 
@@ -539,7 +686,7 @@ def timeline(
         part = part.copy()
         part["_stack"] = _stack(part).to_numpy()
         deepest = int(part["_stack"].max()) + 1
-        size = max(4.0, min(10.0, (height - 16) / deepest * 0.9))
+        dot = max(4.0, min(10.0, (height - 16) / deepest * 0.9))
         groups = (
             [(s, part[part["status"] == s]) for s in STATUS_ORDER if (part["status"] == s).any()]
             if kind == "paper"
@@ -554,7 +701,7 @@ def timeline(
                 name = _esc(f"Paper: {STATUS_LABELS.get(key, key).lower()}")
                 marker = {
                     "color": status_color(brand, key),
-                    "size": size,
+                    "size": dot,
                     "symbol": "circle",
                     "line": {"width": 0.5, "color": "#FFFFFF"},
                 }
@@ -562,7 +709,7 @@ def timeline(
                 name = "Award"
                 marker = {
                     "color": brand.palette.get(AWARD_COLOR_NAME, "#F0E442"),
-                    "size": size + 3,
+                    "size": dot + 3,
                     "symbol": "star",
                     "line": {"width": 0.8, "color": brand.foreground},
                 }
@@ -608,21 +755,20 @@ def timeline(
         showarrow=False,
         xanchor="right",
         yanchor="bottom",
-        yshift=22,
-        font={"size": 11, "color": brand.muted},
+        yshift=size.as_of_shift,
+        font={"size": size.font - 1, "color": brand.muted},
     )
     fig.update_xaxes(type="date", title=None, showgrid=True)
     fig.update_xaxes(showticklabels=True, row=1, col=1, side="top")
-    bottom = 90 if panels else 40
+    bottom = size.bottom if panels else size.bottom_plain
     more = 0 if hidden.empty or panels else 20  # a line for the roles left out
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
-        height=plot_h + 110 + bottom + more,
+        height=round(plot_h + size.top + bottom + more),
         barmode="overlay",
-        bargap=0.25,
         hovermode="closest",
-        margin={"t": 110, "b": bottom},
+        margin={"t": size.top, "b": bottom},
         legend={
             "orientation": "h",
             "yanchor": "bottom",
@@ -641,9 +787,13 @@ def timeline(
         },
         showlegend=True,
     )
+    if compact:  # the rest of the text (axes, legends, notes) as small as the labels
+        fig.update_layout(font={"size": size.font}, legend_font_size=size.font)
+        fig.update_layout(legend2_font_size=size.font)
+    fig.layout.meta = {ITEMS: len(roles)}
     # The top legend sits above the top axis labels; the bottom one below the last strip.
-    fig.layout.legend.y = 1 + 42 / plot_h
-    fig.layout.legend2.y = -35 / plot_h
+    fig.layout.legend.y = 1 + size.legend_shift / plot_h
+    fig.layout.legend2.y = -size.legend2_shift / plot_h
     if not hidden.empty:
         lanes = hidden.groupby("kind_label", sort=False).size()
         _more_note(
@@ -814,6 +964,7 @@ def publications_by_venue(
         .itertuples(index=False)
     }
     fig = _stacked_hbar(shown, category="venue", order=order, hover=hover, brand=brand, title=title)
+    fig.layout.meta = {ITEMS: len(order)}  # bars, the no-venue buckets included
     hidden = counts[~counts["shown"]]
     if not hidden.empty:
         _more_note(
@@ -1188,6 +1339,7 @@ def _skills_grid(
         hovermode="closest",
         margin={"t": 40 + (30 if title else 0), "b": 10, "l": 10, "r": 10},
     )
+    fig.layout.meta = {ITEMS: len(shown)}  # tiles: one for a lone skill is no chart
     return fig
 
 
@@ -1319,6 +1471,8 @@ def skills(
         hovermode="closest",
         margin={"t": 40 + (30 if title else 0), "b": 50, "l": 10, "r": 30},
     )
+    # What the chart tells: skills with years (one without is a mark saying so).
+    fig.layout.meta = {ITEMS: int(shown["years"].notna().sum())}
     return fig
 
 

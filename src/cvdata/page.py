@@ -32,13 +32,14 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import plotly.graph_objects as go
 
 from . import _plotlyjs
 from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, PREFETCH_LOCK
 from .document import build, build_resume, header_of
+from .figures import ITEMS
 from .load import CV, load
 from .shape import headline_numbers
 from .site import track_reads
@@ -62,6 +63,22 @@ PREFETCH_WAIT = 120.0
 T = TypeVar("T")
 #: Height of a static figure that is taller than wide, as a share of the page's body.
 TALL_FIGURE_HEIGHT = "65%"
+#: In the PDF, a chart that says it draws fewer things than this (``layout.meta``'s
+#: ``items``, set by :mod:`cvdata.figures`: one role, one venue, no skill with years) is
+#: left out: a still image of one bar says nothing the CV's text does not.
+PDF_MIN_ITEMS = 2
+#: A chart at most this tall (pixels at the export width, 820: about a quarter of an A4
+#: page's body) is small enough to stand between the CV's header and its text; a taller
+#: one is better floated (see :meth:`Page.figure`), so the text starts under the header.
+SHORT_FIGURE = 300
+
+
+def drawn_items(fig: go.Figure) -> int | None:
+    """How many things a figure says it draws (rows, bars, skills with years); None when
+    it does not say."""
+    meta = fig.layout.meta
+    items = meta.get(ITEMS) if isinstance(meta, dict) else None
+    return int(items) if isinstance(items, int | float) else None
 
 
 def output_format() -> str:
@@ -450,20 +467,25 @@ class Page:
         alt: str,
         width: int = 820,
         heading: str | None = None,
-        floating: bool = False,
+        floating: bool | Literal["auto", "top", "bottom"] = False,
     ) -> None:
         """A figure with a caption and alt text: interactive in HTML, an SVG elsewhere.
 
         ``heading``: a ``##`` heading above the figure. A figure with nothing to draw
         (e.g. papers by venue in a CV without papers) is left out, heading and all: the
-        page shows no empty chart and no "nothing here" text.
+        page shows no empty chart and no "nothing here" text. So is, in the PDF, a figure
+        that draws fewer than ``PDF_MIN_ITEMS`` things (:func:`drawn_items`).
 
         ``floating``: in the PDF, the chart may move to the top or bottom of a page (Typst's
-        ``placement: auto``) while the text goes on, instead of leaving the rest of a page
-        blank when it does not fit there. For charts inside sections, not the first one.
+        ``placement: auto``; ``"bottom"`` or ``"top"``: that end of a page) while the text
+        goes on, instead of leaving the rest of a page blank when it does not fit there;
+        if it does not fit on this page, it goes to the next. A heading cannot move with
+        it, so a floating figure has none in the PDF (its caption names it).
         """
         if not label.startswith("fig-"):
             raise ValueError(f"figure label {label!r} must start with 'fig-' (Quarto cross-refs)")
+        if floating not in (False, True, "auto", "top", "bottom"):
+            raise ValueError(f"floating={floating!r}: True, 'auto', 'top' or 'bottom'")
         missing = _plotlyjs.unsupported_traces({t.type for t in fig.data})
         if missing:
             raise ValueError(
@@ -473,7 +495,10 @@ class Page:
             )
         if not fig.data:
             return
-        if heading:
+        items = drawn_items(fig)
+        if not self.is_html and items is not None and items < PDF_MIN_ITEMS:
+            return
+        if heading and (self.is_html or not floating):
             self.heading(heading, 2)
         height = int(fig.layout.height or 450)
         if not self.quarto:
@@ -511,7 +536,8 @@ class Page:
             size = "width: 100%" if height <= width else f"height: {TALL_FIGURE_HEIGHT}"
             # A raw Typst figure: caption and alt text go in as string literals, so no
             # Markdown, shortcode or Typst markup in the data can take effect.
-            place = "placement: auto, " if floating else ""
+            where = "auto" if floating is True else floating
+            place = f"placement: {where}, " if where else ""
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
                 f"alt: {typst_str(alt)}), {place}caption: [#{typst_str(caption)}]) <{label}>"
@@ -562,4 +588,4 @@ def setup(
     )
 
 
-__all__ = ["Page", "md_escape", "output_format", "setup", "typst_str"]
+__all__ = ["Page", "drawn_items", "md_escape", "output_format", "setup", "typst_str"]

@@ -35,8 +35,10 @@ def roles_timeline(
 ) -> pd.DataFrame:
     """One row per role with a drawable end: ongoing roles end at the as-of date.
 
-    Columns: ``role_id, label, kind, kind_label, title, organisation, start, end,
+    Columns: ``role_id, label, kind, kind_label, title, organisation, employer, start, end,
     ongoing, dates, location, advisors, rank, shown``, ordered by lane then start.
+    ``organisation`` is the organisation and its unit ("Together.AI, Turbo Team");
+    ``employer`` the organisation alone, as the timeline's row labels name it in full.
     ``rank`` 1 is the most recent role (latest end, then latest start); the ``top`` most
     recent are ``shown`` (all of them when ``top`` is None or only one more).
     """
@@ -76,6 +78,7 @@ def roles_timeline(
             "kind_label": roles["kind"].map(KIND_LABELS).fillna(roles["kind"]),
             "title": roles["title"],
             "organisation": org,
+            "employer": roles["organisation"].astype(str),
             "start": roles["start"],
             "end": end,
             "ongoing": ongoing.astype(bool),
