@@ -158,7 +158,10 @@ def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path,
     cases = {
         "fig-alone": alone,  # one role: one bar
         "fig-venue": figures.publications_by_venue(one_venue),
-        "fig-untimed": figures.skills(shape.skills_years(one_role).assign(years=pd.NA)),
+        # One skill without years: a single tile.
+        "fig-untimed": figures.skills(
+            shape.skills_years(one_role).iloc[:1].assign(years=pd.NA, shown=True)
+        ),
     }
     two = synth.make_cv(n_papers=3, n_roles=2, n_projects=1, n_skills=3, seed=1)
     pair = figures.timeline(shape.roles_timeline(two), as_of=two.as_of)
