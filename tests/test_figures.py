@@ -1264,3 +1264,12 @@ def test_more_notes_count_what_is_left_out_at_scale(large, large_figures) -> Non
         f"+ {hidden['venue'].nunique()} more venues with {int(hidden['papers'].sum()):,} papers "
         f"not shown (at most {int(hidden['venue_papers'].max())} each)"
     ) in notes(fig)
+
+
+def test_venue_caption_of_papers_without_any_venue(cv) -> None:
+    counts = shape.venue_counts(cv)
+    none = counts[~counts["has_venue"]]
+    caption, _ = figures.describe_publications_by_venue(none)
+    total = int(none["papers"].sum())
+    assert caption.startswith(f"Publications by venue: {total} papers, none with a venue given")
+    assert "0 venues" not in caption

@@ -986,10 +986,8 @@ def describe_publications_by_venue(counts: pd.DataFrame) -> tuple[str, str]:
     shown = counts[counts["shown"]]
     hidden = counts[~counts["shown"]]
     buckets = counts[~counts["has_venue"]].groupby("venue", sort=False)["papers"].sum()
-    caption = (
-        f"Publications by venue: {_plural(total, 'paper')} at {_plural(venues, 'venue')}, "
-        "stacked by status"
-    )
+    where = f" at {_plural(venues, 'venue')}" if venues else ", none with a venue given"
+    caption = f"Publications by venue: {_plural(total, 'paper')}{where}, stacked by status"
     if not hidden.empty:
         caption += (
             f"; the {shown[shown['has_venue']]['venue'].nunique()} venues with most papers "
