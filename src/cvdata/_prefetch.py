@@ -33,6 +33,8 @@ from ._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
 KEEP = 200
 LOG = "prefetch.log"
+#: The number of the lock's file descriptor in the drawing process.
+LOCK_FD_ENV = "CVDATA_PREFETCH_LOCK_FD"
 #: ``CVDATA_NO_PREFETCH=1``: the pre-render step draws nothing ahead (to compare).
 OFF_ENV = "CVDATA_NO_PREFETCH"
 _CELL = re.compile(r"^```\{python\}[^\n]*\n(.*?)^```\s*$", re.DOTALL | re.MULTILINE)
@@ -71,7 +73,7 @@ def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:
     """Start drawing the figures of ``documents`` (project paths) in the background.
 
     The lock is taken here, before Quarto can start a kernel, and handed to the process,
-    which holds it until it exits: a page never misses a figure that is still coming.
+    which holds it until its cells are done: a page never misses a figure still coming.
     """
     documents = [d for d in documents if draws_static_figures(project / d)]
     if not documents:
@@ -93,7 +95,7 @@ def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:
                 stdout=log,
                 stderr=log,
                 pass_fds=(lock,),
-                env={**os.environ, PREFETCH_ENV: "1", FORMAT_ENV: "typst"},
+                env={**os.environ, PREFETCH_ENV: "1", FORMAT_ENV: "typst", LOCK_FD_ENV: str(lock)},
                 start_new_session=True,  # not stopped with the pre-render step
             )
     finally:
@@ -124,6 +126,9 @@ def main(argv: list[str]) -> int:
             print(f"prefetch: {doc}: {type(e).__name__}: {e}", file=sys.stderr)
         else:
             print(f"prefetch: {doc}: {time.monotonic() - began:.2f} s", file=sys.stderr)
+    # Done: no page waits any longer (nor the post-render step) while the browser closes.
+    with contextlib.suppress(KeyError, ValueError, OSError):
+        os.close(int(os.environ[LOCK_FD_ENV]))
     return 1 if failed else 0
 
 

@@ -1,8 +1,9 @@
 """Quarto's post-render step (``scripts/postrender.py``), run once after every page.
 
 1. Delete the empty files Quarto writes for the pages left out (:mod:`cvdata.site`).
-2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata._prefetch`), so
-   that no process of the render outlives it (e.g. a ``--to html`` render, which used none).
+2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata._prefetch`): a
+   render that used none of them (``--to html``) does not end while they are being drawn
+   into its project (the drawing's browser may still be closing).
 
 Standard library only, like :mod:`cvdata._paths`: this runs at the end of every render, and
 ``import pandas`` alone would add a third of a second to each.

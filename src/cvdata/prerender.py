@@ -124,6 +124,10 @@ def executes_typst(project: Path, document: str) -> bool:
     return not (project / FREEZE_DIR / stem / "execute-results" / "typ.json").is_file()
 
 
+def _typst_to_run(project: Path) -> list[str]:
+    return [d for d in input_files() if executes_typst(project, d)]
+
+
 def copy_plotly_js(project: Path) -> Path:
     """The site's plotly.js (the basic bundle when it matches plotly's; see _plotlyjs)."""
     src = _plotlyjs.bundle()
@@ -142,6 +146,11 @@ def main(project: Path | None = None) -> int:
     except (DataDirError, ValueError) as e:
         print(f"pre-render: {e}", file=sys.stderr)
         return 1
+    drawing = os.environ.get(_prefetch.OFF_ENV) != "1"
+    # Where the PDF's pass will run whatever the data (a render of some files, or no frozen
+    # result), the charts are drawn from now on, alongside the validation below; the
+    # drawing checks the data itself, and a render of data that does not validate stops.
+    started = drawing and _prefetch.start(project, _typst_to_run(project)) is not None
     result = check(data_dir, as_of)
     if not result.ok:
         print(
@@ -156,8 +165,8 @@ def main(project: Path | None = None) -> int:
     tables = {t.name: t.path for t in result.package.tables}
     dropped = refresh_freeze(project, data_dir, as_of, tables)
     hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
-    if os.environ.get(_prefetch.OFF_ENV) != "1":
-        _prefetch.start(project, [d for d in input_files() if executes_typst(project, d)])
+    if drawing and not started:  # a frozen PDF pass whose data changed runs again
+        _prefetch.start(project, _typst_to_run(project))
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
         + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
