@@ -92,7 +92,8 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
     assert s["sizes"]["titles_missing_n"] == 0 and s["sizes"]["pdf_pages"] > 1
     assert s["resume_pdf"]["pages"] >= 1
     assert res["floor"]["site_frozen"]["kernels"] == 0
-    for key in ("site", "typst", "site_frozen"):
+    assert res["floor"]["site_edit1"]["kernels"] == 2  # cv.qmd, HTML and Typst
+    for key in ("site", "typst", "site_frozen", "site_edit1"):
         assert res["floor"][key]["rc"] == 0, res["floor"][key].get("error")
     assert "skipped" in res["rendercv"]
     # ... in scratch projects: the shipped data and the project's outputs are untouched.
@@ -107,6 +108,7 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
         "cold render of S (site + PDF)",
         "cold render of S / Quarto's floor",
         "render of S after editing a table one page reads",
+        "the same / Quarto's floor rendered again with cv.qmd re-run",
         "render of S with nothing changed",
         "`cv.qmd --to typst` cold (S) / one-page Typst floor",
         "largest page HTML at S",
