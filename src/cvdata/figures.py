@@ -1324,11 +1324,7 @@ def _skills_grid(
         )
         fig.update_yaxes(range=[per_row[r - 1] - 0.5, -0.5], visible=False, row=r, col=col)
         fig.update_xaxes(range=[0, per_line], visible=False, row=r, col=col)
-    for ann in fig.layout.annotations:  # subplot titles: left-aligned over their panel
-        ann.update(xanchor="left", font={"size": 13}, yanchor="bottom")
-    for i in range(len(cats)):
-        axis = fig.layout[f"xaxis{'' if i == 0 else i + 1}"]
-        fig.layout.annotations[i].x = axis.domain[0]
+    _titles_over_panels(fig, len(cats))
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
@@ -1339,6 +1335,15 @@ def _skills_grid(
     )
     fig.layout.meta = {ITEMS: len(shown)}  # tiles: one for a lone skill is no chart
     return fig
+
+
+def _titles_over_panels(fig: go.Figure, panels: int) -> None:
+    """Subplot titles left-aligned over their panel (plotly centres them)."""
+    for ann in fig.layout.annotations:
+        ann.update(xanchor="left", font={"size": 13}, yanchor="bottom")
+    for i in range(panels):
+        axis = fig.layout[f"xaxis{'' if i == 0 else i + 1}"]
+        fig.layout.annotations[i].x = axis.domain[0]
 
 
 def skills(
@@ -1456,11 +1461,7 @@ def skills(
         )
     fig.update_xaxes(range=[0, top * 1.12 + 0.5], showgrid=True, dtick=max(1, math.ceil(top / 8)))
     fig.update_xaxes(title="Years", row=nrows)
-    for ann in fig.layout.annotations:  # subplot titles: left-aligned over their panel
-        ann.update(xanchor="left", font={"size": 13}, yanchor="bottom")
-    for i in range(len(cats)):
-        axis = fig.layout[f"xaxis{'' if i == 0 else i + 1}"]
-        fig.layout.annotations[i].x = axis.domain[0]
+    _titles_over_panels(fig, len(cats))
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
