@@ -74,9 +74,9 @@ def _svg_size(path: Path) -> tuple[str, str, str]:
     return root.get("width"), root.get("height"), root.get("viewBox")
 
 
-def test_typst_page_warms_the_browser_up_and_exports_svgs(tmp_path) -> None:
-    # In a fresh interpreter, as a kernel would be: setup() for a static format starts
-    # kaleido's browser at once; the figure is then an SVG of the size asked for.
+def test_typst_page_starts_the_browser_for_its_first_chart_and_exports_svgs(tmp_path) -> None:
+    # In a fresh interpreter, as a kernel would be: setup() starts no browser (the charts
+    # may all be drawn already); the first chart drawn starts it, as an SVG of its size.
     script = textwrap.dedent(
         f"""
         import json, os, sys
@@ -86,10 +86,10 @@ def test_typst_page_warms_the_browser_up_and_exports_svgs(tmp_path) -> None:
         os.chdir({str(tmp_path)!r})
         os.environ["CVDATA_FORMAT"] = "typst"
         p = page.setup({str(DATA_DIR)!r}, as_of="2026-11-26")
-        import threading
-        started = any(t.name == "cvdata-kaleido-warm-up" for t in threading.enumerate())
+        p.project_root = Path({str(tmp_path)!r})  # a figure cache of its own: cold
+        before = page._browser is not None
         p.figure(go.Figure(go.Bar(y=[3, 1, 2])), label="fig-x", caption="c", alt="a", width=400)
-        print(json.dumps({{"started": started}}))
+        print(json.dumps({{"before": before, "after": page._browser is not None}}))
         """
     )
     done = subprocess.run(
@@ -97,20 +97,34 @@ def test_typst_page_warms_the_browser_up_and_exports_svgs(tmp_path) -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert json.loads(lines[-1]) == {"started": True}
+    assert json.loads(lines[-1]) == {"before": False, "after": True}
     assert any(line.startswith("#figure(image(") for line in lines)
     svg = tmp_path / "_figures" / "figure" / "fig-x.svg"
     assert _svg_size(svg) == ("400", "450", "0 0 400 450")  # 450: plotly's default height
 
 
-def test_pages_without_figures_do_not_start_the_browser(monkeypatch) -> None:
-    started: list[bool] = []
-    monkeypatch.setattr(page, "_warm_up", lambda: started.append(True))
+def test_a_page_whose_charts_are_drawn_already_starts_no_browser(
+    monkeypatch, tmp_path, capsys
+) -> None:
     monkeypatch.setenv(page.FORMAT_ENV, "typst")
-    page.setup(DATA_DIR, as_of="2026-11-26", figures=False)
-    assert started == []
-    page.setup(DATA_DIR, as_of="2026-11-26")
-    assert started == [True]
+    monkeypatch.chdir(tmp_path)
+    p = page.setup(DATA_DIR, as_of="2026-11-26")
+    p.project_root = tmp_path
+    fig = go.Figure(go.Bar(y=[3, 1, 2]))
+    spec = page._still(fig)
+    drawn = tmp_path / page.FIGURE_CACHE / f"{page._figure_key(spec, 820, 450)}.svg"
+    page._write_atomic(drawn, b"<svg>drawn before</svg>")
+
+    def no_browser() -> None:
+        raise AssertionError("a browser was started")
+
+    monkeypatch.setattr(page, "_start_browser", no_browser)
+    p._typst_ready = True
+    p.figure(fig, label="fig-x", caption="c", alt="a")
+    assert "#figure(image(" in capsys.readouterr().out
+    assert (
+        tmp_path / "_figures" / "figure" / "fig-x.svg"
+    ).read_bytes() == b"<svg>drawn before</svg>"
 
 
 def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:

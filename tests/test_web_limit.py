@@ -26,7 +26,7 @@ def _page(monkeypatch, tmp_path: Path, fmt: str, cv=None) -> page.Page:
     monkeypatch.setenv("QUARTO_PROJECT_ROOT", str(PROJECT))
     monkeypatch.setenv("QUARTO_DOCUMENT_PATH", str(PROJECT / "notebooks"))
     monkeypatch.setenv("QUARTO_DOCUMENT_FILE", "x.ipynb")
-    p = page.setup(DATA_DIR, as_of="2026-11-26", figures=False)
+    p = page.setup(DATA_DIR, as_of="2026-11-26")
     return p if cv is None else dataclasses.replace(p, cv=cv)
 
 

@@ -110,7 +110,7 @@ def md_escape(text: str) -> str:
 
 
 _browser: _Browser | None = None
-# One export at a time: the warm-up thread and the page's own figures take turns.
+# One export at a time: a page may draw from more than one thread.
 _export_lock = threading.Lock()
 
 
@@ -186,20 +186,6 @@ def _start_browser() -> _Browser:
             _browser = _Browser(mathjax=False, plotlyjs=str(_plotlyjs.bundle()))
             atexit.register(_browser.close)
         return _browser
-
-
-def _warm_up() -> None:
-    """Start the browser and draw one tiny figure while the page loads its data, so the
-    first real figure does not pay for Chromium's start and plotly.js's first draw."""
-
-    def run() -> None:
-        with contextlib.suppress(Exception):  # a real export reports any problem
-            browser = _start_browser()
-            with _export_lock:
-                tiny = {"data": [{"type": "bar", "y": [1]}], "layout": {}}
-                browser.image(tiny, "svg", 10, 10, 1)
-
-    threading.Thread(target=run, name="cvdata-kaleido-warm-up", daemon=True).start()
 
 
 def _static_export(
@@ -548,12 +534,12 @@ def setup(
     data_dir: str | os.PathLike[str] | None = None,
     *,
     as_of: str | None = None,
-    figures: bool = True,
 ) -> Page:
     """Load the data and prepare the page for the format being rendered.
 
-    ``figures=False`` for a page without charts: in a static format (PDF) the chart
-    browser is otherwise started in the background straight away, while the data loads.
+    In a static format (PDF) the charts' browser starts at the first chart that is not
+    drawn already (the pre-render step draws them ahead, see :mod:`cvdata._prefetch`):
+    a page whose charts all are starts none.
 
     Raises
     ------
@@ -568,10 +554,6 @@ def setup(
     )
     cv = load(data_dir, as_of=as_of)
     root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
-    if figures and quarto and fmt != "html" and not _prefetch_running(root / FIGURE_CACHE):
-        # Overlaps Chromium's start with the page's first cells; not when the pre-render
-        # step is drawing the figures, which then need no browser here.
-        _warm_up()
     document = _document_path()
     executed = bool(os.environ.get("QUARTO_EXECUTE_INFO"))  # by Quarto, not a test or Jupyter
     if executed and document is not None and document.resolve().is_relative_to(root):
