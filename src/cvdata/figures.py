@@ -1271,14 +1271,8 @@ def _skills_grid(
     for row in grid:
         for c in row:
             part = table[table["category"] == c]
-            n_shown = int(part["shown"].sum())
             level = str(part["level"].iloc[0])
-            if n_shown == len(part):
-                count = _plural(len(part), "skill")
-            elif columns > 1:
-                count = f"first {n_shown} of {len(part)}"
-            else:
-                count = f"{len(part)} skills ({n_shown} shown, {len(part) - n_shown} more)"
+            count = _panel_count(part, columns, "first")  # in the CV's order
             titles.append(
                 f"<b>{_esc(_cut(str(c), panel - 24))}</b>"
                 + (f" · {_esc(_cut(level, 24))}" if level else "")
@@ -1337,6 +1331,16 @@ def _skills_grid(
     return fig
 
 
+def _panel_count(part: pd.DataFrame, columns: int, first: str) -> str:
+    """A category panel's count: all its skills, or how many of them are drawn."""
+    n_shown, total = int(part["shown"].sum()), len(part)
+    if n_shown == total:
+        return _plural(total, "skill")
+    if columns > 1:
+        return f"{first} {n_shown} of {total}"
+    return f"{total} skills ({n_shown} shown, {total - n_shown} more)"
+
+
 def _titles_over_panels(fig: go.Figure, panels: int) -> None:
     """Subplot titles left-aligned over their panel (plotly centres them)."""
     for ann in fig.layout.annotations:
@@ -1377,13 +1381,7 @@ def skills(
     for row in grid:
         for c in row:
             part = table[table["category"] == c]
-            n_shown = int(part["shown"].sum())
-            if n_shown == len(part):
-                count = _plural(len(part), "skill")
-            elif columns > 1:
-                count = f"top {n_shown} of {len(part)}"
-            else:
-                count = f"{len(part)} skills ({n_shown} shown, {len(part) - n_shown} more)"
+            count = _panel_count(part, columns, "top")  # longest-held first
             titles.append(f"<b>{_esc(c)}</b> · {count}")
         titles += [""] * (columns - len(row))
     max_label = 26 if columns > 1 else 60
