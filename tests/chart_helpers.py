@@ -9,6 +9,19 @@ from cvdata import figures, shape
 from cvdata.theme import load_brand
 
 BRAND = load_brand()
+#: The figures :func:`all_figures` builds, by name (one snapshot each).
+FIGURE_NAMES = (
+    "timeline",
+    "career_time",
+    "venues",
+    "years",
+    "authorship",
+    "coauthors",
+    "skills",
+    "skills_top",
+    "skills_overview",
+    "projects",
+)
 
 
 def all_figures(cv: cvdata.CV) -> dict[str, tuple[go.Figure, tuple[str, str]]]:

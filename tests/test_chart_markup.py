@@ -23,7 +23,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from chart_helpers import all_figures
+from chart_helpers import FIGURE_NAMES, all_figures
 from conftest import AS_OF, DATA_DIR
 
 import cvdata
@@ -145,23 +145,8 @@ def test_the_hostile_cv_puts_markup_in_every_column_a_chart_draws(hostile_cv) ->
     assert (hostile_cv.roles["kind"] == LINK).any() and (hostile_cv.papers["status"] == BIG).any()
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "timeline",
-        "career_time",
-        "venues",
-        "years",
-        "authorship",
-        "coauthors",
-        "skills",
-        "skills_top",
-        "skills_overview",
-        "projects",
-        "skills_tiles",
-        "skills_levels",
-    ],
-)
+# Every figure, and the two the skills charts are without years.
+@pytest.mark.parametrize("name", [*FIGURE_NAMES, "skills_tiles", "skills_levels"])
 def test_no_markup_from_the_data_reaches_a_figure(built, name: str) -> None:
     spec = json.loads(built[name].to_json())
     found = [(where, s) for where, s in _strings(spec) if any(r in s for r in RAW)]

@@ -17,24 +17,13 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from chart_helpers import all_figures
+from chart_helpers import FIGURE_NAMES, all_figures
 
 import cvdata
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("UPDATE_SNAPSHOTS", "") not in ("", "0")
-NAMES = (
-    "timeline",
-    "career_time",
-    "venues",
-    "years",
-    "authorship",
-    "coauthors",
-    "skills",
-    "skills_top",
-    "skills_overview",
-    "projects",
-)
+NAMES = FIGURE_NAMES
 
 
 def _plain(value: object) -> object:
