@@ -15,6 +15,7 @@ import pytest
 from conftest import PROJECT, copy_project, render, render_site
 
 from cvdata import _prefetch, page
+from cvdata._paths import PREFETCH_LOCK
 
 
 def test_the_cells_of_a_document_are_its_python_code_blocks() -> None:
@@ -66,7 +67,7 @@ def test_the_name_of_a_figure_ignores_what_a_still_image_does_not_show() -> None
 
 def _hold_lock(cache: Path) -> int:
     cache.mkdir(parents=True, exist_ok=True)
-    fd = os.open(cache / page.PREFETCH_LOCK, os.O_RDWR | os.O_CREAT)
+    fd = os.open(cache / PREFETCH_LOCK, os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return fd
 

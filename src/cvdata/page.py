@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import inspect
@@ -37,7 +37,7 @@ from typing import Literal, TypeVar
 import plotly.graph_objects as go
 
 from . import _plotlyjs
-from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, PREFETCH_LOCK
+from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, prefetch_running
 from .document import build, build_resume, header_of
 from .figures import ITEMS
 from .load import CV, load
@@ -213,18 +213,22 @@ def _static_export(
     path.write_bytes(svg)
 
 
+@functools.cache
+def _drawn_by() -> list[str]:
+    """What draws the static figures, once per process."""
+    return [
+        importlib.metadata.version("plotly"),
+        importlib.metadata.version("kaleido"),
+        str(_plotlyjs.bundle().stat().st_size),
+    ]
+
+
 def _figure_key(spec: dict, width: int, height: int) -> str:
     """A name for what a static figure draws: its spec, its size, and the versions of
     what draws it (plotly.js bundle, kaleido), so that a name never means two images."""
     from plotly.utils import PlotlyJSONEncoder
 
-    bundle = _plotlyjs.bundle()
-    drawn_by = [
-        importlib.metadata.version("plotly"),
-        importlib.metadata.version("kaleido"),
-        str(bundle.stat().st_size),
-    ]
-    text = json.dumps([spec, width, height, drawn_by], sort_keys=True, cls=PlotlyJSONEncoder)
+    text = json.dumps([spec, width, height, _drawn_by()], sort_keys=True, cls=PlotlyJSONEncoder)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -232,17 +236,7 @@ def _prefetch_running(cache: Path) -> bool:
     """Whether the pre-render step's process is still drawing this project's figures."""
     if os.environ.get(PREFETCH_ENV):
         return False  # that process itself
-    try:
-        fd = os.open(cache / PREFETCH_LOCK, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)  # releases the lock just taken, if any
-    return False
+    return prefetch_running(cache)
 
 
 def _drawn_before(drawn: Path) -> bytes | None:

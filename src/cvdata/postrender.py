@@ -11,12 +11,11 @@ Standard library only, like :mod:`cvdata._paths`: this runs at the end of every 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
 from pathlib import Path
 
-from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, PREFETCH_LOCK
+from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, prefetch_running
 
 
 def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
@@ -38,22 +37,12 @@ def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
 def wait_for_prefetch(project: Path, timeout: float = 120.0) -> bool:
     """Wait while the pre-render step's process draws charts (it holds a lock); returns
     False when it still runs after ``timeout`` seconds."""
-    try:
-        fd = os.open(project / FIGURE_CACHE / PREFETCH_LOCK, os.O_RDONLY)
-    except OSError:
-        return True
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return False
-                time.sleep(0.05)
-    finally:
-        os.close(fd)
+    deadline = time.monotonic() + timeout
+    while prefetch_running(project / FIGURE_CACHE):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def main(project: Path | None = None) -> int:
