@@ -35,8 +35,10 @@ $(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kerne
 quarto: setup
 	@scripts/quarto.sh >/dev/null
 
+# The path from the environment (CVDATA_DIR, exported above), not pasted into the command:
+# in "..." the shell would run the `...` and $(...) of a folder's name.
 validate: setup
-	$(PY) -m cvdata validate "$(CVDATA_DIR)"
+	$(PY) -m cvdata validate "$$CVDATA_DIR"
 
 render: setup
 	@q=$$(scripts/quarto.sh) && echo "render: $$q $$("$$q" --version)" && \

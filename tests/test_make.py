@@ -88,3 +88,21 @@ def test_the_project_the_user_renders_has_no_environment_in_it() -> None:
         if path.exists():
             assert path.is_symlink(), f"{name} is a folder inside the project"
             assert PROJECT not in path.resolve().parents
+
+
+def test_a_data_folder_path_is_passed_literally_never_run(tmp_path: Path) -> None:
+    # A folder's name is data: `...` and $(...) in it must not run (make render was safe,
+    # make validate pasted the path into "..." and the shell ran them).
+    ran = [f"cvdata-make-ran-{kind}-{os.getpid()}" for kind in ("bq", "dollar")]
+    data = tmp_path / f"`touch {ran[0]}`" / f"$(touch {ran[1]})" / "data"
+    shutil.copytree(DATA_DIR, data)
+    try:
+        # In make's own syntax a literal $ is written $$.
+        done = _make("validate", f"DATA_DIR={str(data).replace('$', '$$')}")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert f"$(touch {ran[1]})/data" in done.stdout and "valid" in done.stdout
+        for where in (PROJECT, tmp_path, Path.cwd()):
+            assert not any((where / name).exists() for name in ran), where
+    finally:
+        for name in ran:
+            (PROJECT / name).unlink(missing_ok=True)
