@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, Problem, ValidationError, format_report
-from .transaction import TransactionError, legacy_leftovers, reading
+from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 from .validate import check, display_path
 
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
@@ -494,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     usage or system problem, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     try:
+        # A killed import into a new folder left its scratch folder (private data) beside it.
+        if getattr(args, "data_dir", None) and (swept := remove_leftovers(Path(args.data_dir))):
+            _err(swept)
         code = args.func(args)
     except KeyboardInterrupt:
         # A transaction is never cut in two (see cvdata.transaction): what was not

@@ -13,16 +13,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
 from .schema import DESCRIPTOR, Package, default_package, read_package
-from .transaction import DataTransaction, csv_with_rows, data_transaction
+from .transaction import DataTransaction, csv_with_rows, data_transaction, new_folder
 from .validate import display_path
 
 #: Tables of one row per CV: an import into a folder that has its row keeps that row.
@@ -152,25 +150,21 @@ def import_rows(
         with data_transaction(data_dir) as txn:
             return _apply(txn, read_package(data_dir), tables, as_of, dry_run)
     # A new folder: built and validated beside the target, then renamed into place in one
-    # step, so no half-made data folder is ever seen at the target.
-    parent = data_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.cvdata-new-", dir=parent))
-    try:
-        init_data_dir(scratch)
-        with data_transaction(scratch) as txn:
+    # step, so no half-made data folder is ever seen at the target. A kill leaves the
+    # scratch folder, which the next command on this place removes (new_folder's notes).
+    with new_folder(data_dir) as scratch:
+        init_data_dir(scratch.path)
+        with data_transaction(scratch.path) as txn:
             merge = _apply(txn, default_package(), tables, as_of, dry_run=False)
         merge.created = True
+        shown, target = display_path(scratch.path), display_path(data_dir)
         if merge.ok and merge.rows and not dry_run:
-            os.replace(scratch, data_dir)  # an empty target folder is replaced too
-        shown, target = display_path(scratch), display_path(data_dir)
+            scratch.publish()  # an empty target folder is replaced too
         merge.problems = [
             Problem(p.path.replace(shown, target, 1), p.line, p.column, p.message)
             for p in merge.problems
         ]
         return merge
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 __all__ = ["SINGLE_ROW", "Merge", "import_rows", "init_data_dir"]

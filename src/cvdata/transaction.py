@@ -43,6 +43,7 @@ import os
 import shutil
 import signal
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -202,32 +203,247 @@ def _signals_held() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------- recovery
+#
+# The data folder is untrusted (a fork, a pull request, a shared zip may hold a planted
+# ``.cvdata-transaction``): recovery moves only files of this folder's tables, named
+# plainly, between two real folders, and follows no link on the way. Anything else is
+# refused with the staging left in place for a person to look at.
+
+#: The most a journal may hold: cvdata's own name a few dozen tables in well under 4 KB.
+MAX_JOURNAL_BYTES = 64 * 1024
+#: The most a descriptor read for its table names may hold (as :mod:`cvdata._files`).
+MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
+_DESCRIPTOR = "datapackage.json"
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 
 
-def _journal_files(staging: Path) -> list[str] | None:
-    """The files a committed transaction changes, or None when it did not commit."""
+def _look_and_delete(staging: Path) -> str:
+    return (
+        f"nothing was moved. If no import of yours was interrupted here, this was not left "
+        f"by cvdata: look at {_shown(staging)}/ (it may hold private data), then delete it "
+        f"(rm -r {_shown(staging)}) and run the command again"
+    )
+
+
+def _refused(staging: Path, what: str) -> TransactionError:
+    """The error for a staging folder recovery does not touch, saying what to do."""
+    return TransactionError(
+        f"{_shown(staging)}: {what}; the interrupted import it records is refused and "
+        f"{_look_and_delete(staging)}"
+    )
+
+
+def _named(name: object) -> str:
+    """A name from the journal, fit for a message (shortened, escaped)."""
+    shown = ascii(name) if isinstance(name, str) else type(name).__name__
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def _plain_name_problem(name: object) -> str | None:
+    """Why ``name`` is not a plain file name (no folder, no link, no escape), or None."""
+    if not isinstance(name, str):
+        return f"a path that is not text ({_named(name)})"
+    if name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+        return f"{_named(name)}, which is not a plain file name (no '/', '\\', '..' or NUL)"
+    try:
+        encoded = name.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{_named(name)}, which is not a file name (a lone surrogate)"
+    if len(encoded) > 255:
+        return f"{_named(name)}, which is too long for a file name"
+    if name == STAGING:
+        return f"{_named(name)}, the staging folder itself"
+    return None
+
+
+def _read_small(dir_fd: int, name: str, limit: int) -> bytes | None:
+    """A regular file (not a link) of at most ``limit`` bytes in the folder ``dir_fd``, or
+    None when there is none. Raises ValueError saying what it is otherwise."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError("is a symbolic link, not a file cvdata wrote") from None
+        raise ValueError(f"cannot be opened: {e.strerror or e}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise ValueError("is not a regular file")
+    with os.fdopen(fd, "rb") as f:
+        if st.st_size > limit:
+            raise ValueError(f"is {st.st_size:,} bytes, more than the {limit:,} it may be")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"is more than the {limit:,} bytes it may be")
+    return data
+
+
+def _table_names(dir_fd: int | None) -> set[str]:
+    """The plain names of the tables a ``datapackage.json`` in the folder ``dir_fd`` lists
+    (empty when it cannot be read: then no table is trusted). A table in a subfolder
+    (``tables/papers.csv``) is never among them: cvdata changes only files directly in
+    the data folder (see :meth:`DataTransaction.write_bytes`)."""
+    if dir_fd is None:
+        return set()
+    try:
+        data = _read_small(dir_fd, _DESCRIPTOR, MAX_DESCRIPTOR_BYTES)
+        doc = json.loads(data.decode("utf-8")) if data is not None else None
+    except (ValueError, RecursionError):
+        return set()
+    resources = doc.get("resources") if isinstance(doc, dict) else None
+    if not isinstance(resources, list):
+        return set()
+    paths = [r.get("path") for r in resources if isinstance(r, dict)]
+    return {p for p in paths if _plain_name_problem(p) is None}
+
+
+def _journal_files(staging: Path, staging_fd: int) -> list[str] | None:
+    """The files a committed transaction changes, as the journal spells them, or None when
+    it did not commit. Each must be a plain file name (see :func:`_allowed`)."""
     journal = staging / JOURNAL
-    if not journal.is_file():
+    try:
+        data = _read_small(staging_fd, JOURNAL, MAX_JOURNAL_BYTES)
+    except ValueError as e:
+        raise _refused(staging, f"{JOURNAL} {e}") from None
+    if data is None:
         return None
     try:
-        files = json.loads(journal.read_text(encoding="utf-8"))["files"]
-        return [str(f["path"]) for f in files]
-    except (OSError, ValueError, KeyError, TypeError) as e:
+        doc = json.loads(data.decode("utf-8"))
+    except (ValueError, RecursionError) as e:
         raise TransactionError(
-            f"{_shown(journal)}: the record of an interrupted import cannot be read ({e}); "
-            "restore the folder from a backup or version control"
-        ) from e
+            f"{_shown(journal)}: the record of an interrupted import cannot be read "
+            f"({str(e)[:200]}); restore the folder from a backup or version control; "
+            + _look_and_delete(staging)
+        ) from None
+    entries = doc.get("files") if isinstance(doc, dict) else None
+    if not isinstance(doc, dict) or doc.get("version") != 1 or not isinstance(entries, list):
+        raise _refused(
+            staging, f"{JOURNAL} is not a record cvdata writes (version 1, a list of files)"
+        )
+    names: list[str] = []
+    for n, entry in enumerate(entries, start=1):
+        name = entry.get("path") if isinstance(entry, dict) else entry
+        problem = _plain_name_problem(name)
+        if problem is None and name in names:
+            problem = f"{_named(name)} twice"
+        if problem is not None:
+            raise _refused(staging, f"{JOURNAL} names, as file {n}, {problem}")
+        names.append(name)
+    return names
 
 
-def _roll_forward(data_dir: Path, staging: Path, files: list[str]) -> None:
-    for n, rel in enumerate(files, start=1):
-        staged = staging / TABLES / rel
-        if staged.exists():  # not yet moved: a rename that already happened left no file
-            os.replace(staged, data_dir / rel)
-        _step(f"replaced-{n}")
-    for folder in {(data_dir / rel).parent for rel in files}:
-        _fsync_dir(folder)
-    _step("replaced")
+def _allowed(staging: Path, names: list[str], data_fd: int, tables_fd: int | None) -> None:
+    """Refuse a journal that names anything but ``datapackage.json`` and the tables the
+    folder's descriptor lists (or the staged one's, when the journal replaces the
+    descriptor: an upgrade may add a table)."""
+    allowed = _table_names(data_fd) | {_DESCRIPTOR}
+    if _DESCRIPTOR in names:
+        allowed |= _table_names(tables_fd)
+    for n, name in enumerate(names, start=1):
+        if name not in allowed:
+            raise _refused(
+                staging,
+                f"{JOURNAL} names, as file {n}, {_named(name)}, which is neither "
+                f"{_DESCRIPTOR} nor a table it lists directly in the data folder",
+            )
+
+
+def _open_dir(name: str, dir_fd: int) -> int | None:
+    """A folder of the staging area, opened without following a link (None if missing).
+
+    Raises
+    ------
+    ValueError
+        Saying what is there instead of a folder.
+    """
+    try:
+        return os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        if e.errno in (errno.ELOOP, errno.ENOTDIR):  # Linux says ENOTDIR for a link
+            with contextlib.suppress(OSError):
+                if stat.S_ISLNK(os.stat(name, dir_fd=dir_fd, follow_symlinks=False).st_mode):
+                    raise ValueError("is a symbolic link") from None
+            raise ValueError("is not a folder") from None
+        raise ValueError(f"cannot be opened ({e.strerror or e})") from None
+
+
+def _check_move(data_dir: Path, staging: Path, name: str, data_fd: int, tables_fd: int) -> bool:
+    """Whether ``name`` is still staged (False: already moved); refuses a staged file
+    that is not a plain regular file, or a target that is not one (or absent)."""
+    try:
+        st = os.stat(name, dir_fd=tables_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        raise _refused(staging, f"the staged {TABLES}/{name} is a symbolic link")
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        raise _refused(staging, f"the staged {TABLES}/{name} is not a regular file of its own")
+    try:
+        st = os.stat(name, dir_fd=data_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return True
+    if stat.S_ISLNK(st.st_mode):
+        raise _refused(staging, f"{_shown(data_dir / name)} is a symbolic link, not a table file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _refused(staging, f"{_shown(data_dir / name)} is not a regular file")
+    return True
+
+
+def _roll_forward(
+    data_dir: Path, staging: Path, files: list[str] | None = None
+) -> list[str] | None:
+    """Finish a commit: rename each staged file over its original.
+
+    ``files`` is the committing transaction's own list; None reads the journal
+    (recovery), and returns None when there is none. Every file is checked before the
+    first one is moved, and each rename goes from the staged folder to the data folder by
+    their descriptors, with a plain name: a link anywhere (the staging folder,
+    ``tables/``, a staged file, a target) is refused, never followed.
+    """
+    fds: list[int] = []
+    try:
+        data_fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+        fds.append(data_fd)
+        try:
+            staging_fd = _open_dir(STAGING, data_fd)
+        except ValueError as e:  # checked before; changed since
+            raise _refused(staging, str(e)) from None
+        if staging_fd is None:
+            return files
+        fds.append(staging_fd)
+        if files is None:
+            files = _journal_files(staging, staging_fd)
+            if files is None:
+                return None
+            check_names = True
+        else:
+            check_names = False
+        try:
+            tables_fd = _open_dir(TABLES, staging_fd)
+        except ValueError as e:
+            raise _refused(staging, f"{TABLES}/ {e}") from None
+        if tables_fd is not None:
+            fds.append(tables_fd)
+        if check_names:
+            _allowed(staging, files, data_fd, tables_fd)
+        if tables_fd is None:
+            return files  # every file moved already; only the cleaning up was left
+        todo = {n for n in files if _check_move(data_dir, staging, n, data_fd, tables_fd)}
+        for n, name in enumerate(files, start=1):
+            if name in todo:
+                os.replace(name, name, src_dir_fd=tables_fd, dst_dir_fd=data_fd)
+            _step(f"replaced-{n}")
+        with contextlib.suppress(OSError):  # some filesystems cannot sync a folder
+            os.fsync(data_fd)
+        _step("replaced")
+        return files
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def _remove_staging(data_dir: Path, staging: Path) -> None:
@@ -235,20 +451,50 @@ def _remove_staging(data_dir: Path, staging: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         (staging / JOURNAL).unlink()
     _fsync_dir(staging)
-    shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)  # never follows a link inside
     _fsync_dir(data_dir)
+    if os.path.lexists(staging):  # else every command would find it again, forever
+        raise TransactionError(
+            f"{_shown(staging)}: cannot be removed (a file in it is not writable?); "
+            f"nothing else was changed: delete it (rm -r {_shown(staging)}) and run the "
+            "command again"
+        )
     _step("cleaned")
+
+
+def _staging_problem(staging: Path) -> str | None:
+    """Why ``staging`` (which exists) is not a folder recovery may enter, or None."""
+    st = os.lstat(staging)
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            where = os.readlink(staging)
+        except OSError:
+            where = "?"
+        return f"is a symbolic link (to {_named(where)[1:-1]})"
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    return None
 
 
 def _recover_locked(data_dir: Path) -> str | None:
     """Finish or undo an interrupted transaction; the exclusive lock is held."""
     staging = data_dir / STAGING
-    if not staging.exists():
-        return None
-    files = _journal_files(staging)
     try:
-        if files is not None:
-            _roll_forward(data_dir, staging, files)
+        problem = _staging_problem(staging)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise TransactionError(f"{_shown(staging)}: cannot be read: {e.strerror or e}") from e
+    if problem is not None:
+        # Never entered nor deleted: it may point at anything (a home folder).
+        raise TransactionError(
+            f"{_shown(staging)}: {problem}, not the folder in which cvdata stages an "
+            f"import; nothing was changed. Remove it (rm {_shown(staging)}: what a link "
+            "points to stays as it is) and run the command again"
+        )
+    files: list[str] | None = None
+    try:
+        files = _roll_forward(data_dir, staging)
         _remove_staging(data_dir, staging)
     except OSError as e:
         raise TransactionError(
@@ -294,7 +540,7 @@ def recover(
         When the interrupted transaction can be neither finished nor undone.
     """
     data_dir = Path(data_dir)
-    if not (data_dir / STAGING).exists() or _held_here(data_dir):
+    if not os.path.lexists(data_dir / STAGING) or _held_here(data_dir):
         return None  # nothing to do, or it is this process's own transaction in progress
     lock = _Lock(data_dir, exclusive=True)
     lock.acquire(wait, on_wait)
@@ -311,24 +557,27 @@ def reading(
     """Read the folder as a whole: recover an interrupted transaction first, then hold a
     shared lock so that no commit happens halfway through the read.
 
-    Yields what :func:`recover` did (or None).
+    Yields what :func:`recover` and :func:`remove_leftovers` did (or None).
     """
     data_dir = Path(data_dir)
-    if not data_dir.is_dir() or _held_here(data_dir):
-        # Nothing to lock (the caller reports a missing folder), or inside this thread's
-        # own transaction, which already holds the folder exclusively.
+    if _held_here(data_dir):
+        # Inside this thread's own transaction, which holds the folder exclusively.
         yield None
+        return
+    swept = remove_leftovers(data_dir)
+    if not data_dir.is_dir():
+        yield swept  # nothing to lock (the caller reports a missing folder)
         return
     lock = _Lock(data_dir, exclusive=False)
     done: str | None = None
     while True:
         lock.acquire(wait, on_wait)
-        if not (data_dir / STAGING).exists():
+        if not os.path.lexists(data_dir / STAGING):  # a dangling link is something too
             break
         lock.release()  # recovery needs the exclusive lock
         done = recover(data_dir, wait=wait, on_wait=on_wait) or done
     try:
-        yield done
+        yield "; ".join(n for n in (swept, done) if n) or None
     finally:
         lock.release()
 
@@ -419,9 +668,29 @@ class DataTransaction:
         """
         rel = self._rel(name)
         target = self.data_dir / rel
+        if "/" in rel:
+            # Recovery moves only plain names (a journal naming a folder could be made to
+            # walk through a link), so a commit does too: refused before anything is staged.
+            raise TransactionError(
+                f"{_shown(target)}: cvdata changes only tables directly in the data folder; "
+                f"move the file to {_shown(self.data_dir)}/ and set its path in "
+                f"datapackage.json to {PurePosixPath(rel).name!r} to import into it"
+            )
         mode: int | None = None
-        if target.exists():
-            st = target.stat()
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            st = None
+        except OSError as e:
+            raise TransactionError(f"{_shown(target)}: cannot read: {e.strerror}") from e
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            # A commit renames over the file: a link would be replaced, not followed.
+            what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+            raise TransactionError(
+                f"{_shown(target)}: is {what}; cvdata imports only into a regular file "
+                "(replace it with a copy of the table to import into it)"
+            )
+        if st is not None:
             if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
                 raise TransactionError(
                     f"{_shown(target)}: the file is read-only; make it writable "
@@ -482,6 +751,7 @@ class DataTransaction:
             self.committed = True
             return
         files = list(self.changed)
+        self._check_recoverable(files)
         _step("staged")
         journal = {"version": 1, "files": [{"path": rel} for rel in files]}
         tmp = self.staging / (JOURNAL + ".tmp")
@@ -505,6 +775,28 @@ class DataTransaction:
                     f"{_shown(self.data_dir)}: the import was committed but could not be "
                     f"finished ({e.strerror}); the next cvdata command finishes it"
                 ) from e
+
+    def _check_recoverable(self, files: list[str]) -> None:
+        """Refuse, before the commit point, a journal that recovery would refuse (a file
+        no descriptor lists): a crash after it would leave the import unfinishable."""
+        try:
+            data_fd = os.open(self.data_dir, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError as e:
+            raise TransactionError(f"{_shown(self.data_dir)}: cannot open: {e.strerror}") from e
+        try:
+            tables_fd = os.open(self.tables, _DIR_FLAGS)
+            try:
+                _allowed(self.staging, files, data_fd, tables_fd)
+            except TransactionError:
+                raise TransactionError(
+                    f"{_shown(self.data_dir)}: cannot commit: the import changes a file that "
+                    f"{_DESCRIPTOR} does not list ({', '.join(map(_named, files))}); "
+                    "nothing was changed"
+                ) from None
+            finally:
+                os.close(tables_fd)
+        finally:
+            os.close(data_fd)
 
     def rollback(self) -> None:
         """Forget every staged change (the data folder was never touched)."""
@@ -547,9 +839,9 @@ def data_transaction(
         _OWN[ident] = _OWN.get(ident, 0) + 1
     try:
         _step("locked")
-        recovered = _recover_locked(folder)
+        notes = (remove_leftovers(folder), _recover_locked(folder))
         txn = DataTransaction(folder)
-        txn.recovered = recovered
+        txn.recovered = "; ".join(n for n in notes if n) or None
         try:
             yield txn
         except BaseException:
@@ -565,6 +857,165 @@ def data_transaction(
         if ident is not None:
             _OWN[ident] -= 1
         lock.release()
+
+
+# ---------------------------------------------------------------- new folders
+
+#: A new data folder is built in ``.NAME.cvdata-new-XXXXXXXX`` beside it (the same
+#: filesystem, so it appears in one rename); ``.gitignore`` ignores the pattern.
+SCRATCH_INFIX = ".cvdata-new-"
+#: The file cvdata writes in each such folder: what makes it one cvdata may delete.
+SCRATCH_MARKER = ".cvdata-scratch"
+_MARKER_TEXT = b"cvdata: a data folder being built by an import; deleted when it is done\n"
+
+
+def _scratch_place(data_dir: Path) -> tuple[Path, str]:
+    """Where the scratch folders of a new ``data_dir`` go, and the prefix of their names."""
+    target = Path(os.path.abspath(data_dir))
+    return Path(os.path.realpath(target.parent)), f".{target.name}{SCRATCH_INFIX}"
+
+
+class ScratchFolder:
+    """A folder in which a new data folder is built, beside it; see :func:`new_folder`.
+
+    While it lives, its marker file is locked (``flock``): :func:`remove_leftovers` of
+    another command never takes a folder that an import is still building.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.target = Path(data_dir)
+        parent, prefix = _scratch_place(self.target)
+        parent.mkdir(parents=True, exist_ok=True)
+        #: The scratch folder (private: mode 0700, as ``mkdtemp`` makes it).
+        self.path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        self._fd = -1
+        try:
+            # Written and locked under another name, then renamed: whoever sees the
+            # marker sees it locked.
+            fd = os.open(
+                self.path / (SCRATCH_MARKER + ".tmp"),
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                0o600,
+            )
+            self._fd = fd
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, _MARKER_TEXT)
+            os.rename(self.path / (SCRATCH_MARKER + ".tmp"), self.path / SCRATCH_MARKER)
+        except OSError:
+            self.remove()
+            raise
+
+    def publish(self) -> None:
+        """Rename the folder to the target (an empty folder there is replaced), then drop
+        its marker (one a crash left in between is removed by :func:`remove_leftovers`)."""
+        os.replace(self.path, self.target)
+        self.path = self.target
+        with contextlib.suppress(FileNotFoundError):
+            (self.target / SCRATCH_MARKER).unlink()
+        self._release()
+
+    def remove(self) -> None:
+        """Delete the folder, unless :meth:`publish` made it the data folder."""
+        if self.path != self.target:
+            shutil.rmtree(self.path, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+@contextlib.contextmanager
+def new_folder(data_dir: Path) -> Iterator[ScratchFolder]:
+    """A scratch folder for building the data folder ``data_dir`` (which does not exist,
+    or is empty), removed at the end unless published. Leftovers of an earlier import
+    into the same place that was killed are removed first."""
+    remove_leftovers(data_dir)
+    scratch = ScratchFolder(data_dir)
+    try:
+        yield scratch
+    finally:
+        scratch.remove()
+
+
+def _abandoned_scratch(dir_fd: int, name: str) -> int:
+    """A descriptor of the locked marker of the scratch folder ``name`` when cvdata made it
+    and no import is building it any more (its marker's lock is free), else -1. Only a real
+    folder (not a link) of this user, holding cvdata's marker file, qualifies."""
+    try:
+        st = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+            return -1
+        folder = os.open(name, _DIR_FLAGS, dir_fd=dir_fd)
+    except OSError:
+        return -1
+    try:
+        fd = os.open(SCRATCH_MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    except OSError:
+        return -1
+    finally:
+        os.close(folder)
+    try:
+        st = os.fstat(fd)
+        if (
+            stat.S_ISREG(st.st_mode)
+            and st.st_uid == os.geteuid()
+            and os.read(fd, len(_MARKER_TEXT) + 1) == _MARKER_TEXT
+        ):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+    except OSError:
+        pass  # not ours, or still locked by the import building it
+    os.close(fd)
+    return -1
+
+
+def remove_leftovers(data_dir: Path) -> str | None:
+    """Delete the scratch folders a killed import into a new ``data_dir`` left beside it
+    (they may hold private data), and a marker a crash left inside ``data_dir``.
+
+    Returns
+    -------
+    str or None
+        What was removed, for a person to read, or None.
+    """
+    parent, prefix = _scratch_place(Path(data_dir))
+    removed: list[str] = []
+    try:
+        dir_fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        with contextlib.suppress(OSError):
+            names = [n for n in os.listdir(dir_fd) if n.startswith(prefix)]
+            for name in names:
+                fd = _abandoned_scratch(dir_fd, name)
+                if fd < 0:
+                    continue
+                try:
+                    shutil.rmtree(name, dir_fd=dir_fd, ignore_errors=True)
+                finally:
+                    os.close(fd)
+                if not os.path.lexists(parent / name):
+                    removed.append(name)
+    finally:
+        os.close(dir_fd)
+    marker = Path(data_dir) / SCRATCH_MARKER
+    with contextlib.suppress(OSError):
+        fd = os.open(marker, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        try:
+            if os.read(fd, len(_MARKER_TEXT) + 1) == _MARKER_TEXT:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                marker.unlink()
+        finally:
+            os.close(fd)
+    if not removed:
+        return None
+    return (
+        f"{_shown(parent)}: removed {', '.join(removed)}, left by an import into "
+        f"{_shown(Path(data_dir))} that was interrupted"
+    )
 
 
 # ---------------------------------------------------------------- CSV
@@ -594,6 +1045,8 @@ __all__ = [
     "csv_with_rows",
     "data_transaction",
     "legacy_leftovers",
+    "new_folder",
     "reading",
     "recover",
+    "remove_leftovers",
 ]
