@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,17 +121,27 @@ def test_a_planted_journal_writes_nothing_through_a_link(tmp_path: Path, command
     assert _files(folder) == before  # the staging is left for the user, nothing moved
 
 
-def test_the_pre_render_step_refuses_a_planted_journal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("planted", ["journal", "staging link"])
+def test_the_pre_render_step_refuses_a_planted_staging(tmp_path: Path, planted: str) -> None:
+    """What ``make render`` runs first: on main it followed the link, or looped forever."""
     folder, victim = _planted_link_attack(tmp_path)
+    wanted = ["'lnk/authorized_keys'", "nothing was moved"]
+    if planted == "staging link":
+        shutil.rmtree(folder / STAGING)
+        (folder / STAGING).symlink_to(victim)
+        wanted = [".cvdata-transaction: is a symbolic link (to "]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CVDATA", "QUARTO"))}
-    done = subprocess.run(
-        [sys.executable, "-c", "import sys, cvdata.prerender as p; sys.exit(p.main())"],
-        cwd=tmp_path,
-        env={**env, "CVDATA_DIR": str(folder), "CVDATA_AS_OF": AS_OF.isoformat(),
-             "CVDATA_NO_PREFETCH": "1", "QUARTO_PROJECT_ROOT": str(tmp_path)},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    _refused(done, "does not validate", "'lnk/authorized_keys'", "nothing was moved")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys, cvdata.prerender as p; sys.exit(p.main())"],
+            cwd=tmp_path,
+            env={**env, "CVDATA_DIR": str(folder), "CVDATA_AS_OF": AS_OF.isoformat(),
+                 "CVDATA_NO_PREFETCH": "1", "QUARTO_PROJECT_ROOT": str(tmp_path)},
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail("the pre-render step did not finish in 60 s")
+    _refused(done, "does not validate", *wanted)
     assert list(victim.iterdir()) == []
 
 
@@ -195,8 +206,8 @@ def test_a_table_that_is_a_link_is_not_replaced(tmp_path: Path) -> None:
 def test_nothing_is_moved_when_any_file_is_refused(tmp_path: Path) -> None:
     """Every file is checked before the first rename."""
     folder = _folder(tmp_path)
-    staging = _journal(folder, {"version": 1, "files": ["papers.csv", "talks.csv"]},
-                       {"papers.csv": "planted\n"})  # fmt: skip
+    doc = {"version": 1, "files": [{"path": "papers.csv"}, {"path": "talks.csv"}]}
+    staging = _journal(folder, doc, {"papers.csv": "planted\n"})
     (staging / "tables" / "talks.csv").symlink_to(tmp_path / "anything")
     before = _files(folder)
     with pytest.raises(TransactionError, match=r"tables/talks\.csv is a symbolic link"):
@@ -216,6 +227,8 @@ BAD_JOURNALS = {
     "path a list": {"version": 1, "files": [{"path": ["papers.csv"]}]},
     "path null": {"version": 1, "files": [{"path": None}]},
     "no path": {"version": 1, "files": [{}]},
+    "a bare name": {"version": 1, "files": ["papers.csv"]},
+    "another key": {"version": 1, "files": [{"path": "papers.csv", "to": "/tmp/x"}]},
     "absolute": {"version": 1, "files": [{"path": "/tmp/cvdata-absolute-victim"}]},
     "NUL byte": {"version": 1, "files": [{"path": "papers.csv\u0000/../../x"}]},
     "backslashes": {"version": 1, "files": [{"path": "..\\..\\X"}]},
@@ -248,7 +261,7 @@ def test_a_journal_names_nothing_but_this_folders_tables(tmp_path: Path, case: s
 @pytest.mark.parametrize(
     "raw",
     [b"[" * 30_000 + b"]" * 30_000, b'{"version": 1, "files": [' + b'"a",' * 40_000 + b'"a"]}',
-     b"\xff\xfe not utf-8", b'{"version": 1, "files": ["papers.csv"]}'.ljust(70_000)],
+     b"\xff\xfe not utf-8", b'{"version": 1, "files": [{"path": "papers.csv"}]}'.ljust(70_000)],
     ids=["deeply nested", "huge", "not UTF-8", "padded past the limit"],
 )  # fmt: skip
 def test_a_journal_that_cannot_be_read_is_refused(tmp_path: Path, raw: bytes) -> None:
@@ -264,7 +277,8 @@ def test_a_journal_that_cannot_be_read_is_refused(tmp_path: Path, raw: bytes) ->
 def test_a_journal_that_is_not_a_file_is_refused(tmp_path: Path, kind: str) -> None:
     folder = _folder(tmp_path)
     elsewhere = tmp_path / "elsewhere.json"
-    elsewhere.write_text(json.dumps({"version": 1, "files": ["papers.csv"]}), encoding="utf-8")
+    doc = {"version": 1, "files": [{"path": "papers.csv"}]}
+    elsewhere.write_text(json.dumps(doc), encoding="utf-8")
     staging = _journal(folder, {}, {"papers.csv": "planted\n"})
     journal = staging / "COMMIT.json"
     journal.unlink()

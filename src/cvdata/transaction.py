@@ -28,6 +28,19 @@ How it holds together:
   anything is read) finishes a commit whose journal exists, and deletes a staging folder
   without one. A process killed at any point so leaves the folder as it was before, or
   with the whole import in it.
+- **Untrusted folders.** A data folder may come from someone else, planted journal
+  included, so recovery trusts nothing in it: the journal (a bounded regular file, not a
+  link) may name only plain names, ``datapackage.json`` or a table the descriptor lists
+  (the staged descriptor's too, when the journal replaces it); the staging folder and
+  ``tables/`` must be real folders, each staged file a regular file of its own, each
+  target a regular file or absent. The renames go by folder descriptors with plain names,
+  so no link is followed anywhere. Anything else is refused before the first rename, with
+  the staging left for a person. Hence a transaction changes only regular files directly
+  in the data folder: a table in a subfolder (``tables/papers.csv``), or one that is a
+  link, is refused before anything is staged (it is still read and validated).
+- **New folders.** :func:`new_folder` builds a new data folder in
+  ``.NAME.cvdata-new-XXXX`` beside it, marked by a file whose lock it holds; the next
+  command on that place removes what a killed import left (:func:`remove_leftovers`).
 """
 
 from __future__ import annotations
@@ -296,7 +309,9 @@ def _table_names(dir_fd: int | None) -> set[str]:
     if not isinstance(resources, list):
         return set()
     paths = [r.get("path") for r in resources if isinstance(r, dict)]
-    return {p for p in paths if _plain_name_problem(p) is None}
+    # "./papers.csv" is papers.csv, as DataTransaction._rel spells it.
+    plain = [PurePosixPath(p).as_posix() for p in paths if isinstance(p, str) and "\0" not in p]
+    return {p for p in plain if _plain_name_problem(p) is None}
 
 
 def _journal_files(staging: Path, staging_fd: int) -> list[str] | None:
@@ -324,7 +339,9 @@ def _journal_files(staging: Path, staging_fd: int) -> list[str] | None:
         )
     names: list[str] = []
     for n, entry in enumerate(entries, start=1):
-        name = entry.get("path") if isinstance(entry, dict) else entry
+        if not isinstance(entry, dict) or set(entry) != {"path"}:
+            raise _refused(staging, f'{JOURNAL}: file {n} is not {{"path": NAME}}')
+        name = entry["path"]
         problem = _plain_name_problem(name)
         if problem is None and name in names:
             problem = f"{_named(name)} twice"
@@ -980,6 +997,8 @@ def remove_leftovers(data_dir: Path) -> str | None:
     str or None
         What was removed, for a person to read, or None.
     """
+    if "\0" in os.fspath(data_dir):
+        return None  # not a path (the command reports it)
     parent, prefix = _scratch_place(Path(data_dir))
     removed: list[str] = []
     try:
