@@ -357,6 +357,19 @@ def test_an_import_changes_only_regular_files_directly_in_the_folder(tmp_path: P
     assert (folder / "talks.csv").is_symlink()
 
 
+def test_a_commit_recovery_would_refuse_is_refused_before_the_commit_point(
+    tmp_path: Path,
+) -> None:
+    """A file no descriptor lists: a crash after the journal would leave it unfinishable."""
+    folder = _folder(tmp_path)
+    before = _files(folder)
+    refused = pytest.raises(TransactionError, match=r"cannot commit.*'notes\.csv'.*nothing was")
+    with refused, data_transaction(folder) as txn:
+        txn.write_bytes("notes.csv", b"x\n")
+        txn.commit()
+    assert _files(folder) == before and not os.path.lexists(folder / STAGING)
+
+
 # ------------------------------------------------------------------ scratch folders
 
 

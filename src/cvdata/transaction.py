@@ -807,8 +807,8 @@ class DataTransaction:
             except TransactionError:
                 raise TransactionError(
                     f"{_shown(self.data_dir)}: cannot commit: the import changes a file that "
-                    f"{_DESCRIPTOR} does not list ({', '.join(map(_named, files))}); "
-                    "nothing was changed"
+                    f"{_DESCRIPTOR} (a regular file of the folder, not a link) does not list "
+                    f"({', '.join(map(_named, files))}); nothing was changed"
                 ) from None
             finally:
                 os.close(tables_fd)
