@@ -1,6 +1,7 @@
 # make render: the site and the PDF CV (quarto render)
 # make render PROFILE=resume: the two-page résumé only (quarto render --profile resume)
 # make test:   the test suite (its render tests run quarto render too)
+# make lab:    JupyterLab on notebooks/ (opened as notebooks), in an environment of its own
 # make publish: render for the Quarto Pub site in _publish.yml and publish it (cvdata.publish)
 # Both set everything up first on a fresh Debian machine, Quarto included (scripts/quarto.sh).
 PYTHON ?= python3
@@ -20,7 +21,7 @@ export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_
 # Quarto's Jupyter engine runs the project's Python, with its tools on PATH.
 QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
-.PHONY: setup render validate test lint format clean test-deps bench quarto publish
+.PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env
 setup: $(VENV)/.installed
 
 # .venv and .cache are links to folders outside the project: Quarto walks every folder of
@@ -66,6 +67,28 @@ test: setup test-deps
 bench: setup
 	@q=$$(scripts/quarto.sh) && out=$$(scripts/state-dir.sh .cache)/bench && \
 	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" CVDATA_BENCH_OUT="$$out" $(PY) benchmarks/bench.py
+
+# JupyterLab and jupytext in .lab-venv, not .venv: the render's environment stays lean (a
+# Jupyter server's packages cost every executed document about 2 s, BENCHMARKS.md). The
+# notebooks (percent-format .py files) open as notebooks on a double click (jupytext's
+# viewer as the default, lab/settings/overrides.json) and read the same data folder
+# ($$CVDATA_DIR). LAB_ARGS passes options to jupyter lab (e.g. --port=8899 --no-browser).
+LAB_VENV := .lab-venv
+LAB_ARGS ?=
+lab-env: $(LAB_VENV)/.installed
+$(LAB_VENV)/.installed: pyproject.toml scripts/lab-overrides.json
+	scripts/setup-system.sh
+	$(PYTHON) -m venv "$$(scripts/state-dir.sh $(LAB_VENV))"
+	$(LAB_VENV)/bin/python -m pip install -qq --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -qq -e '.[render]' 'jupyterlab>=4.2' 'jupytext>=1.16'
+	mkdir -p $(LAB_VENV)/share/jupyter/lab/settings
+	cp scripts/lab-overrides.json $(LAB_VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+# Jupyter refuses to run as root unless told (containers, CI).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: lab-env
+	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
 
 # Render for the address in _publish.yml (sitemap, canonical links), check _site/ and the
 # account, then quarto publish quarto-pub; refuses what Quarto would publish wrongly or not
