@@ -54,9 +54,10 @@ def _get(url: str, token: str) -> dict:
 @pytest.mark.lab
 def test_the_lab_is_not_in_the_render_environment(lab_env: Path) -> None:
     assert (PROJECT / ".lab-venv").is_symlink()  # outside the project, which Quarto walks
+    probe = "import importlib.util as u; print(bool(u.find_spec('jupyterlab')))"
     for python, has_lab in ((lab_env, True), (PROJECT / ".venv" / "bin" / "python", False)):
         done = subprocess.run(
-            [str(python), "-c", "import importlib.util as u; print(bool(u.find_spec('jupyterlab')))"],
+            [str(python), "-c", probe],
             capture_output=True,
             text=True,
         )
