@@ -9,6 +9,7 @@ so that the document, the charts and the exports cannot disagree about them.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: Paper statuses in the order charts stack and list them (most settled first).
@@ -31,7 +32,7 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def missing(value: object) -> bool:
-    """Whether a cell is empty: ``None``, ``pd.NA``, ``NaT`` or ``NaN``.
+    """Whether a cell is empty: ``None``, ``pd.NA``, ``NaT`` or ``NaN`` (any float's).
 
     Identity and a float check rather than :func:`pandas.isna`: a long CV asks this of
     hundreds of thousands of cells.
@@ -40,7 +41,8 @@ def missing(value: object) -> bool:
         value is None
         or value is pd.NA
         or value is pd.NaT
-        or (isinstance(value, float) and value != value)  # NaN is the one float unequal to itself
+        # NaN is the one float unequal to itself.
+        or (isinstance(value, (float, np.floating)) and value != value)
     )
 
 
