@@ -37,11 +37,13 @@ def _document(cv: CV, resume: bool) -> dict[str, str]:
     head, sections = document.build_resume(cv) if resume else document.build(cv)
     head = document.header_of(cv, resume=resume)
     out = {"header.html": html_header(head), "header.typ": typst_header(head)}
-    for i, s in enumerate(sections):
-        stem = f"{i:02d}-{s.id}"
-        out[f"{stem}.html"] = html_section(s)
-        out[f"{stem}.web.html"] = html_section(s, HTML_SECTION_LIMIT, "cv.pdf")
-        out[f"{stem}.typ"] = typst_section(s)
+    # Files named by section id, the order in a file of its own: a section added or left
+    # out changes that list and its own files, not the name of every section after it.
+    out["sections.txt"] = "".join(f"{s.id}\n" for s in sections)
+    for s in sections:
+        out[f"{s.id}.html"] = html_section(s)
+        out[f"{s.id}.web.html"] = html_section(s, HTML_SECTION_LIMIT, "cv.pdf")
+        out[f"{s.id}.typ"] = typst_section(s)
     return out
 
 
