@@ -26,8 +26,7 @@ from hypothesis import HealthCheck, assume, given, note, settings
 
 import cvdata
 from cvdata import document, shape
-from cvdata.problems import format_report
-from cvdata.writers import (
+from cvdata.document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
     TYPST_RESUME,
@@ -36,6 +35,7 @@ from cvdata.writers import (
     typst_header,
     typst_section,
 )
+from cvdata.problems import format_report
 
 EXAMPLES = int(os.environ.get("CVDATA_PROPERTY_EXAMPLES", "0")) or None
 SETTINGS = {

@@ -150,7 +150,7 @@ def test_a_tall_figure_fits_under_its_heading_on_the_first_page(tmp_path) -> Non
     # under the name and heading, so page 1 held the name, page 2 the heading alone.
     import typst
 
-    from cvdata.writers import TYPST_PREAMBLE
+    from cvdata.document import TYPST_PREAMBLE
 
     (tmp_path / "tall.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="820" height="1136" '

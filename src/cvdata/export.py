@@ -24,8 +24,9 @@ from typing import Any
 import pandas as pd
 from bibtexparser import model
 
+from .cells import flag as _flag
+from .cells import safe_href, text
 from .load import CV
-from .writers import safe_href
 
 #: The BibTeX field that carries the paper's id, so that an import recognises the paper.
 ID_FIELD = "x-cvdata-id"
@@ -77,19 +78,6 @@ _STOPWORDS = {"a", "an", "the", "on", "of"}
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def text(value: object) -> str:
-    """A cell as text; missing values (``None``, ``pd.NA``, NaN, NaT) become ''."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float) and pd.isna(value):
-        return ""
-    return str(value)
-
-
-def _flag(value: object) -> bool:
-    return bool(text(value)) and bool(value)
 
 
 def _cjk(s: str) -> bool:
@@ -159,7 +147,7 @@ def _identifiers(cv: CV, paper_id: str, scheme: str) -> list[str]:
 
 def safe_url(value: object) -> str:
     """The address if the site would link it (http, https, mailto: the site's own guard,
-    :func:`cvdata.writers.safe_href`), else ''. A fork may loosen the URL pattern in
+    :func:`cvdata.cells.safe_href`), else ''. A fork may loosen the URL pattern in
     datapackage.json; no export writes a ``javascript:`` or ``data:`` address anyway."""
     return safe_href(text(value)) or ""
 

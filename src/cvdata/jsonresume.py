@@ -57,7 +57,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import dates
-from .export import _authors, _flag, _paper_url, _papers, _venue, safe_url, text
+from .cells import flag as _flag
+from .cells import sorted_roles as _sorted_roles
+from .cells import text
+from .export import _authors, _paper_url, _papers, _venue, safe_url
 from .schema import default_package
 
 if TYPE_CHECKING:
@@ -674,13 +677,6 @@ def _by_position(df: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
 def _texts(df: pd.DataFrame, column: str, value: str, field: str) -> list[str]:
     """The ``field`` of ``df``'s rows whose ``column`` is ``value``, by position."""
     return [text(t) for t in _by_position(df, column, value)[field]]
-
-
-def _sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
-    """Ongoing first, then most recent first (the CV's order)."""
-    end = roles["end"].astype("datetime64[ns]").fillna(pd.Timestamp.max)
-    key = roles.assign(_end=end, _start=roles["start"])
-    return key.sort_values(["_end", "_start"], ascending=False, kind="stable")
 
 
 def _visible(df: pd.DataFrame, include_private: bool) -> pd.DataFrame:

@@ -38,23 +38,25 @@ import plotly.graph_objects as go
 
 from . import _plotlyjs
 from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, prefetch_running
-from .document import build, build_resume, header_of
-from .figures import ITEMS
-from .load import CV, load
-from .shape import headline_numbers
-from .site import track_reads
-from .theme import Brand, find_project_root, load_brand
-from .writers import (
+from .document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
     TYPST_RESUME,
+    build,
+    build_resume,
     esc_html,
+    header_of,
     html_header,
     html_section,
     typst_header,
     typst_section,
     typst_str,
 )
+from .figures import ITEMS
+from .load import CV, load
+from .shape import headline_numbers
+from .site import track_reads
+from .theme import Brand, find_project_root, load_brand
 
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"

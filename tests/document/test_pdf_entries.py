@@ -19,7 +19,7 @@ from conftest import AS_OF, edit_cell
 
 import cvdata
 from cvdata import document
-from cvdata.writers import HTML_SECTION_LIMIT, TYPST_PREAMBLE, html_section, typst_section
+from cvdata.document import HTML_SECTION_LIMIT, TYPST_PREAMBLE, html_section, typst_section
 
 PAGE = '#set page(paper: "a4", margin: (x: 1.6cm, y: 1.5cm))\n'
 
@@ -156,8 +156,7 @@ def test_a_cell_past_the_csv_limit_is_named(
 
 def test_short_titles_keep_their_block_whole() -> None:
     # Only long headers may break: a two-line title never splits from its date.
-    from cvdata.document import Entry, Run
-    from cvdata.writers import LONG_HEADER, typst_entry
+    from cvdata.document import LONG_HEADER, Entry, Run, typst_entry
 
     short = Entry(title=(Run("x" * (LONG_HEADER - 10)),), date="2024")
     long = Entry(title=(Run("x" * (LONG_HEADER + 10)),), date="2024")

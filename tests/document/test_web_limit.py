@@ -15,8 +15,17 @@ import pytest
 from conftest import DATA_DIR, PROJECT
 
 from cvdata import page, synth
-from cvdata.document import Entry, Run, Section, build, entry_count, first_entries
-from cvdata.writers import HTML_SECTION_LIMIT, esc_html, html_section
+from cvdata.document import (
+    HTML_SECTION_LIMIT,
+    Entry,
+    Run,
+    Section,
+    build,
+    entry_count,
+    esc_html,
+    first_entries,
+    html_section,
+)
 
 
 def _page(monkeypatch, tmp_path: Path, fmt: str, cv=None) -> page.Page:

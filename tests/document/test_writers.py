@@ -1,4 +1,4 @@
-"""cvdata.writers: user text is shown, never interpreted, in HTML and in Typst."""
+"""cvdata.document.html and .typst: user text is shown, never interpreted, in HTML and in Typst."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import subprocess
 import pytest
 import typst
 
-from cvdata.document import Entry, Run
-from cvdata.writers import (
+from cvdata.document import (
     TYPST_PREAMBLE,
+    Entry,
+    Run,
     html_entry,
     html_text,
     typst_entry,

@@ -8,7 +8,8 @@ import pandas as pd
 from conftest import AS_OF, DATA_DIR, PROJECT
 
 import cvdata
-from cvdata.document import _grade, build, build_resume, header
+from cvdata.document import build, build_resume, header
+from cvdata.document._format import _grade
 
 
 def _lines(section) -> list[str]:

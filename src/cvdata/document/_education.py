@@ -1,0 +1,101 @@
+"""Degrees with their grades, courses and awards, and the awards listed on their own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .. import dates
+from ..cells import sorted_roles as _sorted_roles
+from ..cells import text as _s
+from ..load import CV
+from ._experience import _advisor_line, _organisation, _role_place
+from ._format import _grade, _group, _precision, _records, month_range
+from ._model import Entry, Run, Section, Text, plain
+
+
+def _award_when(award: object) -> str:
+    """When an award was given: its period as written, else its date at its precision,
+    else its year."""
+    period, year = _s(getattr(award, "period", None)), _s(getattr(award, "year", None))
+    date = getattr(award, "date", None)
+    if period or date is None or pd.isna(date):
+        return period or year
+    return dates.show(date, _precision(award, "date"))
+
+
+def _award_lines(awards: Iterable) -> tuple[Text, ...]:
+    """One line per award; the same award in several years is one line with every year.
+    ``awards``: a table of awards, or its rows (named tuples)."""
+    rows = _records(awards) if isinstance(awards, pd.DataFrame) else awards
+    same: dict[tuple[str, str, str], list] = {}
+    for a in rows:  # grouped by name, issuer and note, in order of first appearance
+        same.setdefault((_s(a.name), _s(a.issuer), _s(a.note)), []).append(a)
+    out = []
+    for group in same.values():
+        first = group[0]
+        when = ", ".join(w for w in map(_award_when, group) if w)
+        name = _s(first.name) + (f" ({first.note})" if _s(first.note) else "")
+        line = plain(name, _s(first.issuer), when)
+        # What it was for (JSON Resume's summary), each distinct one once.
+        said = dict.fromkeys(_s(getattr(a, "summary", None)) for a in group)
+        said.pop("", None)
+        out.append(line + ((Run(" — " + " ".join(said)),) if said else ()))
+    return tuple(out)
+
+
+_EDUCATION_COLUMNS = [
+    "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
+    "title", "organisation", "unit", "start", "end", "location", "work_mode",
+    "start_precision", "end_precision", "url", "score",
+]  # fmt: skip
+
+
+def education(cv: CV, awards: bool = True) -> Section:
+    """Degrees and student posts with grades; ``awards`` lists the awards under each."""
+    edu = cv.education.merge(cv.roles, left_on="role_id", right_on="id", how="left")
+    advisors = _group(cv.advisors, "role_id")
+    listed = _group(cv.awards, "role_id") if awards else {}
+    courses = _group(cv.education_courses, "role_id")
+    entries = []
+    columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
+    for row in _records(_sorted_roles(edu)[columns]):
+        lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
+        if _s(row.gpa):
+            gpa = _grade(row.gpa)
+            if _s(row.gpa_scale):
+                gpa += f"/{_grade(row.gpa_scale)}"
+            label = _s(row.gpa_label) or "GPA"
+            lines.append(plain(f"{label}: {gpa}", _s(row.gpa_note)))
+        score = _s(getattr(row, "score", None))
+        if score:  # a result that is not a number on a scale ("First-class honours")
+            lines.append((Run("Result: ", strong=True), Run(score)))
+        taken = [_s(c.name) for c in courses.get(row.role_id, ()) if _s(c.name)]
+        if taken:
+            lines.append((Run("Courses: ", strong=True), Run(", ".join(taken))))
+        entries.append(
+            Entry(
+                title=(Run(_s(row.title), strong=True),),
+                subtitle=_organisation(row),
+                date=month_range(
+                    row.start, row.end, _precision(row, "start"), _precision(row, "end")
+                ),
+                place=_role_place(row),
+                lines=tuple(lines),
+                bullets=_award_lines(listed.get(row.role_id, ())),
+            )
+        )
+    return Section("education", "Education", tuple(entries))
+
+
+def other_awards(cv: CV) -> Section:
+    """Awards not listed under an education entry."""
+    rest = cv.awards[cv.awards["role_id"].isna()]
+    return Section(
+        "awards",
+        "Honours and awards",
+        tuple(Entry(title=t) for t in _award_lines(rest)),
+        compact=True,
+        noun="awards",
+    )

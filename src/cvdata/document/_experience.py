@@ -1,0 +1,142 @@
+"""Roles and projects: the experience section, other projects and volunteering."""
+
+from __future__ import annotations
+
+from ..cells import sorted_roles as _sorted_roles
+from ..cells import text as _s
+from ..load import CV
+from ._format import _group, _link_runs, _precision, _records, _texts, month_range
+from ._model import Entry, Run, Section, Text, plain
+
+
+class _Projects:
+    """Builds project entries with the project tables grouped once."""
+
+    def __init__(self, cv: CV, details: bool) -> None:
+        self.details = details
+        self.contributions = _group(cv.project_contributions, "project_id")
+        self.links = _group(cv.project_links, "project_id") if details else {}
+        self.roles = _group(cv.project_roles, "project_id")
+        self.keywords = _group(cv.project_keywords, "project_id")
+
+    def entry(self, prj, dated: bool = False) -> Entry:
+        """A project; without details, no motivation and no links (résumé)."""
+        lines: list[Text] = []
+        # The person's part in it, for whom and what it is: 'Team lead, Android developer
+        # · Leeds Hack · application' (JSON Resume's roles, entity and type), as written.
+        roles = ", ".join(_s(r.role) for r in self.roles.get(prj.id, ()) if _s(r.role))
+        about = plain(
+            roles, _s(getattr(prj, "entity", None)), _s(getattr(prj, "type", None)), sep=" · "
+        )
+        if about:
+            lines.append(about)
+        description = _s(getattr(prj, "description", None))
+        if description:  # the project in the person's words (JSON Resume's description)
+            lines.append((Run(description),))
+        keywords = [_s(k.keyword) for k in self.keywords.get(prj.id, ()) if _s(k.keyword)]
+        if keywords:
+            lines.append((Run("Keywords: ", strong=True), Run(", ".join(keywords))))
+        if self.details and _s(prj.motivation):
+            lines.append((Run("Motivation: ", strong=True), Run(_s(prj.motivation))))
+        links = _link_runs(self.links.get(prj.id, ())) if self.details else ()
+        if links:
+            lines.append(links)
+        return Entry(
+            title=(Run(_s(prj.title), strong=True),),
+            subtitle=(Run(_s(prj.subtitle), emph=True),) if _s(prj.subtitle) else (),
+            date=month_range(prj.start, prj.end, _precision(prj, "start"), _precision(prj, "end"))
+            if dated
+            else "",
+            lines=tuple(lines),
+            bullets=_texts(self.contributions.get(prj.id, ())),
+            group=_s(prj.group),
+        )
+
+
+def _role_place(role) -> str:
+    mode = {"remote": "Remote", "remote-and-on-site": "Remote & on-site"}.get(_s(role.work_mode))
+    where = _s(role.location)
+    if mode and mode.lower() in where.lower():  # "Remote" already says it
+        mode = None
+    return " · ".join(p for p in (where, mode) if p)
+
+
+def _advisor_line(adv: list) -> Text:
+    if not adv:
+        return ()
+    people = "; ".join(f"{a.name} ({a.title})" if _s(a.title) else _s(a.name) for a in adv)
+    label = "Advisor: " if len(adv) == 1 else "Advisors: "
+    return (Run(label, strong=True), Run(people))
+
+
+def experience(cv: CV, details: bool = True) -> Section:
+    """Roles other than degrees with their projects; ``details=False`` leaves out advisors,
+    project headings, motivations and links (résumé)."""
+    roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
+    projects = _group(cv.projects[cv.projects["listing"] == "experience"], "role_id")
+    build_project = _Projects(cv, details)
+    advisors = _group(cv.advisors, "role_id") if details else {}
+    highlights = _group(cv.role_highlights, "role_id")
+    entries = []
+    for role in _records(roles):
+        # The role in the person's words first (JSON Resume's summary and description).
+        lines: list[Text] = [
+            (Run(text),)
+            for text in (_s(getattr(role, "summary", None)), _s(getattr(role, "description", None)))
+            if text
+        ]
+        if details and (adviser := _advisor_line(advisors.get(role.id, []))):
+            lines.append(adviser)
+        children = tuple(build_project.entry(prj) for prj in projects.get(role.id, ()))
+        if details and children and _s(role.projects_heading):
+            lines.append((Run(_s(role.projects_heading), emph=True),))
+        entries.append(
+            Entry(
+                title=(Run(_s(role.title), strong=True),),
+                subtitle=_organisation(role),
+                date=month_range(
+                    role.start, role.end, _precision(role, "start"), _precision(role, "end")
+                ),
+                place=_role_place(role),
+                lines=tuple(lines),
+                bullets=_texts(highlights.get(role.id, ())),
+                children=children,
+            )
+        )
+    return Section("experience", "Experience", tuple(entries), noun="roles")
+
+
+def _organisation(row) -> Text:
+    """'Organisation, unit', the organisation linked to the role's ``url`` when it has one."""
+    org, unit = _s(row.organisation), _s(getattr(row, "unit", None))
+    url = _s(getattr(row, "url", None))
+    if not url or not org:
+        return plain(org, unit)
+    return (Run(org, href=url), *((Run(f", {unit}"),) if unit else ()))
+
+
+def other_projects(cv: CV, details: bool = True) -> Section:
+    prj = cv.projects[cv.projects["listing"] == "other"]
+    build_project = _Projects(cv, details)
+    return Section(
+        "other-projects",
+        "Other projects",
+        tuple(build_project.entry(p, dated=True) for p in _records(prj)),
+        noun="projects",
+    )
+
+
+def volunteering(cv: CV) -> Section:
+    items = _group(cv.volunteering_items, "volunteering_id")
+    entries = []
+    for v in _sorted_roles(cv.volunteering).itertuples():
+        entries.append(
+            Entry(
+                title=(Run(_s(v.role), strong=True),),
+                subtitle=_organisation(v),
+                date=month_range(v.start, v.end, _precision(v, "start"), _precision(v, "end")),
+                lines=(plain(_s(v.summary)),) if _s(getattr(v, "summary", None)) else (),
+                bullets=_texts(items.get(v.id, ())),
+            )
+        )
+    return Section("volunteering", "Volunteering", tuple(entries), noun="roles")
