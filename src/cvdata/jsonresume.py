@@ -161,13 +161,43 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         line = where.read_bytes().count(b"\n", 0, e.start) + 1
         raise JsonResumeError([f"{where}:{line}: not UTF-8; save the file as UTF-8"]) from None
     try:
-        return json.loads(data)
+        document = json.loads(data)
     except json.JSONDecodeError as e:
         raise JsonResumeError(
             [f"{where}:{e.lineno}: column {e.colno}: not valid JSON: {e.msg}"]
         ) from None
     except RecursionError:
         raise JsonResumeError([f"{where}: nested too deeply to read"]) from None
+    if (found := _lone_surrogate(document)) is not None:
+        path, char = found
+        raise JsonResumeError(
+            [
+                f"{path}: holds \\u{ord(char):04x}, half of a UTF-16 surrogate pair "
+                "and not a character (no file can store it); write the character itself"
+            ]
+        )
+    return document
+
+
+def _lone_surrogate(document: object) -> tuple[str, str] | None:
+    """The JSON path and character of the first string (or key) holding an unpaired
+    surrogate: JSON's ``\\ud800`` escapes decode to one, and UTF-8 cannot encode it."""
+    stack: list[tuple[tuple[object, ...], object]] = [((), document)]
+    while stack:
+        parts, node = stack.pop()
+        texts: list[tuple[tuple[object, ...], str]] = []
+        if isinstance(node, str):
+            texts.append((parts, node))
+        elif isinstance(node, dict):
+            texts += [((*parts, k), k) for k in node]
+            stack += [((*parts, k), v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [((*parts, i), v) for i, v in reversed(list(enumerate(node)))]
+        for at, string in texts:
+            for char in string:
+                if "\ud800" <= char <= "\udfff":
+                    return json_path(at), char
+    return None
 
 
 def schema_problems(document: object, schema: Mapping[str, Any] | None = None) -> list[str]:
