@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import dates
-from .export import _authors, _flag, _paper_url, _papers, _venue, safe_url, text
+from .export import _authors, _flag, _paper_url, _papers, _venue, safe_image, safe_url, text
 from .schema import default_package
 
 if TYPE_CHECKING:
@@ -277,6 +277,15 @@ class _Builder:
             return ""
         return value
 
+    def image(self, value: str, path: str) -> str:
+        if value and not safe_image(value):
+            self.problems.append(
+                f"{path}: {value!r} is not an http:// or https:// address nor a file name "
+                "in the data folder; cvdata keeps no other image"
+            )
+            return ""
+        return value
+
     def date(self, value: str, path: str) -> str:
         if value:
             try:
@@ -394,7 +403,7 @@ def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
         name=name,
         headline=_s(basics.get("label")),
         summary=_s(basics.get("summary")),
-        image=_s(basics.get("image")),
+        image=b.image(_s(basics.get("image")), "basics.image"),
         city=_s(location.get("city")),
         region=_s(location.get("region")),
         postal_code=_s(location.get("postalCode")),
@@ -743,7 +752,7 @@ def _basics(cv: CV, include_private: bool) -> dict[str, Any]:
         {
             "name": text(person["name"]),
             "label": text(person["headline"]),
-            "image": _get(person, "image"),
+            "image": safe_image(_get(person, "image")),
             "email": first("email", "value"),
             "phone": first("phone", "value") or first("phone", "label"),
             "url": first("website", "url"),
