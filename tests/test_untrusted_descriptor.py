@@ -216,3 +216,20 @@ def test_a_malformed_descriptor_is_a_message(
     (tmp_path / "r.json").write_text('{"basics": {"name": "Eve"}}', encoding="utf-8")
     done = run_cvdata(*command, cwd=tmp_path)
     _no_traceback(done, "data/datapackage.json", expected)
+
+
+def test_a_pattern_ending_in_an_escaped_dollar_is_applied(broken_copy, as_of) -> None:
+    """``^[a-z]+\\$`` asks for a literal '$' at the end: every shipped skill fails it (it
+    was dropped unchecked when the anchors were stripped off as text)."""
+    import cvdata
+
+    folder = broken_copy()
+    d = _descriptor(folder)
+    skills = next(r for r in d["resources"] if r["name"] == "skills")
+    field = next(f for f in skills["schema"]["fields"] if f["name"] == "skill")
+    field.setdefault("constraints", {})["pattern"] = r"^[a-z+#. -]+\$"
+    _write(folder, d)
+    edit_cell(folder / "skills.csv", "cpp", "skill", "cpp$")
+    problems = [str(p) for p in cvdata.validate(folder, as_of=as_of).problems]
+    assert problems and all("data/skills.csv:" in p for p in problems)
+    assert not [p for p in problems if "'cpp$'" in p]
