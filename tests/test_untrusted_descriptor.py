@@ -4,13 +4,14 @@ validation, and no malformed descriptor or resume ends in a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA_DIR, edit_cell
+from conftest import DATA_DIR, PROJECT, edit_cell
 
 from cvdata._regex_safety import BACKREFERENCE, CONDITIONAL, EXPONENTIAL, TOO_MANY, refusal
 
@@ -151,10 +152,49 @@ def test_the_issue_pattern_is_refused_not_run(
     _no_traceback(done, "datapackage.json", "field 'skill'", "exponential time")
 
 
-def _copy(tmp_path: Path, name: str = "data") -> Path:
+def test_the_render_refuses_the_issue_pattern_before_running_it(broken_copy, tmp_path) -> None:
+    """The render's pre-render step validates the folder: the pattern is refused there too
+    (it hung on a 41-character cell)."""
+    data = broken_copy()
+    d = _descriptor(data)
+    skills = next(r for r in d["resources"] if r["name"] == "skills")
+    field = next(f for f in skills["schema"]["fields"] if f["name"] == "skill")
+    field.setdefault("constraints", {})["pattern"] = ISSUE_PATTERN
+    _write(data, d)
+    edit_cell(data / "skills.csv", "cpp", "skill", "a" * 40 + "!")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "_quarto.yml").write_text("project:\n  type: website\n")
+    env = {"CVDATA_DIR": str(data), "CVDATA_AS_OF": "2026-11-26", "PATH": ""}
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.prerender"],
+        cwd=project,
+        env={**env, "QUARTO_PROJECT_ROOT": str(project)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    _no_traceback(done, "datapackage.json", "exponential time", "nothing was rendered")
+
+
+def _copy(tmp_path: Path, name: str = "data", source: Path = DATA_DIR) -> Path:
     import shutil
 
-    return Path(shutil.copytree(DATA_DIR, tmp_path / name))
+    return Path(shutil.copytree(source, tmp_path / name))
+
+
+def test_an_import_into_the_older_cvdata_fixture_says_to_upgrade(
+    run_cvdata, tmp_path: Path
+) -> None:
+    _copy(tmp_path, "older", PROJECT / "tests" / "fixtures" / "older-cvdata" / "data")
+    resume = {"basics": {"name": "Eve"}, "languages": [{"language": "Breton"}]}
+    (tmp_path / "r.json").write_text(json.dumps(resume), encoding="utf-8")
+    done = run_cvdata("import", "jsonresume", "r.json", "older", cwd=tmp_path)
+    _no_traceback(
+        done, "older/datapackage.json: has no table 'languages'", "`cvdata upgrade older`"
+    )
 
 
 def test_a_lone_surrogate_in_a_resume_is_named_by_its_json_path(run_cvdata, tmp_path: Path) -> None:
