@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import os
+import shlex
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -120,7 +121,7 @@ def _apply(
                     None,
                     None,
                     f"has no table {name!r} for the imported rows; "
-                    f"`cvdata upgrade {display_path(txn.data_dir)}` adds it",
+                    f"`cvdata upgrade {shlex.quote(display_path(txn.data_dir))}` adds it",
                 )
                 for name in missing
             ]
