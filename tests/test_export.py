@@ -390,3 +390,32 @@ def test_help_explains_each_command(run_cvdata, args: tuple[str, ...], words: li
     text = " ".join(proc.stdout.split())
     for word in words:
         assert word in text, word
+
+
+@pytest.mark.parametrize(
+    ("image", "exported"),
+    [
+        ("javascript:alert(1)", None),
+        ("data:image/png;base64,AAAA", None),
+        ("file:///home/eve/.ssh/id_rsa", None),
+        ("/etc/passwd", None),
+        ("../outside.png", None),
+        ("https://example.org/eve.jpg", "https://example.org/eve.jpg"),
+        ("photos/eve.jpg", "photos/eve.jpg"),
+    ],
+)
+def test_the_json_resume_keeps_an_image_only_as_a_web_address_or_a_file_name(
+    tmp_path: Path, image: str, exported: str | None
+) -> None:
+    """Issue 19: a fork's person.csv may hold any image value; exports keep only http and
+    https addresses (and a file name in the data folder)."""
+    from conftest import DATA_DIR, edit_rows
+
+    folder = Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+    def change(header: list[str], rows: list[list[str]]) -> None:
+        rows[0][header.index("image")] = image
+
+    edit_rows(folder / "person.csv", change)
+    basics = export.jsonresume(cvdata.load(folder))["basics"]
+    assert basics.get("image") == exported

@@ -126,3 +126,29 @@ def test_init_makes_a_valid_empty_cv(run_cvdata, tmp_path: Path) -> None:
     )
     again = run_cvdata("init", "cv", "--name", "Ada Lovelace", cwd=tmp_path)
     assert again.returncode == 1 and "not an empty folder" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["javascript:alert(1)", "data:image/svg+xml,<svg onload=alert(1)>", "file:///etc/passwd",
+     "/etc/passwd", "../../secret.png"],
+)  # fmt: skip
+def test_an_image_that_is_not_a_web_address_or_a_file_name_is_refused(
+    run_cvdata, tmp_path: Path, image: str
+) -> None:
+    resume = {"basics": {"name": "Eve", "image": image}}
+    (tmp_path / "r.json").write_text(json.dumps(resume), encoding="utf-8")
+    done = run_cvdata("import", "jsonresume", "r.json", "cv", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"r.json: basics.image: {image!r} is not an http:// or https:// address" in done.stderr
+    assert not (tmp_path / "cv").exists()
+
+
+@pytest.mark.parametrize("image", ["https://example.org/eve.jpg", "photos/eve.jpg"])
+def test_an_image_address_or_file_name_is_imported(run_cvdata, tmp_path: Path, image: str) -> None:
+    resume = {"basics": {"name": "Eve", "image": image}}
+    (tmp_path / "r.json").write_text(json.dumps(resume), encoding="utf-8")
+    done = run_cvdata("import", "jsonresume", "r.json", "cv", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    person = cvdata.load(tmp_path / "cv", as_of=AS_OF).person
+    assert person.iloc[0]["image"] == image

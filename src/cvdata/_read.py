@@ -68,6 +68,11 @@ def _undecodable(display: str, data: bytes, err: UnicodeDecodeError) -> Problem:
     return Problem(display, line, None, message)
 
 
+#: Unknown columns of one header listed one by one (each with a "did you mean"); the rest
+#: are counted, so a header of thousands stays one screen and a fraction of a second.
+MAX_UNKNOWN_SHOWN = 20
+
+
 def read_raw(
     table: Table, path: Path, display: str, root: Path | None = None
 ) -> tuple[RawTable | None, list[Problem]]:
@@ -99,17 +104,26 @@ def read_raw(
     except csv.Error as e:
         return None, [Problem(display, 1, None, f"cannot read the header row: {_why(e)}")]
     declared = table.field_names
+    # Computed once: per unknown column it scanned the header, the square of its width.
+    absent = [d for d in declared if d not in set(header)]
     index = {}
+    unknown = 0
     for pos, name in enumerate(header):
         if name in index:
             problems.append(Problem(display, 1, name, "column appears twice in the header"))
         elif name in declared:
             index[name] = pos
         else:
-            close = difflib.get_close_matches(name, [d for d in declared if d not in header], n=1)
+            unknown += 1
+            if unknown > MAX_UNKNOWN_SHOWN:
+                continue
+            close = difflib.get_close_matches(name, absent, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             label = repr(name) if name else "with an empty name"
             problems.append(Problem(display, 1, None, f"unknown column {label}{hint}"))
+    if unknown > MAX_UNKNOWN_SHOWN:
+        more = unknown - MAX_UNKNOWN_SHOWN
+        problems.append(Problem(display, 1, None, f"and {more:,} more unknown columns"))
     missing = [d for d in declared if d not in index]
     for name in missing:
         problems.append(Problem(display, 1, name, "missing column"))

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, Problem, ValidationError, format_report
+from .schema import DescriptorError
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 from .validate import check, display_path
 
@@ -285,7 +286,7 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
     say(f"{display_path(Path(args.file))}: {read} rows for {used} tables")
     try:
         merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
-    except TransactionError as e:
+    except (TransactionError, DescriptorError) as e:
         _err(str(e))
         _err(f"{where}/ is unchanged")
         return 1

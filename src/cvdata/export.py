@@ -152,6 +152,27 @@ def safe_url(value: object) -> str:
     return safe_href(text(value)) or ""
 
 
+#: A scheme (``javascript:``, ``data:``, ``file:``, ``C:``): what makes a value more than a
+#: file name.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def safe_image(value: object) -> str:
+    """A photo's address if an export may write it, else '': an http or https address, or
+    a file name relative to the data folder (``person.csv``'s ``image`` is "address or
+    path of a photo"). No other scheme, no absolute path, no ``..``: a ``javascript:``,
+    ``data:`` or ``file:`` value is never written back."""
+    image = text(value).strip()
+    if not image:
+        return ""
+    if _SCHEME.match(image):
+        return image if image.startswith(("http://", "https://")) else ""
+    parts = image.replace("\\", "/").split("/")
+    if image.startswith(("/", "\\")) or ".." in parts or any(ord(c) < 32 for c in image):
+        return ""
+    return image
+
+
 def _safe_links(df: pd.DataFrame) -> pd.DataFrame:
     return df[[bool(safe_url(u)) for u in df["url"]]] if len(df) else df
 

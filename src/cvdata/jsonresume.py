@@ -60,7 +60,7 @@ from . import dates
 from .cells import flag as _flag
 from .cells import sorted_roles as _sorted_roles
 from .cells import text
-from .export import _authors, _paper_url, _papers, _venue, safe_url
+from .export import _authors, _paper_url, _papers, _venue, safe_image, safe_url
 from .schema import default_package
 
 if TYPE_CHECKING:
@@ -164,13 +164,43 @@ def read_document(path: str | os.PathLike[str]) -> Any:
         line = where.read_bytes().count(b"\n", 0, e.start) + 1
         raise JsonResumeError([f"{where}:{line}: not UTF-8; save the file as UTF-8"]) from None
     try:
-        return json.loads(data)
+        document = json.loads(data)
     except json.JSONDecodeError as e:
         raise JsonResumeError(
             [f"{where}:{e.lineno}: column {e.colno}: not valid JSON: {e.msg}"]
         ) from None
     except RecursionError:
         raise JsonResumeError([f"{where}: nested too deeply to read"]) from None
+    if (found := _lone_surrogate(document)) is not None:
+        path, char = found
+        raise JsonResumeError(
+            [
+                f"{path}: holds \\u{ord(char):04x}, half of a UTF-16 surrogate pair "
+                "and not a character (no file can store it); write the character itself"
+            ]
+        )
+    return document
+
+
+def _lone_surrogate(document: object) -> tuple[str, str] | None:
+    """The JSON path and character of the first string (or key) holding an unpaired
+    surrogate: JSON's ``\\ud800`` escapes decode to one, and UTF-8 cannot encode it."""
+    stack: list[tuple[tuple[object, ...], object]] = [((), document)]
+    while stack:
+        parts, node = stack.pop()
+        texts: list[tuple[tuple[object, ...], str]] = []
+        if isinstance(node, str):
+            texts.append((parts, node))
+        elif isinstance(node, dict):
+            texts += [((*parts, k), k) for k in node]
+            stack += [((*parts, k), v) for k, v in reversed(node.items())]
+        elif isinstance(node, list):
+            stack += [((*parts, i), v) for i, v in reversed(list(enumerate(node)))]
+        for at, string in texts:
+            for char in string:
+                if "\ud800" <= char <= "\udfff":
+                    return json_path(at), char
+    return None
 
 
 def schema_problems(document: object, schema: Mapping[str, Any] | None = None) -> list[str]:
@@ -246,6 +276,15 @@ class _Builder:
             self.problems.append(
                 f"{path}: {value!r} is not an http://, https:// or mailto: address; "
                 "cvdata publishes no other links"
+            )
+            return ""
+        return value
+
+    def image(self, value: str, path: str) -> str:
+        if value and not safe_image(value):
+            self.problems.append(
+                f"{path}: {value!r} is not an http:// or https:// address nor a file name "
+                "in the data folder; cvdata keeps no other image"
             )
             return ""
         return value
@@ -367,7 +406,7 @@ def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
         name=name,
         headline=_s(basics.get("label")),
         summary=_s(basics.get("summary")),
-        image=_s(basics.get("image")),
+        image=b.image(_s(basics.get("image")), "basics.image"),
         city=_s(location.get("city")),
         region=_s(location.get("region")),
         postal_code=_s(location.get("postalCode")),
@@ -709,7 +748,7 @@ def _basics(cv: CV, include_private: bool) -> dict[str, Any]:
         {
             "name": text(person["name"]),
             "label": text(person["headline"]),
-            "image": _get(person, "image"),
+            "image": safe_image(_get(person, "image")),
             "email": first("email", "value"),
             "phone": first("phone", "value") or first("phone", "label"),
             "url": first("website", "url"),

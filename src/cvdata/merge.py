@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shlex
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -107,6 +108,22 @@ def _apply(
     as_of: dt.date,
     dry_run: bool,
 ) -> Merge:
+    # A folder made for an older cvdata lacks tables this one imports into.
+    missing = [name for name, rows in tables.items() if rows and name not in package.names]
+    if missing:
+        where = display_path(txn.data_dir / DESCRIPTOR)
+        return Merge(
+            problems=[
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"has no table {name!r} for the imported rows; "
+                    f"`cvdata upgrade {shlex.quote(display_path(txn.data_dir))}` adds it",
+                )
+                for name in missing
+            ]
+        )
     new, merge = _plan(txn, package, tables)
     for name, rows in new.items():
         merge.added[name] = txn.append_rows(package[name].path, rows)

@@ -117,14 +117,10 @@ def _field(d: dict) -> Field:
             re.compile(pattern)
         except (re.error, TypeError) as e:
             raise ValueError(f"pattern {pattern!r} is not a regular expression: {e}") from None
-        from ._regex_safety import backtracks
+        from ._regex_safety import refusal
 
-        if backtracks(pattern):
-            raise ValueError(
-                f"pattern {pattern!r} can take exponential time on some cells (a repetition "
-                "inside a repetition, like (a+)+); pin each repetition with a character the "
-                "inner one cannot match, like ^[a-z0-9]+(?:-[a-z0-9]+)*$"
-            )
+        if (why := refusal(pattern)) is not None:
+            raise ValueError(f"pattern {pattern!r} {why}")
     return Field(
         name=d["name"],
         type=ftype,
@@ -144,6 +140,11 @@ def _field(d: dict) -> Field:
 
 def _table(r: dict) -> Table:
     schema = r["schema"]
+    path = r["path"]
+    # A file name the operating system can open: a NUL byte ends in a ValueError deep in
+    # os.path, far from the descriptor that holds it.
+    if not isinstance(path, str) or not path or "\x00" in path:
+        raise ValueError(f"'path' must be the table's file name, not {path!r}")
     fields = _each("field", schema["fields"], _field)
     fks = tuple(
         ForeignKey(
@@ -156,7 +157,7 @@ def _table(r: dict) -> Table:
     )
     return Table(
         name=r["name"],
-        path=r["path"],
+        path=path,
         title=r.get("title", r["name"]),
         description=r.get("description", ""),
         fields=tuple(fields),
@@ -197,9 +198,32 @@ def parse_descriptor(descriptor: dict, source: str = "<dict>") -> Package:
     """
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise ValueError("expected an object with a list of 'resources'")
+    check_nesting(descriptor)
     tables = _each("resource", descriptor["resources"], _table)
     _check_consistent(tables)
     return Package(tables=tuple(tables), source=source)
+
+
+#: Lists and objects inside one another a descriptor may hold; the shipped one has 6.
+MAX_NESTING = 64
+
+
+def check_nesting(value: object, limit: int = MAX_NESTING) -> None:
+    """Raise ValueError when ``value`` (parsed JSON) nests lists and objects more than
+    ``limit`` deep: copying or comparing such a value recurses past Python's stack."""
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(limit):
+        if not level:
+            return
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    if not level:
+        return
+    raise ValueError(f"lists and objects are nested more than {limit} levels deep")
 
 
 def _first_repeat(names: list[str] | tuple[str, ...]) -> str | None:

@@ -64,7 +64,7 @@ from typing import Any
 
 from ._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, check_location, read_bytes
 from .problems import Problem
-from .schema import DESCRIPTOR, default_package
+from .schema import DESCRIPTOR, check_nesting, default_package
 
 #: Definitions an older cvdata shipped that this one changed, by (table, field): the
 #: :func:`fingerprint` of each. A field exactly like one of them was never edited by the
@@ -384,6 +384,10 @@ def _descriptor_plan(folder: Path) -> tuple[dict[str, Any], bytes | None, list[s
             ) from None
         raise UpgradeRefused(f"{_shown(path)}: not JSON ({e}); fix it first") from None
     try:
+        check_nesting(theirs)  # merge_descriptor copies it recursively
+    except ValueError as e:
+        raise UpgradeRefused(f"{_shown(path)}: not a data package descriptor: {e}") from None
+    try:
         merged, notes = merge_descriptor(theirs, reference)
     except UpgradeRefused as e:
         raise UpgradeRefused(f"{_shown(path)}: {e}") from None
@@ -433,6 +437,10 @@ def plan(folder: Path) -> _Plan:
         shown = _shown(folder / DESCRIPTOR)
         result.changes += [Change(shown, note) for note in notes]
     for rel, names in _tables(descriptor):
+        if "\x00" in rel:  # no file can have it; os.path raises a bare ValueError
+            raise UpgradeRefused(
+                f"{_shown(folder / DESCRIPTOR)}: the table path {rel!r} holds a NUL byte"
+            )
         try:
             check_location(rel, folder)
         except FileRefused as e:

@@ -163,8 +163,10 @@ def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
     if f.enum is not None:
         rules.append(("enum", lambda s, e=f.enum: s.isin(e)))
     if f.pattern is not None:
-        pattern = f.pattern.removeprefix("^").removesuffix("$")
-        rules.append(("pattern", lambda s, p=pattern: _fullmatch(s, p)))
+        # Matched whole as written (the anchors change nothing under fullmatch): stripping
+        # them turned a pattern ending in \$ into one ending in a lone backslash, whose
+        # error pandera swallowed, so the column was never checked.
+        rules.append(("pattern", lambda s, p=f.pattern: _fullmatch(s, p)))
     if f.minimum is not None or f.maximum is not None:
         rules.append(("range", lambda s, f=f: _minimum_ok(f, s)))
     return rules
