@@ -294,8 +294,10 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
         as_of = resolve_as_of(args.as_of)
         tables = import_file(args.file)
     except JsonResumeError as e:
+        shown = _shown_file(args.file)
         for problem in e.problems:
-            _err(f"{_shown_file(args.file)}: {problem}")
+            # Problems of the file itself name it already; those of the document do not.
+            _err(problem if problem.startswith(f"{shown}:") else f"{shown}: {problem}")
         _err(f"nothing was imported; {where}/ is unchanged")
         return 1
     except ValueError as e:

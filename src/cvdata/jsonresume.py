@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import dates
-from ._files import MAX_DESCRIPTOR_BYTES, FileRefused, read_input, shown_input
+from ._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown_input
 from .export import _authors, _flag, _paper_url, _papers, _venue, safe_url, text
 from .schema import default_package
 
@@ -155,7 +155,9 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     JsonResumeError
         Naming the file, and the line and column where the JSON breaks.
     """
-    where = shown_input(path)
+    from .validate import display_path
+
+    where = shown_input(path) if os.fspath(path) == STDIN else display_path(Path(path))
     try:
         raw = read_input(path)  # a regular file of bounded size (or stdin for "-"), only
     except FileNotFoundError:
