@@ -252,18 +252,21 @@ def test_unmapped_names_properties_the_schema_does_not_define() -> None:
     assert jsonresume.unmapped(doc) == ["basics.pronouns", "work[0].team"]
 
 
-def test_schema_is_found_in_the_project_or_vendored(tmp_path: Path, monkeypatch) -> None:
+def test_schema_is_the_vendored_one_unless_given(tmp_path: Path, monkeypatch) -> None:
     vendored = jsonresume.load_schema(
         Path(cvdata.__file__).with_name("vendor") / "jsonresume-schema.json"
     )
-    monkeypatch.chdir(tmp_path)  # no .cache/npm here or above
+    monkeypatch.chdir(tmp_path)
     assert jsonresume.find_schema() is None
     assert jsonresume.load_schema() == vendored
-    npm = tmp_path / jsonresume.NPM_SCHEMA
+    # npm's copy in the working folder is not searched for (it could be anyone's).
+    npm = tmp_path / ".cache/npm/node_modules/@jsonresume/schema/schema.json"
     npm.parent.mkdir(parents=True)
     npm.write_text('{"type": "object"}', encoding="utf-8")
-    assert jsonresume.find_schema() == npm
-    assert jsonresume.load_schema() == {"type": "object"}
+    assert jsonresume.find_schema() is None
+    assert jsonresume.load_schema() == vendored
+    assert jsonresume.find_schema(npm) == npm
+    assert jsonresume.load_schema(npm) == {"type": "object"}
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     with pytest.raises(JsonResumeError, match="cannot read the JSON Resume schema"):
         jsonresume.load_schema(tmp_path / "bad.json")

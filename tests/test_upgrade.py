@@ -375,14 +375,15 @@ def test_an_unreadable_descriptor_is_refused(tmp_path: Path, monkeypatch) -> Non
     from cvdata import _files
 
     folder = older(tmp_path, "A")
-    real_open = open
+    real_open = _files.os.open
 
     def denied(file, *args, **kwargs):
         if Path(file).name == "datapackage.json":
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(_files, "open", denied, raising=False)
+    # _files opens with os.open (so that a pipe is never waited for).
+    monkeypatch.setattr(_files.os, "open", denied)
     before = (folder / "datapackage.json").read_bytes()
     _refused(folder, r"datapackage\.json: cannot be read: Permission denied")
     assert (folder / "datapackage.json").read_bytes() == before

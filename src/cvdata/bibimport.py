@@ -29,6 +29,7 @@ from bibtexparser import model
 from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from ._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
 from .export import ID_FIELD, text
 from .load import CV
 from .transaction import DataTransaction, csv_with_rows, data_transaction
@@ -190,8 +191,31 @@ def _block_reason(block: model.Block) -> str:
     return reason or "cannot be read"
 
 
-def read_bibtex(path: str | os.PathLike[str]) -> bibtexparser.Library:
-    """Parse a ``.bib`` file.
+def read_input_bib(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the ``.bib`` file named on the command line (``-``: standard input),
+    read the checked way (:func:`cvdata._files.read_input`): a regular file of bounded size.
+
+    Raises
+    ------
+    BibImportError
+        Naming the file and why it is not read (a pipe, a device, a folder, too big).
+    """
+    shown = _shown_input(path)
+    try:
+        return read_input(path)
+    except FileNotFoundError:
+        raise BibImportError([f"{shown}: cannot read the file: no such file"]) from None
+    except FileRefused as e:
+        raise BibImportError([f"{shown}: {e.reason}"]) from None
+
+
+def _shown_input(path: str | os.PathLike[str]) -> str:
+    return shown_input(path) if os.fspath(path) == STDIN else display_path(Path(path))
+
+
+def read_bibtex(path: str | os.PathLike[str], data: bytes | None = None) -> bibtexparser.Library:
+    """Parse a ``.bib`` file (``data``: its bytes, when read already with
+    :func:`read_input_bib`).
 
     Raises
     ------
@@ -199,12 +223,9 @@ def read_bibtex(path: str | os.PathLike[str]) -> bibtexparser.Library:
         When the file cannot be read as UTF-8, or with one message per block that bibtexparser
         could not parse (``refs.bib:12: entry 'zhou2026care': <what is wrong>``).
     """
-    p = Path(path)
-    shown = display_path(p)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise BibImportError([f"{shown}: cannot read the file: {e.strerror or e}"]) from e
+    shown = _shown_input(path)
+    if data is None:
+        data = read_input_bib(path)
     try:
         source = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -721,8 +742,10 @@ def append_rows(path: Path, rows: Iterable[dict[str, str]]) -> int:
     """Append rows to a CSV file in the order of its header row, keeping every existing
     byte (byte-order mark, line endings) as it is. Returns the number of rows written.
 
-    Not atomic: the data folder is changed through :func:`apply_plan` (a transaction)."""
-    data, n = csv_with_rows(path.read_bytes(), rows)
+    Not atomic: the data folder is changed through :func:`apply_plan` (a transaction).
+    Read the checked way (:func:`cvdata._files.read_bytes`, the file's folder as the root).
+    """
+    data, n = csv_with_rows(read_bytes(path, path.parent, MAX_TABLE_BYTES), rows)
     path.write_bytes(data)
     return n
 
@@ -782,6 +805,7 @@ __all__ = [
     "paper_type",
     "plan_import",
     "read_bibtex",
+    "read_input_bib",
     "same_name",
     "split_authors",
     "structure_problems",

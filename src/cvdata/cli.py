@@ -12,12 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ._files import MAX_INPUT_BYTES
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, Problem, ValidationError, format_report
 from .schema import DescriptorError
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 from .validate import check, display_path
 
+_INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
 DATA_DIR_HELP = "folder with the CSV files (default: $CVDATA_DIR, else data/ here or above)"
 AS_OF_HELP = "nothing may be dated after this day (default: $CVDATA_AS_OF, else today)"
@@ -192,6 +194,17 @@ def _import(args: argparse.Namespace) -> int:
         _err(str(e))
         return 2
     where = display_path(folder)
+    from .bibimport import BibImportError, read_input_bib
+
+    try:
+        # Read before the lock is taken: a pipe or a device named as FILE is refused, and
+        # never holds the data folder's lock while it waits.
+        source = read_input_bib(args.file)
+    except BibImportError as e:
+        for message in e.messages:
+            _err(message)
+        _err(f"{where}/ is unchanged")
+        return 1
     try:
         # One lock from reading the data to writing it: a second import waits, then plans
         # against the first one's rows instead of overwriting them.
@@ -199,14 +212,14 @@ def _import(args: argparse.Namespace) -> int:
             for note in [txn.recovered, *legacy_leftovers(folder)]:
                 if note:
                     _err(note)
-            return _import_locked(args, folder, txn)
+            return _import_locked(args, folder, txn, source)
     except TransactionError as e:
         _err(str(e))
         _err(f"{where}/ is unchanged")
         return 1
 
 
-def _import_locked(args: argparse.Namespace, folder: Path, txn: Any) -> int:
+def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: bytes) -> int:
     from .bibimport import BibImportError, apply_plan, plan_import, read_bibtex
 
     cv = _load(args, folder)
@@ -214,14 +227,14 @@ def _import_locked(args: argparse.Namespace, folder: Path, txn: Any) -> int:
         return cv
     where = display_path(cv.data_dir)
     try:
-        library = read_bibtex(args.file)
+        library = read_bibtex(args.file, source)
         plan = plan_import(cv, library, str(args.file))
     except BibImportError as e:
         for message in e.messages:
             _err(message)
         _err(f"{where}/ is unchanged")
         return 1
-    say(f"{display_path(Path(args.file))}: {plan.entries} entries read")
+    say(f"{_shown_file(args.file)}: {plan.entries} entries read")
     for s in plan.skipped:
         say(f"  skip {s.key} (line {s.line}): {s.reason}")
     for p in plan.added:
@@ -254,6 +267,13 @@ def _import_locked(args: argparse.Namespace, folder: Path, txn: Any) -> int:
     return 0
 
 
+def _shown_file(name: str) -> str:
+    """The file named on the command line, as messages name it (``-``: standard input)."""
+    from ._files import STDIN, shown_input
+
+    return shown_input(name) if name == STDIN else display_path(Path(name))
+
+
 def _target_dir(args: argparse.Namespace) -> Path:
     """The data folder to import into: as given (it may not exist yet), else the usual one,
     else ``data/`` in the working folder (a new CV)."""
@@ -275,15 +295,17 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
         as_of = resolve_as_of(args.as_of)
         tables = import_file(args.file)
     except JsonResumeError as e:
+        shown = _shown_file(args.file)
         for problem in e.problems:
-            _err(f"{display_path(Path(args.file))}: {problem}")
+            # Problems of the file itself name it already; those of the document do not.
+            _err(problem if problem.startswith(f"{shown}:") else f"{shown}: {problem}")
         _err(f"nothing was imported; {where}/ is unchanged")
         return 1
     except ValueError as e:
         _err(str(e))
         return 2
     read, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
-    say(f"{display_path(Path(args.file))}: {read} rows for {used} tables")
+    say(f"{_shown_file(args.file)}: {read} rows for {used} tables")
     try:
         merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
     except (TransactionError, DescriptorError) as e:
@@ -294,7 +316,10 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
         say(f"  kept {name}.csv as it is (one row per CV; the file's {name} was not imported)")
     if not merge.ok:
         say(format_report(merge.problems))
-        say(f"{where}: the data would not validate with these rows; nothing was imported")
+        if merge.unreadable:
+            say(f"{where}: a table above cannot be read; nothing was imported")
+        else:
+            say(f"{where}: the data would not validate with these rows; nothing was imported")
         return 1
     added = ", ".join(f"{name}.csv (+{n})" for name, n in merge.added.items())
     skipped = sum(merge.skipped.values())
@@ -443,7 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["bibtex", "jsonresume"],
         help="the format of FILE: BibTeX (papers), or a whole JSON Resume (jsonresume.org)",
     )
-    i.add_argument("file", metavar="FILE", help="the .bib or .json file to read")
+    i.add_argument(
+        "file",
+        metavar="FILE",
+        help=f"the .bib or .json file to read ('-': standard input); at most {_INPUT_MB} MB",
+    )
     i.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
     i.add_argument(
         "--dry-run",

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import dates
+from ._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown_input
 from .cells import flag as _flag
 from .cells import sorted_roles as _sorted_roles
 from .cells import text
@@ -66,8 +67,6 @@ from .schema import default_package
 if TYPE_CHECKING:
     from .load import CV
 
-#: Where ``make test-deps`` installs the official schema, relative to the project.
-NPM_SCHEMA = Path(".cache/npm/node_modules/@jsonresume/schema/schema.json")
 #: The copy shipped with cvdata (MIT licence, ``vendor/jsonresume-schema-LICENSE.md``).
 VENDORED_SCHEMA = "vendor/jsonresume-schema.json"
 
@@ -100,21 +99,18 @@ class JsonResumeError(ValueError):
 
 
 def find_schema(path: str | os.PathLike[str] | None = None) -> Path | None:
-    """The official schema file: ``path`` when given, else npm's copy under the working
-    folder or a folder above it (``.cache/npm/...``); ``None`` when neither is there (the
-    vendored copy then serves, see :func:`load_schema`)."""
-    if path is not None:
-        return Path(path)
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / NPM_SCHEMA).is_file():
-            return folder / NPM_SCHEMA
-    return None
+    """The schema file to use instead of the bundled one: ``path`` when given, else
+    ``None`` (the copy shipped with cvdata serves, see :func:`load_schema`).
+
+    No folder is searched: a schema found under the working folder or one above it could
+    be anyone's (a pattern that never ends would hang the import).
+    """
+    return Path(path) if path is not None else None
 
 
 def load_schema(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """The JSON Resume schema: from ``path``, else npm's copy in the project, else the copy
-    vendored in cvdata (so the importer works without npm).
+    """The JSON Resume schema: from ``path`` when given (the tests pass the official npm
+    package's copy this way), else the copy bundled with cvdata.
 
     Raises
     ------
@@ -124,10 +120,17 @@ def load_schema(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     found = find_schema(path)
     if found is None:
         return _vendored_schema()
+    why = ""
     try:
-        schema = json.loads(found.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise JsonResumeError([f"{found}: cannot read the JSON Resume schema: {e}"]) from None
+        schema = json.loads(read_input(found, MAX_DESCRIPTOR_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        why = "no such file"
+    except FileRefused as e:
+        why = e.reason
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        why = str(e) or type(e).__name__
+    if why:
+        raise JsonResumeError([f"{found}: cannot read the JSON Resume schema: {why}"])
     if not isinstance(schema, dict):
         raise JsonResumeError([f"{found}: the JSON Resume schema is not a JSON object"])
     return schema
@@ -155,13 +158,19 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     JsonResumeError
         Naming the file, and the line and column where the JSON breaks.
     """
-    where = Path(path)
+    from .validate import display_path
+
+    where = shown_input(path) if os.fspath(path) == STDIN else display_path(Path(path))
     try:
-        data = where.read_bytes().decode("utf-8-sig")
-    except OSError as e:
-        raise JsonResumeError([f"{where}: cannot read the file: {e.strerror or e}"]) from None
+        raw = read_input(path)  # a regular file of bounded size (or stdin for "-"), only
+    except FileNotFoundError:
+        raise JsonResumeError([f"{where}: cannot read the file: no such file"]) from None
+    except FileRefused as e:
+        raise JsonResumeError([f"{where}: {e.reason}"]) from None
+    try:
+        data = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = where.read_bytes().count(b"\n", 0, e.start) + 1
+        line = raw.count(b"\n", 0, e.start) + 1
         raise JsonResumeError([f"{where}:{line}: not UTF-8; save the file as UTF-8"]) from None
     try:
         document = json.loads(data)
@@ -649,8 +658,8 @@ def import_file(
     path: str | os.PathLike[str], *, schema_path: str | os.PathLike[str] | None = None
 ) -> dict[str, list[dict[str, str]]]:
     """The rows of every CV table from a JSON Resume file: :func:`read_document`, then
-    :func:`to_tables` against :func:`load_schema` (``schema_path``, else npm's copy in the
-    project, else the vendored one). What ``cvdata import jsonresume`` calls.
+    :func:`to_tables` against :func:`load_schema` (``schema_path``, else the bundled one).
+    What ``cvdata import jsonresume`` calls.
 
     Raises
     ------

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._files import FileRefused, check_location
+from ._read import RawTable, read_raw
 from .problems import Problem
 from .schema import DESCRIPTOR, Package, default_package, read_package
 from .transaction import DataTransaction, csv_with_rows, data_transaction, new_folder
@@ -37,6 +39,8 @@ class Merge:
     kept: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     created: bool = False
+    #: The folder's tables could not all be read (``problems`` says which): nothing planned.
+    unreadable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -68,22 +72,47 @@ def _key(package: Package, name: str, row: Mapping[str, str | None]) -> tuple[st
     return tuple((row.get(c) or "").strip() for c in table.primary_key or table.field_names)
 
 
-def _keys(txn: DataTransaction, package: Package, name: str) -> tuple[set[tuple], int]:
-    """The primary keys already in a table, and its row count."""
-    text = txn.read_bytes(package[name].path).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    return {_key(package, name, r) for r in rows}, len(rows)
+def _read_tables(folder: Path, package: Package) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Every table of ``folder`` read the one checked way (:func:`cvdata._files.read_bytes`
+    through :func:`cvdata._read.read_raw`): a regular file inside the folder, of bounded
+    size. A table that cannot be used at all (a link out of the folder, a pipe, a device,
+    missing, not UTF-8) is a problem; the import then reads and writes nothing, so no
+    table is staged from a file the folder's own checks refuse."""
+    raws: dict[str, RawTable] = {}
+    problems: list[Problem] = []
+    for table in package.tables:
+        path = folder / table.path
+        try:
+            check_location(table.path, folder)
+        except FileRefused as e:
+            problems.append(Problem(display_path(folder / DESCRIPTOR), None, None, e.reason))
+            continue
+        raw, found = read_raw(table, path, display_path(path), folder)
+        if raw is None:
+            problems += found
+        else:
+            raws[table.name] = raw
+    return raws, problems
+
+
+def _keys(raw: RawTable) -> tuple[set[tuple], int]:
+    """The primary keys already in a table (cells stripped, as :func:`_key` makes them),
+    and its row count (blank rows left out)."""
+    table = raw.table
+    columns = [raw.cells[c] for c in table.primary_key or table.field_names]
+    count = len(raw.lines)
+    return {tuple(col[i] or "" for col in columns) for i in range(count)}, count
 
 
 def _plan(
-    txn: DataTransaction, package: Package, tables: Mapping[str, list[Mapping[str, str]]]
+    package: Package, raws: Mapping[str, RawTable], tables: Mapping[str, list[Mapping[str, str]]]
 ) -> tuple[dict[str, list[Mapping[str, str]]], Merge]:
     merge = Merge()
     new: dict[str, list[Mapping[str, str]]] = {}
     for name, rows in tables.items():
         if not rows:
             continue
-        have, count = _keys(txn, package, name)
+        have, count = _keys(raws[name])
         if name in SINGLE_ROW and count:
             merge.kept.append(name)
             merge.skipped[name] = len(rows)
@@ -124,7 +153,10 @@ def _apply(
                 for name in missing
             ]
         )
-    new, merge = _plan(txn, package, tables)
+    raws, refused = _read_tables(txn.data_dir, package)
+    if refused:
+        return Merge(problems=refused, unreadable=True)
+    new, merge = _plan(package, raws, tables)
     for name, rows in new.items():
         merge.added[name] = txn.append_rows(package[name].path, rows)
     if not new:

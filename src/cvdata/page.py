@@ -37,7 +37,14 @@ from typing import Literal, TypeVar
 import plotly.graph_objects as go
 
 from . import _plotlyjs
-from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, PREFETCH_ENV, prefetch_running
+from ._paths import (
+    FIGURE_CACHE,
+    FORMAT_ENV,
+    PLOTLY_JS,
+    PREFETCH_ENV,
+    checked_name,
+    prefetch_running,
+)
 from .document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
@@ -88,15 +95,20 @@ def output_format() -> str:
 
     From ``QUARTO_EXECUTE_INFO`` (Quarto 1.8+); ``CVDATA_FORMAT`` overrides; ``html``
     when neither is set (e.g. the notebook opened in Jupyter).
+
+    Raises
+    ------
+    cvdata._paths.EnvNameError
+        When the format is not a plain name (it becomes part of a file name).
     """
     if os.environ.get(FORMAT_ENV):
-        return os.environ[FORMAT_ENV]
+        return checked_name(FORMAT_ENV, os.environ[FORMAT_ENV])
     info = os.environ.get("QUARTO_EXECUTE_INFO")
     if info and Path(info).is_file():
         data = json.loads(Path(info).read_text(encoding="utf-8"))
         base = data.get("format", {}).get("identifier", {}).get("base-format")
         if base:
-            return str(base)
+            return checked_name("QUARTO_EXECUTE_INFO's base-format", str(base))
     return "html"
 
 

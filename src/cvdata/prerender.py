@@ -24,13 +24,16 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 from pathlib import Path
 
 from . import _plotlyjs, _prefetch
+from ._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
 from ._paths import PLOTLY_JS
 from .load import CV, find_data_dir, resolve_as_of
 from .problems import DataDirError, format_report
+from .schema import DESCRIPTOR
 from .site import tables_read, write_page_metadata
 from .upgrade import hint as upgrade_hint
 from .validate import check, display_path
@@ -42,7 +45,49 @@ PROJECT_INPUTS = ("_brand.yml",)
 
 
 def _sha(path: Path) -> str:
+    """The hash of one of cvdata's own files (never a data folder's: see :func:`_data_sha`)."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _data_sha(data_dir: Path, rel: str, limit: int) -> str:
+    """The hash of a file of the data folder, read the one checked way (a regular file
+    inside the folder, of at most ``limit`` bytes); what is refused is named by why (the
+    validation before has refused it too)."""
+    try:
+        return hashlib.sha256(read_bytes(data_dir / rel, data_dir, limit)).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except FileRefused as e:
+        return f"refused: {e.reason}"
+
+
+def _listing(data_dir: Path, skip: set[str]) -> list[str]:
+    """The data folder's other files as metadata only (name, kind, size, time changed),
+    from ``lstat``: nothing is opened and no link is followed, so a link to a device or
+    to a file outside the folder is never read; a new or changed file still shows."""
+    out: list[str] = []
+
+    def walk(folder: Path, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            rel = prefix + entry.name
+            if rel in skip:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                walk(Path(entry.path), rel + "/")
+            else:
+                kind = stat.S_IFMT(st.st_mode)
+                out.append(f"{rel}\0{kind:o}\0{st.st_size}\0{st.st_mtime_ns}")
+
+    walk(data_dir, "")
+    return out
 
 
 def fingerprint(
@@ -50,19 +95,27 @@ def fingerprint(
 ) -> dict[str, object]:
     """What the frozen pages were made from: a hash per table (``tables``: name -> file
     of the data folder), and one of everything else a page depends on (the as-of date,
-    which pages show and count with; the other files of the data folder, the descriptor
-    among them; the brand; cvdata's own code)."""
+    which pages show and count with; the descriptor; the other files of the data folder,
+    by their metadata only; the brand; cvdata's own code).
+
+    Only the descriptor and the tables are read, the checked way
+    (:func:`cvdata._files.read_bytes`): a folder holding a link to ``/proc/self/pagemap``
+    or a pipe is fingerprinted without reading it.
+    """
     h = hashlib.sha256(f"as of {as_of}\n".encode())
-    files = {p for p in data_dir.rglob("*") if p.is_file()}
-    files -= {data_dir / f for f in tables.values()}
+    h.update(b"descriptor\0" + _data_sha(data_dir, DESCRIPTOR, MAX_DESCRIPTOR_BYTES).encode())
+    for line in _listing(data_dir, {DESCRIPTOR, *(Path(f).as_posix() for f in tables.values())}):
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
     package = Path(__file__).parent
-    files |= {p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json")}
+    files = {p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json")}
     files |= {project / name for name in PROJECT_INPUTS if (project / name).is_file()}
     for path in sorted(files):
         h.update(path.as_posix().encode() + b"\0" + _sha(path).encode())
     return {
         "everything": h.hexdigest(),
-        "tables": {name: _sha(data_dir / f) for name, f in sorted(tables.items())},
+        "tables": {
+            name: _data_sha(data_dir, f, MAX_TABLE_BYTES) for name, f in sorted(tables.items())
+        },
     }
 
 

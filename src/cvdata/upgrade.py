@@ -507,8 +507,9 @@ def upgrade(data_dir: Path, as_of: dt.date, *, dry_run: bool = False, **txn: Any
         staged = t.staged_dir()
         for rel in todo.unchanged:
             # A table the old descriptor did not name is not staged by the transaction.
-            if not (staged / rel).exists() and (folder / rel).is_file():
-                t.write_bytes(rel, (folder / rel).read_bytes())
+            data = None if (staged / rel).exists() else _read(folder / rel, folder, MAX_TABLE_BYTES)
+            if data is not None:
+                t.write_bytes(rel, data)
         result = t.check(as_of)
         done = Upgrade(todo.changes, list(result.problems), result.rows, notes=notes)
         if done.ok and not dry_run:
