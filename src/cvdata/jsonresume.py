@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import dates
-from .export import _authors, _flag, _paper_url, _papers, _venue, safe_url, text
+from ._paper_fields import _authors, _flag, _paper_url, _papers, _venue, safe_url, text
 from .schema import default_package
 
 if TYPE_CHECKING:

@@ -20,10 +20,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, display_path
 from .schema import DESCRIPTOR, Package, default_package, read_package
 from .transaction import DataTransaction, csv_with_rows, data_transaction
-from .validate import display_path
 
 #: Tables of one row per CV: an import into a folder that has its row keeps that row.
 SINGLE_ROW = ("person", "meta")
