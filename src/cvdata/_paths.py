@@ -1,6 +1,6 @@
 """Where the pre-render step, the pages and the post-render step meet, relative to the
-project root, and the one place that finds that root. Standard library only (see
-:mod:`cvdata.postrender`)."""
+project root; the one place that finds that root (:func:`find_project_root`) and the data
+folder (:func:`find_data_dir`). Standard library only (see :mod:`cvdata.postrender`)."""
 
 from __future__ import annotations
 
