@@ -1,17 +1,9 @@
-"""Quarto post-render step: see cvdata.postrender (pages left out; charts drawn ahead)."""
+"""Quarto post-render step: see cvdata.postrender (pages left out; charts drawn ahead).
 
-import importlib.util
-import sys
-import types
+The real package: ``import cvdata`` imports nothing heavy (its names are imported on first
+use), so this step, run at the end of every render, costs no pandas.
+"""
 
-# cvdata.postrender without the package's __init__, which imports pandas: a third of a
-# second at the end of every render for a step that needs only the standard library.
-_spec = importlib.util.find_spec("cvdata")
-if _spec is not None and _spec.submodule_search_locations:
-    _package = types.ModuleType("cvdata")
-    _package.__path__ = list(_spec.submodule_search_locations)
-    sys.modules["cvdata"] = _package
-
-from cvdata.postrender import main  # noqa: E402
+from cvdata.postrender import main
 
 raise SystemExit(main())

@@ -22,10 +22,13 @@ from pathlib import Path
 import pytest
 
 import cvdata
+from cvdata.schema import default_package
 
 PROJECT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT / "data"
 AS_OF = dt.date(2026, 11, 26)
+#: How many tables a CV has: the shipped descriptor's count, never written out in a test.
+TABLES = len(default_package().tables)
 #: Environment variables that steer cvdata; the tests never inherit them from the shell.
 CVDATA_ENV = ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROJECT_ROOT")
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CVDATA_ENV, PROJECT, edit_cell, replace_once, rewrite_bytes
+from conftest import CVDATA_ENV, PROJECT, TABLES, edit_cell, replace_once, rewrite_bytes
 
 import cvdata
 from cvdata.cli import main
@@ -65,8 +65,8 @@ def test_script_is_installed_next_to_the_interpreter() -> None:
 def test_clean_data(cvdata_cmd: list[str]) -> None:
     proc = run(cvdata_cmd, "validate", *AS_OF)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == f"data: 34 tables, 678 rows: valid ({CHECKS}; as of 2026-11-26)\n"
-    assert "34 tables" in proc.stdout
+    assert proc.stdout == f"data: {TABLES} tables, 678 rows: valid ({CHECKS}; as of 2026-11-26)\n"
+    assert f"{TABLES} tables" in proc.stdout
     assert proc.stderr == ""
 
 
@@ -75,7 +75,7 @@ def test_clean_data_named_explicitly(cvdata_cmd: list[str], data_dir: Path, tmp_
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(f"{data_dir.as_posix()}: 34 tables, 678 rows: valid")
+    assert lines[0].startswith(f"{data_dir.as_posix()}: {TABLES} tables, 678 rows: valid")
 
 
 def test_clean_data_found_from_a_subfolder(cvdata_cmd: list[str]) -> None:
@@ -84,7 +84,7 @@ def test_clean_data_found_from_a_subfolder(cvdata_cmd: list[str]) -> None:
     proc = run(cvdata_cmd, "validate", *AS_OF, cwd=notebooks)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # data/ is above the working folder, so it is shown in full.
-    assert proc.stdout.startswith(f"{(PROJECT / 'data').as_posix()}: 34 tables")
+    assert proc.stdout.startswith(f"{(PROJECT / 'data').as_posix()}: {TABLES} tables")
 
 
 def test_environment_variables(cvdata_cmd: list[str], broken_copy, tmp_path: Path) -> None:
@@ -200,7 +200,7 @@ def test_no_command_is_a_usage_error(cvdata_cmd: list[str]) -> None:
 
 def test_main_returns_the_exit_code(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     assert main(["validate", str(data_dir), *AS_OF]) == 0
-    assert "34 tables" in capsys.readouterr().out
+    assert f"{TABLES} tables" in capsys.readouterr().out
     assert main(["validate", str(data_dir / "missing"), *AS_OF]) == 2
     assert "does not exist" in capsys.readouterr().err
 
@@ -260,7 +260,7 @@ def test_upgrade_an_older_folder(cvdata_cmd: list[str], tmp_path: Path) -> None:
     assert proc.stderr == ""
 
     proc = run(cvdata_cmd, "validate", "data", *AS_OF, cwd=tmp_path)
-    assert proc.returncode == 0 and ": 34 tables, " in proc.stdout
+    assert proc.returncode == 0 and f": {TABLES} tables, " in proc.stdout
 
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     again = run(cvdata_cmd, "upgrade", "data", *AS_OF, cwd=tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 import pytest
-from conftest import edit_cell
+from conftest import TABLES, edit_cell
 
 import cvdata
 
@@ -59,7 +59,7 @@ def test_shipped_data_validates(data_dir: Path, as_of: dt.date) -> None:
     result = cvdata.validate(data_dir, as_of=as_of)
     assert [str(p) for p in result.problems] == []
     assert result.ok
-    assert len(result.tables) == 34
+    assert len(result.tables) == TABLES
     assert result.rows == sum(ROW_COUNTS.values())
 
 
@@ -152,14 +152,14 @@ def test_descriptor_is_a_valid_frictionless_package(data_dir: Path) -> None:
     descriptor = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     errors = [e.message for e in frictionless.Package.metadata_validate(descriptor)]
     assert errors == []
-    assert len(frictionless.Package(str(data_dir / "datapackage.json")).resources) == 34
+    assert len(frictionless.Package(str(data_dir / "datapackage.json")).resources) == TABLES
 
 
 def test_frictionless_accepts_the_shipped_data(data_dir: Path) -> None:
     report = frictionless.validate(str(data_dir / "datapackage.json"))
     assert report.flatten(["taskNumber", "rowNumber", "fieldName", "type", "note"]) == []
     assert report.valid
-    assert report.stats["tasks"] == 34
+    assert report.stats["tasks"] == TABLES
 
 
 def test_frictionless_cross_check_can_fail(broken_copy) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PROJECT, edit_cell
+from conftest import PROJECT, TABLES, edit_cell
 
 import cvdata
 from cvdata import CV, DataDirError, ValidationError
@@ -35,7 +35,7 @@ def test_load_returns_every_table_in_descriptor_order(data_dir: Path, as_of: dt.
     cv = cvdata.load(data_dir, as_of=as_of)
     assert isinstance(cv, CV)
     assert list(cv.tables()) == _descriptor_names(data_dir)
-    assert len(cv.tables()) == 34
+    assert len(cv.tables()) == TABLES
     assert all(isinstance(df, pd.DataFrame) for df in cv.tables().values())
     assert cv.as_of == as_of
     assert cv.data_dir == data_dir
@@ -176,7 +176,7 @@ def test_folder_without_descriptor_is_found_only_when_named(
 ) -> None:
     folder = broken_copy()
     (folder / "datapackage.json").unlink()
-    assert len(cvdata.load(folder, as_of=as_of).tables()) == 34  # the shipped descriptor
+    assert len(cvdata.load(folder, as_of=as_of).tables()) == TABLES  # the shipped descriptor
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataDirError):
         cvdata.find_data_dir()
@@ -205,7 +205,22 @@ def test_load_on_broken_data_raises_with_every_problem(broken_copy, as_of: dt.da
         assert str(p) in text
     assert text.splitlines()[0] == "the CV data does not validate:"
     assert text.splitlines()[-1] == "3 problems in 3 files"
-    assert isinstance(err.value, ValueError)
+
+
+def test_a_command_that_loads_broken_data_reports_it_without_a_traceback(
+    broken_copy, as_of: dt.date, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The CLI catches what load raises (a ValidationError is a ValueError) and prints the
+    # report: every problem, exit status 1, no traceback.
+    from cvdata.cli import main
+
+    folder = _broken(broken_copy)
+    problems = cvdata.validate(folder, as_of=as_of).problems
+    assert main(["export", "bibtex", str(folder), "--as-of", as_of.isoformat()]) == 1
+    out = capsys.readouterr()
+    for p in problems:
+        assert str(p) in out.out
+    assert "does not validate" in out.err and "Traceback" not in out.out + out.err
 
 
 def test_validation_error_renders_without_traceback(broken_copy, as_of: dt.date) -> None:

@@ -81,13 +81,48 @@ def test_a_folder_an_older_checkout_made_is_kept_with_what_it_costs(tmp_path: Pa
     assert "slows every render" in done.stderr and "rm -rf .venv && make setup" in done.stderr
 
 
-def test_the_project_the_user_renders_has_no_environment_in_it() -> None:
-    # This checkout, set up by make: what Quarto walks holds no environment.
+_FAKE_PYTHON = """#!/bin/sh
+# Stands in for python3 in `make setup`: `-m venv DIR` makes DIR/bin/python, which accepts
+# everything (pip installs nothing): what is tested is where setup puts the environment.
+if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
+  mkdir -p "$3/bin" && printf '#!/bin/sh\\nexit 0\\n' > "$3/bin/python" && chmod +x "$3/bin/python"
+fi
+"""
+
+
+def test_make_setup_puts_the_environment_and_caches_outside_the_project(tmp_path: Path) -> None:
+    # What Quarto walks holds no environment: `make setup`, in a project that has none yet,
+    # makes .venv and .cache links to folders outside it (whatever this checkout holds).
+    project, state = tmp_path / "my project", tmp_path / "state"
+    (project / "scripts").mkdir(parents=True)
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(PROJECT / name, project)
+    for name in ("state-dir.sh", "ipython_kernel_config.py"):
+        shutil.copy2(PROJECT / "scripts" / name, project / "scripts")
+    (project / "scripts" / "setup-system.sh").write_text("#!/bin/sh\nexit 0\n")
+    fake = tmp_path / "python3"
+    fake.write_text(_FAKE_PYTHON)
+    for script in (fake, project / "scripts" / "setup-system.sh"):
+        script.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
+    done = subprocess.run(
+        ["make", "--no-print-directory", "setup", f"PYTHON={fake}"],
+        cwd=project, env={**env, "CVDATA_STATE": str(state)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
     for name in (".venv", ".cache"):
-        path = PROJECT / name
-        if path.exists():
-            assert path.is_symlink(), f"{name} is a folder inside the project"
-            assert PROJECT not in path.resolve().parents
+        path = project / name
+        assert path.is_symlink(), f"{name} is a folder inside the project"
+        assert path.resolve() == state / name[1:] and path.resolve().is_dir()
+    assert (state / "venv" / ".installed").is_file()
+    assert sorted(p.name for p in project.iterdir()) == [
+        ".cache",
+        ".venv",
+        "Makefile",
+        "pyproject.toml",
+        "scripts",
+    ]
 
 
 def test_a_data_folder_path_is_passed_literally_never_run(tmp_path: Path) -> None:

@@ -12,15 +12,16 @@ plotly (figures are written for that one); otherwise, or with ``CVDATA_PLOTLYJS=
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
 
+from . import env
+
 BASIC = Path(__file__).with_name("vendor") / "plotly-basic.min.js"
 #: The trace types the basic bundle draws.
 BASIC_TRACES = frozenset({"bar", "scatter", "pie"})
-ENV = "CVDATA_PLOTLYJS"
+ENV = env.PLOTLYJS
 
 
 def _version(path: Path) -> str | None:
@@ -49,7 +50,7 @@ def _basic_matches() -> bool:
 
 def uses_basic() -> bool:
     """Whether the basic bundle is the one in use (see the module's docstring)."""
-    return os.environ.get(ENV, "").strip().lower() != "full" and _basic_matches()
+    return env.get(ENV, "").strip().lower() != "full" and _basic_matches()
 
 
 def bundle() -> Path:

@@ -28,15 +28,16 @@ from pathlib import Path
 
 import yaml
 
+from . import env
 from ._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
 
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
 KEEP = 200
 LOG = "prefetch.log"
 #: The number of the lock's file descriptor in the drawing process.
-LOCK_FD_ENV = "CVDATA_PREFETCH_LOCK_FD"
+LOCK_FD_ENV = env.PREFETCH_LOCK_FD
 #: ``CVDATA_NO_PREFETCH=1``: the pre-render step draws nothing ahead (to compare).
-OFF_ENV = "CVDATA_NO_PREFETCH"
+OFF_ENV = env.NO_PREFETCH
 _CELL = re.compile(r"^```\{python\}[^\n]*\n(.*?)^```\s*$", re.DOTALL | re.MULTILINE)
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
@@ -104,9 +105,9 @@ def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:
 
 def run(project: Path, document: Path) -> None:
     """Run the cells of ``document`` as its Typst render would, output thrown away."""
-    os.environ["QUARTO_PROJECT_ROOT"] = str(project)
-    os.environ["QUARTO_DOCUMENT_PATH"] = str(document.parent)
-    os.environ["QUARTO_DOCUMENT_FILE"] = document.name
+    os.environ[env.PROJECT_ROOT] = str(project)
+    os.environ[env.DOCUMENT_PATH] = str(document.parent)
+    os.environ[env.DOCUMENT_FILE] = document.name
     os.chdir(document.parent)
     namespace: dict[str, object] = {"__name__": "__prefetch__"}
     with contextlib.redirect_stdout(io.StringIO()):
@@ -128,7 +129,7 @@ def main(argv: list[str]) -> int:
             print(f"prefetch: {doc}: {time.monotonic() - began:.2f} s", file=sys.stderr)
     # Done: no page waits any longer (nor the post-render step) while the browser closes.
     with contextlib.suppress(KeyError, ValueError, OSError):
-        os.close(int(os.environ[LOCK_FD_ENV]))
+        os.close(int(env.get(LOCK_FD_ENV) or -1))
     return 1 if failed else 0
 
 

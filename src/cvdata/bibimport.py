@@ -32,8 +32,9 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from ._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
 from .export import ID_FIELD, text
 from .load import CV
+from .problems import display_path
 from .transaction import DataTransaction, csv_with_rows, data_transaction
-from .validate import Result, display_path
+from .validate import Result
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
 ENTRY_TYPES = {

@@ -9,6 +9,8 @@ so that the document, the charts and the exports cannot disagree about them.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -69,3 +71,24 @@ def sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
 def safe_href(url: str | None) -> str | None:
     """The address when it may become a link (http, https or mailto), else ``None``."""
     return url if url and url.startswith(SAFE_SCHEMES) else None
+
+
+#: A scheme (``javascript:``, ``data:``, ``file:``, ``C:``): what makes a value more than a
+#: file name.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def safe_image(value: object) -> str:
+    """A photo's address if an export may write it, else '': an http or https address, or
+    a file name relative to the data folder (``person.csv``'s ``image`` is "address or
+    path of a photo"). No other scheme, no absolute path, no ``..``: a ``javascript:``,
+    ``data:`` or ``file:`` value is never written back."""
+    image = text(value).strip()
+    if not image:
+        return ""
+    if _SCHEME.match(image):
+        return image if image.startswith(("http://", "https://")) else ""
+    parts = image.replace("\\", "/").split("/")
+    if image.startswith(("/", "\\")) or ".." in parts or any(ord(c) < 32 for c in image):
+        return ""
+    return image

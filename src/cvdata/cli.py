@@ -10,14 +10,17 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._files import MAX_INPUT_BYTES
-from .load import CV, find_data_dir, resolve_as_of
-from .problems import DataDirError, Problem, ValidationError, format_report
+from ._paths import find_data_dir
+from .env import resolve_as_of
+from .problems import DataDirError, Problem, ValidationError, display_path, format_report
 from .schema import DescriptorError
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
-from .validate import check, display_path
+
+if TYPE_CHECKING:  # load imports pandas: not for `cvdata --help`
+    from .load import CV
 
 _INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
@@ -52,6 +55,8 @@ def _err(text: str) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .load import check
+
     try:
         folder = find_data_dir(args.data_dir)
         as_of = resolve_as_of(args.as_of)
@@ -335,6 +340,7 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from .load import check
     from .merge import init_data_dir
 
     folder = Path(args.data_dir)

@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 from bibtexparser import model
 
+from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
 from .cells import flag as _flag
-from .cells import safe_href, text
+from .cells import text
 from .load import CV
 
 #: The BibTeX field that carries the paper's id, so that an import recognises the paper.
@@ -123,68 +123,11 @@ def _key_stem(family: str, year: str, title: str) -> str:
     return f"{_ascii_word(family)}{year}{words[0] if words else ''}"
 
 
-def _venue(cv: CV, paper: pd.Series) -> str:
-    """The venue's full name, else the venue line the CV prints."""
-    vid = text(paper["venue_id"])
-    if vid:
-        match = cv.venues[cv.venues["id"] == vid]
-        if not match.empty:
-            return text(match.iloc[0]["name"])
-    return text(paper["venue_display"])
-
-
-def _authors(cv: CV, paper_id: str) -> list[str]:
-    rows = cv.paper_authors[cv.paper_authors["paper_id"] == paper_id]
-    return [text(n) for n in rows.sort_values("position")["name"]]
-
-
 def _identifiers(cv: CV, paper_id: str, scheme: str) -> list[str]:
     rows = cv.paper_identifiers[
         (cv.paper_identifiers["paper_id"] == paper_id) & (cv.paper_identifiers["scheme"] == scheme)
     ]
     return [text(v) for v in rows["value"]]
-
-
-def safe_url(value: object) -> str:
-    """The address if the site would link it (http, https, mailto: the site's own guard,
-    :func:`cvdata.cells.safe_href`), else ''. A fork may loosen the URL pattern in
-    datapackage.json; no export writes a ``javascript:`` or ``data:`` address anyway."""
-    return safe_href(text(value)) or ""
-
-
-#: A scheme (``javascript:``, ``data:``, ``file:``, ``C:``): what makes a value more than a
-#: file name.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def safe_image(value: object) -> str:
-    """A photo's address if an export may write it, else '': an http or https address, or
-    a file name relative to the data folder (``person.csv``'s ``image`` is "address or
-    path of a photo"). No other scheme, no absolute path, no ``..``: a ``javascript:``,
-    ``data:`` or ``file:`` value is never written back."""
-    image = text(value).strip()
-    if not image:
-        return ""
-    if _SCHEME.match(image):
-        return image if image.startswith(("http://", "https://")) else ""
-    parts = image.replace("\\", "/").split("/")
-    if image.startswith(("/", "\\")) or ".." in parts or any(ord(c) < 32 for c in image):
-        return ""
-    return image
-
-
-def _safe_links(df: pd.DataFrame) -> pd.DataFrame:
-    return df[[bool(safe_url(u)) for u in df["url"]]] if len(df) else df
-
-
-def _paper_url(cv: CV, paper_id: str) -> str:
-    """The first safe link of the paper, preferring ``paper`` links."""
-    links = _safe_links(cv.paper_links[cv.paper_links["paper_id"] == paper_id])
-    if links.empty:
-        return ""
-    links = links.sort_values("position")
-    papers = links[links["kind"] == "paper"]
-    return text((papers if not papers.empty else links).iloc[0]["url"])
 
 
 def unsafe_urls(cv: CV) -> list[str]:
@@ -206,11 +149,6 @@ def unsafe_urls(cv: CV) -> list[str]:
             if url and not safe_url(url):
                 out.append(f"{table}: {noun} {text(getattr(row, owner))!r}: {url!r}")
     return out
-
-
-def _papers(cv: CV) -> Iterable[pd.Series]:
-    for _, paper in cv.papers.iterrows():
-        yield paper
 
 
 # ---------------------------------------------------------------- BibTeX

@@ -58,10 +58,10 @@ import pandas as pd
 
 from . import dates
 from ._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown_input
+from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
 from .cells import flag as _flag
+from .cells import safe_image, text
 from .cells import sorted_roles as _sorted_roles
-from .cells import text
-from .export import _authors, _paper_url, _papers, _venue, safe_image, safe_url
 from .schema import default_package
 
 if TYPE_CHECKING:

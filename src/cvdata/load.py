@@ -1,4 +1,9 @@
-"""Finding the data folder and loading it as a typed bundle of DataFrames."""
+"""Loading the data folder as a typed bundle of DataFrames, validated under the read lock.
+
+``find_data_dir`` (:mod:`cvdata._paths`) and ``resolve_as_of`` (:mod:`cvdata.env`) are
+standard library only, so that ``cvdata --help`` and the post-render step need no pandas;
+they are named here too, where callers have always found them.
+"""
 
 from __future__ import annotations
 
@@ -9,58 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .problems import DataDirError, ValidationError
-from .validate import Result, check
+from . import validate as _validate
+from ._paths import find_data_dir
+from .env import resolve_as_of
+from .problems import Problem, ValidationError, display_path
+from .transaction import TransactionError, reading
+from .validate import Result
 
-#: Environment variable that names the data folder (beats the search from the working folder).
-DATA_DIR_ENV = "CVDATA_DIR"
-#: Environment variable that fixes the as-of date (YYYY-MM-DD), e.g. for reproducible renders.
-AS_OF_ENV = "CVDATA_AS_OF"
-
-
-def find_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Locate the folder that holds the CV tables.
-
-    Looks, in order, at ``data_dir``, the ``CVDATA_DIR`` environment variable, ``data/``
-    under Quarto's ``QUARTO_PROJECT_ROOT``, and ``data/`` in the working folder or any
-    folder above it (so a notebook in ``notebooks/`` finds the project's ``data/``).
-
-    Raises
-    ------
-    DataDirError
-        When no such folder exists.
-    """
-    given = data_dir if data_dir is not None else os.environ.get(DATA_DIR_ENV) or None
-    if given is not None:
-        path = Path(given).expanduser()
-        if not path.is_dir():
-            raise DataDirError(f"data folder {str(path)!r} does not exist")
-        return path
-    root = os.environ.get("QUARTO_PROJECT_ROOT")
-    if root and (Path(root) / "data" / "datapackage.json").is_file():
-        return Path(root) / "data"
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "data" / "datapackage.json").is_file():
-            return folder / "data"
-    raise DataDirError(
-        f"no data/ folder with a datapackage.json in {here} or above it; "
-        f"pass the folder or set {DATA_DIR_ENV}"
-    )
-
-
-def resolve_as_of(as_of: dt.date | str | None = None) -> dt.date:
-    """The as-of date: the one given, else ``CVDATA_AS_OF``, else today."""
-    if as_of is None:
-        as_of = os.environ.get(AS_OF_ENV) or dt.date.today()
-    if isinstance(as_of, str):
-        try:
-            return dt.date.fromisoformat(as_of)
-        except ValueError as e:
-            raise ValueError(f"as-of date {as_of!r} is not a date in the form YYYY-MM-DD") from e
-    if isinstance(as_of, dt.datetime):
-        return as_of.date()
-    return as_of
+__all__ = ["CV", "check", "find_data_dir", "load", "resolve_as_of", "validate"]
 
 
 @dataclass(frozen=True)
@@ -123,6 +84,21 @@ class CV:
     def owner(self) -> pd.Series:
         """The one row of ``person``."""
         return self.person.iloc[0]
+
+
+def check(data_dir: Path, as_of: dt.date) -> Result:
+    """Read and validate every table of ``data_dir`` (:func:`cvdata.validate.check`) under
+    the transaction's read lock; never raises on bad data.
+
+    An import interrupted in this folder is finished or undone first, and no import
+    commits while the tables are read (:func:`cvdata.transaction.reading`).
+    """
+    try:
+        with reading(data_dir):
+            return _validate.check(data_dir, as_of)
+    except TransactionError as e:
+        problem = Problem(display_path(data_dir), None, None, str(e))
+        return Result(package=None, tables={}, problems=[problem], rows=0)  # type: ignore[arg-type]
 
 
 def validate(

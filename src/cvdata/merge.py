@@ -21,10 +21,9 @@ from pathlib import Path
 
 from ._files import FileRefused, check_location
 from ._read import RawTable, read_raw
-from .problems import Problem
+from .problems import Problem, display_path
 from .schema import DESCRIPTOR, Package, default_package, read_package
 from .transaction import DataTransaction, csv_with_rows, data_transaction, new_folder
-from .validate import display_path
 
 #: Tables of one row per CV: an import into a folder that has its row keeps that row.
 SINGLE_ROW = ("person", "meta")

@@ -36,13 +36,14 @@ from typing import Literal, TypeVar
 
 import plotly.graph_objects as go
 
-from . import _plotlyjs
+from . import _plotlyjs, env
 from ._paths import (
     FIGURE_CACHE,
     FORMAT_ENV,
     PLOTLY_JS,
     PREFETCH_ENV,
     checked_name,
+    find_project_root,
     prefetch_running,
 )
 from .document import (
@@ -63,7 +64,7 @@ from .figures import ITEMS
 from .load import CV, load
 from .shape import headline_numbers
 from .site import track_reads
-from .theme import Brand, find_project_root, load_brand
+from .theme import Brand, load_brand
 
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
@@ -101,9 +102,9 @@ def output_format() -> str:
     cvdata._paths.EnvNameError
         When the format is not a plain name (it becomes part of a file name).
     """
-    if os.environ.get(FORMAT_ENV):
-        return checked_name(FORMAT_ENV, os.environ[FORMAT_ENV])
-    info = os.environ.get("QUARTO_EXECUTE_INFO")
+    if env.get(FORMAT_ENV):
+        return checked_name(FORMAT_ENV, env.get(FORMAT_ENV) or "")
+    info = env.get(env.EXECUTE_INFO)
     if info and Path(info).is_file():
         data = json.loads(Path(info).read_text(encoding="utf-8"))
         base = data.get("format", {}).get("identifier", {}).get("base-format")
@@ -114,7 +115,7 @@ def output_format() -> str:
 
 def _document_path() -> Path | None:
     """The document being rendered, when Quarto says which."""
-    folder, name = os.environ.get("QUARTO_DOCUMENT_PATH"), os.environ.get("QUARTO_DOCUMENT_FILE")
+    folder, name = env.get(env.DOCUMENT_PATH), env.get(env.DOCUMENT_FILE)
     return Path(folder, name) if folder and name else None
 
 
@@ -248,7 +249,7 @@ def _figure_key(spec: dict, width: int, height: int) -> str:
 
 def _prefetch_running(cache: Path) -> bool:
     """Whether the pre-render step's process is still drawing this project's figures."""
-    if os.environ.get(PREFETCH_ENV):
+    if env.get(PREFETCH_ENV):
         return False  # that process itself
     return prefetch_running(cache)
 
@@ -555,15 +556,11 @@ def setup(
         With every problem in the data; shown in a notebook as the report, not a traceback.
     """
     fmt = output_format()
-    quarto = bool(
-        os.environ.get("QUARTO_EXECUTE_INFO")
-        or os.environ.get("QUARTO_DOCUMENT_PATH")
-        or os.environ.get(FORMAT_ENV)
-    )
+    quarto = bool(env.get(env.EXECUTE_INFO) or env.get(env.DOCUMENT_PATH) or env.get(FORMAT_ENV))
     cv = load(data_dir, as_of=as_of)
     root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
     document = _document_path()
-    executed = bool(os.environ.get("QUARTO_EXECUTE_INFO"))  # by Quarto, not a test or Jupyter
+    executed = bool(env.get(env.EXECUTE_INFO))  # by Quarto, not a test or Jupyter
     if executed and document is not None and document.resolve().is_relative_to(root):
         # Which tables this page reads, so that the pre-render step re-runs it only when
         # one of them changes (cvdata.site).

@@ -11,11 +11,11 @@ Standard library only, like :mod:`cvdata._paths`: this runs at the end of every 
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, prefetch_running
+from . import env
+from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, find_project_root, prefetch_running
 
 
 def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
@@ -46,8 +46,8 @@ def wait_for_prefetch(project: Path, timeout: float = 120.0) -> bool:
 
 
 def main(project: Path | None = None) -> int:
-    project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
-    out = os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+    project = (project or find_project_root(step=True) or Path.cwd()).resolve()
+    out = env.get(env.PROJECT_OUTPUT_DIR)
     remove_hidden_pages(project, project / out if out else project / "_site")
     wait_for_prefetch(project)
     return 0

@@ -28,15 +28,14 @@ import stat
 import sys
 from pathlib import Path
 
-from . import _plotlyjs, _prefetch
+from . import _plotlyjs, _prefetch, env
 from ._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
-from ._paths import PLOTLY_JS
-from .load import CV, find_data_dir, resolve_as_of
-from .problems import DataDirError, format_report
+from ._paths import PLOTLY_JS, find_project_root
+from .load import CV, check, find_data_dir, resolve_as_of
+from .problems import DataDirError, display_path, format_report
 from .schema import DESCRIPTOR
 from .site import tables_read, write_page_metadata
 from .upgrade import hint as upgrade_hint
-from .validate import check, display_path
 
 FREEZE_DIR = "_freeze"
 STAMP = ".cvdata-data.json"
@@ -159,8 +158,8 @@ def refresh_freeze(
 def input_files() -> list[str]:
     """The files Quarto is about to render, relative to the project (from the variables
     Quarto hands its pre-render scripts)."""
-    listed = os.environ.get("QUARTO_PROJECT_INPUT_FILES")
-    named = os.environ.get("QUARTO_USE_FILE_FOR_PROJECT_INPUT_FILES")
+    listed = env.get(env.PROJECT_INPUT_FILES)
+    named = env.get(env.USE_FILE_FOR_INPUT_FILES)
     if listed is None and named:
         with contextlib.suppress(OSError):
             listed = Path(named).read_text(encoding="utf-8")
@@ -171,7 +170,7 @@ def executes_typst(project: Path, document: str) -> bool:
     """Whether ``document``'s Typst pass will run its cells: always in a render of some
     files (Quarto uses ``_freeze/`` only when it renders the whole project), else when no
     frozen Typst result is left for it."""
-    if not os.environ.get("QUARTO_PROJECT_RENDER_ALL"):
+    if not env.get(env.PROJECT_RENDER_ALL):
         return True
     stem = Path(document).with_suffix("").as_posix()
     return not (project / FREEZE_DIR / stem / "execute-results" / "typ.json").is_file()
@@ -192,14 +191,14 @@ def copy_plotly_js(project: Path) -> Path:
 
 
 def main(project: Path | None = None) -> int:
-    project = (project or Path(os.environ.get("QUARTO_PROJECT_ROOT") or Path.cwd())).resolve()
+    project = (project or find_project_root(step=True) or Path.cwd()).resolve()
     try:
-        data_dir = find_data_dir(None if os.environ.get("CVDATA_DIR") else project / "data")
+        data_dir = find_data_dir(None if env.get(env.DATA_DIR) else project / "data")
         as_of = resolve_as_of()
     except (DataDirError, ValueError) as e:
         print(f"pre-render: {e}", file=sys.stderr)
         return 1
-    drawing = os.environ.get(_prefetch.OFF_ENV) != "1"
+    drawing = env.get(_prefetch.OFF_ENV) != "1"
     # Where the PDF's pass will run whatever the data (a render of some files, or no frozen
     # result), the charts are drawn from now on, alongside the validation below; the
     # drawing checks the data itself, and a render of data that does not validate stops.

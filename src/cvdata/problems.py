@@ -1,9 +1,17 @@
-"""Problems found in the data, and the error that carries them."""
+"""Problems found in the data, the error that carries them, and how they name a file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path) -> str:
+    """The path as a person would type it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
 @dataclass(frozen=True, order=True)

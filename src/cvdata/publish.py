@@ -33,10 +33,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import env as env_names
+
 #: Quarto Pub refuses sites larger than this (its documentation: 100 MB).
 MAX_SITE_BYTES = 100 * 1000 * 1000
 #: The environment variable Quarto reads the Quarto Pub token from.
-TOKEN_ENV = "QUARTO_PUB_AUTH_TOKEN"
+TOKEN_ENV = env_names.PUB_AUTH_TOKEN
 #: Characters an upload path cannot hold as Quarto sends it (not URL-encoded): fragment and
 #: query marks, escapes, backslashes (a ``/`` to a URL parser) and control characters.
 _UNSENDABLE = re.compile(r"[#?%\\\x00-\x1f\x7f]")

@@ -6,12 +6,13 @@ the same file to the charts so that all three agree.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import plotly.graph_objects as go
 import yaml
+
+from ._paths import find_project_root
 
 BRAND_FILE = "_brand.yml"
 
@@ -45,19 +46,6 @@ class Brand:
     def colorway(self) -> list[str]:
         """Categorical colours in a fixed order (colour-blind safe by default)."""
         return [self.palette[c] for c in _COLORWAY if c in self.palette]
-
-
-def find_project_root(start: Path | None = None) -> Path | None:
-    """``QUARTO_PROJECT_ROOT``, else the nearest folder at or above ``start`` with a
-    ``_quarto.yml``."""
-    root = os.environ.get("QUARTO_PROJECT_ROOT")
-    if root and Path(root, "_quarto.yml").is_file():
-        return Path(root)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_quarto.yml").is_file():
-            return folder
-    return None
 
 
 def _resolve(value: str | None, palette: dict[str, str], default: str) -> str:

@@ -63,6 +63,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from . import env
+
 if TYPE_CHECKING:
     from .validate import Result
 
@@ -74,7 +76,7 @@ TABLES = "tables"
 JOURNAL = "COMMIT.json"
 #: Test-only: ``CVDATA_CRASH_AT=<step>[:<SIGNAL>]`` sends the signal (default ``KILL``) to
 #: this process when the transaction reaches ``step`` (see :data:`STEPS`).
-CRASH_ENV = "CVDATA_CRASH_AT"
+CRASH_ENV = env.CRASH_AT
 #: The steps a transaction goes through, in order (``replaced-N`` after the N-th rename).
 STEPS = (
     "locked",
@@ -126,7 +128,7 @@ def _write_file(path: Path, data: bytes, mode: int | None = None) -> None:
 
 
 def _shown(path: Path) -> str:
-    from .validate import display_path
+    from .problems import display_path
 
     return display_path(path)
 

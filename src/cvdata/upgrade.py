@@ -338,7 +338,7 @@ def _slot_key(header: list[str]) -> Callable[[int | str], str]:
 
 
 def _shown(path: Path) -> str:
-    from .validate import display_path
+    from .problems import display_path
 
     return display_path(path)
 
@@ -492,8 +492,8 @@ def upgrade(data_dir: Path, as_of: dt.date, *, dry_run: bool = False, **txn: Any
     cvdata.transaction.TransactionError
         When the folder cannot be changed (busy, read-only).
     """
+    from .load import check
     from .transaction import data_transaction, legacy_leftovers
-    from .validate import check
 
     folder = Path(data_dir)
     with data_transaction(folder, **txn) as t:

@@ -9,7 +9,6 @@ before end, nothing dated after the as-of date, GPA within its scale, one person
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pandas as pd
 from . import dates
 from ._files import FileRefused, check_location
 from ._read import RawTable, read_raw
-from .problems import Problem
+from .problems import Problem, display_path
 from .schema import DESCRIPTOR, DescriptorError, Field, Package, default_package, read_package
 
 if TYPE_CHECKING:
@@ -564,12 +563,6 @@ def _specific_problems(
     return problems
 
 
-def display_path(path: Path) -> str:
-    """The path as a person would type it: relative to the working folder when inside it."""
-    rel = os.path.relpath(path)
-    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
-
-
 @dataclass
 class Result:
     """What validation found: the descriptor, typed tables and every problem."""
@@ -587,20 +580,9 @@ class Result:
 def check(data_dir: Path, as_of: dt.date) -> Result:
     """Read and validate every table of ``data_dir``; never raises on bad data.
 
-    An import interrupted in this folder is finished or undone first, and no import
-    commits while the tables are read (:func:`cvdata.transaction.reading`).
+    Takes no lock: :func:`cvdata.load.check` reads a data folder under the transaction's
+    read lock (this module is below the transaction, which validates its staged copy).
     """
-    from .transaction import TransactionError, reading
-
-    try:
-        with reading(data_dir):
-            return _check(data_dir, as_of)
-    except TransactionError as e:
-        problem = Problem(display_path(data_dir), None, None, str(e))
-        return Result(package=None, tables={}, problems=[problem], rows=0)  # type: ignore[arg-type]
-
-
-def _check(data_dir: Path, as_of: dt.date) -> Result:
     try:
         package = read_package(data_dir)
     except DescriptorError as e:
