@@ -273,3 +273,24 @@ def test_a_pattern_ending_in_an_escaped_dollar_is_applied(broken_copy, as_of) ->
     problems = [str(p) for p in cvdata.validate(folder, as_of=as_of).problems]
     assert problems and all("data/skills.csv:" in p for p in problems)
     assert not [p for p in problems if "'cpp$'" in p]
+
+
+def test_a_slow_pattern_the_check_keeps_runs_out_of_time_not_for_minutes(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    """``^\\S+\\S+$`` is quadratic, not exponential: the check keeps it, and on a long cell
+    with a space it would take minutes. Each cell gets a second, the pattern five in all;
+    the cell is reported as not checked, and the run ends (a hang fails at the timeout)."""
+    pattern = r"^\S+\S+$"
+    assert refusal(pattern) is None  # kept by the safety check: only time bounds it
+    folder = broken_copy()
+    d = _descriptor(folder)
+    skills = next(r for r in d["resources"] if r["name"] == "skills")
+    field = next(f for f in skills["schema"]["fields"] if f["name"] == "note")
+    field.setdefault("constraints", {})["pattern"] = pattern
+    _write(folder, d)
+    for skill in ("cpp", "python"):
+        edit_cell(folder / "skills.csv", skill, "note", "b" * 130_000 + " x")
+    done = run_cvdata("validate", str(folder), cwd=tmp_path)
+    _no_traceback(done, "skills.csv")
+    assert done.stdout.count("could not be checked: the pattern ^\\S+\\S+$ takes too long") == 2

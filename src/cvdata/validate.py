@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -85,6 +86,48 @@ def _fullmatch(s: pd.Series, pattern: str) -> pd.Series:
         return s.str.fullmatch(pattern).fillna(False).astype(bool)
     match = _regex(pattern).fullmatch
     ok = [isinstance(v, str) and match(v) is not None for v in s.tolist()]
+    return pd.Series(ok, index=s.index, name=s.name, dtype=bool)
+
+
+#: The most time one descriptor pattern may take over a validation, in seconds, and over
+#: one cell. A fork's ``datapackage.json`` may hold a pattern that is slow on long cells
+#: (``^.*a.*$`` is quadratic: minutes on a 131,072-character cell); the safety check
+#: (:mod:`cvdata._regex_safety`) refuses the exponential ones, this bounds the rest.
+PATTERN_BUDGET = 5.0
+PATTERN_CELL_LIMIT = 1.0
+#: (pattern, cell) pairs that ran out of time: reported as such, not as a mismatch.
+_TIMED_OUT: set[tuple[str, str]] = set()
+_SPENT: dict[str, float] = {}
+
+
+@cache
+def _bounded(pattern: str) -> Any:
+    import regex
+
+    return regex.compile(pattern, flags=regex.VERSION0)
+
+
+def _pattern_ok(s: pd.Series, pattern: str) -> pd.Series:
+    """Which cells match a descriptor's ``pattern`` whole, each within a time bound; a cell
+    that runs out of time fails, and its message says so (:data:`PATTERN_BUDGET`)."""
+    import regex
+
+    match = _bounded(pattern).fullmatch
+    ok = []
+    for v in s.tolist():
+        if not isinstance(v, str):
+            ok.append(False)
+            continue
+        left = PATTERN_BUDGET - _SPENT.get(pattern, 0.0)
+        start = time.perf_counter()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            ok.append(match(v, timeout=min(PATTERN_CELL_LIMIT, left)) is not None)
+        except (TimeoutError, regex.error):
+            _TIMED_OUT.add((pattern, v))
+            ok.append(False)
+        _SPENT[pattern] = _SPENT.get(pattern, 0.0) + time.perf_counter() - start
     return pd.Series(ok, index=s.index, name=s.name, dtype=bool)
 
 
@@ -165,7 +208,7 @@ def _rules(f: Field) -> list[tuple[str, Callable[[pd.Series], pd.Series]]]:
         # Matched whole as written (the anchors change nothing under fullmatch): stripping
         # them turned a pattern ending in \$ into one ending in a lone backslash, whose
         # error pandera swallowed, so the column was never checked.
-        rules.append(("pattern", lambda s, p=f.pattern: _fullmatch(s, p)))
+        rules.append(("pattern", lambda s, p=f.pattern: _pattern_ok(s, p)))
     if f.minimum is not None or f.maximum is not None:
         rules.append(("range", lambda s, f=f: _minimum_ok(f, s)))
     return rules
@@ -194,6 +237,12 @@ def _message(f: Field, check: str, value: object) -> str:
         return f"{shown} {_TYPE_MESSAGES[f.type]}"
     if check == "enum":
         return f"{shown} is not one of: {', '.join(f.enum or ())}"
+    if check == "pattern" and (f.pattern, str(value)) in _TIMED_OUT:
+        return (
+            f"{shown} could not be checked: the pattern {f.pattern} takes too long on it "
+            f"(more than {PATTERN_CELL_LIMIT:g} s a cell, {PATTERN_BUDGET:g} s in all); "
+            "simplify the pattern in datapackage.json"
+        )
     if check == "pattern":
         words = _PATTERN_MESSAGES.get(f.pattern or "")
         return f"{shown} {words}" if words else f"{shown} does not match the pattern {f.pattern}"
@@ -583,6 +632,8 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
     Takes no lock: :func:`cvdata.load.check` reads a data folder under the transaction's
     read lock (this module is below the transaction, which validates its staged copy).
     """
+    _SPENT.clear()  # each validation has its own time for the descriptor's patterns
+    _TIMED_OUT.clear()
     try:
         package = read_package(data_dir)
     except DescriptorError as e:
