@@ -19,7 +19,7 @@ from chart_helpers import all_figures
 from conftest import AS_OF, PROJECT, edit_cell, edit_rows
 
 import cvdata
-from cvdata import figures, shape, synth
+from cvdata import charts, synth
 from cvdata.theme import load_brand
 
 BRAND = load_brand()
@@ -59,9 +59,13 @@ def bars(fig: go.Figure) -> list[go.Bar]:
 
 
 def timeline_of(cv: cvdata.CV) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
-    roles = shape.roles_timeline(cv)
-    markers = shape.timeline_markers(cv)
-    return figures.timeline(roles, as_of=cv.as_of, markers=markers, brand=BRAND), roles, markers
+    roles = charts.timeline.table(cv)
+    markers = charts.timeline.markers(cv)
+    return (
+        charts.timeline.figure(roles, as_of=cv.as_of, markers=markers, brand=BRAND),
+        roles,
+        markers,
+    )
 
 
 # --------------------------------------------------------------------------- edge-case CVs
@@ -157,7 +161,7 @@ def test_timeline_markers_sit_at_mid_year_and_say_so(cv) -> None:
 
 def test_timeline_caption_counts_what_it_cannot_place(cv) -> None:
     _, roles, markers = timeline_of(cv)
-    caption, alt = figures.describe_timeline(roles, cv.as_of, markers)
+    caption, alt = charts.timeline.describe(roles, cv.as_of, markers)
     undated = int(cv.papers["year"].isna().sum())
     assert f"{undated} papers without a year not placed" in caption
     assert "1 award without a year not placed" in caption
@@ -178,7 +182,7 @@ def test_timeline_rows_are_grouped_in_lanes_by_kind(cv) -> None:
     kinds = roles.set_index("role_id").loc[order, "kind"].tolist()
     # Each kind is one contiguous block, in the lane order.
     blocks = [k for i, k in enumerate(kinds) if i == 0 or kinds[i - 1] != k]
-    assert blocks == [k for k in shape.KIND_LABELS if k in set(kinds)]
+    assert blocks == [k for k in charts._tables.KIND_LABELS if k in set(kinds)]
     # A rule between lanes, between the last row of one and the first of the next.
     rules = sorted(s.y0 for s in fig.layout.shapes if s.yref == "y")
     ends = [i for i in range(1, len(kinds)) if kinds[i] != kinds[i - 1]]
@@ -191,7 +195,7 @@ def test_timeline_one_role(one_role) -> None:
     fig, roles, markers = timeline_of(one_role)
     assert count(fig, "roles") == 1
     assert fig.layout.height < 700
-    caption, alt = figures.describe_timeline(roles, one_role.as_of, markers)
+    caption, alt = charts.timeline.describe(roles, one_role.as_of, markers)
     assert caption.startswith("Career timeline: 1 role from")
     assert "timeline of 1 role between" in alt
 
@@ -208,12 +212,12 @@ def test_timeline_all_ongoing(all_ongoing) -> None:
 def test_timeline_says_hatched_only_when_a_role_is_ongoing(tmp_path) -> None:
     ended = _one_role(tmp_path, "2013-12", "2014-12")
     fig, roles, markers = timeline_of(ended)
-    caption, _ = figures.describe_timeline(roles, ended.as_of, markers)
+    caption, _ = charts.timeline.describe(roles, ended.as_of, markers)
     assert "hatched" not in caption and "ongoing" not in caption
     assert not any(t.name == "ongoing (hatched)" for t in fig.data)
     ongoing = cvdata.load(PROJECT / "examples" / "minimal", as_of=AS_OF)  # 2023-01 to now
     fig, roles, markers = timeline_of(ongoing)
-    caption, _ = figures.describe_timeline(roles, ongoing.as_of, markers)
+    caption, _ = charts.timeline.describe(roles, ongoing.as_of, markers)
     assert "hatched bars are ongoing and run to 26 November 2026" in caption
     assert any(t.name == "ongoing (hatched)" for t in fig.data)
 
@@ -222,24 +226,24 @@ def test_timeline_no_papers(no_papers) -> None:
     fig, roles, markers = timeline_of(no_papers)
     assert traces(fig, "paper") == []
     assert count(fig, "roles") == 6
-    caption, _ = figures.describe_timeline(roles, no_papers.as_of, markers)
+    caption, _ = charts.timeline.describe(roles, no_papers.as_of, markers)
     assert "paper" not in caption
 
 
 def test_timeline_100_roles_each_on_its_own_row(many_roles) -> None:
     # Uncut (top=None), every role gets its own row, tall enough for a label.
-    roles = shape.roles_timeline(many_roles, top=None)
-    fig = figures.timeline(roles, as_of=many_roles.as_of, brand=BRAND)
+    roles = charts.timeline.table(many_roles, top=None)
+    fig = charts.timeline.figure(roles, as_of=many_roles.as_of, brand=BRAND)
     assert count(fig, "roles") == 100
     ys = [y for t in traces(fig, "roles") for y in t.y]
     assert len(set(ys)) == 100  # overlapping roles never share a row
     assert len(fig.layout.yaxis.tickvals) == len(fig.layout.yaxis.ticktext) == 100
-    assert fig.layout.height >= 100 * figures.ROW_HEIGHT
+    assert fig.layout.height >= 100 * charts.timeline._sizing.ROW_HEIGHT
 
 
 def test_timeline_100_roles_draws_the_most_recent_and_counts_the_rest(many_roles) -> None:
     fig, roles, markers = timeline_of(many_roles)
-    top = shape.TIMELINE_ROLES
+    top = charts.timeline.TIMELINE_ROLES
     assert count(fig, "roles") == top and roles["shown"].sum() == top
     ys = [y for t in traces(fig, "roles") for y in t.y]
     assert len(set(ys)) == top  # still one row each
@@ -254,7 +258,7 @@ def test_timeline_100_roles_draws_the_most_recent_and_counts_the_rest(many_roles
         f"{k.lower()} {n}" for k, n in per_lane.items()
     )
     assert any(n.startswith(expected) for n in notes(fig)), notes(fig)
-    caption, alt = figures.describe_timeline(roles, many_roles.as_of, markers)
+    caption, alt = charts.timeline.describe(roles, many_roles.as_of, markers)
     assert f"the {top} most recent of 100 roles" in caption
     assert f"{100 - top} earlier roles are counted below the chart" in caption
     assert f"the {top} most recent of 100 roles" in alt and f"{100 - top} earlier roles" in alt
@@ -269,7 +273,7 @@ def test_timeline_5000_papers(many_papers) -> None:
     assert sum(sum(t.y) for t in papers) == dated
     years = many_papers.papers["year"].dropna().nunique()
     assert len({x for t in papers for x in t.x}) == years
-    assert sum(len(t.x) for t in papers) <= years * len(shape.STATUS_ORDER)
+    assert sum(len(t.x) for t in papers) <= years * len(charts._tables.STATUS_ORDER)
     # Stacked: each year's bars touch, and the tallest reaches that year's count.
     per_year = many_papers.papers["year"].value_counts()
     tops: dict[str, int] = {}
@@ -285,20 +289,20 @@ def test_timeline_5000_papers(many_papers) -> None:
             assert h.startswith(f"<b>{year}</b>: {status.capitalize()}: {y:,} paper"), h
             assert (f"of {per_year[year]:,}" in h) == (y != per_year[year]), h
     busiest = int(per_year.idxmax())
-    caption, alt = figures.describe_timeline(roles, many_papers.as_of, markers)
+    caption, alt = charts.timeline.describe(roles, many_papers.as_of, markers)
     assert f"{dated:,} papers counted in bars per year and status" in caption
     assert f"{5000 - dated:,} papers without a year" in caption
     assert "hover a bar for its count" in caption
     assert f"most in {busiest} ({per_year.max():,})" in alt
     # The strip stays a strip: its height is bounded however many papers there are.
-    assert fig.layout.height < 120 + figures.ROW_HEIGHT * 20 + 600
+    assert fig.layout.height < 120 + charts.timeline._sizing.ROW_HEIGHT * 20 + 600
     assert len(fig.to_json()) < 100_000
 
 
 def test_markers_per_year_count_every_dated_item_once(many_papers, cv) -> None:
     for data in (many_papers, cv):
-        markers = shape.timeline_markers(data)
-        counts = shape.markers_per_year(markers)
+        markers = charts.timeline.markers(data)
+        counts = charts.timeline.markers_per_year(markers)
         dated = markers[markers["date"].notna()]
         assert counts.groupby("marker")["items"].sum().to_dict() == (
             dated.groupby("marker").size().to_dict()
@@ -307,7 +311,7 @@ def test_markers_per_year_count_every_dated_item_once(many_papers, cv) -> None:
         assert (counts["year_items"] == per_year).all()
         assert not counts.duplicated(["marker", "year", "status"]).any()
     # The shipped CV is far from the threshold: its timeline keeps one dot per paper.
-    assert not figures._per_year(dated[dated["marker"] == "paper"])
+    assert not charts.timeline._markers._per_year(dated[dated["marker"] == "paper"])
 
 
 LONG_ORG = "Universidad Nacional Autónoma de México, Instituto de Investigaciones en Matemáticas"
@@ -350,8 +354,8 @@ def test_timeline_rows_name_every_title_and_organisation_in_full(
 
     multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
     for data in (cv, long_names, multilingual):
-        roles = shape.roles_timeline(data)
-        fig = figures.timeline(roles, as_of=data.as_of, brand=BRAND, compact=compact)
+        roles = charts.timeline.table(data)
+        fig = charts.timeline.figure(roles, as_of=data.as_of, brand=BRAND, compact=compact)
         labels = row_labels(fig)
         assert sorted(labels) == sorted(data.roles["id"])
         for role in data.roles.itertuples():
@@ -365,8 +369,12 @@ def test_timeline_rows_name_every_title_and_organisation_in_full(
         # No line wider than the label column: the bars keep the rest.
         for label in labels.values():
             for line in label.split("\n"):
-                assert figures._cells(line) <= figures.LABEL_CELLS, line
-    dolby = row_labels(figures.timeline(shape.roles_timeline(long_names), as_of=AS_OF))["dolby"]
+                assert (
+                    charts.timeline._labels._cells(line) <= charts.timeline._labels.LABEL_CELLS
+                ), line
+    dolby = row_labels(charts.timeline.figure(charts.timeline.table(long_names), as_of=AS_OF))[
+        "dolby"
+    ]
     assert dolby.count("\n") >= 2  # the long name took more than one line under the title
 
 
@@ -378,7 +386,7 @@ def test_timeline_rows_grow_with_their_labels_and_bars_keep_one_thickness(cv, lo
     order = sorted(where, key=where.get)
     lines = {i: label.count("\n") + 1 for i, label in row_labels(long_fig).items()}
     # Each row as tall as its lines (rows touch: each one's top is the last one's bottom).
-    size, top = figures._SCREEN, 0.0
+    size, top = charts.timeline._sizing._SCREEN, 0.0
     for rid in order:
         height = size.pad + size.line * lines[rid]
         assert where[rid] == pytest.approx(top + height / 2), rid
@@ -386,7 +394,7 @@ def test_timeline_rows_grow_with_their_labels_and_bars_keep_one_thickness(cv, lo
     assert list(long_fig.layout.yaxis.range) == [pytest.approx(top), 0]
     assert lines["dolby"] == 3 and lines["together-ai"] == 1
     widths = {w for t in traces(long_fig, "roles") for w in t.width}
-    assert widths == {figures._SCREEN.bar}
+    assert widths == {charts.timeline._sizing._SCREEN.bar}
 
 
 def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path) -> None:
@@ -399,7 +407,7 @@ def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path
     multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
     cases = [(long_names, True), (long_names, False), (multilingual, True)]
     for i, (data, compact) in enumerate(cases):
-        fig = figures.timeline(shape.roles_timeline(data), as_of=AS_OF, compact=compact)
+        fig = charts.timeline.figure(charts.timeline.table(data), as_of=AS_OF, compact=compact)
         svg = tmp_path / f"{i}.svg"
         _static_export(fig, svg, 820, int(fig.layout.height))
         plot = re.search(
@@ -409,23 +417,23 @@ def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path
 
 
 def test_row_labels_keep_hostile_text_as_text() -> None:
-    label, n = figures._row_label("<br>Intern & <b>x</b>", '<a href="x">Org</a>')
+    label, n = charts.timeline._labels._row_label("<br>Intern & <b>x</b>", '<a href="x">Org</a>')
     assert n == 1
     assert label == (
         '&lt;br&gt;Intern &amp; &lt;b&gt;x&lt;/b&gt; · <b>&lt;a href="x"&gt;Org&lt;/a&gt;</b>'
     )
-    long, n = figures._row_label("<br>" * 30, "<i>" * 30)
+    long, n = charts.timeline._labels._row_label("<br>" * 30, "<i>" * 30)
     assert n > 1 and "<br><br>" not in long and "<i>" not in long
     # Only a paragraph is cut, to LABEL_PART_LINES lines each, its last line saying so.
-    huge, n = figures._row_label("word " * 400, "name " * 400)
-    assert n == 2 * figures.LABEL_PART_LINES and huge.count("…") == 2
+    huge, n = charts.timeline._labels._row_label("word " * 400, "name " * 400)
+    assert n == 2 * charts.timeline._labels.LABEL_PART_LINES and huge.count("…") == 2
 
 
 def test_wrap_breaks_between_chinese_characters_and_inside_overlong_words() -> None:
     lines = ["中国科学院", "计算技术研", "究所智能计", "算机研究中", "心"]
-    assert figures._wrap_cells(CJK_ORG, 10) == lines
-    assert figures._wrap_cells("a" * 12 + " bc", 5) == ["aaaaa", "aaaaa", "aa bc"]
-    assert figures._wrap_cells("Équipe Ὅμηρος", 20) == ["Équipe Ὅμηρος"]
+    assert charts.timeline._labels._wrap_cells(CJK_ORG, 10) == lines
+    assert charts.timeline._labels._wrap_cells("a" * 12 + " bc", 5) == ["aaaaa", "aaaaa", "aa bc"]
+    assert charts.timeline._labels._wrap_cells("Équipe Ὅμηρος", 20) == ["Équipe Ὅμηρος"]
 
 
 def test_two_roles_with_the_same_title_and_organisation_say_which() -> None:
@@ -436,7 +444,7 @@ def test_two_roles_with_the_same_title_and_organisation_say_which() -> None:
             "start": pd.to_datetime(["2019-01-01", "2020-01-01", "2020-06-01"]),
         }
     )
-    assert figures._row_names(roles) == [
+    assert charts.timeline._labels._row_names(roles) == [
         ("Intern", "Acme (2019)"),
         ("Intern", "Acme (2020) #1"),
         ("Intern", "Acme (2020) #2"),
@@ -444,15 +452,23 @@ def test_two_roles_with_the_same_title_and_organisation_say_which() -> None:
 
 
 def test_the_print_timeline_is_compact(cv) -> None:
-    roles = shape.roles_timeline(cv)
-    screen = figures.timeline(roles, as_of=cv.as_of, brand=BRAND)
-    paper = figures.timeline(roles, as_of=cv.as_of, brand=BRAND, compact=True)
+    roles = charts.timeline.table(cv)
+    screen = charts.timeline.figure(roles, as_of=cv.as_of, brand=BRAND)
+    paper = charts.timeline.figure(roles, as_of=cv.as_of, brand=BRAND, compact=True)
     assert paper.layout.height < 0.8 * screen.layout.height
     assert paper.layout.yaxis.tickfont.size == paper.layout.font.size == 11
     # Height in proportion to the rows: per line of label, not a fixed frame.
     lines = sum(t.count("<br>") + 1 for t in paper.layout.yaxis.ticktext)
-    frame = paper.layout.height - len(roles) * figures._PRINT.pad - lines * figures._PRINT.line
-    assert 0 < frame <= figures._PRINT.top + figures._PRINT.bottom_plain + 1
+    frame = (
+        paper.layout.height
+        - len(roles) * charts.timeline._sizing._PRINT.pad
+        - lines * charts.timeline._sizing._PRINT.line
+    )
+    assert (
+        0
+        < frame
+        <= charts.timeline._sizing._PRINT.top + charts.timeline._sizing._PRINT.bottom_plain + 1
+    )
 
 
 def test_figures_say_how_many_things_they_draw(cv, one_role) -> None:
@@ -460,24 +476,21 @@ def test_figures_say_how_many_things_they_draw(cv, one_role) -> None:
 
     assert drawn_items(timeline_of(cv)[0]) == len(cv.roles)
     assert drawn_items(timeline_of(one_role)[0]) == 1
-    venues = shape.venue_counts(cv)
-    assert (
-        drawn_items(figures.publications_by_venue(venues))
-        == venues["venue"][venues["shown"]].nunique()
-    )
+    venues = charts.venues.table(cv)
+    assert drawn_items(charts.venues.figure(venues)) == venues["venue"][venues["shown"]].nunique()
     one = venues[venues["venue"] == venues["venue"].iloc[0]]
-    assert drawn_items(figures.publications_by_venue(one)) == 1
-    skills = shape.skills_years(cv, per_category=3)
+    assert drawn_items(charts.venues.figure(one)) == 1
+    skills = charts.skills.table(cv, per_category=3)
     with_years = int(skills["years"][skills["shown"]].notna().sum())
-    assert drawn_items(figures.skills(skills)) == with_years > 0
+    assert drawn_items(charts.skills.figure(skills)) == with_years > 0
     # Without years, a tile per skill shown.
     untimed = skills.assign(years=pd.NA)
-    assert drawn_items(figures.skills(untimed)) == int(untimed["shown"].sum()) > 1
+    assert drawn_items(charts.skills.figure(untimed)) == int(untimed["shown"].sum()) > 1
 
 
 def test_timeline_empty() -> None:
-    roles = shape.roles_timeline(synth.make_cv(n_roles=1)).iloc[0:0]
-    fig = figures.timeline(roles, as_of=AS_OF, brand=BRAND)
+    roles = charts.timeline.table(synth.make_cv(n_roles=1)).iloc[0:0]
+    fig = charts.timeline.figure(roles, as_of=AS_OF, brand=BRAND)
     assert "No roles yet." in notes(fig)
 
 
@@ -485,14 +498,14 @@ def test_timeline_empty() -> None:
 
 
 def test_career_time_counts_overlaps_once(cv) -> None:
-    time = shape.career_time(cv).set_index("kind")
-    roles = shape.roles_timeline(cv)
+    time = charts.career_time.table(cv).set_index("kind")
+    roles = charts.timeline.table(cv)
     intern = roles[roles["kind"] == "internship"]
     summed = ((intern["end"] - intern["start"]).dt.days / 365.25).sum()
     assert time.loc["internship", "years"] < summed  # the internships overlap
-    headline = shape.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
+    headline = charts.numbers.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
     assert round(time.loc["work", "years"], 1) == headline
-    fig = figures.career_time(shape.career_time(cv), brand=BRAND)
+    fig = charts.career_time.figure(charts.career_time.table(cv), brand=BRAND)
     assert len(fig.data[0].x) == len(time)
 
 
@@ -517,38 +530,44 @@ def _one_role(tmp_path, start: str, end: str) -> cvdata.CV:
 )
 def test_career_time_says_durations_in_whole_months(tmp_path, start, end, said, years) -> None:
     cv = _one_role(tmp_path, start, end)
-    time = shape.career_time(cv).set_index("kind")
+    time = charts.career_time.table(cv).set_index("kind")
     assert time.loc["industry", "duration"] == said
-    fig = figures.career_time(shape.career_time(cv), brand=BRAND)
+    fig = charts.career_time.figure(charts.career_time.table(cv), brand=BRAND)
     assert fig.data[0].text[0] == f"{said} · 1 role"
     assert "yrs" not in " ".join(fig.data[0].text)
-    assert said in figures.describe_career_time(shape.career_time(cv))[1]
-    headline = shape.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
+    assert said in charts.career_time.describe(charts.career_time.table(cv))[1]
+    headline = charts.numbers.headline_numbers(cv).set_index("key").loc["experience_years", "value"]
     assert headline == years
 
 
 def test_covered_months_merges_overlapping_spans() -> None:
     spans = [
-        shape.month_span(pd.Timestamp("2020-01-01"), "month", pd.Timestamp("2021-01-01"), "month"),
-        shape.month_span(pd.Timestamp("2020-07-01"), "month", pd.Timestamp("2021-07-01"), "month"),
-        shape.month_span(pd.Timestamp("2023-01-01"), "year", pd.Timestamp("2024-01-01"), "year"),
+        charts.numbers.month_span(
+            pd.Timestamp("2020-01-01"), "month", pd.Timestamp("2021-01-01"), "month"
+        ),
+        charts.numbers.month_span(
+            pd.Timestamp("2020-07-01"), "month", pd.Timestamp("2021-07-01"), "month"
+        ),
+        charts.numbers.month_span(
+            pd.Timestamp("2023-01-01"), "year", pd.Timestamp("2024-01-01"), "year"
+        ),
         None,  # a role without dates adds nothing
     ]
-    assert shape.covered_months(spans) == 18 + 12
+    assert charts.numbers.covered_months(spans) == 18 + 12
 
 
 def test_covered_years_merges_overlapping_spans() -> None:
     ts = pd.to_datetime
     starts = pd.Series(ts(["2020-01-01", "2020-07-01", "2023-01-01"]))
     ends = pd.Series(ts(["2021-01-01", "2021-07-01", "2024-01-01"]))
-    assert shape.covered_years(starts, ends) == pytest.approx(2.5, abs=0.01)
+    assert charts.numbers.covered_years(starts, ends) == pytest.approx(2.5, abs=0.01)
 
 
 # --------------------------------------------------------------------------- publications
 
 
 def test_venue_counts_every_paper_once(cv) -> None:
-    counts = shape.venue_counts(cv)
+    counts = charts.venues.table(cv)
     assert counts["papers"].sum() == len(cv.papers)
     assert counts["shown"].all()  # 13 venues fit under the default top 12 + 1
     buckets = set(counts.loc[~counts["has_venue"], "venue"])
@@ -558,15 +577,15 @@ def test_venue_counts_every_paper_once(cv) -> None:
 
 
 def test_venue_chart_top_n_says_how_many_more(cv) -> None:
-    counts = shape.venue_counts(cv, top=3)
-    fig = figures.publications_by_venue(counts, brand=BRAND)
+    counts = charts.venues.table(cv, top=3)
+    fig = charts.venues.figure(counts, brand=BRAND)
     venues = counts[counts["has_venue"]]["venue"].nunique()
     shown = {y for t in bars(fig) for y in t.y}
     assert len(shown - {"no venue (preprint)", "no venue (forthcoming)"}) == 3
     hidden = counts[~counts["shown"]]
     text = " ".join(notes(fig))
     assert f"+ {venues - 3} more venues with {int(hidden['papers'].sum())} papers" in text
-    caption, _ = figures.describe_publications_by_venue(counts)
+    caption, _ = charts.venues.describe(counts)
     assert f"{venues - 3} more" in caption
     # Every paper is either in a bar or counted in the note.
     drawn = sum(sum(t.x) for t in bars(fig))
@@ -574,18 +593,18 @@ def test_venue_chart_top_n_says_how_many_more(cv) -> None:
 
 
 def test_top_n_never_cuts_a_single_item(cv) -> None:
-    venues = shape.venue_counts(cv)["venue"].nunique() - 2  # two no-venue buckets
-    assert shape.venue_counts(cv, top=venues - 1)["shown"].all()
-    assert not shape.venue_counts(cv, top=venues - 2)["shown"].all()
+    venues = charts.venues.table(cv)["venue"].nunique() - 2  # two no-venue buckets
+    assert charts.venues.table(cv, top=venues - 1)["shown"].all()
+    assert not charts.venues.table(cv, top=venues - 2)["shown"].all()
 
 
 def test_status_colours_are_the_same_in_every_chart(cv) -> None:
     seen: dict[str, set[str]] = {}
     figs = [
-        figures.publications_by_venue(shape.venue_counts(cv), brand=BRAND),
-        figures.publications_by_year(shape.papers_by_year(cv), brand=BRAND),
-        figures.authorship(shape.authorship(cv), brand=BRAND),
-        figures.coauthors(shape.coauthors(cv), brand=BRAND),
+        charts.venues.figure(charts.venues.table(cv), brand=BRAND),
+        charts.years.figure(charts.years.table(cv), brand=BRAND),
+        charts.authorship.figure(charts.authorship.table(cv), brand=BRAND),
+        charts.coauthors.figure(charts.coauthors.table(cv), brand=BRAND),
     ]
     for fig in figs:
         for t in bars(fig):
@@ -599,7 +618,7 @@ def test_status_colours_are_the_same_in_every_chart(cv) -> None:
 
 
 def test_papers_by_year_has_every_year_and_a_no_year_slot(cv) -> None:
-    counts = shape.papers_by_year(cv)
+    counts = charts.years.table(cv)
     assert counts["papers"].sum() == len(cv.papers)
     slots = list(dict.fromkeys(counts["year_label"]))
     years = cv.papers["year"].dropna()
@@ -607,22 +626,22 @@ def test_papers_by_year_has_every_year_and_a_no_year_slot(cv) -> None:
     assert slots[-1] == "no year"
     undated = int(cv.papers["year"].isna().sum())
     assert counts[counts["year_label"] == "no year"]["papers"].sum() == undated
-    caption, _ = figures.describe_publications_by_year(counts)
+    caption, _ = charts.years.describe(counts)
     assert f"{undated} papers without a year" in caption
-    fig = figures.publications_by_year(counts, brand=BRAND)
+    fig = charts.years.figure(counts, brand=BRAND)
     assert list(fig.layout.xaxis.categoryarray) == slots
 
 
 def test_authorship_counts_first_author_and_equal_contribution(cv) -> None:
-    counts = shape.authorship(cv).groupby("group")["papers"].sum()
+    counts = charts.authorship.table(cv).groupby("group")["papers"].sum()
     owner = cv.paper_authors[cv.paper_authors["is_owner"]]
     assert counts["first"] == int((owner["position"] == 1).sum())
     assert counts["equal"] == int(owner["equal_contribution"].sum())
     assert counts["all"] == len(cv.papers)
     assert counts["first"] + counts["other"] + counts["unlisted"] <= counts["all"]
-    caption, _ = figures.describe_authorship(shape.authorship(cv))
+    caption, _ = charts.authorship.describe(charts.authorship.table(cv))
     assert f"first author on {counts['first']} of {len(cv.papers)} papers" in caption
-    fig = figures.authorship(shape.authorship(cv), brand=BRAND)
+    fig = charts.authorship.figure(charts.authorship.table(cv), brand=BRAND)
     assert {"All papers", "First author", "Equal contribution (*)"} <= {
         y for t in bars(fig) for y in t.y
     }
@@ -630,30 +649,28 @@ def test_authorship_counts_first_author_and_equal_contribution(cv) -> None:
 
 def test_publication_charts_without_papers(no_papers) -> None:
     for counts, build in (
-        (shape.venue_counts(no_papers), figures.publications_by_venue),
-        (shape.papers_by_year(no_papers), figures.publications_by_year),
-        (shape.authorship(no_papers), figures.authorship),
-        (shape.coauthors(no_papers), figures.coauthors),
+        (charts.venues.table(no_papers), charts.venues.figure),
+        (charts.years.table(no_papers), charts.years.figure),
+        (charts.authorship.table(no_papers), charts.authorship.figure),
+        (charts.coauthors.table(no_papers), charts.coauthors.figure),
     ):
         fig = build(counts, brand=BRAND)
         assert bars(fig) == []
         assert any("No " in n for n in notes(fig)), build.__name__
-    assert figures.describe_publications_by_venue(shape.venue_counts(no_papers))[0] == (
-        "No papers yet."
-    )
-    assert figures.describe_coauthors(shape.coauthors(no_papers))[0] == "No co-authors yet."
+    assert charts.venues.describe(charts.venues.table(no_papers))[0] == ("No papers yet.")
+    assert charts.coauthors.describe(charts.coauthors.table(no_papers))[0] == "No co-authors yet."
 
 
 def test_publication_charts_with_5000_papers(many_papers) -> None:
-    counts = shape.venue_counts(many_papers, top=10)
-    fig = figures.publications_by_venue(counts, brand=BRAND)
+    counts = charts.venues.table(many_papers, top=10)
+    fig = charts.venues.figure(counts, brand=BRAND)
     hidden = counts[~counts["shown"]]
     drawn = sum(sum(t.x) for t in bars(fig))
     assert drawn + int(hidden["papers"].sum()) == 5000
     assert any("more venues" in n for n in notes(fig))
-    years = shape.papers_by_year(many_papers)
+    years = charts.years.table(many_papers)
     assert years["papers"].sum() == 5000
-    fig = figures.publications_by_year(years, brand=BRAND)
+    fig = charts.years.figure(years, brand=BRAND)
     assert sum(sum(t.y) for t in bars(fig)) == 5000
 
 
@@ -661,7 +678,7 @@ def test_publication_charts_with_5000_papers(many_papers) -> None:
 
 
 def test_coauthors_exclude_the_owner_and_count_shared_papers(cv) -> None:
-    people = shape.coauthors(cv)
+    people = charts.coauthors.table(cv)
     owner = cv.owner["name"]
     assert owner not in set(people["name"])
     totals = people.drop_duplicates("key").set_index("name")["total"]
@@ -679,28 +696,28 @@ def test_coauthor_names_are_matched_by_case_and_spacing(broken_copy) -> None:
     edit_cell(path, {"paper_id": "kitty", "name": "Xiaoxia Wu"}, "name", "xiaoxia  WU")
     edit_cell(path, {"paper_id": "quant-llm", "name": "Xiaoxia Wu"}, "name", " Xiaoxia Wu")
     cv = cvdata.load(data, as_of=AS_OF)
-    people = shape.coauthors(cv).drop_duplicates("key").set_index("key")
+    people = charts.coauthors.table(cv).drop_duplicates("key").set_index("key")
     assert people.loc["xiaoxia wu", "name"] == "Xiaoxia Wu"
     assert people.loc["xiaoxia wu", "total"] == 9
     assert not people["name"].str.contains("WU|  ").any()
 
 
 def test_coauthor_chart_top_n_and_hover(cv) -> None:
-    people = shape.coauthors(cv, top=5)
-    fig = figures.coauthors(people, brand=BRAND)
+    people = charts.coauthors.table(cv, top=5)
+    fig = charts.coauthors.figure(people, brand=BRAND)
     names = {y for t in bars(fig) for y in t.y}
     assert len(names) == 5
     more = people["key"].nunique() - 5
     assert any(f"+ {more} more co-authors not shown" in n for n in notes(fig))
     hover = " ".join(h for t in bars(fig) for h in t.hovertext)
     assert "Shuaiwen Leon Song" in hover and "Flash-LLM" in hover
-    caption, alt = figures.describe_coauthors(people)
+    caption, alt = charts.coauthors.describe(people)
     assert f"{more} more" in caption and "Shuaiwen Leon Song 12" in alt
 
 
 def test_coauthors_with_5000_papers(many_papers) -> None:
-    people = shape.coauthors(many_papers, top=20)
-    fig = figures.coauthors(people, brand=BRAND)
+    people = charts.coauthors.table(many_papers, top=20)
+    fig = charts.coauthors.figure(people, brand=BRAND)
     assert len({y for t in bars(fig) for y in t.y}) == 20
     # Spelling variants from the generator were merged.
     raw = many_papers.paper_authors[~many_papers.paper_authors["is_owner"]]["name"]
@@ -711,8 +728,8 @@ def test_coauthors_with_5000_papers(many_papers) -> None:
 
 
 def test_every_skill_is_in_the_skills_chart_and_findable_by_hover(cv) -> None:
-    table = shape.skills_years(cv)
-    fig = figures.skills(table, brand=BRAND)
+    table = charts.skills.table(cv)
+    fig = charts.skills.figure(table, brand=BRAND)
     ids = [i for t in fig.data for i in t.ids]
     assert sorted(ids) == sorted(cv.skills["id"])  # all 107, none twice
     hover = " ".join(h for t in fig.data for h in t.hovertext)
@@ -721,13 +738,13 @@ def test_every_skill_is_in_the_skills_chart_and_findable_by_hover(cv) -> None:
     # The one skill without years is there and says so.
     cicd = next(t for t in fig.data if "ci-cd" in t.ids)
     assert isinstance(cicd, go.Scatter) and "years not given" in cicd.text
-    caption, _ = figures.describe_skills(table)
+    caption, _ = charts.skills.describe(table)
     assert "all 107 skills" in caption and "years not given" in caption
 
 
 def test_skills_top_per_category_says_how_many_more(cv) -> None:
-    table = shape.skills_years(cv, per_category=3)
-    fig = figures.skills(table, columns=2, brand=BRAND)
+    table = charts.skills.table(cv, per_category=3)
+    fig = charts.skills.figure(table, columns=2, brand=BRAND)
     drawn = [i for t in fig.data for i in t.ids]
     per_cat = cv.skills.groupby("category").size()
     expected = sum(n if n <= 4 else 3 for n in per_cat)
@@ -741,9 +758,9 @@ def test_skills_top_per_category_says_how_many_more(cv) -> None:
 
 
 def test_skills_overview_lists_every_skill_in_its_hover(cv) -> None:
-    cats = shape.skills_by_category(cv)
+    cats = charts.skills_overview.table(cv)
     assert cats["skills"].sum() == len(cv.skills)
-    fig = figures.skills_overview(cats, brand=BRAND)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     hover = " ".join(fig.data[0].hovertext).replace("<br>", " ")
     found = [s for s in cv.skills["skill"] if s.replace("&", "&amp;") in hover]
     assert len(found) == len(cv.skills)
@@ -752,38 +769,38 @@ def test_skills_overview_lists_every_skill_in_its_hover(cv) -> None:
 
 
 def test_skill_charts_without_skills(nothing) -> None:
-    assert any("No skills" in n for n in notes(figures.skills(shape.skills_years(nothing))))
-    fig = figures.skills_overview(shape.skills_by_category(nothing))
+    assert any("No skills" in n for n in notes(charts.skills.figure(charts.skills.table(nothing))))
+    fig = charts.skills_overview.figure(charts.skills_overview.table(nothing))
     assert any("No skills" in n for n in notes(fig))
 
 
 def test_skills_chart_with_300_skills(many_papers) -> None:
     # Uncut (budget=None) every skill is drawn, a row each.
-    table = shape.skills_years(many_papers, budget=None)
-    fig = figures.skills(table, brand=BRAND)
+    table = charts.skills.table(many_papers, budget=None)
+    fig = charts.skills.figure(table, brand=BRAND)
     assert sorted(i for t in fig.data for i in t.ids) == sorted(many_papers.skills["id"])
-    assert fig.layout.height >= 300 * figures.SKILL_ROW
+    assert fig.layout.height >= 300 * charts.skills.SKILL_ROW
 
 
 def test_skills_chart_with_300_skills_shows_the_top_of_each_category(many_papers, cv) -> None:
-    table = shape.skills_years(many_papers)
+    table = charts.skills.table(many_papers)
     shown = table[table["shown"]]
-    assert len(shown) <= shape.SKILLS_SHOWN < len(table)
+    assert len(shown) <= charts.skills.SKILLS_SHOWN < len(table)
     per_cat = shown.groupby("category").size()
     assert per_cat.nunique() == 1  # the same top k in every category (all have 50)
     k = int(per_cat.iloc[0])
-    fig = figures.skills(table, brand=BRAND)
+    fig = charts.skills.figure(table, brand=BRAND)
     assert sorted(i for t in fig.data for i in t.ids) == sorted(shown["skill_id"])
     # Each panel says how many more its category has.
     titles = " ".join(notes(fig))
     for cat, n in table.groupby("category").size().items():
         assert f"<b>{cat}</b> · {n} skills ({k} shown, {n - k} more)" in titles
-    caption, alt = figures.describe_skills(table)
+    caption, alt = charts.skills.describe(table)
     assert f"the {len(shown)} longest-held of 300 skills (the top {k} of each category" in caption
     assert f"{len(shown)} of 300 skills drawn" in alt
     # No taller than the shipped CV's own chart, which shows all its 107 skills.
-    full = figures.skills(shape.skills_years(cv), brand=BRAND)
-    assert shape.skills_years(cv)["shown"].all()
+    full = charts.skills.figure(charts.skills.table(cv), brand=BRAND)
+    assert charts.skills.table(cv)["shown"].all()
     assert fig.layout.height <= full.layout.height
 
 
@@ -838,9 +855,9 @@ def _texts(fig: go.Figure) -> str:
 
 
 def test_skills_without_years_are_named_tiles_with_no_years_axis(career_changer) -> None:
-    table = shape.skills_years(career_changer)
+    table = charts.skills.table(career_changer)
     assert table["years"].isna().all()
-    fig = figures.skills(table, brand=BRAND)
+    fig = charts.skills.figure(table, brand=BRAND)
     tiles = traces(fig, "skill-tiles")
     assert tiles and len(tiles) == len(fig.data) == 3  # one panel per category, nothing else
     assert all(isinstance(t, go.Bar) for t in tiles)
@@ -874,13 +891,17 @@ def test_skill_tiles_cut_long_names_to_fit_and_keep_them_whole_in_the_hover(tmp_
         EXAMPLES / "minimal",
         skills=[("a", "Data", long, ""), ("b", "Data", wide, ""), ("c", "Data", "SQL", "")],
     )
-    fig = figures.skills(shape.skills_years(cv), brand=BRAND)
+    fig = charts.skills.figure(charts.skills.table(cv), brand=BRAND)
     (tile,) = fig.data
     assert len(tile.text) == 3 and tile.text[2] == "SQL"
     for shown, whole in zip(tile.text[:2], (long, wide), strict=True):
         assert shown.endswith("…") and whole.startswith(shown[:-1].rstrip())
-        assert figures._width(shown) <= 104 and whole in tile.hovertext[tile.text.index(shown)]
-    assert figures._width(tile.text[1]) <= figures._width(tile.text[0]) + 1  # by width, not len
+        assert (
+            charts._common._width(shown) <= 104 and whole in tile.hovertext[tile.text.index(shown)]
+        )
+    assert (
+        charts._common._width(tile.text[1]) <= charts._common._width(tile.text[0]) + 1
+    )  # by width, not len
 
 
 def test_skills_without_years_cut_to_the_first_of_each_category(tmp_path) -> None:
@@ -891,11 +912,11 @@ def test_skills_without_years_cut_to_the_first_of_each_category(tmp_path) -> Non
         lambda header, rows: [r.__setitem__(header.index("years"), "") for r in rows],
     )
     cv = cvdata.load(source, as_of=AS_OF)
-    table = shape.skills_years(cv)
+    table = charts.skills.table(cv)
     shown = table[table["shown"]]
     assert len(shown) < len(table) == 300
     k = int(shown.groupby("category").size().iloc[0])
-    fig = figures.skills(table, brand=BRAND)
+    fig = charts.skills.figure(table, brand=BRAND)
     assert sorted(i for t in fig.data for i in t.ids) == sorted(shown["skill_id"])
     first = cv.skills.groupby("category", sort=False)["id"].apply(lambda ids: list(ids)[:k])
     assert sorted(i for ids in first for i in ids) == sorted(shown["skill_id"])
@@ -903,29 +924,33 @@ def test_skills_without_years_cut_to_the_first_of_each_category(tmp_path) -> Non
     for cat, n in table.groupby("category").size().items():
         assert f"<b>{cat}</b> · {cv.skill_categories.set_index('name').loc[cat, 'level']}" in titles
         assert f"{n} skills ({k} shown, {n - k} more)" in titles
-    caption, alt = figures.describe_skills(table)
+    caption, alt = charts.skills.describe(table)
     assert caption.startswith(f"The first {k} skills of each category: {len(shown)} of 300")
     assert "longest-held" not in caption and "Years" not in caption
     assert f"{len(shown)} of 300 skills drawn" in alt
-    page = figures.describe_skills_page(table)
+    page = charts.skills.describe_page(table)
     assert "names the first of each category" in page and "names each one" not in page
     # Compact: tiles side by side, so far shorter than one row per skill.
-    assert fig.layout.height < len(shown) * figures.SKILL_ROW
-    top = figures.skills(shape.skills_years(cv, per_category=3), columns=2, brand=BRAND)
+    assert fig.layout.height < len(shown) * charts.skills.SKILL_ROW
+    top = charts.skills.figure(charts.skills.table(cv, per_category=3), columns=2, brand=BRAND)
     assert f"first 3 of {n}" in " ".join(notes(top))
 
 
 def test_level_rank_reads_levels_as_cvs_write_them() -> None:
-    assert [shape.level_rank(v) for v in ("Beginner", " entry-level ", "INTERMEDIATE")] == [1, 1, 2]
-    assert [shape.level_rank(v) for v in ("Advanced", "Master", "expert")] == [3, 4, 4]
+    assert [charts.skills.level_rank(v) for v in ("Beginner", " entry-level ", "INTERMEDIATE")] == [
+        1,
+        1,
+        2,
+    ]
+    assert [charts.skills.level_rank(v) for v in ("Advanced", "Master", "expert")] == [3, 4, 4]
     # No guess for what is not a level word (or no level at all).
-    assert [shape.level_rank(v) for v in ("5/5", "Fluent", "", None, pd.NA)] == [None] * 5
+    assert [charts.skills.level_rank(v) for v in ("5/5", "Fluent", "", None, pd.NA)] == [None] * 5
 
 
 def test_skills_overview_without_years_shows_each_categorys_level(career_changer) -> None:
-    cats = shape.skills_by_category(career_changer)
+    cats = charts.skills_overview.table(career_changer)
     assert cats["level_rank"].tolist() == [2, 2, 4]
-    fig = figures.skills_overview(cats, brand=BRAND)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     assert "<b>Level</b>" in notes(fig) and not any("Years" in n for n in notes(fig))
     level = next(t for t in fig.data if t.name == "level")
     assert list(level.x) == [2, 2, 4] and list(level.y) == [
@@ -950,26 +975,26 @@ def test_skills_overview_levels_off_the_scale_are_shown_as_written(tmp_path) -> 
         EXAMPLES / "career-changer",
         categories=[("Analysis", "5 of 5"), ("Visualisation", "Expert")],  # Operations: none
     )
-    cats = shape.skills_by_category(cv)
-    fig = figures.skills_overview(cats, brand=BRAND)
+    cats = charts.skills_overview.table(cv)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     assert "<b>Level</b> as written" in notes(fig)
     level = next(t for t in fig.data if t.name == "level")
     assert level.mode == "text" and list(level.text) == ["5 of 5", "Expert"]  # no order guessed
     assert fig.layout.xaxis2.visible is False
     missing = next(t for t in fig.data if t.name == "no level given")
     assert list(missing.y) == ["Operations"]  # the category says it has none, not blank
-    caption, alt = figures.describe_skills_overview(cats)
+    caption, alt = charts.skills_overview.describe(cats)
     assert "level per category (given for 2 of 3): Analysis 5 of 5, Visualisation Expert" in caption
     assert "Operations not given" in alt
 
 
 def test_skills_overview_with_neither_years_nor_levels_is_one_panel(tmp_path) -> None:
-    cats = shape.skills_by_category(_example("minimal"))
+    cats = charts.skills_overview.table(_example("minimal"))
     assert (cats["level"] == "").all() and cats["with_years"].eq(0).all()
-    fig = figures.skills_overview(cats, brand=BRAND)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     assert len(fig.data) == 1 and "xaxis2" not in fig.layout  # no empty panel
     assert notes(fig) == ["<b>Skills listed</b>"]
-    caption, alt = figures.describe_skills_overview(cats)
+    caption, alt = charts.skills_overview.describe(cats)
     assert (
         caption
         == "Skills by category: 3 skills in 2 categories; hover a category to list its skills."
@@ -979,24 +1004,24 @@ def test_skills_overview_with_neither_years_nor_levels_is_one_panel(tmp_path) ->
 
 def test_a_category_with_a_level_and_no_skills_is_in_the_overview() -> None:
     # new-graduate's JSON Resume: {"name": "Git", "level": "Advanced"}, no keywords.
-    cats = shape.skills_by_category(_example("new-graduate"))
+    cats = charts.skills_overview.table(_example("new-graduate"))
     git = cats.set_index("category").loc["Git"]
     assert (git["skills"], git["level"], git["level_rank"]) == (0, "Advanced", 3)
-    fig = figures.skills_overview(cats, brand=BRAND)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     assert "Git" in fig.data[0].y and "no skills listed" in fig.data[0].hovertext[-1]
-    caption, _ = figures.describe_skills_overview(cats)
+    caption, _ = charts.skills_overview.describe(cats)
     assert "7 skills in 3 categories" in caption and "Git lists no skills" in caption
 
 
 @pytest.mark.parametrize("name", ["career-changer", "new-graduate", "senior-engineer"])
 def test_captions_of_a_cv_without_years_claim_no_years(name: str) -> None:
     cv = _example(name)
-    table, cats = shape.skills_years(cv), shape.skills_by_category(cv)
+    table, cats = charts.skills.table(cv), charts.skills_overview.table(cv)
     said = [
-        *figures.describe_skills(table),
-        *figures.describe_skills(shape.skills_years(cv, per_category=3)),
-        *figures.describe_skills_overview(cats),
-        figures.describe_skills_page(table),
+        *charts.skills.describe(table),
+        *charts.skills.describe(charts.skills.table(cv, per_category=3)),
+        *charts.skills_overview.describe(cats),
+        charts.skills.describe_page(table),
     ]
     for text in said:
         for claim in (
@@ -1007,7 +1032,7 @@ def test_captions_of_a_cv_without_years_claim_no_years(name: str) -> None:
             "not given",
         ):
             assert claim not in text, (claim, text)
-    caption, alt = figures.describe_skills(table)
+    caption, alt = charts.skills.describe(table)
     assert f"The {len(table)} skills of the CV in" in caption and "in the CV's order" in caption
     assert "the CV gives no years per skill" in caption
     levels = cv.skill_categories.set_index("name")["level"]
@@ -1015,7 +1040,7 @@ def test_captions_of_a_cv_without_years_claim_no_years(name: str) -> None:
         assert f"{cat} {levels[cat]}" in caption  # every category's level, as written
     for skill in cv.skills["skill"]:
         assert skill in alt  # the alt text names every skill the tiles show
-    assert figures.describe_skills_page(table).startswith(
+    assert charts.skills.describe_page(table).startswith(
         "Every skill of the CV by category, with each category's level."
     )
 
@@ -1023,31 +1048,31 @@ def test_captions_of_a_cv_without_years_claim_no_years(name: str) -> None:
 def test_captions_of_a_cv_with_some_years_say_which(tmp_path) -> None:
     # multilingual: 7 of 8 skills give years (Jupyter does not).
     cv = _example("multilingual")
-    table = shape.skills_years(cv)
-    fig = figures.skills(table, brand=BRAND)
+    table = charts.skills.table(cv)
+    fig = charts.skills.figure(table, brand=BRAND)
     assert any(a.title.text == "Years" for a in _axes(fig))
     missing = next(t for t in fig.data if "s7" in (t.ids or ()))
     # Named in words next to the axis, no marker on the label's end.
     assert missing.mode == "text" and list(missing.text) == ["years not given"]
     assert missing.marker.symbol is None
-    caption, _ = figures.describe_skills(table)
+    caption, _ = charts.skills.describe(table)
     assert caption == (
         "Years of experience per skill: all 8 skills in 4 categories; "
         "1 skill without years shown as “years not given”."
     )
-    assert "(7 of 8 skills)" in figures.describe_skills_page(table)
+    assert "(7 of 8 skills)" in charts.skills.describe_page(table)
     # A category whose skills give no years says so in the overview's years panel.
     cv = _copy_with(
         tmp_path,
         EXAMPLES / "minimal",
         skills=[("a", "Data", "SQL", "4"), ("b", "Data", "R", ""), ("c", "Tools", "Git", "")],
     )
-    cats = shape.skills_by_category(cv)
-    fig = figures.skills_overview(cats, brand=BRAND)
+    cats = charts.skills_overview.table(cv)
+    fig = charts.skills_overview.figure(cats, brand=BRAND)
     gap = next(t for t in fig.data if t.name == "years not given")
     assert list(gap.y) == ["Tools"] and gap.xaxis == "x2"
     assert "SQL (4 yrs), R (years not given)" in fig.data[0].hovertext[0].replace("\xa0", " ")
-    caption, _ = figures.describe_skills_overview(cats)
+    caption, _ = charts.skills_overview.describe(cats)
     assert "median and range of years per skill (given in 1 of 2 categories)" in caption
 
 
@@ -1057,12 +1082,12 @@ def test_captions_of_a_cv_whose_every_skill_has_years(tmp_path) -> None:
     folder = shutil.copytree(PROJECT / "data", tmp_path / "data")
     edit_cell(folder / "skills.csv", "ci-cd", "years", "3")
     cv = cvdata.load(folder, as_of=AS_OF)
-    table = shape.skills_years(cv)
-    caption, _ = figures.describe_skills(table)
+    table = charts.skills.table(cv)
+    caption, _ = charts.skills.describe(table)
     assert caption == "Years of experience per skill: all 107 skills in 10 categories."
-    page = figures.describe_skills_page(table)
+    page = charts.skills.describe_page(table)
     assert page.startswith("Every skill of the CV with its years of experience, by category.")
-    fig = figures.skills(table, brand=BRAND)
+    fig = charts.skills.figure(table, brand=BRAND)
     assert all(isinstance(t, go.Bar) for t in fig.data) and not traces(fig, "skill-tiles")
 
 
@@ -1075,11 +1100,11 @@ def test_hostile_names_in_a_cv_without_years_are_drawn_as_text(tmp_path) -> None
         skills=[("a", f"{big} ops", link, ""), ("b", "<b>bold</b> & <br>break", "C&amp;D", "")],
         categories=[(f"{big} ops", "<i>Expert</i>"), ("<b>bold</b> & <br>break", big)],
     )
-    table, cats = shape.skills_years(cv), shape.skills_by_category(cv)
+    table, cats = charts.skills.table(cv), charts.skills_overview.table(cv)
     for fig in (
-        figures.skills(table, brand=BRAND),
-        figures.skills(table, columns=2, brand=BRAND),
-        figures.skills_overview(cats, brand=BRAND),
+        charts.skills.figure(table, brand=BRAND),
+        charts.skills.figure(table, columns=2, brand=BRAND),
+        charts.skills_overview.figure(cats, brand=BRAND),
     ):
         spec = json.loads(fig.to_json())
         drawn = [
@@ -1100,10 +1125,10 @@ def test_hostile_names_in_a_cv_without_years_are_drawn_as_text(tmp_path) -> None
             assert not [d for d in drawn if raw in d], raw
         assert any("&lt;a href=" in d for d in drawn) and any("&lt;span style" in d for d in drawn)
         assert any("C&amp;amp;D" in d for d in drawn)  # an entity stays as typed
-    tiles = figures.skills(table, brand=BRAND)
+    tiles = charts.skills.figure(table, brand=BRAND)
     assert html.unescape(" ".join(t for tr in tiles.data for t in tr.text)) == f"{link} C&amp;D"
     assert html.unescape(" ".join(notes(tiles))).count("<i>Expert</i>") == 1
-    overview = figures.skills_overview(cats, brand=BRAND)
+    overview = charts.skills_overview.figure(cats, brand=BRAND)
     assert overview.layout.xaxis2.visible is False  # "<span..." is no level on the scale
     assert html.unescape(" ".join(next(t for t in overview.data if t.name == "level").text)) == (
         f"<i>Expert</i> {big}"
@@ -1114,13 +1139,13 @@ def test_hostile_names_in_a_cv_without_years_are_drawn_as_text(tmp_path) -> None
 
 
 def test_projects_per_role(cv) -> None:
-    table = shape.projects_per_role(cv)
+    table = charts.projects.table(cv)
     assert table["projects"].sum() == len(cv.projects)
     assert table["contributions"].sum() == len(cv.project_contributions)
-    fig = figures.projects_per_role(table, brand=BRAND)
+    fig = charts.projects.figure(table, brand=BRAND)
     assert sum(len(t.x) for t in bars(fig)) == len(table)
-    without = shape.roles_without_projects(cv)
-    caption, _ = figures.describe_projects_per_role(table, without)
+    without = charts.projects.roles_without_projects(cv)
+    caption, _ = charts.projects.describe(table, without)
     assert f"{len(without)} roles list no projects" in caption
     hover = " ".join(h for t in bars(fig) for h in t.hovertext)
     assert "Ladder-Residual" in hover
@@ -1165,8 +1190,8 @@ def test_hover_text_is_escaped(broken_copy) -> None:
 
 def test_as_of_defaults_to_the_cv(cv) -> None:
     later = dt.date(2027, 1, 1)
-    roles = shape.roles_timeline(cv, later)
-    fig = figures.timeline(roles, as_of=later, brand=BRAND)
+    roles = charts.timeline.table(cv, later)
+    fig = charts.timeline.figure(roles, as_of=later, brand=BRAND)
     assert bar_ends(fig)["together-ai"] == pd.Timestamp(later)
     assert any(re.search(r"as of 01 Jan 2027", n) for n in notes(fig))
 
@@ -1183,10 +1208,10 @@ def large() -> cvdata.CV:
 @pytest.fixture(scope="module")
 def large_figures(large) -> dict[str, tuple[go.Figure, tuple[str, str]]]:
     built = all_figures(large)
-    people = shape.coauthors(large, top=25)  # as the collaborators page asks
+    people = charts.coauthors.table(large, top=25)  # as the collaborators page asks
     built["coauthors top=25"] = (
-        figures.coauthors(people, brand=BRAND),
-        figures.describe_coauthors(people),
+        charts.coauthors.figure(people, brand=BRAND),
+        charts.coauthors.describe(people),
     )
     return built
 
@@ -1196,13 +1221,13 @@ def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> No
     # is allowed the height of the shipped CV's own (all 107 skills, nothing cut there).
     # The timeline may add the lines of its wrapped row labels (a role's title and
     # organisation are never cut): here at most two more a row.
-    tallest_skills = figures.skills(shape.skills_years(cv), brand=BRAND).layout.height
+    tallest_skills = charts.skills.figure(charts.skills.table(cv), brand=BRAND).layout.height
     for name, (fig, (caption, alt)) in large_figures.items():
         limit = tallest_skills if name == "skills" else 1200
         if name == "timeline":
             wrapped = sum(t.count("<br>") for t in fig.layout.yaxis.ticktext)
             assert wrapped <= 2 * len(fig.layout.yaxis.ticktext)
-            limit += wrapped * figures._SCREEN.line
+            limit += wrapped * charts.timeline._sizing._SCREEN.line
         assert fig.layout.height <= limit, (name, fig.layout.height)
         assert len(fig.to_json()) < 150_000, (name, len(fig.to_json()))
         assert caption.endswith(".") and alt.endswith(".") and ".." not in alt, name
@@ -1210,11 +1235,14 @@ def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> No
 
 def test_timeline_at_scale_counts_what_it_leaves_out(large, large_figures) -> None:
     fig, (caption, alt) = large_figures["timeline"]
-    roles = shape.roles_timeline(large)
+    roles = charts.timeline.table(large)
     left = int((~roles["shown"]).sum())
-    assert count(fig, "roles") == shape.TIMELINE_ROLES and left == 200 - shape.TIMELINE_ROLES
+    assert (
+        count(fig, "roles") == charts.timeline.TIMELINE_ROLES
+        and left == 200 - charts.timeline.TIMELINE_ROLES
+    )
     assert any(n.startswith(f"+ {left} earlier roles not shown (") for n in notes(fig))
-    assert f"the {shape.TIMELINE_ROLES} most recent of 200 roles" in caption
+    assert f"the {charts.timeline.TIMELINE_ROLES} most recent of 200 roles" in caption
     assert f"{left} earlier roles not drawn" in alt
     # Papers are per-year bars whose counts add up to every dated paper; awards (at most a
     # dozen a year here) stay one star each.
@@ -1227,9 +1255,9 @@ def test_timeline_at_scale_counts_what_it_leaves_out(large, large_figures) -> No
 
 def test_projects_at_scale_draw_the_most_recent_roles(large, large_figures) -> None:
     fig, (caption, alt) = large_figures["projects"]
-    table = shape.projects_per_role(large)
+    table = charts.projects.table(large)
     shown, left = table[table["shown"]], table[~table["shown"]]
-    assert shown["role_id"].notna().sum() == shape.PROJECT_ROLES
+    assert shown["role_id"].notna().sum() == charts.projects.PROJECT_ROLES
     assert shown["role_id"].isna().sum() == 1  # "Other projects" is never cut
     assert sum(len(t.x) for t in bars(fig)) == len(shown)
     # Every project is in a bar or in the note.
@@ -1240,16 +1268,19 @@ def test_projects_at_scale_draw_the_most_recent_roles(large, large_figures) -> N
         f"(at most {int(left['projects'].max())} each)"
     )
     assert note in notes(fig), notes(fig)
-    assert f"the {shape.PROJECT_ROLES} most recent roles drawn, {len(left)} earlier" in caption
+    assert (
+        f"the {charts.projects.PROJECT_ROLES} most recent roles drawn, {len(left)} earlier"
+        in caption
+    )
     assert f"({len(shown)} bars; {len(left)} earlier roles with" in alt
     # Earlier: every role left out ended no later than every role drawn.
-    ends = shape.roles_timeline(large, top=None).set_index("role_id")["end"]
+    ends = charts.timeline.table(large, top=None).set_index("role_id")["end"]
     assert ends[left["role_id"]].max() <= ends[shown["role_id"].dropna()].min()
 
 
 def test_more_notes_count_what_is_left_out_at_scale(large, large_figures) -> None:
     fig, (caption, _) = large_figures["coauthors top=25"]
-    people = shape.coauthors(large, top=25).drop_duplicates("key")
+    people = charts.coauthors.table(large, top=25).drop_duplicates("key")
     left = people[~people["shown"]]
     assert len({y for t in bars(fig) for y in t.y}) == 25
     assert (
@@ -1257,8 +1288,8 @@ def test_more_notes_count_what_is_left_out_at_scale(large, large_figures) -> Non
         "papers or fewer)"
     ) in notes(fig)
     assert f"25 of {len(people)} co-authors" in caption
-    counts = shape.venue_counts(large)
-    fig = figures.publications_by_venue(counts, brand=BRAND)
+    counts = charts.venues.table(large)
+    fig = charts.venues.figure(counts, brand=BRAND)
     hidden = counts[~counts["shown"]]
     assert (
         f"+ {hidden['venue'].nunique()} more venues with {int(hidden['papers'].sum()):,} papers "
@@ -1267,9 +1298,9 @@ def test_more_notes_count_what_is_left_out_at_scale(large, large_figures) -> Non
 
 
 def test_venue_caption_of_papers_without_any_venue(cv) -> None:
-    counts = shape.venue_counts(cv)
+    counts = charts.venues.table(cv)
     none = counts[~counts["has_venue"]]
-    caption, _ = figures.describe_publications_by_venue(none)
+    caption, _ = charts.venues.describe(none)
     total = int(none["papers"].sum())
     assert caption.startswith(f"Publications by venue: {total} papers, none with a venue given")
     assert "0 venues" not in caption

@@ -148,23 +148,23 @@ def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the
 
 
 def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path, capsys) -> None:
-    from cvdata import figures, shape, synth
+    from cvdata import charts, synth
 
     monkeypatch.setattr(page, "_static_export", lambda *a: None)
     one_role = synth.make_cv(n_papers=3, n_roles=1, n_projects=1, n_skills=3, seed=1)
-    alone = figures.timeline(shape.roles_timeline(one_role), as_of=one_role.as_of)
-    venues = shape.venue_counts(one_role)
+    alone = charts.timeline.figure(charts.timeline.table(one_role), as_of=one_role.as_of)
+    venues = charts.venues.table(one_role)
     one_venue = venues[venues["venue"] == venues["venue"].iloc[0]]
     cases = {
         "fig-alone": alone,  # one role: one bar
-        "fig-venue": figures.publications_by_venue(one_venue),
+        "fig-venue": charts.venues.figure(one_venue),
         # One skill without years: a single tile.
-        "fig-untimed": figures.skills(
-            shape.skills_years(one_role).iloc[:1].assign(years=pd.NA, shown=True)
+        "fig-untimed": charts.skills.figure(
+            charts.skills.table(one_role).iloc[:1].assign(years=pd.NA, shown=True)
         ),
     }
     two = synth.make_cv(n_papers=3, n_roles=2, n_projects=1, n_skills=3, seed=1)
-    pair = figures.timeline(shape.roles_timeline(two), as_of=two.as_of)
+    pair = charts.timeline.figure(charts.timeline.table(two), as_of=two.as_of)
     for fmt in ("typst", "html"):
         p = _page(monkeypatch, tmp_path, fmt)
         for label, fig in cases.items():
@@ -191,7 +191,7 @@ def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path,
     ],
 )
 def test_the_years_say_what_they_count(kinds: set[str], label: str) -> None:
-    from cvdata.shape import _experience_label
+    from cvdata.charts.numbers import _experience_label
 
     assert _experience_label(kinds) == label
 
