@@ -212,3 +212,40 @@ def test_a_public_reference_is_printed_and_a_private_one_never(monkeypatch, tmp_
     assert "The engineer I call when data is at stake." in out
     assert "Hiroshi Mori" not in out and "crash consistency." not in out  # private
     assert "## Languages" in out and "## Interests" in out
+
+
+def test_a_chart_is_drawn_by_name_as_the_recipe_drew_it(monkeypatch, tmp_path, capsys) -> None:
+    from cvdata import charts
+
+    p = _page(monkeypatch, tmp_path, "html")
+    table = charts.venues.table(p.cv, top=15)
+    caption, alt = charts.venues.describe(table)
+    p.figure(charts.venues.figure(table, brand=p.brand), label="fig-venues", caption=caption,
+             alt=alt, heading="Venues")  # fmt: skip
+    by_hand = capsys.readouterr().out
+    p = _page(monkeypatch, tmp_path, "html")
+    p.chart("venues", top=15, heading="Venues")
+    assert capsys.readouterr().out == by_hand
+    assert "::: {#fig-venues}" in by_hand and page.md_escape(caption) in by_hand
+    # Another label when the page names one; an unknown chart says which there are.
+    p.chart("years", label="fig-per-year")
+    assert "::: {#fig-per-year}" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="no chart named 'venue'; the charts are: timeline"):
+        p.chart("venue")
+
+
+def test_a_chart_may_float_by_what_it_drew(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    p = _page(monkeypatch, tmp_path, "typst")
+    heights = []
+
+    def tall(fig: go.Figure) -> str | bool:
+        heights.append(fig.layout.height)
+        return "bottom" if fig.layout.height > page.SHORT_FIGURE else False
+
+    p.chart("timeline", markers=False, compact=True, heading="Career", floating=tall)
+    out = capsys.readouterr().out
+    assert len(heights) == 1 and heights[0] > page.SHORT_FIGURE  # the shipped CV's 20+ roles
+    assert "placement: bottom" in out and "<fig-timeline>" in out
+    p.chart("years", floating=lambda fig: False)
+    assert "placement" not in capsys.readouterr().out

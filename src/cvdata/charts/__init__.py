@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..load import CV
     from ..theme import Brand
 
-#: Every chart by name: one line per chart (its snapshot is ``tests/snapshots/<name>.json``).
+#: Every chart by name: one line per chart (its snapshot is ``tests/charts/snapshots/<name>.json``).
 CHARTS: dict[str, Chart] = {
     "timeline": Chart("timeline", "fig-timeline"),
     "career_time": Chart("career_time", "fig-career-time"),
