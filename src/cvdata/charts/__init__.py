@@ -67,6 +67,7 @@ def __getattr__(name: str) -> Any:
     if name.startswith("_") or name == "numbers" or name in {c.module for c in CHARTS.values()}:
         try:
             return importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError:
-            pass
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":  # the module is there; something it needs is not
+                raise
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
