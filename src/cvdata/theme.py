@@ -1,7 +1,8 @@
-"""The one theme: colours and fonts from ``_brand.yml``, as a plotly template.
+"""The one theme: colours and fonts from ``_brand.yml``.
 
-Quarto applies ``_brand.yml`` to the HTML pages and to the Typst PDF; this module applies
-the same file to the charts so that all three agree.
+Quarto applies ``_brand.yml`` to the HTML pages and to the Typst PDF; this module reads
+the same file for the charts (:mod:`cvdata.charts._theme` makes it a plotly template) so
+that all three agree.
 """
 
 from __future__ import annotations
