@@ -128,77 +128,14 @@ TARGET_MEM_L_MIB = 1024.0
 
 
 def _figure_jobs() -> list[tuple[str, Any]]:
-    """Every (shape -> describe -> figure) the pages run, as in index.qmd, cv.qmd and
-    notebooks/*.ipynb (the same builder with the same arguments is listed once)."""
-    from cvdata import figures, shape
+    """Every chart of the registry (:data:`cvdata.charts.CHARTS`), drawn as a page draws it
+    (its table, its description and its figure)."""
+    from cvdata import charts
 
-    def timeline(cv, brand):
-        roles = shape.roles_timeline(cv)
-        markers = shape.timeline_markers(cv)
-        figures.describe_timeline(roles, cv.as_of, markers)
-        return figures.timeline(roles, as_of=cv.as_of, markers=markers, brand=brand)
+    def job(name: str) -> Any:
+        return lambda cv, brand: charts.draw(name, cv, brand=brand).figure
 
-    def venues(top):
-        def build(cv, brand):
-            t = shape.venue_counts(cv) if top is None else shape.venue_counts(cv, top=top)
-            figures.describe_publications_by_venue(t)
-            return figures.publications_by_venue(t, brand=brand)
-
-        return build
-
-    def skills_top3(cv, brand):
-        t = shape.skills_years(cv, per_category=3)
-        figures.describe_skills(t)
-        return figures.skills(t, columns=2, brand=brand)
-
-    def skills_all(cv, brand):
-        t = shape.skills_years(cv)
-        figures.describe_skills(t)
-        return figures.skills(t, brand=brand)
-
-    def skills_overview(cv, brand):
-        t = shape.skills_by_category(cv)
-        figures.describe_skills_overview(t)
-        return figures.skills_overview(t, brand=brand)
-
-    def years(cv, brand):
-        t = shape.papers_by_year(cv)
-        figures.describe_publications_by_year(t)
-        return figures.publications_by_year(t, brand=brand)
-
-    def authorship(cv, brand):
-        t = shape.authorship(cv)
-        figures.describe_authorship(t)
-        return figures.authorship(t, brand=brand)
-
-    def coauthors(cv, brand):
-        t = shape.coauthors(cv, top=25)
-        figures.describe_coauthors(t)
-        return figures.coauthors(t, brand=brand)
-
-    def career_time(cv, brand):
-        t = shape.career_time(cv)
-        figures.describe_career_time(t)
-        return figures.career_time(t, brand=brand)
-
-    def projects(cv, brand):
-        t = shape.projects_per_role(cv)
-        figures.describe_projects_per_role(t, shape.roles_without_projects(cv))
-        return figures.projects_per_role(t, brand=brand)
-
-    return [
-        ("timeline (index, cv, timeline)", timeline),
-        ("publications_by_venue top=12 (index, cv)", venues(None)),
-        ("skills per_category=3 (index, cv)", skills_top3),
-        ("publications_by_venue top=15 (publications)", venues(15)),
-        ("publications_by_year (publications)", years),
-        ("authorship (publications)", authorship),
-        ("skills_overview (skills)", skills_overview),
-        ("skills all (skills)", skills_all),
-        ("projects_per_role (projects)", projects),
-        ("coauthors top=25 (collaborators)", coauthors),
-        ("career_time (timeline)", career_time),
-    ]
+    return [(name, job(name)) for name in charts.CHARTS]
 
 
 def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
@@ -214,7 +151,10 @@ def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
 def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     import cvdata  # noqa: F401
-    from cvdata import figures, page, shape  # noqa: F401
+    from cvdata import charts, page
+
+    for chart in charts.CHARTS.values():
+        chart.draw  # noqa: B018 (imports the chart's module: timed with the rest)
     from cvdata.load import load as load_cv
     from cvdata.theme import load_brand
 
@@ -1277,7 +1217,7 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     # ---- load, figures
     add("## Load + validate\n")
     add(
-        f"In a fresh process per size: `import cvdata` (with figures, page, shape) timed on "
+        f"In a fresh process per size: `import cvdata` (with page and the charts) timed on "
         f"its own, then `load()` {LOAD_RUNS + 1} times; the median is over the runs after "
         f"the first. Target (earlier, kept): load + validate of L < 1 s.\n"
     )

@@ -12,10 +12,7 @@
 
 # %%
 #| output: asis
-from cvdata import figures, page, shape
+from cvdata import page
 
 p = page.setup()
-people = shape.coauthors(p.cv, top=25)
-caption, alt = figures.describe_coauthors(people)
-fig = figures.coauthors(people, brand=p.brand)
-p.figure(fig, label="fig-coauthors", caption=caption, alt=alt)
+p.chart("coauthors", top=25)

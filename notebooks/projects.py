@@ -12,13 +12,10 @@
 
 # %%
 #| output: asis
-from cvdata import figures, page, shape
+from cvdata import page
 
 p = page.setup()
-table = shape.projects_per_role(p.cv)
-caption, alt = figures.describe_projects_per_role(table, shape.roles_without_projects(p.cv))
-fig = figures.projects_per_role(table, brand=p.brand)
-p.figure(fig, label="fig-projects", caption=caption, alt=alt)
+p.chart("projects")
 
 # %%
 #| output: asis

@@ -13,30 +13,21 @@
 
 # %%
 #| output: asis
-from cvdata import figures, page, shape
+from cvdata import page
 
 p = page.setup()
-venues = shape.venue_counts(p.cv, top=15)
-caption, alt = figures.describe_publications_by_venue(venues)
-fig = figures.publications_by_venue(venues, brand=p.brand)
-p.figure(fig, label="fig-venues", caption=caption, alt=alt)
+p.chart("venues", top=15)
 
 # %% [markdown]
 # ## Papers per year
 
 # %%
 #| output: asis
-years = shape.papers_by_year(p.cv)
-caption, alt = figures.describe_publications_by_year(years)
-fig = figures.publications_by_year(years, brand=p.brand)
-p.figure(fig, label="fig-years", caption=caption, alt=alt)
+p.chart("years")
 
 # %% [markdown]
 # ## Authorship
 
 # %%
 #| output: asis
-roles = shape.authorship(p.cv)
-caption, alt = figures.describe_authorship(roles)
-fig = figures.authorship(roles, brand=p.brand)
-p.figure(fig, label="fig-authorship", caption=caption, alt=alt)
+p.chart("authorship")

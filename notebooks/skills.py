@@ -10,21 +10,16 @@
 #| output: asis
 # The opening sentence says what the charts show for this CV: years per skill where the CV
 # gives them, else each category's level or just its skills.
-from cvdata import figures, page, shape
+from cvdata import page
+from cvdata.charts import skills
 
 p = page.setup()
-table = shape.skills_years(p.cv)
-p.markdown(page.md_escape(figures.describe_skills_page(table)))
-overview = shape.skills_by_category(p.cv)
-caption, alt = figures.describe_skills_overview(overview)
-fig = figures.skills_overview(overview, brand=p.brand)
-p.figure(fig, label="fig-skills-overview", caption=caption, alt=alt)
+p.markdown(page.md_escape(skills.describe_page(skills.table(p.cv))))
+p.chart("skills_overview")
 
 # %% [markdown]
 # ## Every skill
 
 # %%
 #| output: asis
-caption, alt = figures.describe_skills(table)
-fig = figures.skills(table, brand=p.brand)
-p.figure(fig, label="fig-skills", caption=caption, alt=alt)
+p.chart("skills")

@@ -14,21 +14,14 @@
 
 # %%
 #| output: asis
-from cvdata import figures, page, shape
+from cvdata import page
 
 p = page.setup()
-roles = shape.roles_timeline(p.cv)
-markers = shape.timeline_markers(p.cv)
-caption, alt = figures.describe_timeline(roles, p.cv.as_of, markers)
-fig = figures.timeline(roles, as_of=p.cv.as_of, markers=markers, brand=p.brand)
-p.figure(fig, label="fig-timeline", caption=caption, alt=alt)
+p.chart("timeline")
 
 # %% [markdown]
 # ## Time per kind of role
 
 # %%
 #| output: asis
-time = shape.career_time(p.cv)
-caption, alt = figures.describe_career_time(time)
-fig = figures.career_time(time, brand=p.brand)
-p.figure(fig, label="fig-career-time", caption=caption, alt=alt)
+p.chart("career_time")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import pytest
 from conftest import DATA_DIR, PROJECT
 
-from cvdata import figures, load, page, shape, site, synth
+from cvdata import charts, load, page, site, synth
 
 
 def _page(monkeypatch, tmp_path: Path, fmt: str) -> page.Page:
@@ -30,9 +30,9 @@ def test_a_figure_with_nothing_to_draw_is_left_out_with_its_heading(
     monkeypatch, tmp_path, capsys, fmt
 ):
     p = _page(monkeypatch, tmp_path, fmt)
-    empty = shape.venue_counts(synth.make_cv(n_papers=0, n_roles=2))
-    caption, alt = figures.describe_publications_by_venue(empty)
-    fig = figures.publications_by_venue(empty)
+    empty = charts.venues.table(synth.make_cv(n_papers=0, n_roles=2))
+    caption, alt = charts.venues.describe(empty)
+    fig = charts.venues.figure(empty)
     p.figure(fig, label="fig-v", caption=caption, alt=alt, heading="Publications by venue")
     assert capsys.readouterr().out == ""
     assert not (tmp_path / "_figures").exists()

@@ -126,14 +126,14 @@ def test_a_year_only_end_in_the_start_year_is_not_before_the_start(
 def test_a_year_only_and_a_day_role_draw_on_the_timeline(
     data_dir: Path, tmp_path: Path, as_of: dt.date
 ) -> None:
-    from cvdata import figures, shape
+    from cvdata import charts
 
     folder = _copy(data_dir, tmp_path)
     _set(folder / "roles.csv", "dolby", "start", "2023")
     _set(folder / "roles.csv", "dolby", "end", "2024")
     _set(folder / "roles.csv", "together-ai", "start", "2024-05-20")
     cv = cvdata.load(folder, as_of=as_of)
-    roles = shape.roles_timeline(cv).set_index("role_id")
+    roles = charts.timeline.table(cv).set_index("role_id")
     dolby, together = roles.loc["dolby"], roles.loc["together-ai"]
     # A year-only role spans its years, to the end of the last one, and says only years.
     assert (dolby["start"], dolby["end"]) == (
@@ -145,7 +145,7 @@ def test_a_year_only_and_a_day_role_draw_on_the_timeline(
     assert together["dates"].startswith("20 May 2024 – present")
     # Unchanged roles print as before.
     assert roles.loc["usyd-phd", "dates"] == "Oct 2022 – Feb 2026"
-    fig = figures.timeline(roles.reset_index(), as_of=as_of)
+    fig = charts.timeline.figure(roles.reset_index(), as_of=as_of)
     drawn = " ".join(str(t.customdata) + str(t.hovertext) + str(t.text) for t in fig.data)
     assert "2023 – 2024" in drawn
 

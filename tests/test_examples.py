@@ -69,15 +69,15 @@ def test_example_person_is_rendered_whole(name: str, render_data) -> None:
 
 def _figures_drawn(data: Path) -> str:
     """The captions of the charts the PDF draws (fewer than two things: none)."""
-    from cvdata import figures, page, shape
+    from cvdata import charts, page
 
     cv = cvdata.load(data, as_of=AS_OF)
-    venues = shape.venue_counts(cv)
-    skills = shape.skills_years(cv, per_category=3)
+    venues = charts.venues.table(cv)
+    skills = charts.skills.table(cv, per_category=3)
     drawn = []
     for fig, (caption, _) in (
-        (figures.publications_by_venue(venues), figures.describe_publications_by_venue(venues)),
-        (figures.skills(skills), figures.describe_skills(skills)),
+        (charts.venues.figure(venues), charts.venues.describe(venues)),
+        (charts.skills.figure(skills), charts.skills.describe(skills)),
     ):
         if fig.data and (page.drawn_items(fig) or 0) >= page.PDF_MIN_ITEMS:
             drawn.append(caption)

@@ -148,23 +148,23 @@ def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the
 
 
 def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path, capsys) -> None:
-    from cvdata import figures, shape, synth
+    from cvdata import charts, synth
 
     monkeypatch.setattr(page, "_static_export", lambda *a: None)
     one_role = synth.make_cv(n_papers=3, n_roles=1, n_projects=1, n_skills=3, seed=1)
-    alone = figures.timeline(shape.roles_timeline(one_role), as_of=one_role.as_of)
-    venues = shape.venue_counts(one_role)
+    alone = charts.timeline.figure(charts.timeline.table(one_role), as_of=one_role.as_of)
+    venues = charts.venues.table(one_role)
     one_venue = venues[venues["venue"] == venues["venue"].iloc[0]]
     cases = {
         "fig-alone": alone,  # one role: one bar
-        "fig-venue": figures.publications_by_venue(one_venue),
+        "fig-venue": charts.venues.figure(one_venue),
         # One skill without years: a single tile.
-        "fig-untimed": figures.skills(
-            shape.skills_years(one_role).iloc[:1].assign(years=pd.NA, shown=True)
+        "fig-untimed": charts.skills.figure(
+            charts.skills.table(one_role).iloc[:1].assign(years=pd.NA, shown=True)
         ),
     }
     two = synth.make_cv(n_papers=3, n_roles=2, n_projects=1, n_skills=3, seed=1)
-    pair = figures.timeline(shape.roles_timeline(two), as_of=two.as_of)
+    pair = charts.timeline.figure(charts.timeline.table(two), as_of=two.as_of)
     for fmt in ("typst", "html"):
         p = _page(monkeypatch, tmp_path, fmt)
         for label, fig in cases.items():
@@ -191,7 +191,7 @@ def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path,
     ],
 )
 def test_the_years_say_what_they_count(kinds: set[str], label: str) -> None:
-    from cvdata.shape import _experience_label
+    from cvdata.charts.numbers import _experience_label
 
     assert _experience_label(kinds) == label
 
@@ -212,3 +212,40 @@ def test_a_public_reference_is_printed_and_a_private_one_never(monkeypatch, tmp_
     assert "The engineer I call when data is at stake." in out
     assert "Hiroshi Mori" not in out and "crash consistency." not in out  # private
     assert "## Languages" in out and "## Interests" in out
+
+
+def test_a_chart_is_drawn_by_name_as_the_recipe_drew_it(monkeypatch, tmp_path, capsys) -> None:
+    from cvdata import charts
+
+    p = _page(monkeypatch, tmp_path, "html")
+    table = charts.venues.table(p.cv, top=15)
+    caption, alt = charts.venues.describe(table)
+    p.figure(charts.venues.figure(table, brand=p.brand), label="fig-venues", caption=caption,
+             alt=alt, heading="Venues")  # fmt: skip
+    by_hand = capsys.readouterr().out
+    p = _page(monkeypatch, tmp_path, "html")
+    p.chart("venues", top=15, heading="Venues")
+    assert capsys.readouterr().out == by_hand
+    assert "::: {#fig-venues}" in by_hand and page.md_escape(caption) in by_hand
+    # Another label when the page names one; an unknown chart says which there are.
+    p.chart("years", label="fig-per-year")
+    assert "::: {#fig-per-year}" in capsys.readouterr().out
+    with pytest.raises(KeyError, match="no chart named 'venue'; the charts are: timeline"):
+        p.chart("venue")
+
+
+def test_a_chart_may_float_by_what_it_drew(monkeypatch, tmp_path, capsys) -> None:
+    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    p = _page(monkeypatch, tmp_path, "typst")
+    heights = []
+
+    def tall(fig: go.Figure) -> str | bool:
+        heights.append(fig.layout.height)
+        return "bottom" if fig.layout.height > page.SHORT_FIGURE else False
+
+    p.chart("timeline", markers=False, compact=True, heading="Career", floating=tall)
+    out = capsys.readouterr().out
+    assert len(heights) == 1 and heights[0] > page.SHORT_FIGURE  # the shipped CV's 20+ roles
+    assert "placement: bottom" in out and "<fig-timeline>" in out
+    p.chart("years", floating=lambda fig: False)
+    assert "placement" not in capsys.readouterr().out

@@ -25,7 +25,7 @@ from cv_strategies import cv_tables, write_tables
 from hypothesis import HealthCheck, assume, given, note, settings
 
 import cvdata
-from cvdata import document, shape
+from cvdata import charts, document
 from cvdata.document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
@@ -64,23 +64,23 @@ def _load(tables: dict, folder: Path) -> cvdata.CV:
 
 
 def _shapes(cv: cvdata.CV) -> None:
-    markers = shape.timeline_markers(cv)
-    shape.markers_per_year(markers)
-    shape.roles_timeline(cv)
-    shape.roles_timeline(cv, top=None)
-    shape.headline_numbers(cv)
-    shape.career_time(cv)
-    shape.papers_table(cv)
-    shape.venue_counts(cv)
-    shape.venue_counts(cv, top=None)
-    shape.papers_by_year(cv)
-    shape.authorship(cv)
-    shape.coauthors(cv)
-    shape.skills_years(cv)
-    shape.skills_years(cv, per_category=1)
-    shape.skills_by_category(cv)
-    shape.projects_per_role(cv)
-    shape.roles_without_projects(cv)
+    markers = charts.timeline.markers(cv)
+    charts.timeline.markers_per_year(markers)
+    charts.timeline.table(cv)
+    charts.timeline.table(cv, top=None)
+    charts.numbers.headline_numbers(cv)
+    charts.career_time.table(cv)
+    charts._tables.papers_table(cv)
+    charts.venues.table(cv)
+    charts.venues.table(cv, top=None)
+    charts.years.table(cv)
+    charts.authorship.table(cv)
+    charts.coauthors.table(cv)
+    charts.skills.table(cv)
+    charts.skills.table(cv, per_category=1)
+    charts.skills_overview.table(cv)
+    charts.projects.table(cv)
+    charts.projects.roles_without_projects(cv)
 
 
 def _compile(source: str, folder: Path, name: str) -> None:

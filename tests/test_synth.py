@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import cvdata
-from cvdata import shape, synth
+from cvdata import charts, synth
 from cvdata.schema import default_package
 
 
@@ -52,23 +52,23 @@ def test_passes_validation(tmp_path: Path, sizes: dict) -> None:
 
 def test_shaped_like_a_real_cv() -> None:
     cv = synth.make_cv(n_papers=400, n_roles=30, n_projects=60, n_skills=60, seed=0)
-    roles = shape.roles_timeline(cv)
+    roles = charts.timeline.table(cv)
     # Roles overlap, some are ongoing, every kind occurs.
-    assert shape.covered_years(roles["start"], roles["end"]) < (
+    assert charts.numbers.covered_years(roles["start"], roles["end"]) < (
         (roles["end"] - roles["start"]).dt.days.sum() / 365.25
     )
     assert roles["ongoing"].any() and not roles["ongoing"].all()
-    assert set(roles["kind"]) == set(shape.KIND_LABELS)
+    assert set(roles["kind"]) == set(charts._tables.KIND_LABELS)
     # Papers: several venues, some with acronyms and some without; every status; some
     # papers without a venue or a year; nothing published after the as-of year.
-    papers = shape.papers_table(cv)
+    papers = charts._tables.papers_table(cv)
     assert papers["venue"].nunique() > 10
     assert cv.venues["acronym"].isna().any() and cv.venues["acronym"].notna().any()
     assert {"published", "submitted", "preprint", "forthcoming"} <= set(papers["status"])
     assert (~papers["has_venue"]).any() and papers["year"].isna().any()
     assert papers["first_author"].any() and papers["equal_contribution"].any()
     # Co-authors recur, and some names come in other case or spacing.
-    people = shape.coauthors(cv, top=None).drop_duplicates("key")
+    people = charts.coauthors.table(cv, top=None).drop_duplicates("key")
     assert people["total"].max() >= 20 and (people["total"] == 1).any()
     raw = cv.paper_authors[~cv.paper_authors["is_owner"]]["name"]
     assert raw.nunique() > len(people)

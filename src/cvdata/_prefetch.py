@@ -59,7 +59,7 @@ def draws_static_figures(document: Path) -> bool:
         return False
     formats = meta.get("format") if isinstance(meta, dict) else None
     typst = (isinstance(formats, dict) and "typst" in formats) or formats == "typst"
-    return bool(typst) and any(".figure(" in cell for cell in code_cells(text))
+    return bool(typst) and any(".figure(" in cell or ".chart(" in cell for cell in code_cells(text))
 
 
 def prune(cache: Path, keep: int = KEEP) -> None:

@@ -30,7 +30,8 @@ from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from ._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
-from .export import ID_FIELD, text
+from .cells import STATUS_ORDER, text
+from .export import ID_FIELD
 from .load import CV
 from .problems import display_path
 from .transaction import DataTransaction, csv_with_rows, data_transaction
@@ -77,7 +78,8 @@ PUBSTATES = {
     "submitted": "submitted",
     "under review": "under-review",
 }
-STATUSES = ("published", "accepted", "submitted", "under-review", "preprint", "forthcoming")
+#: The statuses a paper may have (the descriptor's vocabulary, :mod:`cvdata.cells`).
+STATUSES = STATUS_ORDER
 #: Fields holding LaTeX text (decoded to Unicode); the others (url, doi, ...) are kept as is.
 TEXT_FIELDS = {"title", "author", "type", "pubstate", *VENUE_FIELDS}
 _URL = re.compile(r"^(https?://|mailto:)\S+$")

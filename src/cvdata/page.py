@@ -32,11 +32,11 @@ import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import plotly.graph_objects as go
 
-from . import _plotlyjs, env
+from . import _plotlyjs, charts, env
 from ._paths import (
     FIGURE_CACHE,
     FORMAT_ENV,
@@ -46,6 +46,8 @@ from ._paths import (
     find_project_root,
     prefetch_running,
 )
+from .charts import ITEMS
+from .charts.numbers import headline_numbers
 from .document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
@@ -60,12 +62,12 @@ from .document import (
     typst_section,
     typst_str,
 )
-from .figures import ITEMS
 from .load import CV, load
-from .shape import headline_numbers
 from .site import track_reads
 from .theme import Brand, load_brand
 
+#: Where a figure may float in the PDF (see :meth:`Page.figure`).
+Floating = bool | Literal["auto", "top", "bottom"]
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
 #: How long a page waits for a figure being drawn ahead before drawing it itself.
@@ -74,7 +76,7 @@ T = TypeVar("T")
 #: Height of a static figure that is taller than wide, as a share of the page's body.
 TALL_FIGURE_HEIGHT = "65%"
 #: In the PDF, a chart that says it draws fewer things than this (``layout.meta``'s
-#: ``items``, set by :mod:`cvdata.figures`: one role, one venue, no skill with years) is
+#: ``items``, set by :mod:`cvdata.charts`: one role, one venue, no skill with years) is
 #: left out: a still image of one bar says nothing the CV's text does not.
 PDF_MIN_ITEMS = 2
 #: A chart at most this tall (pixels at the export width, 820: about a quarter of an A4
@@ -537,6 +539,40 @@ class Page:
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
                 f"alt: {typst_str(alt)}), {place}caption: [#{typst_str(caption)}]) <{label}>"
             )
+
+    def chart(
+        self,
+        name: str,
+        *,
+        label: str | None = None,
+        heading: str | None = None,
+        floating: Floating | Callable[[go.Figure], Floating] = False,
+        width: int = 820,
+        **options: Any,
+    ) -> None:
+        """The chart registered as ``name`` (:data:`cvdata.charts.CHARTS`), drawn from this
+        page's CV in the brand's colours, with its caption and alt text, as :meth:`figure`
+        shows a figure.
+
+        ``label``: the Quarto label, by default the chart's own (``fig-timeline``).
+        ``options`` go to the chart's ``draw`` (e.g. ``top=15``, ``compact=True``).
+        ``floating`` may be a function of the drawn figure (e.g. float only a tall one).
+
+        Raises
+        ------
+        KeyError
+            When no chart is registered as ``name`` (the message lists those there are).
+        """
+        drawn = charts.draw(name, self.cv, brand=self.brand, **options)
+        self.figure(
+            drawn.figure,
+            label=label or charts.chart(name).label,
+            caption=drawn.caption,
+            alt=drawn.alt,
+            width=width,
+            heading=heading,
+            floating=floating(drawn.figure) if callable(floating) else floating,
+        )
 
 
 def setup(

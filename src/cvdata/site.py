@@ -16,8 +16,8 @@ from dataclasses import fields
 from pathlib import Path
 
 from ._paths import META_DIR
+from .charts._tables import coauthor_rows
 from .load import CV
-from .shape import coauthors
 
 #: Each page of ``notebooks/`` and what the CV must hold for it to be shown.
 PAGES: dict[str, Callable[[CV], bool]] = {
@@ -25,7 +25,7 @@ PAGES: dict[str, Callable[[CV], bool]] = {
     "publications": lambda cv: not cv.papers.empty,
     "skills": lambda cv: not cv.skills.empty,
     "projects": lambda cv: not cv.projects.empty,
-    "collaborators": lambda cv: not coauthors(cv, top=1).empty,
+    "collaborators": lambda cv: not coauthor_rows(cv).empty,
 }
 
 

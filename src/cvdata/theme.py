@@ -1,7 +1,8 @@
-"""The one theme: colours and fonts from ``_brand.yml``, as a plotly template.
+"""The one theme: colours and fonts from ``_brand.yml``.
 
-Quarto applies ``_brand.yml`` to the HTML pages and to the Typst PDF; this module applies
-the same file to the charts so that all three agree.
+Quarto applies ``_brand.yml`` to the HTML pages and to the Typst PDF; this module reads
+the same file for the charts (:mod:`cvdata.charts._theme` makes it a plotly template) so
+that all three agree.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import plotly.graph_objects as go
 import yaml
 
 from ._paths import find_project_root
@@ -73,33 +73,4 @@ def load_brand(path: Path | None = None) -> Brand:
         background=_resolve(color.get("background"), palette, "#FFFFFF"),
         muted=_resolve(color.get("secondary"), palette, palette["grey"]),
         font_family=family or "Liberation Sans",
-    )
-
-
-def plotly_template(brand: Brand | None = None) -> go.layout.Template:
-    """A plotly template in the brand's colours and font."""
-    b = brand or load_brand()
-    # Fallbacks so that a browser without the brand font still shows a sans-serif.
-    font = f"{b.font_family}, Noto Sans CJK SC, Arial, sans-serif"
-    axis = {
-        "automargin": True,
-        "gridcolor": "#E5E7EB",
-        "linecolor": "#9CA3AF",
-        "zerolinecolor": "#E5E7EB",
-        "tickfont": {"color": b.foreground},
-        "title": {"font": {"color": b.foreground}},
-    }
-    return go.layout.Template(
-        layout={
-            "colorway": b.colorway,
-            "font": {"family": font, "color": b.foreground, "size": 13},
-            "paper_bgcolor": b.background,
-            "plot_bgcolor": b.background,
-            "title": {"font": {"size": 16}, "x": 0, "xanchor": "left"},
-            "xaxis": axis,
-            "yaxis": axis,
-            "legend": {"bgcolor": "rgba(0,0,0,0)"},
-            "hoverlabel": {"font": {"family": font}, "align": "left"},
-            "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
-        }
     )

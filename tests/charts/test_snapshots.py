@@ -1,9 +1,9 @@
 """Snapshots of every figure's JSON on the shipped data, as of 2026-11-26.
 
 A figure that changes on purpose is re-recorded with ``UPDATE_SNAPSHOTS=1 pytest
-tests/test_snapshots.py``; review the diff of ``tests/snapshots/`` like code. The
-template (the theme, tested elsewhere) is left out to keep the files small; arrays plotly
-would encode as base64 are written as plain lists, so a diff reads as data.
+tests/charts/test_snapshots.py``; review the diff of ``tests/charts/snapshots/`` like
+code. The template (the theme, tested elsewhere) is left out to keep the files small;
+arrays plotly would encode as base64 are written as plain lists, so a diff reads as data.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def test_figure_matches_its_snapshot(built: dict, name: str) -> None:
         )
         shown = "\n".join(list(diff)[:80])
         pytest.fail(
-            f"{name} differs from tests/snapshots/{path.name} (UPDATE_SNAPSHOTS=1 re-records "
-            f"it if the change is wanted):\n{shown}"
+            f"{name} differs from tests/charts/snapshots/{path.name} (UPDATE_SNAPSHOTS=1 "
+            f"re-records it if the change is wanted):\n{shown}"
         )
 
 

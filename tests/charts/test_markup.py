@@ -114,12 +114,14 @@ def hostile_no_years(tmp_path_factory: pytest.TempPathFactory) -> cvdata.CV:
 
 @pytest.fixture(scope="module")
 def built(hostile_cv: cvdata.CV, hostile_no_years: cvdata.CV) -> dict[str, go.Figure]:
-    from cvdata import figures, shape
+    from cvdata import charts
 
     figs = {name: fig for name, (fig, _) in all_figures(hostile_cv).items()}
     # Without years the skills charts are other figures: tiles and a level panel.
-    figs["skills_tiles"] = figures.skills(shape.skills_years(hostile_no_years))
-    figs["skills_levels"] = figures.skills_overview(shape.skills_by_category(hostile_no_years))
+    figs["skills_tiles"] = charts.skills.figure(charts.skills.table(hostile_no_years))
+    figs["skills_levels"] = charts.skills_overview.figure(
+        charts.skills_overview.table(hostile_no_years)
+    )
     return figs
 
 
@@ -193,9 +195,9 @@ def test_the_page_html_has_no_live_link(built) -> None:
 
 
 def test_chart_titles_given_by_a_page_are_text_too(hostile_cv) -> None:
-    from cvdata import figures, shape
+    from cvdata import charts
 
-    fig = figures.career_time(shape.career_time(hostile_cv), title=LINK)
+    fig = charts.career_time.figure(charts.career_time.table(hostile_cv), title=LINK)
     assert fig.layout.title.text == html.escape(LINK, quote=False)
 
 

@@ -1,0 +1,119 @@
+"""What the charts' tables share: labels, paper statuses, the top-N cut, the papers table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import dates as _dates
+from ..cells import STATUS_LABELS, STATUS_ORDER
+from ..load import CV
+
+KIND_LABELS = {
+    "industry": "Industry",
+    "internship": "Internship",
+    "research": "Research",
+    "education": "Education",
+}
+
+
+def _label(title: str, org: str, limit: int = 48) -> str:
+    text = f"{title} · {org}" if org else title
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+#: Where a paper with only a year is placed on a time axis.
+MID_YEAR = (7, 1)
+
+
+NO_YEAR = "no year"
+
+
+def _status_label(status: pd.Series) -> pd.Series:
+    return status.map(STATUS_LABELS).fillna(status).astype("string")
+
+
+def _status_rank(status: pd.Series) -> pd.Series:
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    return status.map(order).fillna(len(order)).astype(int)
+
+
+def _mid_year(year: pd.Series) -> pd.Series:
+    """1 July of each year (NaT where the year is missing)."""
+    month, day = MID_YEAR
+    return pd.to_datetime(
+        {"year": year.astype("Float64"), "month": month, "day": day}, errors="coerce"
+    )
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one person share: case and whitespace folded."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _mark_top(rank: pd.Series, top: int | None, items: int) -> pd.Series:
+    """``shown`` for rows whose rank (1 = first) is within ``top``. Nothing is cut when
+    ``top`` is None or when cutting would leave out a single item: a bar is cheaper than a
+    line saying "1 more"."""
+    if top is None or items <= top + 1:
+        return pd.Series(True, index=rank.index)
+    return rank <= top
+
+
+def _precisions(roles: pd.DataFrame, column: str) -> list:
+    """Each row's precision of ``column`` (month where the table keeps none)."""
+    prec = roles.get(_dates.precision_column(column))
+    return ["month"] * len(roles) if prec is None else prec.fillna("month").tolist()
+
+
+def papers_table(cv: CV) -> pd.DataFrame:
+    """One row per paper with what the publication charts group by.
+
+    ``venue`` is the venue's acronym, else its name; a paper without a venue goes into an
+    explicit bucket named after its status (``no venue (preprint)``, ``no venue
+    (forthcoming)``, ...). Authorship: ``owner_position`` (NA when the owner is not among
+    the listed authors), ``first_author``, ``equal_contribution`` and ``authors_listed``.
+    """
+    papers = cv.papers
+    venues = cv.venues.set_index("id")
+    short = venues["acronym"].fillna(venues["name"])
+    # Two venues with one acronym stay apart: the name is added to both.
+    clash = short.duplicated(keep=False)
+    short = short.where(~clash, short + " (" + venues["name"] + ")")
+    status_label = _status_label(papers["status"])
+    # As text even when no venue matches (map then gives float64, which cannot take text).
+    venue = papers["venue_id"].map(short).astype("string")
+    bucket = "no venue (" + status_label.str.lower() + ")"
+    authors = cv.paper_authors
+    owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
+    owner = owner.set_index("paper_id")
+    n_authors = authors.groupby("paper_id").size()
+    position = papers["id"].map(owner["position"]).astype("Int64")
+    return pd.DataFrame(
+        {
+            "paper_id": papers["id"],
+            "title": papers["title"],
+            "type": papers["type"],
+            "status": papers["status"],
+            "status_label": status_label,
+            "venue": venue.fillna(bucket).astype("string"),
+            "venue_name": papers["venue_id"].map(venues["name"]).astype("string"),
+            "has_venue": venue.notna().astype(bool),
+            "year": papers["year"],
+            "n_authors": papers["id"].map(n_authors).fillna(0).astype(int),
+            "authors_listed": papers["id"].isin(n_authors.index).astype(bool),
+            "owner_position": position,
+            "first_author": (position == 1).fillna(False).astype(bool),
+            "equal_contribution": papers["id"]
+            .map(owner["equal_contribution"])
+            .astype("boolean")
+            .fillna(False)
+            .astype(bool),
+        }
+    )
+
+
+def coauthor_rows(cv: CV) -> pd.DataFrame:
+    """The author rows of people other than the owner (``is_owner`` not set): the
+    co-authors chart counts them, and the site shows its page only when there are any."""
+    a = cv.paper_authors
+    return a[~a["is_owner"].fillna(False)]

@@ -1,0 +1,150 @@
+"""Co-authors: people by the papers they share with the owner, per status; its table,
+figure and description."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..load import CV
+from ..theme import Brand, load_brand
+from ._chart import Drawn
+from ._common import _empty, _esc, _list_hover, _more_note, _plural, _stacked_hbar
+from ._tables import _mark_top, _status_label, _status_rank, coauthor_rows, normalise_name
+
+
+def table(cv: CV, top: int | None = 20) -> pd.DataFrame:
+    """Co-authors by the number of papers shared with the owner, split by status.
+
+    Names are matched with case and whitespace folded (``normalise_name``) and shown in
+    their most common spelling; the owner's own rows (``is_owner``) are left out.
+    Columns: ``key, name, status, status_label, papers, total, first_year, last_year,
+    titles, rank, shown``; one row per co-author and status, ranked by ``total``.
+    ``titles`` lists the shared papers, newest first, one per line.
+    """
+    cols = [
+        "key",
+        "name",
+        "status",
+        "status_label",
+        "papers",
+        "total",
+        "first_year",
+        "last_year",
+        "titles",
+        "rank",
+        "shown",
+    ]
+    a = coauthor_rows(cv)
+    if a.empty:
+        return pd.DataFrame(columns=cols)
+    a = a.assign(
+        key=a["name"].map(normalise_name), clean=a["name"].map(lambda n: " ".join(n.split()))
+    )
+    # The most common spelling; ties go to the one met first.
+    spelling = (
+        a.groupby(["key", "clean"], sort=False)
+        .size()
+        .reset_index(name="n")
+        .sort_values("n", ascending=False, kind="stable")
+        .drop_duplicates("key")
+        .set_index("key")["clean"]
+    )
+    pairs = a[["key", "paper_id"]].drop_duplicates()
+    papers = cv.papers.set_index("id")
+    pairs = pairs.assign(
+        status=pairs["paper_id"].map(papers["status"]),
+        year=pairs["paper_id"].map(papers["year"]).astype("Int64"),
+        title=pairs["paper_id"].map(papers["title"]),
+    )
+    per = pairs.groupby("key", sort=False)
+    # Shared titles newest first (undated last), in one sort rather than one per person.
+    newest = pairs.sort_values("year", ascending=False, na_position="last", kind="stable")
+    summary = pd.DataFrame(
+        {
+            "total": per.size(),
+            "first_year": per["year"].min(),
+            "last_year": per["year"].max(),
+            "titles": newest.groupby("key", sort=False)["title"].agg("\n".join),
+        },
+        index=per.size().index,
+    )
+    summary["name"] = summary.index.map(spelling)
+    summary = summary.assign(_n=summary["name"].str.casefold()).sort_values(
+        ["total", "_n"], ascending=[False, True], kind="stable"
+    )
+    summary["rank"] = range(1, len(summary) + 1)
+    counts = pairs.groupby(["key", "status"], sort=False).size().reset_index(name="papers")
+    out = counts.join(summary, on="key")
+    out["status_label"] = _status_label(out["status"])
+    out["shown"] = _mark_top(out["rank"], top, len(summary))
+    out["_s"] = _status_rank(out["status"])
+    out = out.sort_values(["rank", "_s"], kind="stable").drop(columns="_s")
+    out = out.astype({"first_year": "Int64", "last_year": "Int64", "total": int, "papers": int})
+    return out[cols].reset_index(drop=True)
+
+
+def figure(
+    people: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """The co-authors who share most papers with the owner, stacked by status; the rest are
+    counted under the plot. ``people`` from :func:`table`."""
+    brand = brand or load_brand()
+    if people.empty:
+        return _empty(brand, "No co-authors yet.", title)
+    shown = people[people["shown"]]
+    order = list(dict.fromkeys(shown["name"]))
+    hover = {}
+    for r in shown.drop_duplicates("key").itertuples():
+        years = (
+            f"{r.first_year}–{r.last_year}"
+            if pd.notna(r.first_year) and r.first_year != r.last_year
+            else (str(r.first_year) if pd.notna(r.first_year) else "years not given")
+        )
+        hover[str(r.name)] = (
+            f"<b>{_esc(r.name)}</b>: {_plural(int(r.total), 'paper')} together ({years})<br>"
+            + _list_hover(str(r.titles).split("\n"), 8)
+        )
+    fig = _stacked_hbar(shown, category="name", order=order, hover=hover, brand=brand, title=title)
+    fig.update_xaxes(title="Papers shared with the owner")
+    hidden = people[~people["shown"]].drop_duplicates("key")
+    if not hidden.empty:
+        most = int(hidden["total"].max())
+        _more_note(
+            fig,
+            brand,
+            len(hidden),
+            "more co-author",
+            detail=f"each shares {_plural(most, 'paper')} or fewer",
+        )
+    return fig
+
+
+def describe(people: pd.DataFrame) -> tuple[str, str]:
+    if people.empty:
+        return "No co-authors yet.", "An empty chart: the CV lists no co-authors."
+    each = people.drop_duplicates("key")
+    shown = each[each["shown"]]
+    caption = (
+        f"Most frequent co-authors: {len(shown)} of {_plural(len(each), 'co-author')} by papers "
+        "shared, stacked by status (names matched ignoring case and spacing)"
+        + (
+            f"; {len(each) - len(shown)} more counted below the chart"
+            if len(shown) < len(each)
+            else ""
+        )
+        + "."
+    )
+    alt = (
+        f"Horizontal stacked bar chart of the {len(shown)} co-authors with most shared papers: "
+        + ", ".join(f"{r.name} {r.total:,}" for r in shown.head(5).itertuples())
+        + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+        + "."
+    )
+    return caption, alt
+
+
+def draw(cv: CV, *, brand: Brand | None = None, top: int | None = 20) -> Drawn:
+    """The ``top`` co-authors by papers shared with the owner."""
+    t = table(cv, top=top)
+    return Drawn(figure(t, brand=brand), *describe(t))

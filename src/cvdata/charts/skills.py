@@ -1,0 +1,414 @@
+"""Skills: years per skill in a panel per category, or tiles when the CV gives no years;
+its table, figure and description (and the skills page's opening sentence)."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..load import CV
+from ..theme import Brand, load_brand
+from ._chart import ITEMS, Drawn
+from ._common import (
+    _empty,
+    _esc,
+    _escs,
+    _plural,
+    _title,
+    _unique,
+)
+from ._skill_tiles import _panel_count, _skills_grid, _titles_over_panels
+from ._theme import plotly_template
+
+YEARS_NOT_GIVEN = "years not given"
+
+
+#: Skill levels as CVs write them (JSON Resume's ``level`` is free text), by rank on one
+#: ordinal scale; a level not listed here has no rank, and charts then show levels as
+#: written rather than guess an order.
+LEVEL_RANKS = {
+    **dict.fromkeys(["beginner", "novice", "basic", "elementary", "entry level"], 1),
+    **dict.fromkeys(["intermediate", "competent", "working knowledge", "moderate"], 2),
+    **dict.fromkeys(["advanced", "proficient", "experienced", "strong"], 3),
+    **dict.fromkeys(["expert", "master", "excellent"], 4),
+}
+
+
+#: At most this many skills are drawn when no ``per_category`` is asked for: the shipped
+#: CV's 107 all fit, a CV with 1,000 skills gets a chart no taller than the shipped one.
+SKILLS_SHOWN = 110
+
+
+def _per_category_for(sizes: pd.Series, budget: int) -> int | None:
+    """The largest top-k per category that keeps at most ``budget`` skills shown (a
+    category with one more than k shows all, as in :func:`_mark_top`); None when every
+    skill fits."""
+    if int(sizes.sum()) <= budget:
+        return None
+    k = 1
+    while k < int(sizes.max()):
+        shown = int(sizes.where(sizes <= k + 2, k + 1).sum())  # what k + 1 would show
+        if shown > budget:
+            break
+        k += 1
+    return k
+
+
+def level_rank(level: object) -> int | None:
+    """Where a level as written sits on :data:`LEVEL_RANKS`' scale (1 lowest), or None."""
+    if level is None or level is pd.NA or (isinstance(level, float) and math.isnan(level)):
+        return None
+    return LEVEL_RANKS.get(" ".join(str(level).casefold().replace("-", " ").split()))
+
+
+def _category_levels(cv: CV) -> dict[str, str]:
+    """Category -> its level as written (``skill_categories.csv``), for those that give one."""
+    cats = cv.skill_categories
+    given = cats[cats["level"].notna() & (cats["level"].str.strip() != "")]
+    return dict(zip(given["name"], given["level"].str.strip(), strict=True))
+
+
+def table(
+    cv: CV, per_category: int | None = None, *, budget: int | None = SKILLS_SHOWN
+) -> pd.DataFrame:
+    """Every skill with its years, categories in file order, skills by years within each.
+
+    Skills without years stay (``years`` NA, ``years_label`` "years not given") and sort
+    last in their category; a CV that gives no years keeps its own order. ``level`` is the
+    skill's category's level as written ("" when none). With ``per_category``, only the
+    first that many of each category are ``shown`` (all of a category that has just one
+    more). Without it, at most ``budget`` skills are shown: the same top-k of every
+    category, k as large as fits (None: all). Columns: ``skill_id, category, skill, years,
+    years_label, level, note, rank, category_skills, shown``.
+    """
+    s = cv.skills
+    cols = [
+        "skill_id",
+        "category",
+        "skill",
+        "years",
+        "years_label",
+        "level",
+        "note",
+        "rank",
+        "category_skills",
+        "shown",
+    ]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    cat_order = {c: i for i, c in enumerate(dict.fromkeys(s["category"]))}
+    levels = _category_levels(cv)
+    out = pd.DataFrame(
+        {
+            "skill_id": s["id"],
+            "category": s["category"],
+            "skill": s["skill"],
+            "years": s["years"],
+            "years_label": pd.Series(
+                [
+                    YEARS_NOT_GIVEN if pd.isna(y) else (f"{y} yr" if y == 1 else f"{y} yrs")
+                    for y in s["years"]
+                ],
+                index=s.index,
+                dtype="string",
+            ),
+            "level": pd.Series(
+                [levels.get(c, "") for c in s["category"]], index=s.index, dtype="string"
+            ),
+            "note": s["note"].fillna(""),
+        }
+    )
+    out["_c"] = out["category"].map(cat_order)
+    out["_y"] = out["years"].fillna(-1)
+    out = out.sort_values(["_c", "_y"], ascending=[True, False], kind="stable")
+    out["rank"] = out.groupby("_c").cumcount() + 1
+    out["category_skills"] = out.groupby("_c")["skill"].transform("size").astype(int)
+    if per_category is None and budget is not None:
+        per_category = _per_category_for(out.groupby("_c").size(), budget)
+    if per_category is None:
+        out["shown"] = True
+    else:  # as _mark_top, per category
+        out["shown"] = (out["rank"] <= per_category) | (out["category_skills"] <= per_category + 1)
+    return out[cols].reset_index(drop=True)
+
+
+SKILL_ROW = 20  # pixels per skill in the skills chart
+
+
+def figure(
+    table: pd.DataFrame,
+    *,
+    columns: int = 1,
+    brand: Brand | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Years per skill, one panel per category (file order), skills by years in each.
+
+    Skills without years are named at zero as "years not given". When no skill has years,
+    there is no years axis to draw: the skills are a grid of labelled tiles instead, one
+    panel per category with its level (:func:`_skills_grid`). ``table`` from
+    :func:`table`; a category that shows only its first skills says so in its panel title
+    ("3 of 16 shown"). ``columns`` lays the panels out in a grid (e.g. 2 for a compact
+    overview)."""
+    brand = brand or load_brand()
+    if table.empty:
+        return _empty(brand, "No skills yet.", title)
+    if not table["years"].notna().any():
+        return _skills_grid(table, columns=columns, brand=brand, title=title)
+    cats = list(dict.fromkeys(table["category"]))
+    shown = table[table["shown"]]
+    nrows = math.ceil(len(cats) / columns)
+    grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
+    per_row = [max(int((shown["category"] == c).sum()) for c in row) for row in grid]
+    title_h = 34
+    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
+    titles = []
+    for row in grid:
+        for c in row:
+            part = table[table["category"] == c]
+            count = _panel_count(part, columns, "top")  # longest-held first
+            titles.append(f"<b>{_esc(c)}</b> · {count}")
+        titles += [""] * (columns - len(row))
+    fig = make_subplots(
+        rows=nrows,
+        cols=columns,
+        row_heights=[max(1, n) for n in per_row],
+        vertical_spacing=title_h / plot_h if nrows > 1 else 0,
+        horizontal_spacing=0.26 if columns > 1 else 0.02,
+        subplot_titles=titles,
+        shared_xaxes="all",
+    )
+    top = float(table["years"].max()) if table["years"].notna().any() else 1.0
+    for i, c in enumerate(cats):
+        r, col = i // columns + 1, i % columns + 1
+        part = shown[shown["category"] == c]
+        _years_panel(fig, part, c, (r, col), rows=per_row[r - 1], columns=columns, brand=brand)
+    fig.update_xaxes(range=[0, top * 1.12 + 0.5], showgrid=True, dtick=max(1, math.ceil(top / 8)))
+    fig.update_xaxes(title="Years", row=nrows)
+    _titles_over_panels(fig, len(cats))
+    fig.update_layout(
+        template=plotly_template(brand),
+        title=_title(title),
+        height=plot_h + 90,
+        bargap=0.3,
+        hovermode="closest",
+        margin={"t": 40 + (30 if title else 0), "b": 50, "l": 10, "r": 30},
+    )
+    # What the chart tells: skills with years (one without is a mark saying so).
+    fig.layout.meta = {ITEMS: int(shown["years"].notna().sum())}
+    return fig
+
+
+def _years_panel(
+    fig: go.Figure,
+    part: pd.DataFrame,
+    category: str,
+    at: tuple[int, int],
+    *,
+    rows: int,
+    columns: int,
+    brand: Brand,
+) -> None:
+    """One category's panel at ``at`` (row, column): a bar per skill with years, and the
+    words "years not given" at zero for each skill without; ``rows`` skills tall."""
+    r, col = at
+    max_label = 26 if columns > 1 else 60
+    labels = _escs(
+        _unique([textwrap.shorten(str(s), max_label, placeholder="…") for s in part["skill"]])
+    )
+    hover = [
+        f"<b>{_esc(s.skill)}</b><br>{_esc(category)}<br>{_esc(s.years_label)}"
+        + (f"<br>{_esc(s.note)}" if s.note else "")
+        for s in part.itertuples()
+    ]
+    has = part["years"].notna().to_numpy()
+    fig.add_trace(
+        go.Bar(
+            orientation="h",
+            x=[int(v) for v in part["years"][has]],
+            y=[lab for lab, h in zip(labels, has, strict=True) if h],
+            ids=list(part["skill_id"][has]),
+            text=[str(v) for v in part["years"][has]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[t for t, h in zip(hover, has, strict=True) if h],
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker={"color": brand.palette.get("blue", brand.colorway[0])},
+            showlegend=False,
+            name=_esc(category),
+        ),
+        row=r,
+        col=col,
+    )
+    if (~has).any():
+        fig.add_trace(
+            go.Scatter(
+                x=[0] * int((~has).sum()),
+                y=[lab for lab, h in zip(labels, has, strict=True) if not h],
+                ids=list(part["skill_id"][~has]),
+                # Words only: a marker at zero would sit on the end of the skill's label.
+                mode="text",
+                text=[YEARS_NOT_GIVEN] * int((~has).sum()),
+                textposition="middle right",
+                textfont={"color": brand.muted, "size": 11},
+                hovertext=[t for t, h in zip(hover, has, strict=True) if not h],
+                hovertemplate="%{hovertext}<extra></extra>",
+                cliponaxis=False,
+                showlegend=False,
+                name=_esc(f"{category} (years not given)"),
+            ),
+            row=r,
+            col=col,
+        )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        automargin=True,
+        # First skill on top; a panel with fewer skills than its row keeps the bar size.
+        autorange=False,
+        range=[rows - 0.5, -0.5],
+        showgrid=False,
+        row=r,
+        col=col,
+    )
+
+
+def _top_per_category(table: pd.DataFrame) -> int:
+    """How many skills a cut category shows (categories with one more show all)."""
+    cut = table.groupby("category")["shown"].agg(["sum", "size"])
+    cut = cut[cut["sum"] < cut["size"]]
+    return int(cut["sum"].max()) if not cut.empty else int(table["rank"].max())
+
+
+def _listing(items: list[str], limit: int) -> str:
+    """Up to ``limit`` items joined by ", ", then how many more there are."""
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more:,} more" if more > 0 else "")
+
+
+def _levels_said(levels: dict[str, str]) -> str:
+    """ "; level per category: A Intermediate, B Expert" (those that give one), or ""."""
+    given = [f"{c} {v}" for c, v in levels.items() if v]
+    if not given:
+        return ""
+    which = "" if len(given) == len(levels) else f" (given for {len(given)} of {len(levels)})"
+    return f"; level per category{which}: {_listing(given, 10)}"
+
+
+def describe(table: pd.DataFrame) -> tuple[str, str]:
+    """Caption and alt text of :func:`skills`, for what it draws: years per skill, or,
+    when no skill gives years, the tiles of each category and its level."""
+    if table.empty:
+        return "No skills yet.", "An empty chart: the CV lists no skills."
+    cats = table["category"].nunique()
+    shown = table[table["shown"]]
+    if not table["years"].notna().any():
+        return _describe_skill_grid(table, shown, cats)
+    missing = int(shown["years"].isna().sum())
+    if len(shown) == len(table):
+        lead = (
+            f"Years of experience per skill: all {_plural(len(table), 'skill')} in "
+            f"{_plural(cats, 'category', 'categories')}"
+        )
+    else:
+        # "longest-held" only when every skill drawn has years.
+        which = (
+            f"the {len(shown)} longest-held of {_plural(len(table), 'skill')}"
+            if not missing
+            else f"{len(shown)} of {_plural(len(table), 'skill')}, longest-held first"
+        )
+        lead = (
+            f"Years of experience per skill: {which} (the top {_top_per_category(table)} of "
+            "each category; each panel says how many more it has)"
+        )
+    caption = (
+        lead
+        + (
+            f"; {_plural(missing, 'skill')} without years shown as “years not given”"
+            if missing
+            else ""
+        )
+        + "."
+    )
+    longest = table.dropna(subset=["years"]).sort_values("years", ascending=False).head(3)
+    alt = (
+        f"Horizontal bar charts of years per skill, one panel per category ({cats}); "
+        f"{len(shown)} of {len(table)} skills drawn"
+        + (
+            ". Longest: " + ", ".join(f"{r.skill} {r.years} years" for r in longest.itertuples())
+            if not longest.empty
+            else ""
+        )
+        + "."
+    )
+    return caption, alt
+
+
+def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) -> tuple[str, str]:
+    levels = dict(zip(table["category"], table["level"].fillna(""), strict=True))
+    in_cats = _plural(cats, "category", "categories")
+    if len(shown) == len(table):
+        lead = f"The {_plural(len(table), 'skill')} of the CV in {in_cats}, in the CV's order"
+    else:
+        lead = (
+            f"The first {_top_per_category(table)} skills of each category: {len(shown)} of "
+            f"{_plural(len(table), 'skill')} in {in_cats} (each panel says how many more it has)"
+        )
+    caption = lead + "; the CV gives no years per skill" + _levels_said(levels) + "."
+    names: list[str] = []
+    for c, part in shown.groupby("category", sort=False):
+        level = f" ({levels[c]})" if levels[c] else ""
+        names.append(f"{c}{level}: {_listing([str(v) for v in part['skill']], 12)}")
+    alt = (
+        f"Labelled tiles, one panel per category ({cats}) and one tile per skill; "
+        f"{len(shown)} of {len(table)} skills drawn. "
+        + "; ".join(names[:20])
+        + (f"; and {len(names) - 20} more categories" if len(names) > 20 else "")
+        + "."
+    )
+    return caption, alt
+
+
+def describe_page(table: pd.DataFrame) -> str:
+    """The skills page's opening sentence, for what its charts show. ``table`` from
+    :func:`table`, as the page's chart of every skill draws it."""
+    if table.empty:
+        return ""
+    dated = int(table["years"].notna().sum())
+    if dated == len(table):
+        lead = "Every skill of the CV with its years of experience, by category."
+    elif dated:
+        lead = (
+            "Every skill of the CV by category, with its years of experience where the CV "
+            f"gives them ({dated:,} of {_plural(len(table), 'skill')})."
+        )
+    else:
+        levels = table.groupby("category", sort=False)["level"].first().fillna("")
+        with_level = (
+            ""
+            if not (levels != "").any()
+            else ", with each category's level"
+            if (levels != "").all()
+            else ", with each category's level where the CV gives one"
+        )
+        lead = f"Every skill of the CV by category{with_level}."
+    names = (
+        "the chart below names each one"
+        if table["shown"].all()
+        else "the chart below names the first of each category and says how many more"
+    )
+    return f"{lead} Hover a category in the overview to list its skills; {names}."
+
+
+def draw(
+    cv: CV, *, brand: Brand | None = None, per_category: int | None = None, columns: int = 1
+) -> Drawn:
+    """Years per skill (tiles when no skill gives years); ``per_category``: the first
+    that many of each category (see :func:`table`); ``columns``: panels side by side."""
+    t = table(cv, per_category)
+    return Drawn(figure(t, brand=brand, columns=columns), *describe(t))

@@ -1,0 +1,124 @@
+"""Papers by year: papers per year and status, every year from the first to the last;
+its table, figure and description."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..load import CV
+from ..theme import Brand, load_brand
+from ._chart import Drawn
+from ._common import _empty, _esc, _escs, _legend_top, _plural, _title
+from ._tables import NO_YEAR, STATUS_LABELS, _status_rank, papers_table
+from ._theme import plotly_template, status_color
+
+
+def table(cv: CV) -> pd.DataFrame:
+    """Papers per year and status: every year from the first to the last (a year without
+    papers is an empty slot, not a missing one), then a ``no year`` slot when some papers
+    have no year. Columns: ``year_label, year, status, status_label, papers``."""
+    p = papers_table(cv)
+    cols = ["year_label", "year", "status", "status_label", "papers"]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    statuses = sorted(p["status"].unique(), key=lambda s: _status_rank(pd.Series([s])).iloc[0])
+    years = p["year"].dropna()
+    slots: list[tuple[str, object]] = []
+    if not years.empty:
+        slots = [(str(y), y) for y in range(int(years.min()), int(years.max()) + 1)]
+    if p["year"].isna().any():
+        slots.append((NO_YEAR, pd.NA))
+    counts = p.assign(year_label=p["year"].astype("string").fillna(NO_YEAR))
+    counts = counts.groupby(["year_label", "status"]).size()
+    rows = [
+        (label, year, s, STATUS_LABELS.get(s, s), int(counts.get((label, s), 0)))
+        for label, year in slots
+        for s in statuses
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.astype({"year": "Int64", "papers": int})
+
+
+def figure(
+    counts: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
+) -> go.Figure:
+    """Papers per year, stacked by status; papers without a year get their own slot at the
+    end. ``counts`` from :func:`table`."""
+    brand = brand or load_brand()
+    if counts.empty:
+        return _empty(brand, "No papers yet.", title)
+    fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
+    slots = list(dict.fromkeys(counts["year_label"]))
+    for status in dict.fromkeys(counts["status"]):
+        part = counts[(counts["status"] == status) & (counts["papers"] > 0)]
+        if part.empty:
+            continue
+        label = str(part["status_label"].iloc[0])
+        fig.add_trace(
+            go.Bar(
+                name=_esc(label),
+                x=_escs(part["year_label"]),
+                y=[int(v) for v in part["papers"]],
+                marker={"color": status_color(brand, status)},
+                hovertemplate=f"<b>%{{x}}</b><br>{_esc(label)}: %{{y}}<extra></extra>",
+            )
+        )
+    totals = counts.groupby("year_label", sort=False)["papers"].sum().reindex(slots)
+    fig.add_trace(
+        go.Scatter(
+            x=_escs(slots),
+            y=[int(v) for v in totals],
+            text=[str(int(v)) if v else "" for v in totals],
+            mode="text",
+            textposition="top center",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+            name="totals",
+        )
+    )
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
+    )
+    fig.update_yaxes(
+        title="Papers",
+        rangemode="tozero",
+        range=[0, int(totals.max()) * 1.18 + 0.5],
+        automargin=True,
+        tickformat=",d",
+        dtick=1 if int(totals.max()) <= 6 else None,
+    )
+    fig.update_layout(
+        barmode="stack", height=360, bargap=0.25, hovermode="closest", margin={"t": 70}
+    )
+    _legend_top(fig)
+    return fig
+
+
+def describe(counts: pd.DataFrame) -> tuple[str, str]:
+    if counts.empty:
+        return "No papers yet.", "An empty chart: the CV lists no papers."
+    per = counts.groupby("year_label", sort=False)["papers"].sum()
+    undated = int(per.get(NO_YEAR, 0))
+    dated = per.drop(NO_YEAR, errors="ignore")
+    caption = "Papers per year, stacked by status"
+    if undated:
+        caption += f"; {_plural(undated, 'paper')} without a year in the last bar ({NO_YEAR})"
+    caption += "."
+    if dated.empty:
+        alt = f"Bar chart with one bar: {_plural(undated, 'paper')} without a year."
+    else:
+        busiest = dated.idxmax()
+        alt = (
+            f"Vertical stacked bar chart of papers per year from {dated.index[0]} to "
+            f"{dated.index[-1]}; most in {busiest} ({int(dated.max()):,})"
+            + (f"; {undated:,} without a year." if undated else ".")
+        )
+    return caption, alt
+
+
+def draw(cv: CV, *, brand: Brand | None = None) -> Drawn:
+    """Papers per year and status."""
+    t = table(cv)
+    return Drawn(figure(t, brand=brand), *describe(t))
