@@ -137,7 +137,8 @@ def _serve(root: Path) -> Iterator[str]:
 _MEASURE = """() => {
   const vw = document.documentElement.clientWidth;
   const outside = [...document.querySelectorAll('body *')].filter(e => {
-    if (e.closest('.js-plotly-plot')) return false;  // a chart's own drawing is clipped to it
+    // A chart's own drawing is clipped to it; plotly.js measures text off-screen.
+    if (e.closest('.js-plotly-plot, #js-plotly-tester')) return false;
     const r = e.getBoundingClientRect();
     return r.width > 0 && (r.right > vw + 1 || r.left < -1);
   }).map(e => e.tagName + '.' + String(e.className).slice(0, 40));
