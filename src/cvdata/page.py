@@ -319,7 +319,8 @@ class Page:
 
     @property
     def is_html(self) -> bool:
-        return self.format == "html"
+        # A dashboard (Quarto's ``format: dashboard``) is an HTML page too.
+        return self.format in ("html", "dashboard")
 
     @property
     def raw_format(self) -> str:
@@ -505,21 +506,8 @@ class Page:
             self.markdown(f"*{md_escape(caption)}*")
             return
         if self.is_html:
-            script = ""
-            if not self._plotly_loaded:
-                src = esc_html(self._site_href(PLOTLY_JS))
-                script = f'<script src="{src}" charset="utf-8"></script>'
-                self._plotly_loaded = True
-            plot = fig.to_html(
-                full_html=False,
-                include_plotlyjs=False,
-                include_mathjax=False,
-                div_id=label.removeprefix("fig-") + "-plot",
-                config={"displaylogo": False, "responsive": True},
-            )
             self.markdown(
-                f"::: {{#{label}}}\n\n```{{=html}}\n{script}"
-                f'<div class="cvdata-plot" role="img" aria-label="{esc_html(alt)}">{plot}</div>\n'
+                f"::: {{#{label}}}\n\n```{{=html}}\n{self._plot_html(fig, label, alt)}\n"
                 f"```\n\n{md_escape(caption)}\n\n:::"
             )
         else:
@@ -573,6 +561,53 @@ class Page:
             heading=heading,
             floating=floating(drawn.figure) if callable(floating) else floating,
         )
+
+    def _plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:
+        """The interactive chart as HTML (plotly.js from the site, once per page), in a
+        box that names it for screen readers.
+
+        ``deferred``: drawn once the page is shown, not while it is parsed. A dashboard
+        hides the page until its layout is done, and plotly.js measures text while
+        drawing (and keeps what it measured): drawn hidden, its legend's labels overlap.
+        """
+        script = ""
+        if not self._plotly_loaded:
+            src = esc_html(self._site_href(PLOTLY_JS))
+            script = f'<script src="{src}" charset="utf-8"></script>'
+            self._plotly_loaded = True
+        plot = fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            div_id=label.removeprefix("fig-") + "-plot",
+            config={"displaylogo": False, "responsive": True},
+        )
+        if deferred:
+            # Listeners run in order: Quarto's dashboard script, which shows the page on
+            # DOMContentLoaded, registered its own before this inline script runs.
+            plot = re.sub(
+                r"(<script[^>]*>)(.*?)(</script>)",
+                r'\1document.addEventListener("DOMContentLoaded", function () {\2});\3',
+                plot,
+                flags=re.DOTALL,
+            )
+        box = f'<div class="cvdata-plot" role="img" aria-label="{esc_html(alt)}">'
+        return f"{script}{box}{plot}</div>"
+
+    def dashboard(self) -> None:
+        """The dashboard page's body (:mod:`cvdata.dashboard`): a row of value boxes, then
+        rows of chart cards; only what the CV has. In a cell with ``output: asis``."""
+        from .dashboard import card_markdown, layout, value_box_markdown, value_boxes
+
+        out = ['## Row {height="auto" .cvdata-values}\n']
+        out += [value_box_markdown(box) for box in value_boxes(self.cv)]
+        for row in layout(self.cv, self.brand):
+            out.append("## Row {.tabset}\n" if row.tabs else "## Row\n")
+            for card in row.cards:
+                label = charts.chart(card.chart).label
+                plot = self._plot_html(card.drawn.figure, label, card.drawn.alt, deferred=True)
+                out.append(card_markdown(card, plot, tabbed=row.tabs))
+        self.markdown("\n".join(out))
 
 
 def setup(

@@ -26,6 +26,8 @@ def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
     removed = []
     for meta in sorted((project / META_DIR).glob("*.yml")):
         page = output_dir / PAGES_DIR / f"{meta.stem}.html"
+        if not page.is_file():  # a page at the site's root (the dashboard)
+            page = output_dir / f"{meta.stem}.html"
         hidden = "draft: true" in meta.read_text(encoding="utf-8")
         # Only Quarto's empty stand-in (no <body>), never a real page.
         if hidden and page.is_file() and b"<body" not in page.read_bytes():

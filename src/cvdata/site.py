@@ -19,8 +19,10 @@ from ._paths import META_DIR
 from .charts._tables import coauthor_rows
 from .load import CV
 
-#: Each page of ``notebooks/`` and what the CV must hold for it to be shown.
+#: Each page of ``notebooks/`` (and the dashboard) and what the CV must hold for it to be
+#: shown.
 PAGES: dict[str, Callable[[CV], bool]] = {
+    "dashboard": lambda cv: not (cv.roles.empty and cv.papers.empty and cv.skills.empty),
     "timeline": lambda cv: not cv.roles.empty,
     "publications": lambda cv: not cv.papers.empty,
     "skills": lambda cv: not cv.skills.empty,

@@ -1,0 +1,157 @@
+"""The career on one screen: what the dashboard page (``dashboard.qmd``, Quarto's
+``format: dashboard``) shows of a CV, fitted to the person.
+
+A row of value boxes (only the numbers the CV has: no "0 papers"), then rows of cards, each
+a chart of the registry (:data:`cvdata.charts.CHARTS`) drawn as on every other page: the
+timeline; the publications as tabs (by venue, by year, authorship); skills, collaborators
+and projects. A chart with nothing to draw is left out, and a row or tab set with no chart
+left is left out whole, so a CV without papers has no publications card.
+
+:func:`layout` decides (data, testable without Quarto); :meth:`cvdata.page.Page.dashboard`
+writes it as the dashboard's Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .charts import Drawn
+    from .load import CV
+    from .theme import Brand
+
+
+@dataclass(frozen=True)
+class ValueBox:
+    """One number of the top row: ``value`` under ``title``, with a Bootstrap icon."""
+
+    key: str
+    title: str
+    value: str
+    icon: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """One chart in a card: the registry's ``chart`` under ``title``."""
+
+    chart: str
+    title: str
+    drawn: Drawn
+
+
+@dataclass(frozen=True)
+class Row:
+    """Cards side by side, or (``tabs``) one card whose tabs are the cards."""
+
+    cards: tuple[Card, ...]
+    tabs: bool = False
+
+
+#: The value boxes, in order: (key of :func:`cvdata.charts.numbers.headline_numbers` or
+#: ``talks``, title, Bootstrap icon, colour). The years' title is the CV's own label.
+VALUE_BOXES = (
+    ("experience_years", None, "briefcase", "primary"),
+    ("roles", "Positions and degrees", "diagram-3", "secondary"),
+    ("papers", "Papers", "journal-text", "info"),
+    ("first_author", "First-author papers", "pen", "info"),
+    ("talks", "Talks", "megaphone", "success"),
+    ("projects", "Projects", "kanban", "secondary"),
+    ("skills", "Skills", "tools", "light"),
+)
+
+#: The rows of cards, in order: ((chart, card title), ...), and whether the row is tabs.
+ROWS: tuple[tuple[tuple[tuple[str, str], ...], bool], ...] = (
+    ((("timeline", "Career timeline"),), False),
+    (
+        (
+            ("venues", "Publications by venue"),
+            ("years", "Publications by year"),
+            ("authorship", "Authorship"),
+        ),
+        True,
+    ),
+    ((("skills_top", "Skills"), ("coauthors", "Collaborators")), False),
+    ((("projects", "Projects"),), False),
+)
+
+
+def value_boxes(cv: CV) -> list[ValueBox]:
+    """The numbers the CV has (none that is zero), in :data:`VALUE_BOXES`' order."""
+    from .charts.numbers import headline_numbers
+
+    numbers = {r.key: (r.value, r.label) for r in headline_numbers(cv).itertuples()}
+    numbers["talks"] = (len(cv.talks), "talks")
+    boxes = []
+    for key, title, icon, color in VALUE_BOXES:
+        value, label = numbers.get(key, (0, ""))
+        if not value or value != value:  # zero or NaN: the CV has none of it
+            continue
+        shown = title or (label[:1].upper() + label[1:])
+        boxes.append(ValueBox(key, shown, f"{value:g}", icon, color))
+    return boxes
+
+
+def layout(cv: CV, brand: Brand | None = None) -> list[Row]:
+    """The rows of cards for ``cv``: every chart of :data:`ROWS` that draws something."""
+    from . import charts
+
+    rows = []
+    for entries, tabs in ROWS:
+        cards = []
+        for name, title in entries:
+            drawn = charts.draw(name, cv, brand=brand)
+            if drawn.figure.data:
+                cards.append(Card(name, title, drawn))
+        if cards:
+            rows.append(Row(tuple(cards), tabs=tabs and len(cards) > 1))
+    return rows
+
+
+def value_box_markdown(box: ValueBox) -> str:
+    """The value box as the dashboard's Markdown."""
+    from .page import md_escape
+
+    # The title as an attribute: as a paragraph, a title of several words would be a <p>
+    # inside Quarto's own <p>. Our titles are our own words, never the CV's text.
+    title = re.sub(r'["\\<>&]', "", box.title)
+    return (
+        f'::: {{.valuebox icon="{box.icon}" color="{box.color}" title="{title}"}}\n'
+        f"{md_escape(box.value)}\n:::\n"
+    )
+
+
+def card_markdown(card: Card, plot: str, *, tabbed: bool) -> str:
+    """The card as the dashboard's Markdown, written out whole (header, body, footer):
+    Quarto's dashboard filter leaves a card printed by a cell as it is. ``plot`` is the
+    chart's HTML. In a tab set (``tabbed``) the tab's name is the card's ``data-title``, and
+    the caption goes under the chart: the tabs share one footer.
+    """
+    from .page import md_escape
+
+    caption = md_escape(card.drawn.caption)
+    below = f"::: {{.cvdata-caption}}\n{caption}\n:::\n" if tabbed else ""
+    footer = "" if tabbed else f"::: {{.card-footer}}\n{caption}\n:::\n"
+    tab = re.sub(r'["\\]', "", card.title)
+    return (
+        f'::: {{.card data-title="{tab}"}}\n'
+        f"::: {{.card-header}}\n{md_escape(card.title)}\n:::\n"
+        f"::: {{.card-body}}\n```{{=html}}\n{plot}\n```\n{below}:::\n"
+        f"{footer}:::\n"
+    )
+
+
+__all__ = [
+    "ROWS",
+    "VALUE_BOXES",
+    "Card",
+    "Row",
+    "ValueBox",
+    "card_markdown",
+    "layout",
+    "value_box_markdown",
+    "value_boxes",
+]
