@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, PROJECT
+from conftest import AS_OF, DATA_DIR, PROJECT
 
 import cvdata
 from cvdata.merge import init_data_dir
@@ -449,3 +449,40 @@ def test_git_ignores_scratch_and_staging_folders() -> None:
     done = subprocess.run(["git", "check-ignore", "--no-index", *names], cwd=PROJECT,
                           capture_output=True, text=True)  # fmt: skip
     assert done.stdout.split() == names
+
+
+# ------------------------------------------------------------------ the staged copy
+
+
+def _linked_table(tmp_path: Path, target: Path) -> Path:
+    folder = tmp_path / "cv"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "talks.csv").unlink()
+    (folder / "talks.csv").symlink_to(target)
+    return folder
+
+
+def test_the_staged_copy_never_copies_a_table_linked_outside(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("id,title\nghp_TOPSECRET,x\n", encoding="utf-8")
+    folder = _linked_table(tmp_path, secret)
+    refused = pytest.raises(TransactionError, match=r"talks\.csv: is a link to .*outside the data")
+    with refused, data_transaction(folder) as txn:
+        txn.staged_dir()
+    assert not (folder / STAGING).exists()  # left as it was
+    copies = [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file() and not p.is_symlink() and b"ghp_TOPSECRET" in p.read_bytes()
+    ]
+    assert copies == [secret]
+
+
+def test_the_staged_copy_refuses_a_pipe_without_waiting_for_it(tmp_path: Path) -> None:
+    folder = tmp_path / "cv"
+    shutil.copytree(DATA_DIR, folder)
+    (folder / "talks.csv").unlink()
+    os.mkfifo(folder / "talks.csv")
+    refused = pytest.raises(TransactionError, match=r"talks\.csv: is not a regular file")
+    with refused, data_transaction(folder) as txn:
+        txn.read_bytes("talks.csv")

@@ -127,6 +127,18 @@ def _write_file(path: Path, data: bytes, mode: int | None = None) -> None:
         os.chmod(path, stat.S_IMODE(mode))
 
 
+def _checked_read(path: Path, root: Path, shown: Path | None = None) -> bytes:
+    """A table's bytes through the one checked opener (:func:`cvdata._files.read_bytes`):
+    a regular file inside ``root``, of bounded size. Anything else is a TransactionError
+    that says why; a missing file is FileNotFoundError."""
+    from ._files import MAX_TABLE_BYTES, FileRefused, read_bytes
+
+    try:
+        return read_bytes(path, root, MAX_TABLE_BYTES)
+    except FileRefused as e:
+        raise TransactionError(f"{_shown(shown or path)}: {e.reason}") from None
+
+
 def _shown(path: Path) -> str:
     from .problems import display_path
 
@@ -654,11 +666,17 @@ class DataTransaction:
             except TransactionError:
                 continue  # a path outside the folder is never staged (nor written)
             src = self.data_dir / rel
-            if rel in self.changed or not src.is_file():
+            if rel in self.changed:
                 continue
             try:
+                # The one checked opener (a regular file inside the folder, bounded): a
+                # table linked elsewhere, a pipe or a device is never copied in.
+                data = _checked_read(src, self.data_dir)
+            except FileNotFoundError:
+                continue  # validation reports a missing table
+            try:
                 (self.tables / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, self.tables / rel)
+                _write_file(self.tables / rel, data)
             except OSError as e:
                 raise TransactionError(f"{_shown(src)}: cannot copy: {e.strerror}") from e
         self._copied = True
@@ -668,12 +686,12 @@ class DataTransaction:
     def read_bytes(self, name: str) -> bytes:
         """The file's content as it stands in the transaction (staged, else the original)."""
         rel = self._rel(name)
-        path = self.tables / rel if rel in self.changed else self.data_dir / rel
+        root = self.tables if rel in self.changed else self.data_dir
         try:
-            return path.read_bytes()
-        except OSError as e:
+            return _checked_read(root / rel, root, shown=self.data_dir / rel)
+        except FileNotFoundError as e:
             raise TransactionError(
-                f"{_shown(self.data_dir / rel)}: cannot read: {e.strerror}"
+                f"{_shown(self.data_dir / rel)}: cannot read: no such file"
             ) from e
 
     def write_bytes(self, name: str, data: bytes) -> None:
