@@ -54,6 +54,7 @@ def test_stat_tiles_leave_out_what_is_zero(monkeypatch, tmp_path, capsys) -> Non
 def test_pages_follow_the_data(tmp_path: Path) -> None:
     cv = synth.make_cv(n_papers=0, n_roles=4, n_projects=2)
     assert site.shown_pages(cv) == {
+        "dashboard": True,
         "timeline": True,
         "publications": False,
         "skills": True,
@@ -68,8 +69,13 @@ def test_pages_follow_the_data(tmp_path: Path) -> None:
     assert all(site.shown_pages(seed).values())
     # Every page of the site that the data can leave out includes its metadata file.
     for name in site.PAGES:
-        source = (PROJECT / "notebooks" / f"{name}.py").read_text(encoding="utf-8")
-        assert f"#   - ../_cvdata/{name}.yml" in source, name
+        notebook = PROJECT / "notebooks" / f"{name}.py"
+        if notebook.is_file():
+            source = notebook.read_text(encoding="utf-8")
+            assert f"#   - ../_cvdata/{name}.yml" in source, name
+        else:  # a page at the site's root (the dashboard)
+            source = (PROJECT / f"{name}.qmd").read_text(encoding="utf-8")
+            assert f"  - _cvdata/{name}.yml" in source, name
 
 
 def _visible_text(path: Path) -> str:

@@ -97,7 +97,7 @@ def test_the_page_writes_rows_of_value_boxes_and_cards(cv: cvdata.CV) -> None:
                 project_root=PROJECT, document=PROJECT / "dashboard.qmd")  # fmt: skip
     out = io.StringIO()
     with redirect_stdout(out):
-        page.dashboard()
+        dashboard.write(page)
     text = out.getvalue()
     rows = re.findall(r"^## Row.*$", text, flags=re.M)
     assert rows == [

@@ -7,8 +7,8 @@ timeline; the publications as tabs (by venue, by year, authorship); skills, coll
 and projects. A chart with nothing to draw is left out, and a row or tab set with no chart
 left is left out whole, so a CV without papers has no publications card.
 
-:func:`layout` decides (data, testable without Quarto); :meth:`cvdata.page.Page.dashboard`
-writes it as the dashboard's Markdown.
+:func:`layout` decides (data, testable without Quarto); :func:`write` writes it as the
+dashboard's Markdown, from the page's one cell (``dashboard.write(page.setup())``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .charts import Drawn
     from .load import CV
+    from .page import Page
     from .theme import Brand
 
 
@@ -144,6 +145,22 @@ def card_markdown(card: Card, plot: str, *, tabbed: bool) -> str:
     )
 
 
+def write(page: Page) -> None:
+    """The dashboard page's body: a row of value boxes, then rows of chart cards; only
+    what the CV has. In a cell with ``output: asis``."""
+    from . import charts
+
+    out = ['## Row {height="auto" .cvdata-values}\n']
+    out += [value_box_markdown(box) for box in value_boxes(page.cv)]
+    for row in layout(page.cv, page.brand):
+        out.append("## Row {.tabset}\n" if row.tabs else "## Row\n")
+        for card in row.cards:
+            label = charts.chart(card.chart).label
+            plot = page.plot_html(card.drawn.figure, label, card.drawn.alt, deferred=True)
+            out.append(card_markdown(card, plot, tabbed=row.tabs))
+    page.markdown("\n".join(out))
+
+
 __all__ = [
     "ROWS",
     "VALUE_BOXES",
@@ -154,4 +171,5 @@ __all__ = [
     "layout",
     "value_box_markdown",
     "value_boxes",
+    "write",
 ]

@@ -507,7 +507,7 @@ class Page:
             return
         if self.is_html:
             self.markdown(
-                f"::: {{#{label}}}\n\n```{{=html}}\n{self._plot_html(fig, label, alt)}\n"
+                f"::: {{#{label}}}\n\n```{{=html}}\n{self.plot_html(fig, label, alt)}\n"
                 f"```\n\n{md_escape(caption)}\n\n:::"
             )
         else:
@@ -562,7 +562,7 @@ class Page:
             floating=floating(drawn.figure) if callable(floating) else floating,
         )
 
-    def _plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:
+    def plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:
         """The interactive chart as HTML (plotly.js from the site, once per page), in a
         box that names it for screen readers.
 
@@ -593,21 +593,6 @@ class Page:
             )
         box = f'<div class="cvdata-plot" role="img" aria-label="{esc_html(alt)}">'
         return f"{script}{box}{plot}</div>"
-
-    def dashboard(self) -> None:
-        """The dashboard page's body (:mod:`cvdata.dashboard`): a row of value boxes, then
-        rows of chart cards; only what the CV has. In a cell with ``output: asis``."""
-        from .dashboard import card_markdown, layout, value_box_markdown, value_boxes
-
-        out = ['## Row {height="auto" .cvdata-values}\n']
-        out += [value_box_markdown(box) for box in value_boxes(self.cv)]
-        for row in layout(self.cv, self.brand):
-            out.append("## Row {.tabset}\n" if row.tabs else "## Row\n")
-            for card in row.cards:
-                label = charts.chart(card.chart).label
-                plot = self._plot_html(card.drawn.figure, label, card.drawn.alt, deferred=True)
-                out.append(card_markdown(card, plot, tabbed=row.tabs))
-        self.markdown("\n".join(out))
 
 
 def setup(
