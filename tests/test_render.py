@@ -24,6 +24,8 @@ NOTEBOOKS = ("collaborators", "projects", "publications", "skills", "timeline")
 #: Every file of the site, as uploaded to Quarto Pub (site_libs/ is Quarto's own).
 SITE = {
     "index.html",
+    "dashboard.html",
+    "dashboard.css",
     "cv.html",
     "cv.pdf",
     "search.json",
@@ -233,6 +235,7 @@ def test_pages_have_their_title_and_keep_their_first_heading(
         "cv.html": "Curriculum vitae",
         "notebooks/timeline.html": "Career timeline",
         "notebooks/skills.html": "Skills",
+        "dashboard.html": "At a glance",
     }
     for name, title in titles.items():
         page = _text(rendered_site.page(name))
@@ -254,15 +257,18 @@ def test_pages_have_their_title_and_keep_their_first_heading(
 
 
 def test_navbar_links_every_page_and_the_pdf(rendered_site: RenderedSite) -> None:
-    for name in ("index.html", "cv.html", *(f"notebooks/{n}.html" for n in NOTEBOOKS)):
+    pages = ("index.html", "dashboard.html", "cv.html", *(f"notebooks/{n}.html" for n in NOTEBOOKS))
+    for name in pages:
         page = rendered_site.page(name)
         nav = re.search(r'<nav class="navbar.*?</nav>', _text(page), re.S)
         assert nav, name
         hrefs = re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav.group(0))
         targets = {(page.parent / h).resolve().relative_to(rendered_site.root) for h in hrefs}
-        wanted = {"index.html", "cv.html", "cv.pdf", *(f"notebooks/{n}.html" for n in NOTEBOOKS)}
+        wanted = {"index.html", "dashboard.html", "cv.html", "cv.pdf"}
+        wanted |= {f"notebooks/{n}.html" for n in NOTEBOOKS}
         assert {t.as_posix() for t in targets} == wanted, name
-        for text in ("Overview", "Full CV", "Timeline", "Publications", "Skills", "PDF"):
+        labels = ("Overview", "At a glance", "Full CV", "Timeline", "Publications", "Skills", "PDF")
+        for text in labels:
             assert f'<span class="menu-text">{text}</span>' in nav.group(0), (name, text)
 
 
