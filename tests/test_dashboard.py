@@ -185,10 +185,12 @@ def test_dashboard_at_1440_shows_the_numbers_and_the_first_chart_on_one_screen(
     browser,  # noqa: F811
     rendered_site: RenderedSite,
     cv: cvdata.CV,
+    tmp_path: Path,
 ) -> None:
     with _serve(rendered_site.root) as url:
         seen, visit = _measure(browser, f"{url}/dashboard.html", 1440, 900)
-        visit.page.screenshot(path=str(rendered_site.project / "dashboard-1440.png"))
+        # For a person to look at (pytest's temporary folder), never inside the project.
+        visit.page.screenshot(path=str(tmp_path / "dashboard-1440.png"))
     assert visit.outside == [] and visit.console_errors == []
     boxes = dashboard.value_boxes(cv)
     assert [b[0].split("\n")[0] for b in seen["boxes"]] == [b.title for b in boxes]
@@ -207,10 +209,11 @@ def test_dashboard_at_1440_shows_the_numbers_and_the_first_chart_on_one_screen(
 def test_dashboard_on_a_phone_does_not_scroll_sideways(
     browser,  # noqa: F811
     rendered_site: RenderedSite,
+    tmp_path: Path,
 ) -> None:
     with _serve(rendered_site.root) as url:
         seen, visit = _measure(browser, f"{url}/dashboard.html", 390, 844)
-        visit.page.screenshot(path=str(rendered_site.project / "dashboard-390.png"))
+        visit.page.screenshot(path=str(tmp_path / "dashboard-390.png"))
     assert seen["scrollWidth"] <= seen["vw"] == 390
     assert seen["outside"] == []
     lefts = sorted({round(b[3]) for b in seen["boxes"]})
