@@ -16,7 +16,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from cvdata import document, export, synth
+from cvdata import document, synth
 from cvdata.document import (
     HTML_SECTION_LIMIT,
     TYPST_PREAMBLE,
@@ -26,6 +26,7 @@ from cvdata.document import (
     typst_header,
     typst_section,
 )
+from cvdata.formats import export
 from cvdata.load import CV, load
 
 PROJECT = Path(__file__).resolve().parents[1]

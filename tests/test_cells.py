@@ -10,7 +10,8 @@ import pytest
 from conftest import AS_OF, DATA_DIR
 
 import cvdata
-from cvdata import cells, document, export
+from cvdata import cells, document
+from cvdata.formats import export
 from cvdata.schema import default_package
 
 #: Every kind of missing value a loaded table holds, and the ones Python and numpy make.

@@ -23,7 +23,7 @@ import pytest
 from conftest import AS_OF, CVDATA_ENV
 
 import cvdata
-from cvdata import export
+from cvdata.formats import export
 from cvdata.transaction import (
     CRASH_ENV,
     STAGING,

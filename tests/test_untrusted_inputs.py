@@ -30,8 +30,9 @@ import pytest
 from conftest import AS_OF, CVDATA_ENV, DATA_DIR, PROJECT
 
 import cvdata
-from cvdata import _files, jsonresume, page, prerender
+from cvdata import _files, page, prerender
 from cvdata._paths import FORMAT_ENV, EnvNameError
+from cvdata.formats import jsonresume
 from cvdata.schema import read_package
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "jsonresume"

@@ -124,8 +124,8 @@ def _size(n: int) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from . import export
     from .document import resume_selection
+    from .formats import export
 
     cv = _load(args)
     if isinstance(cv, int):
@@ -199,7 +199,7 @@ def _import(args: argparse.Namespace) -> int:
         _err(str(e))
         return 2
     where = display_path(folder)
-    from .bibimport import BibImportError, read_input_bib
+    from .formats.bibtex import BibImportError, read_input_bib
 
     try:
         # Read before the lock is taken: a pipe or a device named as FILE is refused, and
@@ -225,7 +225,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: bytes) -> int:
-    from .bibimport import BibImportError, apply_plan, plan_import, read_bibtex
+    from .formats.bibtex import BibImportError, apply_plan, plan_import, read_bibtex
 
     cv = _load(args, folder)
     if isinstance(cv, int):
@@ -291,8 +291,8 @@ def _target_dir(args: argparse.Namespace) -> Path:
 
 
 def _import_jsonresume(args: argparse.Namespace) -> int:
-    from .jsonresume import JsonResumeError, import_file
-    from .merge import import_rows
+    from .formats._land import import_rows
+    from .formats.jsonresume import JsonResumeError, import_file
 
     folder = _target_dir(args)
     where = display_path(folder)
@@ -340,8 +340,8 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from .formats._land import init_data_dir
     from .load import check
-    from .merge import init_data_dir
 
     folder = Path(args.data_dir)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

@@ -293,7 +293,7 @@ def _csv_name(name: str) -> str:
 
 
 def header_only(names: Iterable[str]) -> bytes:
-    """A table's file with its header row only (as :func:`cvdata.merge.init_data_dir`)."""
+    """A table's file with its header row only (as :func:`cvdata.formats._land.init_data_dir`)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(list(names))
     return out.getvalue().encode("utf-8")

@@ -2,7 +2,7 @@
 document, and a résumé document as rows of the CV's tables.
 
     from cvdata import load
-    from cvdata.jsonresume import from_cv, to_tables
+    from cvdata.formats.jsonresume import from_cv, to_tables
 
     doc = from_cv(load())                   # {"basics": ..., "work": [...], ...}
     rows = to_tables(json.load(open(path))) # {"person": [{"id": ..., ...}], "roles": [...]}
@@ -56,16 +56,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import dates
-from ._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown_input
+from .. import dates
+from .._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown_input
+from ..cells import flag as _flag
+from ..cells import safe_image, text
+from ..cells import sorted_roles as _sorted_roles
+from ..schema import default_package
 from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
-from .cells import flag as _flag
-from .cells import safe_image, text
-from .cells import sorted_roles as _sorted_roles
-from .schema import default_package
 
 if TYPE_CHECKING:
-    from .load import CV
+    from ..load import CV
 
 #: The copy shipped with cvdata (MIT licence, ``vendor/jsonresume-schema-LICENSE.md``).
 VENDORED_SCHEMA = "vendor/jsonresume-schema.json"
@@ -158,7 +158,7 @@ def read_document(path: str | os.PathLike[str]) -> Any:
     JsonResumeError
         Naming the file, and the line and column where the JSON breaks.
     """
-    from .validate import display_path
+    from ..validate import display_path
 
     where = shown_input(path) if os.fspath(path) == STDIN else display_path(Path(path))
     try:

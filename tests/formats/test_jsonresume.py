@@ -1,4 +1,4 @@
-"""cvdata.jsonresume: JSON Resume documents to tables and back, losing nothing.
+"""cvdata.formats.jsonresume: JSON Resume documents to tables and back, losing nothing.
 
 Each resume in ``tests/fixtures/jsonresume/`` (the official sample and three of our own:
 a new graduate, a career changer, a senior engineer) goes through
@@ -30,11 +30,11 @@ import pytest
 from test_export import jsonresume_schema_dir  # noqa: F401 (the npm package, as a fixture)
 
 import cvdata
-from cvdata import jsonresume
-from cvdata.jsonresume import JsonResumeError, from_cv, to_tables
+from cvdata.formats import jsonresume
+from cvdata.formats.jsonresume import JsonResumeError, from_cv, to_tables
 from cvdata.schema import DESCRIPTOR, default_package
 
-FIXTURES = Path(__file__).parent / "fixtures" / "jsonresume"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "jsonresume"
 RESUMES = sorted(FIXTURES.glob("*.json"))
 AS_OF = dt.date(2026, 11, 26)
 #: Leaf values (strings, numbers, ...; empty strings left out) of each fixture.

@@ -1,4 +1,4 @@
-"""cvdata.bibimport and ``cvdata import bibtex``: new papers from a .bib file, safely."""
+"""cvdata.formats.bibtex and ``cvdata import bibtex``: new papers from a .bib file, safely."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from conftest import AS_OF, read_csv
 
 import cvdata
-from cvdata import export
-from cvdata.bibimport import (
+from cvdata.formats import export
+from cvdata.formats.bibtex import (
     BibImportError,
     append_rows,
     apply_plan,

@@ -1,6 +1,6 @@
 """Rows from an import, merged into a data folder by primary key, all or nothing.
 
-Any importer that turns a file into rows of the tables (:mod:`cvdata.jsonresume`) uses
+Any importer that turns a file into rows of the tables (:mod:`cvdata.formats.jsonresume`) uses
 :func:`import_rows`: rows whose key is already in the folder are skipped (so importing a
 file twice adds nothing), the others are appended in a :mod:`cvdata.transaction`, the
 staged result is validated with the rest of the data, and only then committed. A folder
@@ -19,11 +19,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._files import FileRefused, check_location
-from ._read import RawTable, read_raw
-from .problems import Problem, display_path
-from .schema import DESCRIPTOR, Package, default_package, read_package
-from .transaction import DataTransaction, csv_with_rows, data_transaction, new_folder
+from .._files import FileRefused, check_location
+from .._read import RawTable, read_raw
+from ..problems import Problem, display_path
+from ..schema import DESCRIPTOR, Package, default_package, read_package
+from ..transaction import DataTransaction, csv_with_rows, data_transaction, new_folder
 
 #: Tables of one row per CV: an import into a folder that has its row keeps that row.
 SINGLE_ROW = ("person", "meta")
@@ -55,7 +55,7 @@ def init_data_dir(folder: Path, person: Mapping[str, str] | None = None) -> Path
     (and, when given, the one row of ``person``, without which it does not validate)."""
     package = default_package()
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(Path(__file__).with_name(DESCRIPTOR), folder / DESCRIPTOR)
+    shutil.copyfile(Path(__file__).parents[1] / DESCRIPTOR, folder / DESCRIPTOR)
     for table in package.tables:
         header = io.StringIO()
         csv.writer(header, lineterminator="\n").writerow(table.field_names)
@@ -182,7 +182,7 @@ def import_rows(
         The data folder; made from the default descriptor when it does not exist (or is
         an empty folder).
     tables
-        The rows to import, e.g. :func:`cvdata.jsonresume.import_file`'s.
+        The rows to import, e.g. :func:`cvdata.formats.jsonresume.import_file`'s.
     as_of
         The as-of date the result is validated against.
     dry_run

@@ -5,7 +5,7 @@ JSON-ready data (CSL-JSON, JSON Resume); :func:`to_json` writes the latter. Cont
 ``private`` never appear in any of them.
 
     from cvdata import load
-    from cvdata.export import bibtex, csl, jsonresume, to_json
+    from cvdata.formats.export import bibtex, csl, jsonresume, to_json
 
     cv = load()
     text = bibtex(cv)                # @inproceedings{zhou2026care, ...}
@@ -23,10 +23,10 @@ from typing import Any
 import pandas as pd
 from bibtexparser import model
 
+from ..cells import flag as _flag
+from ..cells import text
+from ..load import CV
 from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
-from .cells import flag as _flag
-from .cells import text
-from .load import CV
 
 #: The BibTeX field that carries the paper's id, so that an import recognises the paper.
 ID_FIELD = "x-cvdata-id"
@@ -372,9 +372,9 @@ def csl(cv: CV) -> list[dict[str, Any]]:
 
 
 def jsonresume(cv: CV, *, include_private: bool = False) -> dict[str, Any]:
-    """The whole CV as a JSON Resume document: :func:`cvdata.jsonresume.from_cv`, where
+    """The whole CV as a JSON Resume document: :func:`cvdata.formats.jsonresume.from_cv`, where
     the mapping both ways lives."""
-    from .jsonresume import from_cv  # imports this module's paper helpers
+    from ..formats.jsonresume import from_cv  # imports this module's paper helpers
 
     return from_cv(cv, include_private=include_private)
 

@@ -1,7 +1,7 @@
 """The paper fields that the exports share: BibTeX and CSL-JSON
-(:mod:`cvdata.export`) and JSON Resume (:mod:`cvdata.jsonresume`) both read a paper's venue,
-authors and link the same way. Moved out of ``export`` so that neither module imports the
-other's private helpers (no import cycle)."""
+(:mod:`cvdata.formats.export`) and JSON Resume (:mod:`cvdata.formats.jsonresume`) both
+read a paper's venue, authors and link the same way. Moved out of ``export`` so that
+neither module imports the other's private helpers (no import cycle)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .cells import safe_href, text
+from ..cells import safe_href, text
 
 if TYPE_CHECKING:
-    from .load import CV
+    from ..load import CV
 
 
 def _venue(cv: CV, paper: pd.Series) -> str:

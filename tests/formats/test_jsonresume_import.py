@@ -9,7 +9,7 @@ import pytest
 from conftest import AS_OF, DATA_DIR, PROJECT
 
 import cvdata
-from cvdata import jsonresume
+from cvdata.formats import jsonresume
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "jsonresume"
 RESUMES = sorted(p.stem for p in FIXTURES.glob("*.json"))

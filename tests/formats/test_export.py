@@ -1,4 +1,4 @@
-"""cvdata.export and ``cvdata export``: BibTeX, CSL-JSON and JSON Resume from the tables."""
+"""cvdata.formats.export and ``cvdata export``: BibTeX, CSL-JSON and JSON Resume from the tables."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import pytest
 from conftest import PROJECT, TABLES
 
 import cvdata
-from cvdata import export
-from cvdata.bibimport import natural_name, split_authors
 from cvdata.document import resume_selection
+from cvdata.formats import export
+from cvdata.formats.bibtex import natural_name, split_authors
 
-SCHEMA_VERSION = (Path(__file__).parent / "jsonresume-schema.version").read_text().strip()
+SCHEMA_VERSION = (Path(__file__).parents[1] / "jsonresume-schema.version").read_text().strip()
 NPM_PREFIX = PROJECT / ".cache" / "npm"
 SCHEMA_DIR = NPM_PREFIX / "node_modules" / "@jsonresume" / "schema"
 CHINESE_TITLE = "KUBERNETES 用户态应用中基于虚拟文件系统的小文件存储优化系统"
@@ -74,7 +74,7 @@ def _by_id(library: bibtexparser.Library) -> dict[str, bibtexparser.model.Entry]
 
 def _plain(value: str) -> str:
     """A BibTeX value as text (protective braces and escapes resolved)."""
-    from cvdata.bibimport import _decode
+    from cvdata.formats.bibtex import _decode
 
     return _decode(value)
 
@@ -173,7 +173,7 @@ def test_bibtex_marks_cut_author_lists_and_status(parsed) -> None:
 
 
 def test_tex_escape_round_trips_through_the_import_decoder() -> None:
-    from cvdata.bibimport import _decode
+    from cvdata.formats.bibtex import _decode
 
     for s in ["50% of A & B", "a_b #1 $5 {x}", "C:\\path ~ ^", "1B--405B", "Ünïcødé 中文"]:
         assert _decode(export.tex_escape(s)) == s

@@ -25,8 +25,8 @@ import pytest
 from conftest import AS_OF, CVDATA_ENV, PROJECT, edit_cell
 
 import cvdata
-from cvdata import export
-from cvdata.bibimport import _decode, split_authors
+from cvdata.formats import export
+from cvdata.formats.bibtex import _decode, split_authors
 
 PAYLOADS = [
     "10.1000/x}, abstract = {HIJACKED}, keywords = {",
@@ -332,7 +332,7 @@ def test_hostile_export_is_read_back_by_the_import(
     cv: cvdata.CV, payload: str, tmp_path: Path
 ) -> None:
     """The importer's own brace check accepts every export, and finds every paper again."""
-    from cvdata.bibimport import plan_import, read_bibtex
+    from cvdata.formats.bibtex import plan_import, read_bibtex
 
     hostile = _hostile_cv(cv, payload)
     path = tmp_path / "cv.bib"

@@ -29,13 +29,13 @@ from bibtexparser import model
 from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from ._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
-from .cells import STATUS_ORDER, text
+from .._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
+from ..cells import STATUS_ORDER, text
+from ..load import CV
+from ..problems import display_path
+from ..transaction import DataTransaction, csv_with_rows, data_transaction
+from ..validate import Result
 from .export import ID_FIELD
-from .load import CV
-from .problems import display_path
-from .transaction import DataTransaction, csv_with_rows, data_transaction
-from .validate import Result
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
 ENTRY_TYPES = {
@@ -779,7 +779,7 @@ def apply_plan(
     if txn is None:
         with data_transaction(data_dir) as own:
             return apply_plan(plan, data_dir, as_of, dry_run=dry_run, txn=own)
-    from .schema import read_package
+    from ..schema import read_package
 
     package = read_package(data_dir)
     added: dict[str, int] = {}

@@ -14,8 +14,8 @@ from pylatexenc import latexwalker
 from pylatexenc.latex2text import get_default_latex_context_db
 
 import cvdata
-from cvdata.bibimport import LatexError, _decode, plan_import, read_bibtex
 from cvdata.cli import safe
+from cvdata.formats.bibtex import LatexError, _decode, plan_import, read_bibtex
 
 #: Every field an entry may carry that the import reads.
 FIELDS = [
@@ -313,7 +313,7 @@ def test_random_bibtex_never_raises_anything_but_a_refusal(cv: cvdata.CV, tmp_pa
     and LaTeX that pylatexenc chokes on. (The code before this test raised on 4% of them.)"""
     import random
 
-    from cvdata.bibimport import BibImportError
+    from cvdata.formats.bibtex import BibImportError
 
     rng = random.Random(13)
     path = tmp_path / "fuzz.bib"

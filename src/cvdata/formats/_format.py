@@ -1,0 +1,80 @@
+"""What an import format is and what it hands to the landing path.
+
+An import format is one module of :mod:`cvdata.formats` and one line of
+:data:`cvdata.formats.IMPORTS`. Its module turns the user's files into :class:`Incoming`:
+the rows for the tables, a :class:`Report` of what came in and what was set aside, and the
+problems of the input in the input's own terms (a JSON path, a file and line). It never
+writes: :mod:`cvdata.formats._land` takes the data folder's lock, hands the module the CV
+already there (to merge against), appends the new rows in one transaction, validates and
+commits, all or nothing.
+
+A format module provides::
+
+    def read(inputs: Sequence[str], options: argparse.Namespace,
+             existing: CV | None, as_of: datetime.date) -> Incoming
+
+and, when it has options of its own, ``add_arguments(parser)``. ``inputs`` are the paths
+given on the command line (``-`` is standard input), read through
+:func:`cvdata._files.read_input`; ``existing`` is ``None`` for a new data folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..problems import Problem
+
+
+@dataclass
+class SectionReport:
+    """One section of the input (``work``, ``@inproceedings``, ``Positions.csv``, ...)."""
+
+    #: Entries (or values) of this section in the input.
+    came_in: int = 0
+    #: Rows written to the tables from this section.
+    stored: int = 0
+    #: Entries already in the data folder (same key, same DOI or title): not added again.
+    merged: int = 0
+    #: ``(where in the input, why)`` for each entry or value that was not stored.
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What an import read, per section of its input, and what it could not decide."""
+
+    sections: dict[str, SectionReport] = field(default_factory=dict)
+    #: Things the user should check: a guessed kind, an owner name that matched no author.
+    warnings: list[str] = field(default_factory=list)
+
+    def section(self, name: str) -> SectionReport:
+        """The report of section ``name``, made empty on first use."""
+        return self.sections.setdefault(name, SectionReport())
+
+
+@dataclass
+class Incoming:
+    """An input, read: rows per table (cells as CSV text), the report, the problems."""
+
+    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+    #: Problems of the input; any problem means nothing is written.
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportFormat:
+    """One line of the registry: the command's name, its module and its help."""
+
+    name: str
+    #: Module under ``cvdata.formats`` that provides ``read`` (and ``add_arguments``).
+    module: str
+    #: One line for ``cvdata import --help``.
+    help: str
+    #: How the inputs are shown in the usage line (``RESUME.json``, ``EXPORT``).
+    metavar: str = "FILE"
+    #: Whether more than one input may be given (ORCID: the record and its works).
+    many: bool = False
+
+
+__all__ = ["ImportFormat", "Incoming", "Report", "SectionReport"]
