@@ -16,8 +16,27 @@ IMPORTS: dict[str, ImportFormat] = {
             "bibtex",
             "papers from a BibTeX file (DBLP, Google Scholar, Zotero, al-folio)",
             "FILE.bib",
+            description=(
+                "Each entry not in the CV yet becomes a row of papers.csv with its authors "
+                "in paper_authors.csv (DOI, ISBN and arXiv ids in paper_identifiers.csv, a "
+                "url in paper_links.csv). Entries with the same x-cvdata-id, the same DOI, "
+                "or the same title and year as a paper of the CV are merged (not added "
+                "again); existing ids are kept. Venues are matched to venues.csv by name or "
+                "acronym, else written to venue_display. DATA_DIR must hold a CV already."
+            ),
         ),
-        ImportFormat("jsonresume", "jsonresume", "a whole JSON Resume document", "RESUME.json"),
+        ImportFormat(
+            "jsonresume",
+            "jsonresume",
+            "a whole JSON Resume document (jsonresume.org)",
+            "RESUME.json",
+            description=(
+                "The document is validated against the official schema first, then becomes "
+                "rows of every table; into DATA_DIR when it exists (rows whose id is there "
+                "already are merged; person.csv is kept), else into a new data folder. "
+                "Phone and street address come in private."
+            ),
+        ),
     )
 }
 
