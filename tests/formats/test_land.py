@@ -205,16 +205,18 @@ def test_an_empty_folder_is_filled_whole(fake, source: str, tmp_path: Path) -> N
     assert cvdata.validate(target, as_of=AS_OF).ok
 
 
-def test_a_folder_that_does_not_validate_is_not_read_by_the_format(
-    broken_copy, fake, source: str
-) -> None:
+def test_a_folder_that_does_not_validate_stays_as_it_is(broken_copy, fake, source: str) -> None:
+    """The format gets the CV as it is; the result must validate, so its problems stop
+    the import, named in the folder's own files."""
     folder = broken_copy()
     with (folder / "papers.csv").open("a", encoding="utf-8") as f:
         f.write("broken-row,,,,,,,,\n")
     calls = fake(_rows(PAPER))
     before = _snapshot(folder)
     done = land(FAKE, [source], folder, OPTIONS, AS_OF)
-    assert done.stage == "folder" and done.problems and not calls
+    assert isinstance(calls[0][1], cvdata.CV)
+    assert done.stage == "result" and not done.written
+    assert any(p.path == f"{folder.as_posix()}/papers.csv" for p in done.problems)
     assert _snapshot(folder) == before
 
 

@@ -15,7 +15,9 @@ A format module provides::
 
 and, when it has options of its own, ``add_arguments(parser)``. ``inputs`` are the paths
 given on the command line (``-`` is standard input), read through
-:func:`cvdata._files.read_input`; ``existing`` is ``None`` for a new data folder. Each input
+:func:`cvdata._files.read_input`; ``existing`` is the CV in the folder as it is (it may
+not validate yet: the result must), ``None`` for a new data folder or one whose tables
+cannot all be loaded (the import then stops, naming the folder's problems). Each input
 is checked before the folder's lock is taken (a pipe or a folder is refused without
 waiting; standard input is read then and handed to ``read_input`` again). ``read`` is
 called with the lock held; what it returns is merged by primary key, so a second

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .._files import STDIN, FileRefused, check_input, check_location, read_input, shown_input
 from .._read import RawTable, read_raw
-from ..problems import Problem, ValidationError, display_path
+from ..problems import Problem, display_path
 from ..schema import DESCRIPTOR, Package, default_package, read_package
 from ..transaction import (
     STAGING,
@@ -236,31 +236,42 @@ class _Job:
         return incoming
 
 
+def _existing(folder: Path, as_of: dt.date) -> tuple[CV | None, list[Problem]]:
+    """The CV in ``folder`` (locked) with its problems; None when a table of this cvdata
+    cannot be loaded at all (a folder made for an older cvdata, a descriptor refused)."""
+    from ..load import CV
+    from ..validate import check
+
+    result = check(folder, as_of)
+    if result.package is None or set(CV.table_names()) - set(result.tables):
+        return None, list(result.problems)
+    return CV(as_of=as_of, data_dir=folder, **result.tables), list(result.problems)
+
+
 def _land_into(txn: DataTransaction, package: Package, job: _Job, *, new: bool) -> Landed:
     """The landing itself, under ``txn``'s lock: the CV there, the format's rows, the
     rows not there yet appended, the staged folder validated, committed."""
-    from ..load import load
-
     existing: CV | None = None
+    folder_problems: list[Problem] = []
     if not new:
         raws, refused = _read_tables(txn.data_dir, package)
         if refused:
             return Landed(problems=refused, stage="folder")
-        try:
-            existing = load(txn.data_dir, as_of=job.as_of)
-        except ValidationError as e:
-            return Landed(problems=list(e.problems), stage="folder")
+        # The CV there, as it is: a folder that does not validate yet may still be one the
+        # import completes (a row taken out comes back); the staged result must validate.
+        existing, folder_problems = _existing(txn.data_dir, job.as_of)
     incoming = job.read(existing)
     landed = Landed(report=incoming.report)
+    if not new:
+        # A folder made for an older cvdata lacks tables: say what upgrade adds, first.
+        missing = _missing_tables(txn.data_dir, package, incoming.tables)
+        if missing or existing is None:
+            landed.problems, landed.stage = missing or folder_problems, "folder"
+            return landed
     if incoming.problems:
         landed.problems, landed.stage = list(incoming.problems), "input"
         return landed
-    if not new:
-        missing = _missing_tables(txn.data_dir, package, incoming.tables)
-        if missing:
-            landed.problems, landed.stage = missing, "folder"
-            return landed
-    else:
+    if new:
         raws, _ = _read_tables(txn.data_dir, package)
     fresh = _plan(package, raws, incoming.tables, landed)
     for name, rows in fresh.items():
