@@ -139,12 +139,12 @@ def _figure_jobs() -> list[tuple[str, Any]]:
     return [(name, job(name)) for name in charts.CHARTS]
 
 
-def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
+def _export(static: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
     if not fig.data:
         return {"name": name, "export_s": None}
     height = int(fig.layout.height or 450)
     t = time.perf_counter()
-    page._static_export(fig, target, 820, height)
+    static.static_export(fig, target, 820, height)
     seconds = time.perf_counter() - t
     return {"name": name, "export_s": seconds, "height": height, "bytes": target.stat().st_size}
 
@@ -152,7 +152,8 @@ def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
 def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     import cvdata  # noqa: F401
-    from cvdata import charts, page
+    from cvdata import charts, page  # noqa: F401 (timed: what a page imports)
+    from cvdata.quarto import static
 
     for chart in charts.CHARTS.values():
         chart.draw  # noqa: B018 (imports the chart's module: timed with the rest)
@@ -177,11 +178,11 @@ def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
         t = time.perf_counter()
         fig = build(cv, brand)
         figs.append((name, fig, time.perf_counter() - t))
-        exports.append(_export(page, fig, name, Path(export_dir) / f"{i:02d}.svg"))
+        exports.append(_export(static, fig, name, Path(export_dir) / f"{i:02d}.svg"))
     result["figures"] = [{"name": n, "build_s": s, "traces": len(f.data)} for n, f, s in figs]
     # The same figures again, back to back, nothing built in between.
     result["exports_back_to_back"] = [
-        _export(page, fig, name, Path(export_dir) / f"again-{i:02d}.svg")
+        _export(static, fig, name, Path(export_dir) / f"again-{i:02d}.svg")
         for i, (name, fig, _) in enumerate(figs)
     ]
     result["exports"] = exports
@@ -1238,8 +1239,8 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     add("## Figures: build and static export\n")
     add(
         "Build = shape -> describe -> figure, as the pages call them (each distinct call "
-        "once). Export = `cvdata.page._static_export` (kaleido, one browser for the process; "
-        "an SVG 820 px wide, as `Page.figure` does in a Typst render); the first export "
+        "once). Export = `cvdata.quarto.static.static_export` (kaleido, one browser for the "
+        "process; an SVG 820 px wide, as `Page.figure` does in a Typst render); the first export "
         "starts the browser. As a page runs them: build a figure, export it, build the next; "
         "the same exports back to back are shown beside it. Outside Quarto, in one "
         "process.\n"
