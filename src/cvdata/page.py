@@ -45,7 +45,8 @@ from .document import (
     typst_str,
 )
 from .load import CV, load
-from .quarto.execution import document_path, output_format
+from .quarto.execution import current as current_execution
+from .quarto.execution import output_format
 from .quarto.freeze import track_reads
 from .quarto.static import static_export
 from .theme import Brand, load_brand
@@ -388,13 +389,19 @@ def setup(
     cvdata.ValidationError
         With every problem in the data; shown in a notebook as the report, not a traceback.
     """
-    fmt = output_format()
-    quarto = bool(env.get(env.EXECUTE_INFO) or env.get(env.DOCUMENT_PATH) or env.get(FORMAT_ENV))
-    cv = load(data_dir, as_of=as_of)
-    root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
-    document = document_path()
-    executed = bool(env.get(env.EXECUTE_INFO))  # by Quarto, not a test or Jupyter
-    if executed and document is not None and document.resolve().is_relative_to(root):
+    # Per execution, not from the environment a reused kernel keeps (Quarto's daemon).
+    execution = current_execution()
+    fmt = execution.format
+    quarto = bool(
+        execution.source == "comm"
+        or env.get(env.EXECUTE_INFO)
+        or env.get(env.DOCUMENT_PATH)
+        or env.get(FORMAT_ENV)
+    )
+    cv = load(data_dir if data_dir is not None else execution.data_dir, as_of=as_of)
+    root = (execution.project_root or find_project_root() or cv.data_dir.resolve().parent).resolve()
+    document = execution.document
+    if execution.by_quarto and document is not None and document.resolve().is_relative_to(root):
         # Which tables this page reads, so that the pre-render step re-runs it only when
         # one of them changes (cvdata.quarto.freeze).
         cv = track_reads(cv, root, document, fmt)
