@@ -137,7 +137,9 @@ def test_with_the_daemon_the_pdf_pass_of_cv_is_drawn_for_typst(tmp_path: Path) -
     # One kernel for both passes of cv.qmd (the HTML page, then the PDF), kept alive by
     # Quarto's daemon: its environment names the HTML pass throughout.
     project = copy_project(tmp_path / "project")
-    done = render(project, "cv.qmd", "--execute-daemon", env={"CVDATA_NO_PREFETCH": "1"})
+    # "--execute-daemon" takes the seconds a kernel waits for its next execution: without a
+    # number Quarto drops the flag. Without cvdata.quarto.execution this PDF has no entries.
+    done = render(project, "cv.qmd", "--execute-daemon", "30", env={"CVDATA_NO_PREFETCH": "1"})
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
     reads = project / "_cvdata" / "reads"
     assert sorted(p.name for p in reads.glob("cv.*.json")) == ["cv.html.json", "cv.typst.json"]
