@@ -53,7 +53,7 @@ render: setup
 # quarto preview, plus a watcher of the data folder (cvdata.quarto.preview): an edit of a
 # table re-renders the pages that read it and the browser reloads; a table that no longer
 # validates is reported here and on the page, and the preview keeps running.
-# PREVIEW_ARGS passes options (--no-browser, --no-pdf, --daemon SECONDS).
+# PREVIEW_ARGS passes options (--no-browser, --daemon SECONDS).
 PORT ?= 4848
 PREVIEW_ARGS ?=
 preview: setup

@@ -46,7 +46,8 @@ def test_an_edit_renders_the_pages_that_read_the_table(tmp_path: Path) -> None:
         "notebooks/skills.py",
     ]
     assert preview.pages_to_render(project, {"awards"}) == []
-    assert preview.pages_to_render(project, None) is None  # the descriptor: every page
+    every = ["cv.qmd", "index.qmd", "notebooks/skills.py"]
+    assert preview.pages_to_render(project, None) == every  # the descriptor changed
     assert preview.pages_to_render(tmp_path / "empty", {"talks"}) is None  # nothing known
 
 
@@ -54,11 +55,11 @@ class _Renders:
     """Stands in for quarto render: records what it was asked."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[list[str] | None, str]] = []
+        self.calls: list[list[str] | None] = []
 
-    def __call__(self, pages: list[str] | None, to: str) -> subprocess.CompletedProcess:
-        self.calls.append((pages, to))
-        return subprocess.CompletedProcess([], 0, "", "")
+    def __call__(self, pages: list[str] | None) -> str | None:
+        self.calls.append(pages)
+        return None
 
 
 def _append(path: Path, line: str) -> None:
@@ -75,27 +76,27 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     copy_project(data, PROJECT / "data")
     said: list[str] = []
     renders = _Renders()
-    watcher = preview.Watcher(project, data, renders, pdf=True, say=said.append)
+    watcher = preview.Watcher(project, data, renders, say=said.append)
     assert not watcher.poll()  # nothing changed
     talks = data / "talks.csv"
     good = talks.read_text(encoding="utf-8")
     _append(talks, "preview-edit,Previewing,invited-talk,Here,2026-01-01,,,,")
     assert watcher.poll()
-    assert renders.calls == [(["cv.qmd"], "html"), (["cv.qmd"], "typst")]
+    assert renders.calls == [["cv.qmd"]]
     status = json.loads(watcher.status_path.read_text())
     assert status == {"rendered": 1, "problems": []}
     # A broken row: reported (file, row, column), nothing rendered, the status says so.
     _append(talks, "preview-bad,Broken,invited-talk,Here,20x6,,,,")
     assert watcher.poll()
-    assert len(renders.calls) == 2
+    assert len(renders.calls) == 1
     report = "\n".join(json.loads(watcher.status_path.read_text())["problems"])
     assert "talks.csv:" in report and "20x6" in report and "talks.csv:" in said[-1]
     # An edit of another table while the folder does not validate waits for the fix.
     _append(data / "skills.csv", "preview-skill,Development Tools & Libraries,Previewing,1,,,")
-    assert watcher.poll() and len(renders.calls) == 2
+    assert watcher.poll() and len(renders.calls) == 1
     talks.write_text(good, encoding="utf-8")  # fixed (and the edit taken back)
     assert watcher.poll()
-    assert renders.calls[2] == (["cv.qmd", "index.qmd", "notebooks/skills.py"], "html")
+    assert renders.calls[1] == ["cv.qmd", "index.qmd", "notebooks/skills.py"]
     assert json.loads(watcher.status_path.read_text()) == {"rendered": 2, "problems": []}
 
 
@@ -135,7 +136,7 @@ def test_make_preview_follows_edits_of_the_data(tmp_path: Path) -> None:
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     env.pop("CVDATA_DIR", None)
-    args = "PREVIEW_ARGS=--no-browser --no-pdf --daemon 60"
+    args = "PREVIEW_ARGS=--no-browser --daemon 60"
     with log.open("w") as out:
         make = subprocess.Popen(
             ["make", "--no-print-directory", "preview", f"PORT={port}", args],

@@ -9,12 +9,14 @@ stayed the same for a moment:
    on every open page (a banner the preview's pages poll for, ``cvdata-preview.json`` in
    the site), and nothing is rendered: the preview keeps running, and fixing the table
    renders again;
-2. re-renders, for HTML, the pages that read a changed table, as their kernels recorded
-   (:mod:`cvdata.quarto.freeze`; every page when the descriptor or another file changed,
-   or when no record is known), through Quarto's kernel daemon, so a kernel stays warm
-   from one edit to the next (:mod:`cvdata.quarto.execution` tells it each execution's
-   format); then the PDF when ``cv.qmd`` was among them;
-3. bumps the stamp in ``cvdata-preview.json``: the open pages reload.
+2. asks the preview's server to render again, for HTML, the pages that read a changed
+   table, as their kernels recorded (:mod:`cvdata.quarto.freeze`; every page when the
+   descriptor or another file changed), with Quarto's kernel daemon, so a page's kernel
+   stays warm from one edit to the next (:mod:`cvdata.quarto.execution` tells it each
+   execution's format). The PDF is made by the preview's first render and by
+   ``make render``, not after each edit;
+3. once their HTML is written, bumps the count in ``cvdata-preview.json``: the open pages
+   reload (Quarto's own reload does too, for the page it rendered).
 
 The banner and the reload come from a small script that the ``preview`` profile
 (``_quarto-preview.yml``) adds to every HTML page of the preview; ``make render`` renders
@@ -94,14 +96,15 @@ def page_records(project: Path) -> dict[str, set[str]]:
 
 
 def pages_to_render(project: Path, changed: set[str] | None) -> list[str] | None:
-    """The sources of the pages that read a table of ``changed`` (``None``: everything
-    changed); ``None`` when every page is to be rendered (nothing is known)."""
+    """The sources of the pages that read a table of ``changed`` (``None``: something
+    every page depends on changed, so every page with a record); ``None`` when no page has
+    a record (nothing is known)."""
     records = page_records(project)
-    if changed is None or not records:
+    if not records:
         return None
     chosen = []
     for stem, tables in records.items():
-        if "*" in tables or tables & changed:
+        if changed is None or "*" in tables or tables & changed:
             source = next(
                 (f"{stem}{s}" for s in SOURCES if (project / f"{stem}{s}").is_file()), None
             )
@@ -117,18 +120,11 @@ class Watcher:
         self,
         project: Path,
         data_dir: Path,
-        render: Callable[[list[str] | None, str], subprocess.CompletedProcess],
+        render: Callable[[list[str] | None], str | None],
         *,
-        pdf: bool = True,
         say: Callable[[str], None] = print,
     ) -> None:
-        self.project, self.data_dir, self.render, self.pdf, self.say = (
-            project,
-            data_dir,
-            render,
-            pdf,
-            say,
-        )
+        self.project, self.data_dir, self.render, self.say = project, data_dir, render, say
         self.seen = snapshot(data_dir)
         self.hashes = {name: _sha(data_dir / name) for name in self.seen}
         self.rendered = 0
@@ -205,44 +201,65 @@ class Watcher:
         named = ", ".join(pages) if pages is not None else "every page"
         what = ", ".join(sorted(changed)) if changed is not None else "the data folder"
         self.say(f"preview: {what} changed: rendering {named}")
-        done = self.render(pages, "html")
-        if done.returncode != 0:
-            log = (done.stdout + done.stderr).splitlines()[-30:]
-            self.problems = ["quarto render failed:", *log]
-            self.say("\n".join(self.problems))
+        failed = self.render(pages)
+        if failed:
+            self.problems = [f"The pages were not rendered again: {failed}"]
+            self.say(f"preview: {self.problems[0]}")
             self.write_status()
             return
         self.rendered += 1
         self.write_status()
         self.say(f"preview: HTML updated in {time.monotonic() - began:.1f} s")
-        if self.pdf and (pages is None or "cv.qmd" in pages):
-            pdf = self.render(["cv.qmd"], "typst")
-            self.say("preview: PDF updated" if pdf.returncode == 0 else "preview: PDF failed")
 
 
-def quarto_render(
-    quarto: str, project: Path, profile: str, daemon: int
-) -> Callable[[list[str] | None, str], subprocess.CompletedProcess]:
-    """Renders pages (``None``: the project) to a format, with Quarto's kernel daemon (a
-    kernel kept ``daemon`` seconds for the next edit) and the preview profile."""
+#: The path under which Quarto's preview server takes a request to render a file (its
+#: ``kQuartoRenderCommand``, what RStudio sends): the server renders it as its own, so it
+#: serves the result without rendering it again, and reloads the browser.
+RENDER_REQUEST = "90B3C9E8-0DBC-4BC0-B164-AA2D5C031B28"
 
-    def render(pages: list[str] | None, to: str) -> subprocess.CompletedProcess:
-        args = [quarto, "render", *(pages or []), "--to", to, "--profile", profile]
-        args += ["--execute-daemon", str(daemon)]
-        # The HTML first, alone on the machine's cores: the PDF's charts come after.
-        extra = {env.NO_PREFETCH: "1"} if to == "html" else {}
-        return subprocess.run(
-            args,
-            cwd=project,
-            env={**os.environ, **extra},
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
+
+def output_of(project: Path, source: str) -> Path:
+    """The HTML page Quarto writes for ``source`` (a page of the project)."""
+    out = env.get(env.PROJECT_OUTPUT_DIR) or "_site"
+    return project / out / Path(source).with_suffix(".html")
+
+
+def server_render(
+    port: int, project: Path, timeout: float = 600
+) -> Callable[[list[str] | None], str | None]:
+    """Asks the preview's server to render pages (``None``: every page with a reads
+    record) for HTML, and waits until each page's output changed; returns what went wrong,
+    or None."""
+
+    def render(pages: list[str] | None) -> str | None:
+        if pages is None:  # nothing known: the pages that read most
+            pages = ["index.qmd", "cv.qmd"]
+        before = {p: _stamp(output_of(project, p)) for p in pages}
+        for page in pages:
+            url = f"http://127.0.0.1:{port}/{RENDER_REQUEST}/{page}"
+            try:
+                with urllib.request.urlopen(url, timeout=30):
+                    pass
+            except OSError as e:
+                return f"the preview did not take the render of {page}: {e}"
+        deadline = time.monotonic() + timeout
+        waiting = set(pages)
+        while waiting and time.monotonic() < deadline:
+            waiting = {p for p in waiting if _stamp(output_of(project, p)) == before[p]}
+            time.sleep(0.1)
+        if waiting:
+            return f"not rendered after {timeout:.0f} s: {', '.join(sorted(waiting))} (see above)"
+        return None
 
     return render
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _wait_for_server(port: int, preview: subprocess.Popen, timeout: float = 900) -> bool:
@@ -264,7 +281,6 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--quarto", default="quarto", help="the Quarto to run")
     ap.add_argument("--profile", default="full", help="the project's profile (full)")
     ap.add_argument("--no-browser", action="store_true", help="open no browser")
-    ap.add_argument("--no-pdf", action="store_true", help="re-render the HTML pages only")
     ap.add_argument("--poll", type=float, default=0.3, help="seconds between looks")
     ap.add_argument(
         "--daemon", type=int, default=300, help="seconds a kernel stays warm between edits"
@@ -281,13 +297,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preview: {e}", file=sys.stderr)
         return 1
     profile = f"{args.profile},{PROFILE}"
+    # --to all: the first render makes the PDF too; a page rendered again after an edit is
+    # rendered for HTML (what a render request asks for then). The daemon keeps each
+    # page's kernel warm for the next edit.
     command = [args.quarto, "preview", "--port", str(args.port), "--profile", profile]
+    command += ["--to", "all", "--execute-daemon", str(args.daemon)]
     command += ["--no-browser"] if args.no_browser else []
     # Its own process group: stopped with everything it started when the preview ends.
     preview = subprocess.Popen(command, cwd=project, start_new_session=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    render = quarto_render(args.quarto, project, profile, args.daemon)
-    watcher = Watcher(project, data_dir, render, pdf=not args.no_pdf, say=_say)
+    watcher = Watcher(project, data_dir, server_render(args.port, project), say=_say)
     try:
         if not _wait_for_server(args.port, preview):
             return preview.wait() or 1
