@@ -9,14 +9,13 @@ stayed the same for a moment:
    on every open page (a banner the preview's pages poll for, ``cvdata-preview.json`` in
    the site), and nothing is rendered: the preview keeps running, and fixing the table
    renders again;
-2. asks the preview's server to render again, for HTML, the pages that read a changed
-   table, as their kernels recorded (:mod:`cvdata.quarto.freeze`; every page when the
-   descriptor or another file changed), with Quarto's kernel daemon, so a page's kernel
-   stays warm from one edit to the next (:mod:`cvdata.quarto.execution` tells it each
-   execution's format). The PDF is made by the preview's first render and by
-   ``make render``, not after each edit;
+2. renders again, for HTML, the pages that read a changed table, as their kernels
+   recorded (:mod:`cvdata.quarto.freeze`; every page when the descriptor or another file
+   changed), with Quarto's kernel daemon, so a page's kernel stays warm from one edit to
+   the next (:mod:`cvdata.quarto.execution` tells it each execution's format). The PDF is
+   made by the preview's first render and by ``make render``, not after each edit;
 3. once their HTML is written, bumps the count in ``cvdata-preview.json``: the open pages
-   reload (Quarto's own reload does too, for the page it rendered).
+   reload.
 
 The banner and the reload come from a small script that the ``preview`` profile
 (``_quarto-preview.yml``) adds to every HTML page of the preview; ``make render`` renders
@@ -212,54 +211,32 @@ class Watcher:
         self.say(f"preview: HTML updated in {time.monotonic() - began:.1f} s")
 
 
-#: The path under which Quarto's preview server takes a request to render a file (its
-#: ``kQuartoRenderCommand``, what RStudio sends): the server renders it as its own, so it
-#: serves the result without rendering it again, and reloads the browser.
-RENDER_REQUEST = "90B3C9E8-0DBC-4BC0-B164-AA2D5C031B28"
-
-
-def output_of(project: Path, source: str) -> Path:
-    """The HTML page Quarto writes for ``source`` (a page of the project)."""
-    out = env.get(env.PROJECT_OUTPUT_DIR) or "_site"
-    return project / out / Path(source).with_suffix(".html")
-
-
-def server_render(
-    port: int, project: Path, timeout: float = 600
+def quarto_render(
+    quarto: str, project: Path, profile: str, daemon: int
 ) -> Callable[[list[str] | None], str | None]:
-    """Asks the preview's server to render pages (``None``: every page with a reads
-    record) for HTML, and waits until each page's output changed; returns what went wrong,
-    or None."""
+    """Renders pages (``None``: the project) for HTML with the preview's profile and
+    Quarto's kernel daemon (a page's kernel kept ``daemon`` seconds for the next edit);
+    returns the end of Quarto's log when it failed, else None."""
 
     def render(pages: list[str] | None) -> str | None:
-        if pages is None:  # nothing known: the pages that read most
-            pages = ["index.qmd", "cv.qmd"]
-        before = {p: _stamp(output_of(project, p)) for p in pages}
-        for page in pages:
-            url = f"http://127.0.0.1:{port}/{RENDER_REQUEST}/{page}"
-            try:
-                with urllib.request.urlopen(url, timeout=30):
-                    pass
-            except OSError as e:
-                return f"the preview did not take the render of {page}: {e}"
-        deadline = time.monotonic() + timeout
-        waiting = set(pages)
-        while waiting and time.monotonic() < deadline:
-            waiting = {p for p in waiting if _stamp(output_of(project, p)) == before[p]}
-            time.sleep(0.1)
-        if waiting:
-            return f"not rendered after {timeout:.0f} s: {', '.join(sorted(waiting))} (see above)"
-        return None
+        args = [quarto, "render", *(pages or []), "--to", "html", "--profile", profile]
+        args += ["--execute-daemon", str(daemon)]
+        done = subprocess.run(
+            args,
+            cwd=project,
+            # The HTML alone on the machine's cores: no PDF charts drawn ahead.
+            env={**os.environ, env.NO_PREFETCH: "1"},
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=False,
+        )
+        if done.returncode == 0:
+            return None
+        return "quarto render failed:\n" + "\n".join((done.stdout + done.stderr).splitlines()[-30:])
 
     return render
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def _wait_for_server(port: int, preview: subprocess.Popen, timeout: float = 900) -> bool:
@@ -297,16 +274,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preview: {e}", file=sys.stderr)
         return 1
     profile = f"{args.profile},{PROFILE}"
-    # --to all: the first render makes the PDF too; a page rendered again after an edit is
-    # rendered for HTML (what a render request asks for then). The daemon keeps each
-    # page's kernel warm for the next edit.
+    # --to all: the first render makes the PDF too.
     command = [args.quarto, "preview", "--port", str(args.port), "--profile", profile]
-    command += ["--to", "all", "--execute-daemon", str(args.daemon)]
+    command += ["--to", "all"]
     command += ["--no-browser"] if args.no_browser else []
     # Its own process group: stopped with everything it started when the preview ends.
     preview = subprocess.Popen(command, cwd=project, start_new_session=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    watcher = Watcher(project, data_dir, server_render(args.port, project), say=_say)
+    render = quarto_render(args.quarto, project, profile, args.daemon)
+    watcher = Watcher(project, data_dir, render, say=_say)
     try:
         if not _wait_for_server(args.port, preview):
             return preview.wait() or 1
