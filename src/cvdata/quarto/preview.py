@@ -17,6 +17,12 @@ stayed the same for a moment:
 3. once their HTML is written, bumps the count in ``cvdata-preview.json``: the open pages
    reload.
 
+Known limit (tests/quarto/test_preview.py fails on it): Quarto's preview server renders a
+page again itself when its HTML changed behind its back and the browser asks for it, at the
+same time as the watcher's next render of that page; the two collide (``NotFound ...
+cv.html``). Having the server do the watcher's renders (its render request) would avoid it,
+but the request did not render here.
+
 The banner and the reload come from a small script that the ``preview`` profile
 (``_quarto-preview.yml``) adds to every HTML page of the preview; ``make render`` renders
 without it.
