@@ -252,8 +252,11 @@ def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: byt
         )
         for note in p.dropped:
             say(f"       left out: {note}")
+    _say_talks_and_warnings(plan)
     counts = f"{len(plan.added)} to add, {len(plan.skipped)} skipped"
-    if not plan.added:
+    if plan.talks:
+        counts += f", {len(plan.talks)} talks"
+    if not plan.added and not plan.talks:
         say(f"{where}: nothing to add ({counts}); no file changed")
         return 0
     result = apply_plan(plan, cv.data_dir, cv.as_of, dry_run=args.dry_run, txn=txn)
@@ -270,6 +273,14 @@ def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: byt
         return 0
     say(f"{where}: {counts}; wrote {files}; the data validates")
     return 0
+
+
+def _say_talks_and_warnings(plan: Any) -> None:
+    """The talks a BibTeX import adds, and what the user should check."""
+    for t in plan.talks:
+        say(f"  add  talk {t['id']}: {t['title']!r} [{t['kind']}, {t['date']}]")
+    for warning in plan.warnings:
+        say(f"  check: {warning}")
 
 
 def _shown_file(name: str) -> str:
