@@ -151,19 +151,20 @@ def _close(a: str, b: str) -> bool:
 
 
 def person_keys(names: Iterable[str]) -> dict[str, str]:
-    """A key per spelling: spellings of one person (by the rule above) share one, the
-    fullest spelling's; every pair in a merged group must be compatible."""
+    """Each spelling's person, named by their fullest spelling (the longest given names):
+    spellings of one person (by the rule above) share it; every pair in a merged group
+    must be compatible."""
     spellings = list(dict.fromkeys(" ".join(n.split()) for n in names))
     people = {n: parse(n) for n in spellings}
     by_family: dict[str, list[str]] = {}
     for n, p in people.items():
         by_family.setdefault(p.family or fold(n), []).append(n)
     keys: dict[str, str] = {}
-    for family, group in by_family.items():
+    for group in by_family.values():
         for cluster in _clusters(group, people):
             fullest = max(cluster, key=lambda n: (sum(len(w) for w in people[n].given), n))
             for n in cluster:
-                keys[n] = f"{family}|{' '.join(people[fullest].given)}"
+                keys[n] = fullest
     return keys
 
 

@@ -250,7 +250,8 @@ def test_import_writes_valid_rows_and_keeps_existing_bytes(
         "paper_authors.csv (+6 rows)"
     ) in out
     assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 rows); the data validates" in out
-    changed = {"papers.csv", "paper_authors.csv", "paper_identifiers.csv", "paper_links.csv"}
+    changed = {"venues.csv", "papers.csv", "paper_authors.csv", "paper_identifiers.csv"}
+    changed.add("paper_links.csv")
     for name, data in before.items():
         now = (folder / name).read_bytes()
         if name in changed:

@@ -46,7 +46,7 @@ def table(cv: CV, top: int | None = 20) -> pd.DataFrame:
     # One person's spellings share a key (cvdata.names: same family name, compatible given
     # names or initials, merged only when no spelling could be two people).
     keys = person_keys(clean.tolist())
-    a = a.assign(key=clean.map(lambda n: keys.get(n) or normalise_name(n)), clean=clean)
+    a = a.assign(key=clean.map(lambda n: normalise_name(keys.get(n) or n)), clean=clean)
     # The most common spelling; ties go to the one met first.
     spelling = (
         a.groupby(["key", "clean"], sort=False)

@@ -125,6 +125,15 @@ def _first_values(block: model.DuplicateFieldKeyBlock) -> model.Entry | None:
     )
 
 
+#: Control characters (terminal escapes): shown escaped in what the import prints.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\x1b``), never raw."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def damaged(library: bibtexparser.Library, shown: str) -> Damage:
     """The entries of ``library`` that cannot be imported as they are: blocks bibtexparser
     could not parse and entries real BibTeX reads differently (skipped, with their line),
@@ -135,7 +144,7 @@ def damaged(library: bibtexparser.Library, shown: str) -> Damage:
     try:
         for block in library.failed_blocks:
             line = (block.start_line or 0) + 1
-            key = _entry_key(block.raw) or getattr(block, "key", "") or "?"
+            key = _escaped(_entry_key(block.raw) or getattr(block, "key", "") or "?")
             entry = (
                 _first_values(block) if isinstance(block, model.DuplicateFieldKeyBlock) else None
             )
@@ -146,14 +155,14 @@ def damaged(library: bibtexparser.Library, shown: str) -> Damage:
                 )
                 out.repaired.append(entry)
             else:
-                out.broken.append((key, line, _block_reason(block)))
+                out.broken.append((key, line, _escaped(_block_reason(block))))
     finally:
         quiet.setLevel(level)
     # One reason per entry: an early '}' is found both in the entry and in the text after it.
     for entry, line, why in structure_problems(library):
         if entry.start_line not in out.lines:
             out.lines.add(entry.start_line)
-            out.broken.append((entry.key, line, why))
+            out.broken.append((_escaped(entry.key), line, _escaped(why)))
     return out
 
 
@@ -299,8 +308,8 @@ def structure_problems(library: bibtexparser.Library) -> list[tuple[model.Entry,
                     (
                         previous,
                         start + 1,
-                        f"{' '.join(kept.split())[:40]!r} outside any entry looks like its "
-                        "fields: a '}' probably closes the entry too early",
+                        f"{' '.join(kept.split())[:40]!r} outside any entry looks like fields "
+                        "of this entry: a '}' probably closes the entry too early",
                     )
                 )
     return found
