@@ -39,6 +39,8 @@ class Skipped:
     key: str
     line: int
     reason: str
+    #: The entry's ``@type`` (lower case; '' when it could not be read).
+    entry_type: str = ""
 
 
 @dataclass
@@ -55,6 +57,8 @@ class NewPaper:
     dropped: list[str] = field(default_factory=list)
     #: al-folio's ``award``, as a row of ``awards.csv``.
     awards: list[dict[str, str]] = field(default_factory=list)
+    #: The entry's ``@type``, lower case.
+    entry_type: str = ""
 
 
 @dataclass
@@ -69,6 +73,8 @@ class ImportPlan:
     warnings: list[str] = field(default_factory=list)
     talks: list[dict[str, str]] = field(default_factory=list)
     venues: list[dict[str, str]] = field(default_factory=list)
+    #: ``(type, line)`` of the entry each talk came from, in the order of ``talks``.
+    talk_entries: list[tuple[str, int]] = field(default_factory=list)
 
     def rows(self) -> dict[str, list[dict[str, str]]]:
         """New rows by table name (only tables that get rows)."""
@@ -156,14 +162,14 @@ def plan_import(cv: CV, library: bibtexparser.Library, source: str = "") -> Impo
     # Entries read, with those bibtexparser could not parse (one failed block each).
     plan = ImportPlan(source, len(library.entries) + len(library.failed_blocks), [], [])
     plan.warnings += damage.warnings
-    plan.skipped += [Skipped(k, line, why) for k, line, why in damage.broken]
+    plan.skipped += [Skipped(k, line, why, t) for k, line, why, t in damage.broken]
     by_key, parents = _crossref(library)
     unreadable: list[str] = []
     for entry in _entries(library, damage):
         line = (entry.start_line or 0) + 1
         if entry.key.casefold() in parents:
             why = "a volume other entries cross-reference (crossref): its fields fill theirs"
-            plan.skipped.append(Skipped(entry.key, line, why))
+            plan.skipped.append(Skipped(entry.key, line, why, entry.entry_type.lower()))
             continue
         try:
             _plan_entry(ctx, plan, _inherit(entry, by_key))
@@ -192,18 +198,17 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     fields = _entry.fields_of(entry)
     title = fields.get("title", "")
     if not title:
-        plan.skipped.append(Skipped(entry.key, line, "has no title"))
+        plan.skipped.append(Skipped(entry.key, line, "has no title", entry.entry_type.lower()))
         return
     kind = _entry.kind(entry.entry_type, fields)
     if kind is None:
         reason = f"@{entry.entry_type} is not a kind of publication cvdata knows"
-        plan.skipped.append(Skipped(entry.key, line, reason))
+        plan.skipped.append(Skipped(entry.key, line, reason, entry.entry_type.lower()))
         return
     where = f"{ctx.shown}:{line}: entry {entry.key!r}"
     if kind.table == "service":
         why = "an editorial role, not a publication: add it to service.csv by hand"
-        plan.skipped.append(Skipped(entry.key, line, why))
-        plan.warnings.append(f"{where}: {why}")
+        plan.skipped.append(Skipped(entry.key, line, why, entry.entry_type.lower()))
         return
     if kind.table == "talks":
         _plan_talk(ctx, plan, entry, fields, kind.value)
@@ -214,7 +219,7 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     cvdata_id = fields.get(ID_FIELD, "")
     why = ctx.known.duplicate(cvdata_id, doi, title, year)
     if why:
-        plan.skipped.append(Skipped(entry.key, line, why))
+        plan.skipped.append(Skipped(entry.key, line, why, entry.entry_type.lower()))
         return
     pid = ctx.known.new_id(cvdata_id, entry.key, " ".join(title.split()[:6]))
     ctx.known.add(pid, doi, title, year)
@@ -235,7 +240,11 @@ def _plan_talk(
     date = _date(fields)
     if (_norm(fields["title"]), date[:4]) in ctx.talk_keys:
         plan.skipped.append(
-            Skipped(entry.key, line, "already in the CV as a talk (same title and year)")
+            Skipped(
+                entry.key,
+                line,
+                "already in the CV as a talk (same title and year, entry.entry_type.lower())",
+            )
         )
         return
     ctx.talk_keys.add((_norm(fields["title"]), date[:4]))
@@ -245,6 +254,7 @@ def _plan_talk(
         "",
     )
     url = fields.get("url", "")
+    plan.talk_entries.append((entry.entry_type.lower(), line))
     plan.talks.append(
         {
             "id": tid,
@@ -357,6 +367,7 @@ def _new_paper(
     }
     line = (entry.start_line or 0) + 1
     new = NewPaper(entry.key, line, paper, authors, identifiers, links, dropped)
+    new.entry_type = entry.entry_type.lower()
     if fields.get("award"):
         new.awards.append(_award(ctx, fields, pid, year, display or venue_id))
     return new

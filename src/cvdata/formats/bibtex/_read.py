@@ -29,6 +29,12 @@ class BibImportError(Exception):
         super().__init__("\n".join(messages))
 
 
+def entry_type(raw: str) -> str:
+    """The ``@type`` an entry's text starts with, lower case ('' when it has none)."""
+    m = re.match(r"\s*@\s*(\w+)", raw or "")
+    return m.group(1).lower() if m else ""
+
+
 def _entry_key(raw: str) -> str:
     m = re.match(r"\s*@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)", raw or "")
     return m.group(2) if m else ""
@@ -95,10 +101,10 @@ def read_bibtex(path: str | os.PathLike[str], data: bytes | None = None) -> bibt
 
 @dataclass
 class Damage:
-    """What :func:`damaged` found: entries to skip (``(key, line, why)``), entries read
+    """What :func:`damaged` found: entries to skip (``(key, line, why, type)``), entries read
     again with each field's first value, and warnings."""
 
-    broken: list[tuple[str, int, str]] = field(default_factory=list)
+    broken: list[tuple[str, int, str, str]] = field(default_factory=list)
     repaired: list[model.Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: Lines (0-based, as bibtexparser counts) of parsed entries that are broken.
@@ -155,14 +161,15 @@ def damaged(library: bibtexparser.Library, shown: str) -> Damage:
                 )
                 out.repaired.append(entry)
             else:
-                out.broken.append((key, line, _escaped(_block_reason(block))))
+                reason = _escaped(_block_reason(block))
+                out.broken.append((key, line, reason, entry_type(block.raw)))
     finally:
         quiet.setLevel(level)
     # One reason per entry: an early '}' is found both in the entry and in the text after it.
     for entry, line, why in structure_problems(library):
         if entry.start_line not in out.lines:
             out.lines.add(entry.start_line)
-            out.broken.append((_escaped(entry.key), line, _escaped(why)))
+            out.broken.append((_escaped(entry.key), line, _escaped(why), entry.entry_type))
     return out
 
 
