@@ -243,7 +243,8 @@ def _plan_talk(
             Skipped(
                 entry.key,
                 line,
-                "already in the CV as a talk (same title and year, entry.entry_type.lower())",
+                "already in the CV as a talk (same title and year)",
+                entry.entry_type.lower(),
             )
         )
         return
