@@ -277,7 +277,7 @@ def test_dry_run_changes_nothing(broken_copy, run_cvdata, bib: Path) -> None:
     before = _fingerprint(folder)
     proc = run_cvdata("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "dry run: would write venues.csv (+1 rows), papers.csv (+4 rows)" in proc.stdout
+    assert "dry run: would write venues.csv (+1 row), papers.csv (+4 rows)" in proc.stdout
     assert "the result validates; no file changed" in proc.stdout
     assert _fingerprint(folder) == before
 
