@@ -15,7 +15,6 @@ import cvdata
 from cvdata.formats import IMPORTS, export
 from cvdata.formats._land import land
 from cvdata.formats.bibtex import (
-    BibImportError,
     natural_name,
     norm_title,
     paper_type,
@@ -180,8 +179,11 @@ def test_new_ids_never_clash_with_existing_ones(cv: cvdata.CV, tmp_path: Path) -
         @misc{care, title = {Something Newer}, year = {2021}}
         """,
     )
-    with pytest.raises(BibImportError):  # the same key twice is a broken file
-        read_bibtex(path)
+    # The same key twice: BibTeX keeps the first entry; so does the import, and says so.
+    plan = plan_import(cv, read_bibtex(path), str(path))
+    assert [p.paper["title"] for p in plan.added] == ["Something New"]
+    assert [(s.key, s.line) for s in plan.skipped] == [("care", 3)]
+    assert "used by an earlier entry too" in plan.skipped[0].reason
     _write(
         path,
         """
@@ -242,9 +244,14 @@ def test_import_writes_valid_rows_and_keeps_existing_bytes(
     assert "refs.bib: 7 entries read" in out
     assert "  skip again (line 26): already in the CV as 'care' (same title and year)" in out
     assert "  add  zhou2025fast (line 2): 'Fast LLM Serving with Müller Kernels'" in out
-    assert "4 to add, 3 skipped; wrote papers.csv (+4 rows), paper_authors.csv (+6 rows)" in out
+    # The arXiv entry's venue is new to the seed: one row of venues.csv.
+    assert (
+        "4 to add, 3 skipped; wrote venues.csv (+1 row), papers.csv (+4 rows), "
+        "paper_authors.csv (+6 rows)"
+    ) in out
     assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 row); the data validates" in out
-    changed = {"papers.csv", "paper_authors.csv", "paper_identifiers.csv", "paper_links.csv"}
+    changed = {"venues.csv", "papers.csv", "paper_authors.csv", "paper_identifiers.csv"}
+    changed.add("paper_links.csv")
     for name, data in before.items():
         now = (folder / name).read_bytes()
         if name in changed:
@@ -270,16 +277,15 @@ def test_dry_run_changes_nothing(broken_copy, run_cvdata, bib: Path) -> None:
     before = _fingerprint(folder)
     proc = run_cvdata("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "dry run: would write papers.csv (+4 rows)" in proc.stdout
+    assert "dry run: would write venues.csv (+1 row), papers.csv (+4 rows)" in proc.stdout
     assert "the result validates; no file changed" in proc.stdout
     assert _fingerprint(folder) == before
 
 
-def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
+def test_malformed_entry_is_skipped_with_its_line_and_the_others_import(
     broken_copy, run_cvdata, tmp_path: Path
 ) -> None:
     folder = broken_copy()
-    before = _fingerprint(folder)
     bad = _write(
         tmp_path / "bad.bib",
         """\
@@ -291,17 +297,18 @@ def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
           year = {2021}
         }
 
-        @misc{twice, title = {A}, title = {B}}
+        @misc{twice, title = {A}, title = {B}, eprint = {2101.00001}, archiveprefix = {arXiv}}
         """,
     )
     proc = run_cvdata("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
-    assert proc.returncode == 1
-    err = proc.stderr
-    assert "bad.bib:3: entry 'broken2021': " in err
-    assert "bad.bib:9: entry 'twice': Duplicate field keys on entry: 'title'" in err
-    assert "2 entries cannot be read; nothing was imported" in err
-    assert "Traceback" not in err and "Parsing of" not in err
-    assert _fingerprint(folder) == before
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "skip broken2021 (line 3): " in out
+    assert "bad.bib:9: entry 'twice': title given twice; the first value is kept" in out
+    assert "Traceback" not in out + proc.stderr and "Parsing of" not in out
+    _, rows, _ = read_csv(folder / "papers.csv")
+    titles = [r[1] for r in rows]
+    assert "Fine" in titles and "A" in titles and "B" not in titles
 
 
 def test_result_that_would_not_validate_leaves_data_untouched(
@@ -340,7 +347,13 @@ def test_bibtex_lands_through_the_one_landing_path(cv: cvdata.CV, broken_copy, b
     fmt, options = IMPORTS["bibtex"], argparse.Namespace()
     dry = land(fmt, [str(bib)], folder, options, AS_OF, dry_run=True)
     assert dry.ok and not dry.written
-    assert dry.added == {"papers": 4, "paper_authors": 6, "paper_identifiers": 2, "paper_links": 1}
+    assert dry.added == {
+        "venues": 1,
+        "papers": 4,
+        "paper_authors": 6,
+        "paper_identifiers": 2,
+        "paper_links": 1,
+    }
     # The report: per entry type, what came in, was stored, merged or set aside (named).
     sections = dry.report.sections
     assert sum(s.came_in for s in sections.values()) == 7
