@@ -18,6 +18,19 @@ IMPORTS: dict[str, ImportFormat] = {
             "FILE.bib",
         ),
         ImportFormat("jsonresume", "jsonresume", "a whole JSON Resume document", "RESUME.json"),
+        ImportFormat(
+            "linkedin",
+            "linkedin",
+            "a LinkedIn data export: the ZIP as downloaded, or its folder",
+            "EXPORT",
+        ),
+        ImportFormat(
+            "orcid",
+            "orcid",
+            "an ORCID record (/v3.0/<iD>/record as JSON) and any works' full records",
+            "RECORD.json",
+            many=True,
+        ),
     )
 }
 
