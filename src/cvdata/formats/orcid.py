@@ -582,9 +582,10 @@ def _full_records(im: _Import, names: Sequence[str]) -> dict[str, Mapping[str, A
     return out
 
 
-def _title(work: Any) -> str:
-    title = _s(work, "title", "title")
-    subtitle = _s(work, "title", "subtitle")  # {"value": ...} or a bare string
+def _title(versions: Sequence[Any]) -> str:
+    """The title of the first version that has one, with the first subtitle any gives."""
+    title = _first(versions, lambda v: _s(v, "title", "title"))
+    subtitle = _first(versions, lambda v: _s(v, "title", "subtitle"))  # {"value"} or bare
     return f"{title}: {subtitle}" if title and subtitle else title
 
 
@@ -625,7 +626,7 @@ def _first(versions: Sequence[Any], get: Any) -> str:
 def _work(im: _Import, path: str, versions: Sequence[Any]) -> bool:
     """Add one work; whether it was new (not already in the folder or the record)."""
     section = im.report.section("works")
-    title = _first(versions, _title)
+    title = _title(versions)
     if not title:
         section.set_aside.append((path, "no title: not imported"))
         return False
@@ -767,9 +768,7 @@ def read(
     try:
         record = read_json(first)
     except OrcidError as e:
-        return Incoming(
-            problems=[Problem(shown_input(first), None, None, str(e).split(": ", 1)[-1])]
-        )
+        return Incoming(problems=[e.problem(first)])
     probe = _Import(existing, as_of, shown_input(first))
     works = _full_records(probe, rest)
     incoming = tables_from_record(record, existing, as_of, shown=shown_input(first), works=works)
