@@ -435,3 +435,33 @@ def test_zip_members_are_never_written_to_disk(tmp_path: Path, monkeypatch) -> N
     before = sorted(p.name for p in tmp_path.iterdir())
     read(archive)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# ---------------------------------------------------------------- rendered
+
+
+@pytest.mark.render
+def test_a_linkedin_cv_renders_whole_and_keeps_private_values_out(
+    tmp_path_factory: pytest.TempPathFactory, render_data
+) -> None:
+    from test_hostile import _leaks, _reconcile, _text_of_html, _text_of_pdf
+
+    folder = tmp_path_factory.mktemp("linkedin") / "cv"
+    assert import_rows(folder, read(FIXTURES / "current").tables, AS_OF).ok
+    out = render_data(folder)
+    page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
+    assert _reconcile(cvdata.load(folder, as_of=AS_OF), page, pdf) == []
+    for fact in (
+        "Amara Okonkwo-Lind",
+        "Migrated 40 pipelines to Airflow",
+        "Codebar",  # undated
+        "Community meetup website",  # undated
+        "Cause: Education",
+        "Best Dissertation Prize",
+        "Cheap Exactly-Once Delivery for Small Teams",
+        "English, العربية and 中文",
+    ):
+        assert fact in page, fact
+        assert fact in pdf, fact
+    private = ["7700 900123", "12 Harbour Street", "oldwork.example.com", "hire her again"]
+    assert _leaks(out, private) == []

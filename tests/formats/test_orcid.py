@@ -328,3 +328,29 @@ def test_a_record_merged_into_the_seed_keeps_every_row_cell_for_cell(tmp_path: P
     assert check(folder, AS_OF).ok
     again = read(RECORD, *WORKS, existing=cvdata.load(folder, as_of=AS_OF))
     assert {k: v for k, v in again.tables.items() if v} == {}
+
+
+# ---------------------------------------------------------------- rendered
+
+
+@pytest.mark.render
+def test_an_orcid_cv_renders_whole(tmp_path_factory: pytest.TempPathFactory, render_data) -> None:
+    from test_hostile import _reconcile, _text_of_html, _text_of_pdf
+
+    folder = tmp_path_factory.mktemp("orcid") / "cv"
+    assert import_rows(folder, read(RECORD, *WORKS).tables, AS_OF).ok
+    out = render_data(folder)
+    page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
+    assert _reconcile(cvdata.load(folder, as_of=AS_OF), page, pdf) == []
+    for fact in (
+        "Ilse Marrow-Quint",
+        "Overwash fans on a retreating barrier",
+        "Storm Surge Memory: How Barriers Recover",
+        "Reviewer (2 reviews, 2019-2022)",
+        "Sediment budgets of barrier islands",
+        "Universidade Exemplo de Lisboa",  # its start is null
+        "Pieter de Vries-Example",
+    ):
+        assert fact in page, fact
+        assert fact in pdf, fact
+    assert (out / "publications.html").is_file()
