@@ -465,3 +465,13 @@ def test_a_linkedin_cv_renders_whole_and_keeps_private_values_out(
         assert fact in pdf, fact
     private = ["7700 900123", "12 Harbour Street", "oldwork.example.com", "hire her again"]
     assert _leaks(out, private) == []
+
+
+def test_control_characters_are_removed_and_reported(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURES / "2018", tmp_path / "export")
+    (folder / "Skills.csv").write_text("Name\nEuro\x07codes\n", encoding="utf-8")
+    got = read(folder)
+    assert [r["skill"] for r in got.tables["skills"]] == ["Eurocodes"]
+    assert "Skills.csv:2: Name: control characters removed (no cell may hold them)" in (
+        got.report.warnings
+    )

@@ -354,3 +354,15 @@ def test_an_orcid_cv_renders_whole(tmp_path_factory: pytest.TempPathFactory, ren
         assert fact in page, fact
         assert fact in pdf, fact
     assert (out / "publications.html").is_file()
+
+
+def test_a_translated_title_is_named_in_the_report(tmp_path: Path) -> None:
+    record = json.loads(RECORD.read_text(encoding="utf-8"))
+    work = record["activities-summary"]["works"]["group"][4]["work-summary"][0]
+    work["title"]["translated-title"] = {"value": "Duinmonitoring", "language-code": "nl"}
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert (
+        "works.group[4]",
+        "translated title 'Duinmonitoring': no column for it",
+    ) in read(path).report.sections["works"].set_aside

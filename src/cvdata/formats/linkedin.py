@@ -419,7 +419,15 @@ class _Import:
         wanted = {_key(n) for n in names}
         for fname, data in self.export.files.items():
             if "/" not in fname and _key(fname.removesuffix(".csv")) in wanted:
-                return _parse(fname, f"{self.export.shown}/{fname}", data)
+                table = _parse(fname, f"{self.export.shown}/{fname}", data)
+                for r in table.rows:
+                    for h, cell in r.cells.items():
+                        if _CONTROL.search(cell):
+                            self.report.warnings.append(
+                                f"{fname}:{r.line}: {table.written.get(h, h)}: control "
+                                "characters removed (no cell may hold them)"
+                            )
+                return table
         return None
 
     def date(self, t: _Table, row: _Row, *columns: str) -> str:

@@ -672,6 +672,9 @@ def _work(im: _Import, path: str, versions: Sequence[Any]) -> bool:
     for scheme, value in (("doi", doi), ("arxiv", arxiv), ("isbn", isbn)):
         if value:
             im.rows.child("paper_identifiers", paper_id=pid, scheme=scheme, value=value)
+    translated = _first(versions, lambda v: _s(v, "title", "translated-title"))
+    if translated:
+        section.set_aside.append((path, f"translated title {translated!r}: no column for it"))
     kept = {"doi", "arxiv", "isbn"}
     others = sorted({t for t, v, _ in ids if t not in kept and v})
     if others:
