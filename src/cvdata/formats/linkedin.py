@@ -619,7 +619,9 @@ def _profile_contacts(im: _Import, t: _Table, r0: _Row) -> None:
             "PORTFOLIO": "Portfolio",
             "RSS": "RSS feed",
         }.get(label, "Website")
-        add(kind, shown if kind == "website" else kind.capitalize(), url, url, "public")
+        add(
+            kind, shown if kind == "website" else kind.capitalize(), "", url, "public"
+        )  # the label links it, as JSON Resume's do
     for _, handle in _bracket_list(r0.get("Twitter Handles")):
         add("twitter", "Twitter", handle, f"https://twitter.com/{handle}", "public")
     for label, handle in _bracket_list(r0.get("Instant Messengers")):

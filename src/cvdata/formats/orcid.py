@@ -324,7 +324,7 @@ def _contacts(im: _Import, person: Any) -> None:
             )
             continue
         kind = next((k for d, k in _SITE_KINDS if d in url.lower()), "website")
-        add(kind, _s(u, "url-name") or "Website", url, url)
+        add(kind, _s(u, "url-name") or "Website", "", url)  # the label links it
     for e in _list(person, "emails", "email"):
         address = _s(e, "email")
         if address:
