@@ -546,6 +546,10 @@ def _cross_problems(
             if f.type not in ("date", "yearmonth"):
                 continue
             late = (df[f.name] > as_of_ts).fillna(False)
+            if (table.name, f.name) == ("roles", "end") and "kind" in df:
+                # A degree's expected end ("expected 2029") may lie ahead, as a year may.
+                horizon = pd.Timestamp(as_of.year + FUTURE_YEARS, 12, 31)
+                late &= ~((df["kind"] == "education") & (df[f.name] <= horizon)).fillna(False)
             for row in late[late].index:
                 problems.append(
                     Problem(

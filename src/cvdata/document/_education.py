@@ -11,7 +11,7 @@ from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
 from ..load import CV
 from ._experience import _advisor_line, _organisation, _role_place
-from ._format import _grade, _group, _precision, _records, month_range
+from ._format import _grade, _group, _precision, _records, role_range
 from ._model import Entry, Run, Section, Text, plain
 
 
@@ -60,7 +60,7 @@ def education(cv: CV, awards: bool = True) -> Section:
     courses = _group(cv.education_courses, "role_id")
     entries = []
     columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
-    for row in _records(_sorted_roles(edu)[columns]):
+    for row in _records(_sorted_roles(edu, cv.as_of)[columns]):
         lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
         if _s(row.gpa):
             gpa = _grade(row.gpa)
@@ -78,9 +78,7 @@ def education(cv: CV, awards: bool = True) -> Section:
             Entry(
                 title=(Run(_s(row.title), strong=True),),
                 subtitle=_organisation(row),
-                date=month_range(
-                    row.start, row.end, _precision(row, "start"), _precision(row, "end")
-                ),
+                date=role_range(row, cv.as_of, "education"),
                 place=_role_place(row),
                 lines=tuple(lines),
                 bullets=_award_lines(listed.get(row.role_id, ())),

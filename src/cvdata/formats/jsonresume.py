@@ -770,7 +770,7 @@ def _basics(cv: CV, include_private: bool) -> dict[str, Any]:
 
 def _work(cv: CV) -> list[dict[str, Any]]:
     out = []
-    for role in _rows(_sorted_roles(cv.roles[cv.roles["kind"] != "education"])):
+    for role in _rows(_sorted_roles(cv.roles[cv.roles["kind"] != "education"], cv.as_of)):
         rid = text(role.id)
         out.append(
             _compact(
@@ -805,7 +805,7 @@ def _score(gpa: str, scale: str, note: str) -> str:
 
 def _education(cv: CV) -> list[dict[str, Any]]:
     out = []
-    for role in _rows(_sorted_roles(cv.roles[cv.roles["kind"] == "education"])):
+    for role in _rows(_sorted_roles(cv.roles[cv.roles["kind"] == "education"], cv.as_of)):
         rid = text(role.id)
         grades = _rows(cv.education[cv.education["role_id"] == rid])
         g = grades[0] if grades else None
@@ -835,7 +835,7 @@ def _education(cv: CV) -> list[dict[str, Any]]:
 
 def _volunteer(cv: CV) -> list[dict[str, Any]]:
     out = []
-    for v in _rows(_sorted_roles(cv.volunteering)):
+    for v in _rows(_sorted_roles(cv.volunteering, cv.as_of)):
         vid = text(v.id)
         out.append(
             _compact(
