@@ -20,6 +20,8 @@ from .schema import DescriptorError
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 
 if TYPE_CHECKING:  # load imports pandas: not for `cvdata --help`
+    from .formats._format import Report
+    from .formats._land import Landed
     from .load import CV
 
 _INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
@@ -189,94 +191,92 @@ def _stdout_failed(e: OSError) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .transaction import data_transaction
+    """``cvdata import FORMAT FILE [DATA_DIR]``, for every format of the registry: land
+    the input (:func:`cvdata.formats._land.land`), then say what came in and the outcome."""
+    from .formats import IMPORTS
+    from .formats._land import land
 
-    if args.kind == "jsonresume":
-        return _import_jsonresume(args)
+    folder = _target_dir(args)
+    where = display_path(folder)
     try:
-        folder = find_data_dir(args.data_dir)
-    except DataDirError as e:
+        as_of = resolve_as_of(args.as_of)
+    except ValueError as e:
         _err(str(e))
         return 2
-    where = display_path(folder)
-    from .formats.bibtex import BibImportError, read_input_bib
-
     try:
-        # Read before the lock is taken: a pipe or a device named as FILE is refused, and
-        # never holds the data folder's lock while it waits.
-        source = read_input_bib(args.file)
-    except BibImportError as e:
-        for message in e.messages:
-            _err(message)
-        _err(f"{where}/ is unchanged")
-        return 1
-    try:
-        # One lock from reading the data to writing it: a second import waits, then plans
-        # against the first one's rows instead of overwriting them.
-        with data_transaction(folder, on_wait=_err) as txn:
-            for note in [txn.recovered, *legacy_leftovers(folder)]:
-                if note:
-                    _err(note)
-            return _import_locked(args, folder, txn, source)
-    except TransactionError as e:
+        landed = land(
+            IMPORTS[args.kind], args.inputs, folder, args, as_of,
+            dry_run=args.dry_run, on_wait=_err,
+        )  # fmt: skip
+    except (TransactionError, DescriptorError) as e:
         _err(str(e))
         _err(f"{where}/ is unchanged")
         return 1
+    for note in landed.notes:
+        _err(note)
+    _say_report(landed.report)
+    for name in landed.kept:
+        say(f"  kept {name}.csv as it is (one row per CV; the input's {name} was not imported)")
+    return _say_outcome(landed, folder, args.dry_run)
 
 
-def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: bytes) -> int:
-    from .formats.bibtex import BibImportError, apply_plan, plan_import, read_bibtex
+def _say_report(report: Report) -> None:
+    """What an import read, per section of its input: came in, stored, merged (already
+    in the CV), set aside (each named, with why), and the warnings."""
+    for line in report.lines:
+        say(line)
+    for name, got in report.sections.items():
+        parts = [f"{got.came_in} came in", f"{got.stored} stored"]
+        if got.merged:
+            parts.append(f"{got.merged} merged (already in the CV)")
+        if got.set_aside:
+            parts.append(f"{len(got.set_aside)} set aside")
+        say(f"  {name}: {', '.join(parts)}")
+        for where, why in got.set_aside:
+            say(f"    set aside {where}: {why}")
+    for warning in report.warnings:
+        say(f"  warning: {warning}")
 
-    cv = _load(args, folder)
-    if isinstance(cv, int):
-        return cv
-    where = display_path(cv.data_dir)
-    try:
-        library = read_bibtex(args.file, source)
-        plan = plan_import(cv, library, str(args.file))
-    except BibImportError as e:
-        for message in e.messages:
-            _err(message)
-        _err(f"{where}/ is unchanged")
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _say_outcome(landed: Landed, folder: Path, dry_run: bool) -> int:
+    """The last lines of an import: what was written, or why nothing was."""
+    where = display_path(folder)
+    if landed.stage == "input":
+        for problem in landed.problems:
+            _err(str(problem))
+        _err(f"nothing was imported; {where}/ is unchanged")
         return 1
-    say(f"{_shown_file(args.file)}: {plan.entries} entries read")
-    for s in plan.skipped:
-        say(f"  skip {s.key} (line {s.line}): {s.reason}")
-    for p in plan.added:
-        row = p.paper
-        detail = ", ".join(x for x in (row["type"], row["status"], row["year"]) if x)
-        venue = row["venue_id"] or row["venue_display"]
-        say(
-            f"  add  {row['id']} (line {p.line}): {row['title']!r} [{detail}]"
-            f"{' at ' + venue if venue else ''}; {len(p.authors)} authors"
-        )
-        for note in p.dropped:
-            say(f"       left out: {note}")
-    counts = f"{len(plan.added)} to add, {len(plan.skipped)} skipped"
-    if not plan.added:
-        say(f"{where}: nothing to add ({counts}); no file changed")
-        return 0
-    result = apply_plan(plan, cv.data_dir, cv.as_of, dry_run=args.dry_run, txn=txn)
-    files = ", ".join(f"{name} (+{n} rows)" for name, n in result.added_rows.items())
-    if not result.validation.ok:
-        say(format_report(result.validation.problems))
+    if landed.stage == "folder":
+        say(format_report(landed.problems))
+        _say_hint(landed.problems, folder)
+        say(f"{where}: the data folder cannot be used as it is (above); nothing was imported")
+        return 1
+    sections = landed.report.sections.values()
+    to_add = sum(s.stored for s in sections)
+    counts = f"{to_add} to add, {sum(s.merged + len(s.set_aside) for s in sections)} skipped"
+    if landed.stage == "result":
+        say(format_report(landed.problems))
         say(
             f"{where}: the data would not validate with these rows; nothing was imported "
             f"and no file changed ({counts})"
         )
         return 1
-    if args.dry_run:
+    there = sum(landed.skipped.values())
+    there_text = f"; {_rows(there)} already there" if there else ""
+    if not landed.rows:
+        say(f"{where}: nothing to add ({counts}{there_text}); no file changed")
+        return 0
+    files = ", ".join(f"{landed.paths[n]} (+{_rows(k)})" for n, k in landed.added.items())
+    if dry_run:
         say(f"{where}: dry run: would write {files}; the result validates; no file changed")
         return 0
-    say(f"{where}: {counts}; wrote {files}; the data validates")
+    made = "created the data folder; " if landed.created else ""
+    say(f"{where}: {made}{counts}; wrote {files}{there_text}; the data validates")
     return 0
-
-
-def _shown_file(name: str) -> str:
-    """The file named on the command line, as messages name it (``-``: standard input)."""
-    from ._files import STDIN, shown_input
-
-    return shown_input(name) if name == STDIN else display_path(Path(name))
 
 
 def _target_dir(args: argparse.Namespace) -> Path:
@@ -288,55 +288,6 @@ def _target_dir(args: argparse.Namespace) -> Path:
         return find_data_dir(None)
     except DataDirError:
         return Path("data")
-
-
-def _import_jsonresume(args: argparse.Namespace) -> int:
-    from .formats._land import import_rows
-    from .formats.jsonresume import JsonResumeError, import_file
-
-    folder = _target_dir(args)
-    where = display_path(folder)
-    try:
-        as_of = resolve_as_of(args.as_of)
-        tables = import_file(args.file)
-    except JsonResumeError as e:
-        shown = _shown_file(args.file)
-        for problem in e.problems:
-            # Problems of the file itself name it already; those of the document do not.
-            _err(problem if problem.startswith(f"{shown}:") else f"{shown}: {problem}")
-        _err(f"nothing was imported; {where}/ is unchanged")
-        return 1
-    except ValueError as e:
-        _err(str(e))
-        return 2
-    read, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
-    say(f"{_shown_file(args.file)}: {read} rows for {used} tables")
-    try:
-        merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
-    except (TransactionError, DescriptorError) as e:
-        _err(str(e))
-        _err(f"{where}/ is unchanged")
-        return 1
-    for name in merge.kept:
-        say(f"  kept {name}.csv as it is (one row per CV; the file's {name} was not imported)")
-    if not merge.ok:
-        say(format_report(merge.problems))
-        if merge.unreadable:
-            say(f"{where}: a table above cannot be read; nothing was imported")
-        else:
-            say(f"{where}: the data would not validate with these rows; nothing was imported")
-        return 1
-    added = ", ".join(f"{name}.csv (+{n})" for name, n in merge.added.items())
-    skipped = sum(merge.skipped.values())
-    if not merge.rows:
-        say(f"{where}: nothing to add ({skipped} rows already there); no file changed")
-        return 0
-    if args.dry_run:
-        say(f"{where}: dry run: would write {added}; the result validates; no file changed")
-        return 0
-    made = "created the data folder; " if merge.created else ""
-    say(f"{where}: {made}wrote {added}; {skipped} rows already there; the data validates")
-    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -403,6 +354,52 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_import(sub: Any) -> None:
+    """``cvdata import FORMAT``: one sub-command per line of :data:`cvdata.formats.IMPORTS`
+    (its help, its metavar, its module's own options), one handler for all."""
+    from .formats import IMPORTS
+    from .formats._land import format_module
+
+    names = ", ".join(IMPORTS)
+    i = sub.add_parser(
+        "import",
+        help=f"add to a data folder from another format ({names})",
+        description=(
+            "Read FILE in FORMAT and add its rows to DATA_DIR: rows whose key is there "
+            "already are skipped (so a second import adds nothing), the rest are validated "
+            "with the rest of the data in a staged copy first, and written all at once or "
+            "not at all: an input that cannot be read or a result that does not validate "
+            "leaves the data folder untouched (exit 1). A DATA_DIR that does not exist is "
+            "made whole, or not at all. Two imports into one folder wait for each other; an "
+            "interrupted import is finished or undone by the next cvdata command. Prints "
+            "what came in per section of the input: stored, merged (already in the CV), "
+            "set aside and why. Every format takes --dry-run (say what would be added and "
+            "whether it validates; change nothing) and --as-of."
+        ),
+        epilog=" ".join(f"{f.name} {f.metavar}: {f.description}" for f in IMPORTS.values()),
+    )
+    kinds = i.add_subparsers(dest="kind", required=True, metavar="FORMAT")
+    for fmt in IMPORTS.values():
+        about = f"{fmt.help[:1].upper()}{fmt.help[1:]}. {fmt.description}".strip()
+        k = kinds.add_parser(fmt.name, help=fmt.help, description=about)
+        shown = f"the file(s) to read ('-': standard input); at most {_INPUT_MB} MB each"
+        if fmt.many:
+            k.add_argument("inputs", nargs="+", metavar=fmt.metavar, help=shown)
+            k.add_argument("--data-dir", dest="data_dir", help=DATA_DIR_HELP)
+        else:
+            k.add_argument("inputs", nargs=1, metavar=fmt.metavar, help=shown)
+            k.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
+        k.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="say what would be added and skipped, and whether it validates; change nothing",
+        )
+        k.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
+        if fmt.options:  # the module's own options (it imports what it needs lazily)
+            format_module(fmt).add_arguments(k)
+        k.set_defaults(func=_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cvdata",
@@ -449,44 +446,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     e.set_defaults(func=_export)
 
-    i = sub.add_parser(
-        "import",
-        help="add papers from a BibTeX file, or a whole CV from a JSON Resume",
-        description=(
-            "jsonresume: read a JSON Resume (validated against the official schema first) "
-            "into rows of every table; into DATA_DIR when it exists (rows whose id is there "
-            "already are skipped, so a second import adds nothing; person.csv is kept), else "
-            "into a new data folder. Phone and street address come in private. "
-            "bibtex: read FILE (BibTeX, UTF-8) and add each entry that is not in the CV yet "
-            "as a row of papers.csv with its authors in paper_authors.csv (DOI, ISBN and "
-            "arXiv ids in paper_identifiers.csv, a url in paper_links.csv). Entries with the same "
-            "x-cvdata-id, the same DOI, or the same title and year as a paper of the CV are "
-            "reported and skipped; existing ids are kept. Venues are matched to venues.csv by "
-            "name or acronym, else written to venue_display. The new rows are validated with "
-            "the rest of the data in a staged copy inside the data folder first: a file that "
-            "cannot be parsed or a result that does not validate leaves the data folder "
-            "untouched (exit 1). Two imports into one folder wait for each other; an "
-            "interrupted import is finished or undone by the next cvdata command."
-        ),
-    )
-    i.add_argument(
-        "kind",
-        choices=["bibtex", "jsonresume"],
-        help="the format of FILE: BibTeX (papers), or a whole JSON Resume (jsonresume.org)",
-    )
-    i.add_argument(
-        "file",
-        metavar="FILE",
-        help=f"the .bib or .json file to read ('-': standard input); at most {_INPUT_MB} MB",
-    )
-    i.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
-    i.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="say what would be added and skipped, and whether it validates; change nothing",
-    )
-    i.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
-    i.set_defaults(func=_import)
+    _add_import(sub)
 
     n = sub.add_parser(
         "init",
