@@ -20,13 +20,12 @@ from conftest import AS_OF, DATA_DIR, PROJECT
 import cvdata
 from cvdata.formats import IMPORTS, linkedin
 from cvdata.formats._format import Incoming
-from cvdata.formats._land import import_rows
+from cvdata.formats._land import init_data_dir, land
 from cvdata.load import check
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "linkedin"
 VINTAGES = ("current", "2018", "no-profile")
-NAMED = argparse.Namespace(name="Inês Carvalho")
-NO_NAME = argparse.Namespace(name="")
+NONE = argparse.Namespace()
 
 
 def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
@@ -38,8 +37,18 @@ def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:
     return target
 
 
-def read(source: Path | str, options: argparse.Namespace = NAMED, existing=None) -> Incoming:
-    return linkedin.read([str(source)], options, existing, AS_OF)
+def read(source: Path | str, existing=None) -> Incoming:
+    return linkedin.read([str(source)], NONE, existing, AS_OF)
+
+
+def land_in(source: Path | str, folder: Path):
+    """The export landed in ``folder`` the one way every import lands."""
+    return land(IMPORTS["linkedin"], [str(source)], folder, NONE, AS_OF)
+
+
+def with_person(folder: Path) -> Path:
+    """A data folder as ``cvdata init DIR --name`` makes it."""
+    return init_data_dir(folder, {"id": "ines-carvalho", "name": "Inês Carvalho"})
 
 
 def rows(incoming: Incoming, table: str, **match: str) -> list[dict[str, str]]:
@@ -258,25 +267,24 @@ def test_the_2018_vintage_is_read_by_column_names(tmp_path: Path) -> None:
     assert got.report.sections["Skills.csv"].came_in == 2  # the trailing blank line is none
 
 
-def test_an_export_without_a_profile_needs_a_name_for_a_new_folder() -> None:
-    refused = read(FIXTURES / "no-profile", NO_NAME)
+def test_an_export_without_a_profile_needs_a_folder_with_a_person() -> None:
+    refused = read(FIXTURES / "no-profile")
     assert [p.message for p in refused.problems] == [
-        "has no Profile.csv, so no name for person.csv: give it with --name 'Your Name', "
-        "or import into a data folder that has one"
+        "has no Profile.csv, so no name for person.csv: make the folder first "
+        "(cvdata init DATA_DIR --name 'Your Name'), then import into it"
     ]
-    named = read(FIXTURES / "no-profile", NAMED)
-    assert named.problems == []
-    assert [p["name"] for p in named.tables["person"]] == ["Inês Carvalho"]
-    blank = named.report.sections["PhoneNumbers.csv"]
-    assert (blank.came_in, blank.stored) == (1, 0)  # ",,Mobile": no number; ",,": no row
 
 
 def test_an_export_without_a_profile_merges_into_a_folder_with_a_person(
-    cv: cvdata.CV,
+    tmp_path: Path,
 ) -> None:
-    got = read(FIXTURES / "no-profile", NO_NAME, existing=cv)
+    folder = with_person(tmp_path / "cv")
+    got = read(FIXTURES / "no-profile", existing=cvdata.load(folder, as_of=AS_OF))
     assert got.problems == []
     assert "person" not in got.tables
+    blank = got.report.sections["PhoneNumbers.csv"]
+    assert (blank.came_in, blank.stored) == (1, 0)  # ",,Mobile": no number; ",,": no row
+    assert land_in(FIXTURES / "no-profile", folder).ok
 
 
 # ---------------------------------------------------------------- unsafe archives
@@ -331,8 +339,9 @@ def test_a_member_larger_than_its_directory_says_is_stopped(
     assert "ZIP bomb" in problem.message or "cannot be read" in problem.message
 
 
-def test_deeper_members_and_not_a_zip(tmp_path: Path) -> None:
-    got = read(_zip(tmp_path, {"Skills.csv": b"Name\nSQL\n", "a/b/c.csv": b"x\n1\n"}))
+def test_deeper_members_and_not_a_zip(tmp_path: Path, cv: cvdata.CV) -> None:
+    members = {"Skills.csv": b"Name\nSQL\n", "a/b/c.csv": b"x\n1\n"}
+    got = read(_zip(tmp_path, members), existing=cv)
     assert got.problems == []
     assert got.report.sections["a/b/c.csv"].set_aside == [
         ("a/b/c.csv", "more than one folder deep: not read")
@@ -377,41 +386,47 @@ def test_registry_line() -> None:
 
 
 @pytest.mark.parametrize("vintage", VINTAGES)
-def test_each_export_makes_a_valid_new_folder_and_a_second_import_adds_nothing(
+def test_each_export_lands_valid_and_a_second_import_adds_nothing(
     vintage: str, tmp_path: Path
 ) -> None:
     archive = zip_folder(FIXTURES / vintage, tmp_path / f"{vintage}.zip")
     target = tmp_path / "cv"
-    first = read(archive)
-    merge = import_rows(target, first.tables, AS_OF)
-    assert merge.ok, [str(p) for p in merge.problems]
+    if vintage == "no-profile":
+        with_person(target)
+    first = land_in(archive, target)
+    assert first.ok, [str(p) for p in first.problems]
+    assert first.added["roles"] >= 2
     assert check(target, AS_OF).ok
-    again = read(archive, existing=cvdata.load(target, as_of=AS_OF))
-    assert again.tables.get("person") is None
-    assert {k: v for k, v in again.tables.items() if v} == {}
+    again = land_in(archive, target)
+    assert again.ok and again.rows == 0 and not again.written
     assert sum(s.stored for s in again.report.sections.values()) == 0
+
+
+def test_the_folder_of_an_export_lands_too(tmp_path: Path) -> None:
+    landed = land_in(FIXTURES / "2018", tmp_path / "cv")
+    assert landed.ok, [str(p) for p in landed.problems]
+    assert landed.added["roles"] == 3
 
 
 def test_an_export_merged_into_the_seed_keeps_every_row_cell_for_cell(tmp_path: Path) -> None:
     folder = shutil.copytree(DATA_DIR, tmp_path / "data")
     before = {p.stem: _table(folder, p.stem) for p in folder.glob("*.csv")}
     archive = zip_folder(FIXTURES / "current", tmp_path / "export.zip")
-    got = read(archive, existing=cvdata.load(folder, as_of=AS_OF))
-    assert "person" not in got.tables  # the seed has its person
-    merge = import_rows(folder, got.tables, AS_OF)
-    assert merge.ok, [str(p) for p in merge.problems]
+    landed = land_in(archive, folder)
+    assert landed.ok, [str(p) for p in landed.problems]
+    assert "person" not in landed.added  # the seed has its person
     for name, old in before.items():
         new = _table(folder, name)
         assert new[: len(old)] == old, name
-    assert len(_table(folder, "roles")) > len(before["roles"])
+    assert len(_table(folder, "roles")) == len(before["roles"]) + 5
     assert check(folder, AS_OF).ok
-    again = read(archive, existing=cvdata.load(folder, as_of=AS_OF))
-    assert {k: v for k, v in again.tables.items() if v} == {}
+    again = land_in(archive, folder)
+    assert again.ok and again.rows == 0
 
 
 def test_ids_taken_by_other_rows_of_the_folder_are_not_reused(tmp_path: Path) -> None:
-    folder = tmp_path / "cv"
-    assert import_rows(folder, read(FIXTURES / "no-profile").tables, AS_OF).ok
+    folder = with_person(tmp_path / "cv")
+    assert land_in(FIXTURES / "no-profile", folder).ok
     roles = folder / "roles.csv"
     text = roles.read_text(encoding="utf-8")
     # Another role now holds the id the export's role would get.
@@ -419,7 +434,16 @@ def test_ids_taken_by_other_rows_of_the_folder_are_not_reused(tmp_path: Path) ->
     got = read(FIXTURES / "no-profile", existing=cvdata.load(folder, as_of=AS_OF))
     (shift,) = got.tables["roles"]
     assert shift["id"] == "blue-yonder-cafes-shift-manager-2"
-    assert import_rows(folder, got.tables, AS_OF).ok
+    assert land_in(FIXTURES / "no-profile", folder).added == {"roles": 1}
+    assert land_in(FIXTURES / "no-profile", folder).rows == 0
+
+
+def test_the_command_line_imports_an_export(run_cvdata, tmp_path: Path) -> None:
+    archive = zip_folder(FIXTURES / "current", tmp_path / "export.zip")
+    done = run_cvdata("import", "linkedin", str(archive), "cv", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Positions.csv" in done.stdout and "Connections.csv" in done.stdout
+    assert check(tmp_path / "cv", AS_OF).ok
 
 
 def test_the_report_holds_nothing_unaccounted(current: Incoming) -> None:
@@ -447,7 +471,7 @@ def test_a_linkedin_cv_renders_whole_and_keeps_private_values_out(
     from test_hostile import _leaks, _reconcile, _text_of_html, _text_of_pdf
 
     folder = tmp_path_factory.mktemp("linkedin") / "cv"
-    assert import_rows(folder, read(FIXTURES / "current").tables, AS_OF).ok
+    assert land_in(FIXTURES / "current", folder).ok
     out = render_data(folder)
     page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
     assert _reconcile(cvdata.load(folder, as_of=AS_OF), page, pdf) == []

@@ -18,7 +18,7 @@ from conftest import AS_OF, DATA_DIR, PROJECT
 import cvdata
 from cvdata.formats import IMPORTS, orcid
 from cvdata.formats._format import Incoming
-from cvdata.formats._land import import_rows
+from cvdata.formats._land import land
 from cvdata.load import check
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "orcid"
@@ -29,6 +29,11 @@ NONE = argparse.Namespace()
 
 def read(*inputs: Path | str, existing=None) -> Incoming:
     return orcid.read([str(i) for i in inputs], NONE, existing, AS_OF)
+
+
+def land_in(folder: Path, *inputs: Path):
+    """The record (and works) landed in ``folder`` the one way every import lands."""
+    return land(IMPORTS["orcid"], [str(i) for i in inputs or (RECORD, *WORKS)], folder, NONE, AS_OF)
 
 
 def rows(incoming: Incoming, table: str, **match: str) -> list[dict[str, str]]:
@@ -309,25 +314,34 @@ def test_a_record_makes_a_valid_new_folder_and_a_second_import_adds_nothing(
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "cv"
-    merge = import_rows(target, read(RECORD, *WORKS).tables, AS_OF)
-    assert merge.ok, [str(p) for p in merge.problems]
+    landed = land_in(target)
+    assert landed.ok, [str(p) for p in landed.problems]
+    assert landed.added["papers"] == 6
     assert check(target, AS_OF).ok
-    again = read(RECORD, *WORKS, existing=cvdata.load(target, as_of=AS_OF))
-    assert {k: v for k, v in again.tables.items() if v} == {}
+    again = land_in(target)
+    assert again.ok and again.rows == 0 and not again.written
 
 
 def test_a_record_merged_into_the_seed_keeps_every_row_cell_for_cell(tmp_path: Path) -> None:
     folder = shutil.copytree(DATA_DIR, tmp_path / "data")
     before = {p.stem: _table(folder, p.stem) for p in folder.glob("*.csv")}
-    got = read(RECORD, *WORKS, existing=cvdata.load(folder, as_of=AS_OF))
-    assert "person" not in got.tables
-    merge = import_rows(folder, got.tables, AS_OF)
-    assert merge.ok, [str(p) for p in merge.problems]
+    landed = land_in(folder)
+    assert landed.ok, [str(p) for p in landed.problems]
+    assert "person" not in landed.added
+    assert landed.added["papers"] == 5  # Flash-LLM is the seed's already
     for name, old in before.items():
         assert _table(folder, name)[: len(old)] == old, name
     assert check(folder, AS_OF).ok
-    again = read(RECORD, *WORKS, existing=cvdata.load(folder, as_of=AS_OF))
-    assert {k: v for k, v in again.tables.items() if v} == {}
+    assert land_in(folder).rows == 0
+
+
+def test_the_command_line_imports_a_record_and_its_works(run_cvdata, tmp_path: Path) -> None:
+    done = run_cvdata(
+        "import", "orcid", str(RECORD), *map(str, WORKS), "--data-dir", "cv", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "works" in done.stdout and "peer-reviews" in done.stdout
+    assert check(tmp_path / "cv", AS_OF).ok
 
 
 # ---------------------------------------------------------------- rendered
@@ -338,7 +352,7 @@ def test_an_orcid_cv_renders_whole(tmp_path_factory: pytest.TempPathFactory, ren
     from test_hostile import _reconcile, _text_of_html, _text_of_pdf
 
     folder = tmp_path_factory.mktemp("orcid") / "cv"
-    assert import_rows(folder, read(RECORD, *WORKS).tables, AS_OF).ok
+    assert land_in(folder).ok
     out = render_data(folder)
     page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
     assert _reconcile(cvdata.load(folder, as_of=AS_OF), page, pdf) == []

@@ -42,6 +42,7 @@ IMPORTS: dict[str, ImportFormat] = {
             "linkedin",
             "a LinkedIn data export: the ZIP as downloaded, or its folder",
             "EXPORT",
+            folders=True,
             description=(
                 "Settings & Privacy -> Data privacy -> Get a copy of your data. Profile, "
                 "positions, education, skills, languages, certifications, courses, projects, "

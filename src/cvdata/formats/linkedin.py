@@ -406,13 +406,12 @@ def parse_date(value: str, as_of: dt.date) -> str:
 class _Import:
     """One export being turned into rows: the rows, the report, the problems."""
 
-    def __init__(self, export: _Export, existing: CV | None, as_of: dt.date, name: str):
+    def __init__(self, export: _Export, existing: CV | None, as_of: dt.date):
         self.export = export
         self.rows = Rows(existing)
         self.report = Report()
         self.problems: list[Problem] = []
         self.as_of = as_of
-        self.owner_name = name
 
     def table(self, *names: str) -> _Table | None:
         """The first of ``names`` (a file's spellings across vintages) the export has."""
@@ -486,27 +485,19 @@ def _profile(im: _Import) -> None:
     r0 = t.rows[0] if t and t.rows else None
     if t is None or r0 is None:
         if not im.rows.has_person:
-            name = line(im.owner_name)
-            if not name:
-                im.problems.append(
-                    Problem(
-                        im.export.shown,
-                        None,
-                        None,
-                        "has no Profile.csv, so no name for person.csv: give it with --name "
-                        "'Your Name', or import into a data folder that has one",
-                    )
-                )
-                return
-            im.rows.tables["person"].append(
-                im.rows.row(
-                    "person", {"id": im.rows.new_id("person", name, fallback="owner"), "name": name}
+            im.problems.append(
+                Problem(
+                    im.export.shown,
+                    None,
+                    None,
+                    "has no Profile.csv, so no name for person.csv: make the folder first "
+                    "(cvdata init DATA_DIR --name 'Your Name'), then import into it",
                 )
             )
         return
     section = im.report.section(t.name)
     section.came_in = len(t.rows)
-    name = line(f"{r0.get('First Name')} {r0.get('Last Name')}") or line(im.owner_name)
+    name = line(f"{r0.get('First Name')} {r0.get('Last Name')}")
     person_id = ""
     if im.rows.has_person:
         section.merged += 1
@@ -519,7 +510,7 @@ def _profile(im: _Import) -> None:
                 f"{t.where}:{r0.line}",
                 None,
                 "First Name",
-                "empty; cvdata needs the person's name (or give --name)",
+                "empty; cvdata needs the person's name",
             )
         )
     else:
@@ -1111,11 +1102,9 @@ def _not_imported(im: _Import) -> None:
         im.report.section(fname).set_aside.append((fname, why))
 
 
-def tables_from_export(
-    export: _Export, existing: CV | None, as_of: dt.date, *, name: str = ""
-) -> Incoming:
+def tables_from_export(export: _Export, existing: CV | None, as_of: dt.date) -> Incoming:
     """The rows of an export already read (:func:`read_export`), against ``existing``."""
-    im = _Import(export, existing, as_of, name)
+    im = _Import(export, existing, as_of)
     if not any(
         _key(f.removesuffix(".csv")) in {_key(n) for ns, _ in _READERS for n in ns}
         for f in export.files
@@ -1139,15 +1128,6 @@ def tables_from_export(
     return Incoming(tables=tables, report=im.report, problems=im.problems)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--name``: the person's name, for an export without ``Profile.csv``."""
-    parser.add_argument(
-        "--name",
-        default="",
-        help="the person's name for person.csv when the export has no Profile.csv",
-    )
-
-
 def read(
     inputs: Sequence[str], options: argparse.Namespace, existing: CV | None, as_of: dt.date
 ) -> Incoming:
@@ -1159,7 +1139,7 @@ def read(
         One path: the ZIP as downloaded, its unzipped folder, or ``-`` (a ZIP on standard
         input).
     options
-        ``name``: the person's name when the export has no ``Profile.csv``.
+        Unused (the command has no options of its own).
     existing
         The CV already in the data folder, or ``None`` for a new folder.
     as_of
@@ -1169,8 +1149,8 @@ def read(
     -------
     Incoming
         Rows by table, the report per file of the export, and the problems that stop the
-        import (an archive that is not safe to read, an export without a name for a new
-        folder).
+        import (an archive that is not safe to read, an export without ``Profile.csv``
+        for a new folder, which needs the person's name).
     """
     (name,) = inputs
     try:
@@ -1179,14 +1159,13 @@ def read(
         return Incoming(problems=[Problem(_shown(name), None, None, "no such file or folder")])
     except ExportError as e:
         return Incoming(problems=[Problem(_shown(name), None, None, str(e))])
-    return tables_from_export(export, existing, as_of, name=getattr(options, "name", "") or "")
+    return tables_from_export(export, existing, as_of)
 
 
 __all__ = [
     "MAX_MEMBERS",
     "MAX_TOTAL_BYTES",
     "ExportError",
-    "add_arguments",
     "line",
     "paragraph",
     "parse_date",
