@@ -161,6 +161,8 @@ def test_the_profile_fills_the_person_and_its_contacts(current: Incoming) -> Non
         aside(current, "Profile.csv")
     )
     assert not any("Apr 22" in str(r) for t in current.tables.values() for r in t)
+    profile = current.report.sections["Profile.csv"]
+    assert (profile.came_in, profile.stored) == (5, 5)  # the person and four contacts
 
 
 def test_phones_are_private_and_one_number_in_two_forms_is_stored_once(

@@ -594,6 +594,7 @@ def _profile_contacts(im: _Import, t: _Table, r0: _Row) -> None:
             url=url,
             visibility=visibility,
         )
+        section.came_in += 1  # each contact of the profile is an entry of its own
         section.stored += done is not None
         section.merged += done is None
 
