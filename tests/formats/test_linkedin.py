@@ -501,3 +501,23 @@ def test_control_characters_are_removed_and_reported(tmp_path: Path) -> None:
     assert "Skills.csv:2: Name: control characters removed (no cell may hold them)" in (
         got.report.warnings
     )
+
+
+def test_a_degree_may_end_ahead_and_a_position_ending_ahead_is_current(tmp_path: Path) -> None:
+    folder = shutil.copytree(FIXTURES / "2018", tmp_path / "export")
+    (folder / "Education.csv").write_text(
+        "School Name,Start Date,End Date,Notes,Degree Name,Activities\n"
+        "Open University,2024,2029,,MSc Data Science,\n",
+        encoding="utf-8",
+    )
+    (folder / "Positions.csv").write_text(
+        "Company Name,Title,Description,Location,Started On,Finished On\n"
+        "Arup Example SAS,Associate,,Lyon,Jun 2014,Dec 2027\n",
+        encoding="utf-8",
+    )
+    got = read(folder)
+    (degree,) = rows(got, "roles", kind="education")
+    assert degree["end"] == "2029"  # expected 2029
+    (job,) = rows(got, "roles", kind="industry")
+    assert job["end"] == ""  # ends after the as-of date: current as of it
+    assert land_in(folder, tmp_path / "cv").ok

@@ -380,3 +380,21 @@ def test_a_translated_title_is_named_in_the_report(tmp_path: Path) -> None:
         "works.group[4]",
         "translated title 'Duinmonitoring': no column for it",
     ) in read(path).report.sections["works"].set_aside
+
+
+def test_a_degree_may_end_ahead_and_a_post_ending_ahead_is_current(tmp_path: Path) -> None:
+    record = json.loads(RECORD.read_text(encoding="utf-8"))
+    summaries = record["activities-summary"]
+    later = {"year": {"value": "2029"}, "month": None, "day": None}
+    summaries["educations"]["affiliation-group"][0]["summaries"][0]["education-summary"][
+        "end-date"
+    ] = later
+    summaries["employments"]["affiliation-group"][0]["summaries"][0]["employment-summary"][
+        "end-date"
+    ] = later
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    got = read(path)
+    assert rows(got, "roles", title="PhD")[0]["end"] == "2029"
+    assert rows(got, "roles", title="Assistant Professor")[0]["end"] == ""
+    assert land_in(tmp_path / "cv", path).ok

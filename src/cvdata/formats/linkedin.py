@@ -429,14 +429,19 @@ class _Import:
                 return table
         return None
 
-    def date(self, t: _Table, row: _Row, *columns: str) -> str:
-        """A date cell as ISO text; '' (and a line in the report) when it cannot be one."""
+    def date(self, t: _Table, row: _Row, *columns: str, expected: bool = False) -> str:
+        """A date cell as ISO text; '' (and a line in the report) when it cannot be one.
+        ``expected``: a degree's end, which may lie ahead (printed "expected 2029")."""
+        from ..validate import FUTURE_YEARS
+
         value = row.get(*columns)
         try:
             iso = parse_date(value, self.as_of)
         except ValueError as e:
             self.aside(t, row, columns[0], f"{e}: left out, the entry kept undated")
             return ""
+        if expected and iso and int(iso[:4]) <= self.as_of.year + FUTURE_YEARS:
+            return iso
         if iso and dates.parse(iso)[0] > self.as_of:
             if columns[0] in ("Finished On", "End Date"):
                 return ""  # ends after today: ongoing today
@@ -676,7 +681,7 @@ def _education(im: _Import) -> None:
             kind="education",
             description=paragraph(r.get("Notes")),
             start=im.date(t, r, "Start Date", "Started On"),
-            end=im.date(t, r, "End Date", "Finished On"),
+            end=im.date(t, r, "End Date", "Finished On", expected=True),
         )
         if rid:
             im.rows.child(

@@ -204,11 +204,18 @@ class _Import:
         self.owner_names: set[str] = set()
         self.orcid_id = ""
 
-    def date(self, section: str, path: str, node: Any, *, end: bool = False) -> str:
-        """A date of the record; reported where it is impossible or after the as-of date."""
+    def date(
+        self, section: str, path: str, node: Any, *, end: bool = False, expected: bool = False
+    ) -> str:
+        """A date of the record; reported where it is impossible or after the as-of date.
+        ``expected``: a degree's end, which may lie ahead (printed "expected 2029")."""
+        from ..validate import FUTURE_YEARS
+
         iso, warning = fuzzy_date(node)
         if warning:
             self.report.warnings.append(f"{path}: {warning}")
+        if expected and iso and int(iso[:4]) <= self.as_of.year + FUTURE_YEARS:
+            return iso
         if iso and dates.parse(iso)[0] > self.as_of:
             if not end:
                 self.report.section(section).set_aside.append(
@@ -377,7 +384,13 @@ def _role(im: _Import, section: str, path: str, s: Any, kind: str, title: str) -
         location=_location(s.get("organization")),
         url=_url(s),
         start=im.date(section, f"{path}.start-date", s.get("start-date")),
-        end=im.date(section, f"{path}.end-date", s.get("end-date"), end=True),
+        end=im.date(
+            section,
+            f"{path}.end-date",
+            s.get("end-date"),
+            end=True,
+            expected=kind == "education",
+        ),
     )
     im.count(section, rid)
     return rid
