@@ -291,14 +291,17 @@ def _target_dir(args: argparse.Namespace) -> Path:
 
 
 def _import_jsonresume(args: argparse.Namespace) -> int:
+    from .formats._format import Report
+    from .formats._jsonresume_wild import report_lines
     from .formats._land import import_rows
     from .formats.jsonresume import JsonResumeError, import_file
 
     folder = _target_dir(args)
     where = display_path(folder)
+    report = Report()
     try:
         as_of = resolve_as_of(args.as_of)
-        tables = import_file(args.file)
+        tables = import_file(args.file, as_of=as_of, report=report)
     except JsonResumeError as e:
         shown = _shown_file(args.file)
         for problem in e.problems:
@@ -311,6 +314,8 @@ def _import_jsonresume(args: argparse.Namespace) -> int:
         return 2
     read, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
     say(f"{_shown_file(args.file)}: {read} rows for {used} tables")
+    for line in report_lines(report):  # per section; what was set aside; what to check
+        say(line)
     try:
         merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
     except (TransactionError, DescriptorError) as e:
