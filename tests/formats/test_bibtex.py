@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import textwrap
@@ -11,11 +12,10 @@ import pytest
 from conftest import AS_OF, read_csv
 
 import cvdata
-from cvdata.formats import export
+from cvdata.formats import IMPORTS, export
+from cvdata.formats._land import land
 from cvdata.formats.bibtex import (
     BibImportError,
-    append_rows,
-    apply_plan,
     natural_name,
     norm_title,
     paper_type,
@@ -243,7 +243,7 @@ def test_import_writes_valid_rows_and_keeps_existing_bytes(
     assert "  skip again (line 26): already in the CV as 'care' (same title and year)" in out
     assert "  add  zhou2025fast (line 2): 'Fast LLM Serving with Müller Kernels'" in out
     assert "4 to add, 3 skipped; wrote papers.csv (+4 rows), paper_authors.csv (+6 rows)" in out
-    assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 rows); the data validates" in out
+    assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 row); the data validates" in out
     changed = {"papers.csv", "paper_authors.csv", "paper_identifiers.csv", "paper_links.csv"}
     for name, data in before.items():
         now = (folder / name).read_bytes()
@@ -335,30 +335,22 @@ def test_not_utf8_and_missing_files(broken_copy, run_cvdata, tmp_path: Path) -> 
     assert "nope.bib: cannot read the file" in proc.stderr
 
 
-def test_append_rows_keeps_crlf_and_bom(tmp_path: Path) -> None:
-    path = tmp_path / "t.csv"
-    path.write_bytes(b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z')
-    assert append_rows(path, [{"title": "new, one", "id": "c"}, {"id": "d"}]) == 2
-    assert path.read_bytes() == (
-        b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z\r\nc,"new, one"\r\nd,\r\n'
-    )
-
-
-def test_apply_plan_validates_before_writing(cv: cvdata.CV, broken_copy, bib: Path) -> None:
+def test_bibtex_lands_through_the_one_landing_path(cv: cvdata.CV, broken_copy, bib: Path) -> None:
     folder = broken_copy()
-    loaded = cvdata.load(folder, as_of=AS_OF)
-    plan = plan_import(loaded, read_bibtex(bib), str(bib))
-    dry = apply_plan(plan, folder, AS_OF, dry_run=True)
-    assert dry.validation.ok and not dry.written
-    assert dry.added_rows == {
-        "papers.csv": 4,
-        "paper_authors.csv": 6,
-        "paper_identifiers.csv": 2,
-        "paper_links.csv": 1,
-    }
+    fmt, options = IMPORTS["bibtex"], argparse.Namespace()
+    dry = land(fmt, [str(bib)], folder, options, AS_OF, dry_run=True)
+    assert dry.ok and not dry.written
+    assert dry.added == {"papers": 4, "paper_authors": 6, "paper_identifiers": 2, "paper_links": 1}
+    # The report: per entry type, what came in, was stored, merged or set aside (named).
+    sections = dry.report.sections
+    assert sum(s.came_in for s in sections.values()) == 7
+    assert sum(s.stored for s in sections.values()) == 4
+    assert sum(s.merged for s in sections.values()) == 2
+    aside = [where for s in sections.values() for where, _ in s.set_aside]
+    assert len(aside) == 1 and "refs.bib:" in aside[0] and "data2022" in aside[0]
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers)
-    done = apply_plan(plan, folder, AS_OF)
+    done = land(fmt, [str(bib)], folder, options, AS_OF)
     assert done.written
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers) + 4

@@ -195,20 +195,4 @@ def _late_degrees(doc: dict, ongoing: dict[str, bool], report: Report, as_of: dt
             )
 
 
-def report_lines(report: Report) -> list[str]:
-    """The report as the command prints it: a line per section (came in, stored, set
-    aside), then each value set aside and why, then each warning."""
-    lines = []
-    for name, part in report.sections.items():
-        rows = "1 row" if part.stored == 1 else f"{part.stored} rows"
-        line = f"  {name}: {part.came_in} in, {rows} stored"
-        if part.set_aside:
-            line += f", {len(part.set_aside)} set aside"
-        lines.append(line)
-    lines += [f"  set aside: {where}: {why}" for p in report.sections.values()
-              for where, why in p.set_aside]  # fmt: skip
-    lines += [f"  check: {w}" for w in report.warnings]
-    return lines
-
-
-__all__ = ["CONFERENCES", "OLD_KEYS", "ONGOING_WORDS", "normalise", "paper_kind", "report_lines"]
+__all__ = ["CONFERENCES", "OLD_KEYS", "ONGOING_WORDS", "normalise", "paper_kind"]

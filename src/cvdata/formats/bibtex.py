@@ -8,19 +8,20 @@ skipped: the same ``x-cvdata-id`` (written by ``cvdata export bibtex``), the sam
 same title and year once case, accents and punctuation are set aside.
 
 Nothing in the data folder changes until the result is known to be valid, and then every
-changed file changes or none does: the rows are staged in a transaction on the folder
-(:mod:`cvdata.transaction`), validated with the rest of the data, and committed. Existing
-rows stay byte for byte as they were.
+changed file changes or none does: :func:`read` hands the rows to the landing path of every
+import (:func:`cvdata.formats._land.land`), which stages them in a transaction, validates
+them with the rest of the data, and commits. Existing rows stay byte for byte as they were.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +30,11 @@ from bibtexparser import model
 from pylatexenc import latexwalker, macrospec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from .._files import MAX_TABLE_BYTES, STDIN, FileRefused, read_bytes, read_input, shown_input
+from .._files import STDIN, FileRefused, read_input, shown_input
 from ..cells import STATUS_ORDER, text
 from ..load import CV
-from ..problems import display_path
-from ..transaction import DataTransaction, csv_with_rows, data_transaction
-from ..validate import Result
+from ..problems import Problem, display_path
+from ._format import Incoming, Report
 from .export import ID_FIELD
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
@@ -165,16 +165,6 @@ class ImportPlan:
             "paper_links": [link for p in self.added for link in p.links],
         }
         return {name: rows for name, rows in tables.items() if rows}
-
-
-@dataclass
-class ImportResult:
-    """The outcome of :func:`apply_plan`: the validation of the staged copy, the rows
-    added per file, and whether the data folder was changed."""
-
-    validation: Result
-    added_rows: dict[str, int]
-    written: bool
 
 
 # ---------------------------------------------------------------- reading
@@ -738,75 +728,78 @@ def _new_paper(
     return NewPaper(entry.key, line, paper, authors, identifiers, links, dropped)
 
 
-# ---------------------------------------------------------------- writing
+# ---------------------------------------------------------------- the import format
 
 
-def append_rows(path: Path, rows: Iterable[dict[str, str]]) -> int:
-    """Append rows to a CSV file in the order of its header row, keeping every existing
-    byte (byte-order mark, line endings) as it is. Returns the number of rows written.
-
-    Not atomic: the data folder is changed through :func:`apply_plan` (a transaction).
-    Read the checked way (:func:`cvdata._files.read_bytes`, the file's folder as the root).
-    """
-    data, n = csv_with_rows(read_bytes(path, path.parent, MAX_TABLE_BYTES), rows)
-    path.write_bytes(data)
-    return n
+def _problem(message: str, shown: str) -> Problem:
+    """One of :class:`BibImportError`'s messages as a problem of the input."""
+    m = re.match(r"^(.+?):(\d+): (.*)$", message, re.S)
+    if m and m.group(1) == shown:
+        return Problem(shown, int(m.group(2)), None, m.group(3))
+    rest = message.removeprefix(f"{shown}: ")
+    return Problem(shown, None, None, rest)
 
 
-def apply_plan(
-    plan: ImportPlan,
-    data_dir: Path,
-    as_of: dt.date,
-    *,
-    dry_run: bool = False,
-    txn: DataTransaction | None = None,
-) -> ImportResult:
-    """Stage the new rows, validate the staged folder, and (unless ``dry_run`` or it does
-    not validate) commit them: every changed file of ``data_dir`` is replaced, or none.
+def _report(plan: ImportPlan, library: bibtexparser.Library, shown: str) -> Report:
+    """What came in, per entry type: stored, already in the CV, set aside and why; and
+    the per-entry lines ``cvdata import bibtex`` has always printed."""
+    report = Report()
+    kinds = {(e.key, (e.start_line or 0) + 1): f"@{e.entry_type}" for e in library.entries}
+    for e in library.entries:
+        report.section(f"@{e.entry_type}").came_in += 1
+    report.lines.append(f"{shown}: {plan.entries} entries read")
+    for s in plan.skipped:
+        section = report.section(kinds.get((s.key, s.line), "@?"))
+        if s.reason.startswith("already in the CV"):
+            section.merged += 1
+        else:
+            section.set_aside.append((f"{shown}:{s.line} (entry {s.key})", s.reason))
+        report.lines.append(f"  skip {s.key} (line {s.line}): {s.reason}")
+    for p in plan.added:
+        report.section(kinds.get((p.key, p.line), "@?")).stored += 1
+        row = p.paper
+        detail = ", ".join(x for x in (row["type"], row["status"], row["year"]) if x)
+        venue = row["venue_id"] or row["venue_display"]
+        report.lines.append(
+            f"  add  {row['id']} (line {p.line}): {row['title']!r} [{detail}]"
+            f"{' at ' + venue if venue else ''}; {len(p.authors)} authors"
+        )
+        report.lines += [f"       left out: {note}" for note in p.dropped]
+    return report
 
-    Parameters
-    ----------
-    txn
-        The transaction the plan was made in (see :func:`cvdata.transaction.data_transaction`);
-        plan inside it, so that a concurrent import cannot change the data in between.
-        Without one, a transaction of its own is used.
 
-    Raises
-    ------
-    cvdata.transaction.TransactionError
-        When the folder is busy, or a file to change is read-only (nothing is changed).
-    """
-    if txn is None:
-        with data_transaction(data_dir) as own:
-            return apply_plan(plan, data_dir, as_of, dry_run=dry_run, txn=own)
-    from ..schema import read_package
-
-    package = read_package(data_dir)
-    added: dict[str, int] = {}
-    for name, rows in plan.rows().items():
-        table = package[name]
-        added[table.path] = txn.append_rows(table.path, rows)
-    result = txn.check(as_of)
-    if dry_run or not result.ok or not added:
-        txn.rollback()
-        return ImportResult(result, added, written=False)
-    txn.commit()
-    return ImportResult(result, added, written=True)
+def read(
+    inputs: Sequence[str], options: argparse.Namespace, existing: CV | None, as_of: dt.date
+) -> Incoming:
+    """``cvdata import bibtex FILE``: the papers of FILE not in ``existing`` yet, as rows
+    (:func:`read_bibtex`, then :func:`plan_import`); see :mod:`cvdata.formats._format`."""
+    name = inputs[0]
+    shown = _shown_input(name)
+    if existing is None:
+        reason = (
+            "papers are added to an existing CV; make one first "
+            "(cvdata init DATA_DIR --name 'Your Name', or cvdata import jsonresume)"
+        )
+        return Incoming(problems=[Problem(shown, None, None, reason)])
+    try:
+        library = read_bibtex(name)
+        plan = plan_import(existing, library, str(name))
+    except BibImportError as e:
+        return Incoming(problems=[_problem(m, shown) for m in e.messages])
+    return Incoming(tables=plan.rows(), report=_report(plan, library, shown))
 
 
 __all__ = [
     "BibImportError",
     "ImportPlan",
-    "ImportResult",
     "LatexError",
     "NewPaper",
     "Skipped",
-    "append_rows",
-    "apply_plan",
     "natural_name",
     "norm_title",
     "paper_type",
     "plan_import",
+    "read",
     "read_bibtex",
     "read_input_bib",
     "same_name",

@@ -44,12 +44,13 @@ Private values (phone, street address, references not marked public) are left ou
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -62,8 +63,9 @@ from .._files import MAX_DESCRIPTOR_BYTES, STDIN, FileRefused, read_input, shown
 from ..cells import flag as _flag
 from ..cells import safe_image, text
 from ..cells import sorted_roles as _sorted_roles
+from ..problems import Problem, display_path
 from ..schema import default_package
-from ._format import Report
+from ._format import Incoming, Report
 from ._jsonresume_wild import normalise, paper_kind
 from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
 
@@ -485,6 +487,8 @@ def _at(document: Mapping[str, Any], path: str) -> Any:
 def _count(report: Report, document: Mapping[str, Any], b: _Builder) -> None:
     """Entries per section that came in, and how many were stored."""
     for section, value in document.items():
+        if section == "$schema":  # a value of meta, not a section
+            continue
         part = report.section(section)
         part.came_in = len(value) if isinstance(value, list) else 1
         part.stored = b.stored.get(section, 0)
@@ -1164,6 +1168,85 @@ def _guard_urls(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------- the import format
+
+#: The table whose rows are the entries of each section of a résumé (and the ``kind`` of
+#: role it holds): what the report counts as stored or already there.
+_SECTION_TABLES: dict[str, tuple[str, str]] = {
+    "basics": ("person", ""),
+    "work": ("roles", "industry"),
+    "education": ("education", ""),
+    "volunteer": ("volunteering", ""),
+    "awards": ("awards", ""),
+    "certificates": ("certifications", ""),
+    "publications": ("papers", ""),
+    "skills": ("skill_categories", ""),
+    "languages": ("languages", ""),
+    "interests": ("interests", ""),
+    "references": ("references", ""),
+    "projects": ("projects", ""),
+}
+
+
+def _problem(message: str, shown: str) -> Problem:
+    """One of :class:`JsonResumeError`'s problems in the file's terms: the file, then its
+    line or the JSON path."""
+    m = re.match(r"^(.+?):(\d+): (.*)$", message, re.S)
+    if m and m.group(1) == shown:
+        return Problem(shown, int(m.group(2)), None, m.group(3))
+    return Problem(shown, None, None, message.removeprefix(f"{shown}: "))
+
+
+def _import_report(
+    report: Report,
+    document: Mapping[str, Any],
+    tables: Mapping[str, list[dict[str, str]]],
+    existing: CV | None,
+    shown: str,
+) -> None:
+    """Per section of the résumé: entries in, stored, already in the CV (same key), added
+    to the report of :func:`to_tables` (which names the values set aside)."""
+    rows, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
+    report.lines.append(f"{shown}: {rows} rows for {used} tables")
+    package = default_package()
+    for section, (table, kind) in _SECTION_TABLES.items():
+        value = document.get(section)
+        if not value:
+            continue
+        got = report.section(section)
+        got.came_in = len(value) if isinstance(value, list) else 1
+        got.stored = got.merged = 0  # entries here, not the rows of every table
+        key = package[table].primary_key[0]
+        there: set[str] = set()
+        if existing is not None:
+            there = {text(v) for v in getattr(existing, table)[key]}
+        for row in tables.get(table, []):
+            if kind and row.get("kind") != kind:
+                continue
+            if row[key] in there or (table == "person" and there):
+                got.merged += 1
+            else:
+                got.stored += 1
+
+
+def read(
+    inputs: Sequence[str], options: argparse.Namespace, existing: CV | None, as_of: dt.date
+) -> Incoming:
+    """``cvdata import jsonresume RESUME.json``: the résumé as rows of every table
+    (:func:`read_document`, then :func:`to_tables` against the bundled schema); see
+    :mod:`cvdata.formats._format`."""
+    name = inputs[0]
+    shown = shown_input(name) if os.fspath(name) == STDIN else display_path(Path(name))
+    report = Report()  # to_tables says what it set aside, read anew and could not decide
+    try:
+        document = read_document(name)
+        tables = to_tables(document, schema=load_schema(), as_of=as_of, report=report)
+    except JsonResumeError as e:
+        return Incoming(problems=[_problem(p, shown) for p in e.problems])
+    _import_report(report, document, tables, existing, shown)
+    return Incoming(tables=tables, report=report)
+
+
 __all__ = [
     "JsonResumeError",
     "find_schema",
@@ -1171,6 +1254,7 @@ __all__ = [
     "import_file",
     "json_path",
     "load_schema",
+    "read",
     "read_document",
     "schema_problems",
     "slug",
