@@ -10,50 +10,20 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from ._files import MAX_INPUT_BYTES
+from ._cli_import import add_import
+from ._console import AS_OF_HELP, DATA_DIR_HELP, safe, say, say_hint
+from ._console import err as _err
 from ._paths import find_data_dir
 from .env import resolve_as_of
-from .problems import DataDirError, Problem, ValidationError, display_path, format_report
-from .schema import DescriptorError
+from .problems import DataDirError, ValidationError, display_path, format_report
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 
 if TYPE_CHECKING:  # load imports pandas: not for `cvdata --help`
-    from .formats._format import Report
-    from .formats._land import Landed
     from .load import CV
 
-_INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
-DATA_DIR_HELP = "folder with the CSV files (default: $CVDATA_DIR, else data/ here or above)"
-AS_OF_HELP = "nothing may be dated after this day (default: $CVDATA_AS_OF, else today)"
-
-EXPORT_FORMATS = {
-    "bibtex": "the papers as BibTeX (.bib, UTF-8; biblatex types for patents and blog posts)",
-    "csl": "the papers as CSL-JSON (for pandoc --citeproc, Zotero, citeproc-js)",
-    "jsonresume": "the whole CV as JSON Resume (jsonresume.org; themes, resume-cli)",
-}
-
-
-#: Characters never printed as they are: C0/C1 controls (terminal escapes), DEL, and the
-#: Unicode line/paragraph separators and bidirectional overrides that rearrange a line.
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: str) -> str:
-    """``text`` fit for a terminal: every control character (but the line break between
-    lines) written as an escape, ``\\x1b`` for ESC, so values from a file never drive it."""
-    return _UNSAFE.sub(lambda m: ascii(m.group(0))[1:-1], text)
-
-
-def say(text: str = "", file: TextIO | None = None) -> None:
-    """Print one message (all of the CLI's output but the exported data goes through it)."""
-    print(safe(text), file=file or sys.stdout)
-
-
-def _err(text: str) -> None:
-    say(f"cvdata: {text}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -82,18 +52,8 @@ def _validate(args: argparse.Namespace) -> int:
         )
         return 0
     say(format_report(result.problems))
-    _say_hint(result.problems, folder)
+    say_hint(result.problems, folder)
     return 1
-
-
-def _say_hint(problems: list[Problem], folder: Path) -> None:
-    """Say ``cvdata upgrade`` would fix the folder, when it would (see
-    :func:`cvdata.upgrade.made_for_older`)."""
-    from .upgrade import hint
-
-    line = hint(problems, folder)
-    if line:
-        say(line)
 
 
 def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
@@ -114,7 +74,7 @@ def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
         if isinstance(e, ValidationError):
             say(format_report(e.problems))
             if found is not None:
-                _say_hint(e.problems, found)
+                say_hint(e.problems, found)
             _err("the data does not validate; fix it first")
             return 1
         _err(str(e))
@@ -127,7 +87,7 @@ def _size(n: int) -> str:
 
 def _export(args: argparse.Namespace) -> int:
     from .document import resume_selection
-    from .formats import export
+    from .formats import EXPORTS, export
 
     cv = _load(args)
     if isinstance(cv, int):
@@ -137,24 +97,10 @@ def _export(args: argparse.Namespace) -> int:
     if args.resume:
         cv = resume_selection(cv)
         read += " (rows tagged for the résumé only)"
-    what: str
     dropped = [
         f"left out {d} (not an http, https or mailto address)" for d in export.unsafe_urls(cv)
     ]
-    if args.format == "bibtex":
-        out = export.bibtex(cv)
-        what = f"{len(cv.papers)} papers as BibTeX entries"
-    elif args.format == "csl":
-        items = export.csl(cv)
-        out = export.to_json(items)
-        what = f"{len(items)} papers as CSL-JSON items"
-    else:
-        doc: dict[str, Any] = export.jsonresume(cv)
-        out = export.to_json(doc)
-        counts = ", ".join(
-            f"{len(v)} {k}" for k, v in doc.items() if isinstance(v, list) and k != "basics"
-        )
-        what = f"JSON Resume with basics, {counts}"
+    out, what = getattr(export, EXPORTS[args.format].function)(cv)
     size = _size(len(out.encode("utf-8")))
     if args.output and args.output != "-":
         target = Path(args.output)
@@ -188,106 +134,6 @@ def _stdout_failed(e: OSError) -> int:
     with contextlib.suppress(OSError):
         _err(f"cannot write to standard output: {e.strerror or e}")
     return 2
-
-
-def _import(args: argparse.Namespace) -> int:
-    """``cvdata import FORMAT FILE [DATA_DIR]``, for every format of the registry: land
-    the input (:func:`cvdata.formats._land.land`), then say what came in and the outcome."""
-    from .formats import IMPORTS
-    from .formats._land import land
-
-    folder = _target_dir(args)
-    where = display_path(folder)
-    try:
-        as_of = resolve_as_of(args.as_of)
-    except ValueError as e:
-        _err(str(e))
-        return 2
-    try:
-        landed = land(
-            IMPORTS[args.kind], args.inputs, folder, args, as_of,
-            dry_run=args.dry_run, on_wait=_err,
-        )  # fmt: skip
-    except (TransactionError, DescriptorError) as e:
-        _err(str(e))
-        _err(f"{where}/ is unchanged")
-        return 1
-    for note in landed.notes:
-        _err(note)
-    _say_report(landed.report)
-    for name in landed.kept:
-        say(f"  kept {name}.csv as it is (one row per CV; the input's {name} was not imported)")
-    return _say_outcome(landed, folder, args.dry_run)
-
-
-def _say_report(report: Report) -> None:
-    """What an import read, per section of its input: came in, stored, merged (already
-    in the CV), set aside (each named, with why), and the warnings."""
-    for line in report.lines:
-        say(line)
-    for name, got in report.sections.items():
-        parts = [f"{got.came_in} came in", f"{got.stored} stored"]
-        if got.merged:
-            parts.append(f"{got.merged} merged (already in the CV)")
-        if got.set_aside:
-            parts.append(f"{len(got.set_aside)} set aside")
-        say(f"  {name}: {', '.join(parts)}")
-        for where, why in got.set_aside:
-            say(f"    set aside {where}: {why}")
-    for warning in report.warnings:
-        say(f"  warning: {warning}")
-
-
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def _say_outcome(landed: Landed, folder: Path, dry_run: bool) -> int:
-    """The last lines of an import: what was written, or why nothing was."""
-    where = display_path(folder)
-    if landed.stage == "input":
-        for problem in landed.problems:
-            _err(str(problem))
-        _err(f"nothing was imported; {where}/ is unchanged")
-        return 1
-    if landed.stage == "folder":
-        say(format_report(landed.problems))
-        _say_hint(landed.problems, folder)
-        say(f"{where}: the data folder cannot be used as it is (above); nothing was imported")
-        return 1
-    sections = landed.report.sections.values()
-    to_add = sum(s.stored for s in sections)
-    counts = f"{to_add} to add, {sum(s.merged + len(s.set_aside) for s in sections)} skipped"
-    if landed.stage == "result":
-        say(format_report(landed.problems))
-        say(
-            f"{where}: the data would not validate with these rows; nothing was imported "
-            f"and no file changed ({counts})"
-        )
-        return 1
-    there = sum(landed.skipped.values())
-    there_text = f"; {_rows(there)} already there" if there else ""
-    if not landed.rows:
-        say(f"{where}: nothing to add ({counts}{there_text}); no file changed")
-        return 0
-    files = ", ".join(f"{landed.paths[n]} (+{_rows(k)})" for n, k in landed.added.items())
-    if dry_run:
-        say(f"{where}: dry run: would write {files}; the result validates; no file changed")
-        return 0
-    made = "created the data folder; " if landed.created else ""
-    say(f"{where}: {made}{counts}; wrote {files}{there_text}; the data validates")
-    return 0
-
-
-def _target_dir(args: argparse.Namespace) -> Path:
-    """The data folder to import into: as given (it may not exist yet), else the usual one,
-    else ``data/`` in the working folder (a new CV)."""
-    if args.data_dir:
-        return Path(args.data_dir)
-    try:
-        return find_data_dir(None)
-    except DataDirError:
-        return Path("data")
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -354,63 +200,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_import(sub: Any) -> None:
-    """``cvdata import FORMAT``: one sub-command per line of :data:`cvdata.formats.IMPORTS`
-    (its help, its metavar, its module's own options), one handler for all."""
-    from .formats import IMPORTS
-    from .formats._land import format_module
-
-    names = ", ".join(IMPORTS)
-    i = sub.add_parser(
-        "import",
-        help=f"add to a data folder from another format ({names})",
-        description=(
-            "Read FILE in FORMAT and add its rows to DATA_DIR: rows whose key is there "
-            "already are skipped (so a second import adds nothing), the rest are validated "
-            "with the rest of the data in a staged copy first, and written all at once or "
-            "not at all: an input that cannot be read or a result that does not validate "
-            "leaves the data folder untouched (exit 1). A DATA_DIR that does not exist is "
-            "made whole, or not at all. Two imports into one folder wait for each other; an "
-            "interrupted import is finished or undone by the next cvdata command. Prints "
-            "what came in per section of the input: stored, merged (already in the CV), "
-            "set aside and why. Every format takes --dry-run (say what would be added and "
-            "whether it validates; change nothing) and --as-of."
-        ),
-        epilog=" ".join(f"{f.name} {f.metavar}: {f.description}" for f in IMPORTS.values()),
-    )
-    kinds = i.add_subparsers(dest="kind", required=True, metavar="FORMAT")
-    for fmt in IMPORTS.values():
-        about = f"{fmt.help[:1].upper()}{fmt.help[1:]}. {fmt.description}".strip()
-        k = kinds.add_parser(fmt.name, help=fmt.help, description=about)
-        shown = f"the file(s) to read ('-': standard input); at most {_INPUT_MB} MB each"
-        if fmt.many:
-            k.add_argument("inputs", nargs="+", metavar=fmt.metavar, help=shown)
-            k.add_argument("--data-dir", dest="data_dir", help=DATA_DIR_HELP)
-        else:
-            k.add_argument("inputs", nargs=1, metavar=fmt.metavar, help=shown)
-            k.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
-        k.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="say what would be added and skipped, and whether it validates; change nothing",
-        )
-        k.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
-        if fmt.options:  # the module's own options (it imports what it needs lazily)
-            format_module(fmt).add_arguments(k)
-        k.set_defaults(func=_import)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cvdata",
-        description="Tidy, validated CV tables: check them and turn them into other formats.",
-        epilog=(
-            "Run 'cvdata COMMAND --help' for the options of each command. "
-            "Examples: cvdata validate; cvdata export bibtex -o cv.bib; "
-            "cvdata import bibtex refs.bib --dry-run"
-        ),
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser(
         "validate",
         help="check every table of the data folder",
@@ -424,7 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     v.set_defaults(func=_validate)
 
-    formats = "; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items())
+
+def _add_export(sub: Any) -> None:
+    """``cvdata export FORMAT``: the choices from :data:`cvdata.formats.EXPORTS`."""
+    from .formats import EXPORTS
+
+    formats = "; ".join(f"{f.name}: {f.help}" for f in EXPORTS.values())
     e = sub.add_parser(
         "export",
         help="write the papers as BibTeX or CSL-JSON, or the CV as JSON Resume",
@@ -435,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
             "or to standard output when -o is given."
         ),
     )
-    e.add_argument("format", choices=sorted(EXPORT_FORMATS), help="the format to write")
+    e.add_argument("format", choices=sorted(EXPORTS), help="the format to write")
     e.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     e.add_argument(
@@ -446,8 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     e.set_defaults(func=_export)
 
-    _add_import(sub)
 
+def _add_init(sub: Any) -> None:
     n = sub.add_parser(
         "init",
         help="start a new CV: a data folder with every table and its header row",
@@ -463,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     n.set_defaults(func=_init)
 
+
+def _add_upgrade(sub: Any) -> None:
     u = sub.add_parser(
         "upgrade",
         help="bring a data folder made for an older cvdata up to date",
@@ -482,6 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     u.set_defaults(func=_upgrade)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: each command's parser comes from its ``_add_*`` function (the
+    import formats' from the registry, :mod:`cvdata._cli_import`)."""
+    parser = argparse.ArgumentParser(
+        prog="cvdata",
+        description="Tidy, validated CV tables: check them and turn them into other formats.",
+        epilog=(
+            "Run 'cvdata COMMAND --help' for the options of each command. "
+            "Examples: cvdata validate; cvdata export bibtex -o cv.bib; "
+            "cvdata import bibtex refs.bib --dry-run"
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_validate(sub)
+    _add_export(sub)
+    add_import(sub)
+    _add_init(sub)
+    _add_upgrade(sub)
     return parser
 
 
@@ -511,3 +328,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         return _stdout_failed(e)
     return code
+
+
+__all__ = ["CHECKS", "build_parser", "main", "safe", "say"]

@@ -5,7 +5,7 @@ choices and help come from here (CONTRIBUTING.md, "Add an import format"). Every
 lands through :mod:`cvdata.formats._land`: all or nothing, a second import adds nothing.
 """
 
-from ._format import ImportFormat
+from ._format import ExportFormat, ImportFormat
 
 #: Every import format: ``cvdata import NAME`` runs ``cvdata.formats.<module>.read``.
 IMPORTS: dict[str, ImportFormat] = {
@@ -68,4 +68,26 @@ IMPORTS: dict[str, ImportFormat] = {
     )
 }
 
-__all__ = ["IMPORTS", "ImportFormat"]
+#: Every export format: ``cvdata export NAME`` writes ``cvdata.formats.export.<function>``'s.
+EXPORTS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat(
+            "bibtex",
+            "the papers as BibTeX (.bib, UTF-8; biblatex types for patents and blog posts)",
+            "write_bibtex",
+        ),
+        ExportFormat(
+            "csl",
+            "the papers as CSL-JSON (for pandoc --citeproc, Zotero, citeproc-js)",
+            "write_csl",
+        ),
+        ExportFormat(
+            "jsonresume",
+            "the whole CV as JSON Resume (jsonresume.org; themes, resume-cli)",
+            "write_jsonresume",
+        ),
+    )
+}
+
+__all__ = ["EXPORTS", "IMPORTS", "ExportFormat", "ImportFormat"]

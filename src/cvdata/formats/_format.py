@@ -24,7 +24,9 @@ identical import adds nothing.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from ..problems import Problem
 
@@ -92,5 +94,22 @@ class ImportFormat:
     #: then reads through the checked opener; otherwise a folder is refused.
     folders: bool = False
 
+    def load(self) -> ModuleType:
+        """The module (``cvdata.formats.<module>``), imported on first use, so that
+        ``cvdata --help`` imports no format's dependencies."""
+        return importlib.import_module(f"{__package__}.{self.module}")
 
-__all__ = ["ImportFormat", "Incoming", "Report", "SectionReport"]
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One line of the export registry: ``cvdata export NAME`` calls ``function`` of
+    :mod:`cvdata.formats.export`, which returns the text and what it holds in words."""
+
+    name: str
+    #: One line for ``cvdata export --help``.
+    help: str
+    #: ``(cv) -> (text, what)``, a function of :mod:`cvdata.formats.export`.
+    function: str
+
+
+__all__ = ["ExportFormat", "ImportFormat", "Incoming", "Report", "SectionReport"]

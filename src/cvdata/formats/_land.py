@@ -16,7 +16,6 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
-import importlib
 import io
 import os
 import shlex
@@ -187,12 +186,6 @@ class Landed:
         return sum(self.added.values())
 
 
-def format_module(fmt: ImportFormat) -> ModuleType:
-    """The module of ``fmt`` (``cvdata.formats.<module>``), imported on first use so that
-    ``cvdata --help`` imports no format's dependencies."""
-    return importlib.import_module(f"{__package__}.{fmt.module}")
-
-
 def _input_problems(
     inputs: Sequence[str], folders: bool = False
 ) -> tuple[list[Problem], bytes | None]:
@@ -344,7 +337,7 @@ def land(
     problems, stdin = _input_problems(inputs, fmt.folders)
     if problems:
         return Landed(problems=problems, stage="input")
-    module = format_module(fmt)
+    module = fmt.load()
     args = (inputs, options, as_of, dry_run)
     with _stdin_as(stdin):
         if data_dir.is_dir():
@@ -394,4 +387,4 @@ def _land_new(
         return landed
 
 
-__all__ = ["SINGLE_ROW", "Landed", "format_module", "init_data_dir", "land"]
+__all__ = ["SINGLE_ROW", "Landed", "init_data_dir", "land"]

@@ -66,6 +66,7 @@ from ..cells import sorted_roles as _sorted_roles
 from ..problems import Problem, display_path
 from ..schema import default_package
 from ._format import Incoming, Report
+from ._jsonresume_wild import normalise, paper_kind
 from ._paper_fields import _authors, _paper_url, _papers, _venue, safe_url
 
 if TYPE_CHECKING:
@@ -266,7 +267,11 @@ class _Ids:
 class _Builder:
     """Rows of every table, and the problems found on the way (with their JSON paths)."""
 
-    def __init__(self) -> None:
+    def __init__(self, report: Report | None = None) -> None:
+        self.report = report if report is not None else Report()
+        #: The section being read, and the rows stored from each.
+        self.section = ""
+        self.stored: dict[str, int] = {}
         package = default_package()
         self.fields = {t.name: t.field_names for t in package.tables}
         self.rows: dict[str, list[dict[str, str]]] = {name: [] for name in package.names}
@@ -277,12 +282,21 @@ class _Builder:
         # Every declared column, '' where there is nothing: what a CSV writer needs.
         row = {name: cells.get(name, "") for name in self.fields[table]}
         self.rows[table].append(row)
+        self.stored[self.section] = self.stored.get(self.section, 0) + 1
         return row
 
     def need(self, value: str, path: str, what: str) -> str:
         if not value:
             self.problems.append(f"{path}: missing; cvdata needs {what}")
         return value
+
+    def given(self, value: str, path: str, fallback: str) -> str:
+        """``value``, or ``fallback`` when empty (the schema requires none of these: a
+        resume without one still imports), said in the report."""
+        if value:
+            return value
+        self.report.warnings.append(f"{path}: not given; shown as {fallback!r}")
+        return fallback
 
     def url(self, value: str, path: str) -> str:
         if value and not _URL.match(value):
@@ -349,14 +363,20 @@ def _score_cells(score: str) -> dict[str, str]:
 
 
 def to_tables(
-    document: Mapping[str, Any], *, schema: Mapping[str, Any] | None = None
+    document: Mapping[str, Any],
+    *,
+    schema: Mapping[str, Any] | None = None,
+    as_of: dt.date | None = None,
+    report: Report | None = None,
 ) -> dict[str, list[dict[str, str]]]:
     """A JSON Resume document as rows of every CV table.
 
-    The document is checked against the official JSON Resume schema first. Ids are stable
-    slugs made from names (``pied-piper-ceo-president``); the phone, the street address
-    and references are ``private``. Every table of the package is a key (most with no
-    rows); each row has every column of its table, as CSV cells ('' where empty).
+    The document is read into the 1.0 shape first (pre-1.0 keys, ``""`` and
+    ``"present"`` dates, expected ends: :mod:`cvdata.formats._jsonresume_wild`), then
+    checked against the official JSON Resume schema. Ids are stable slugs made from names
+    (``pied-piper-ceo-president``); the phone, the street address and references are
+    ``private``. Every table of the package is a key (most with no rows); each row has
+    every column of its table, as CSV cells ('' where empty).
 
     Parameters
     ----------
@@ -364,6 +384,12 @@ def to_tables(
         The parsed JSON (``json.load``).
     schema
         The JSON Resume schema; :func:`load_schema` when omitted.
+    as_of
+        Nothing but a degree's expected end may be dated after it; today when omitted.
+    report
+        Filled, when given, with what came in per section, what was stored and what was
+        set aside and why (a value with no column), and warnings (a pre-1.0 key read, a
+        publication's kind guessed).
 
     Returns
     -------
@@ -374,26 +400,51 @@ def to_tables(
     Raises
     ------
     JsonResumeError
-        Listing every problem with its JSON path (``work[0].startDate: ...``): a schema
-        violation, or a value cvdata cannot hold (a role without a start date, a link
-        that is not http, https or mailto, a date such as ``2019-13``).
+        Listing every problem of the document at once, each with its JSON path
+        (``work[0].url: ...``): a schema violation, or a value cvdata cannot hold (a link
+        that is not http, https or mailto, a date such as ``2019-13``, a job that ends
+        after the as-of date).
     """
-    problems = schema_problems(document, schema)
+    report = report if report is not None else Report()
+    as_of = as_of or dt.date.today()
+    document, _, late = normalise(document, report, as_of)
+    problems = schema_problems(document, schema) + late
+    if not isinstance(document, Mapping):  # the schema says so too; for type checkers
+        raise JsonResumeError(problems or ["(document): not a JSON object"])
+    b = _Builder(report)
+    try:
+        _all_rows(b, document)
+    except (TypeError, AttributeError, ValueError):
+        # A document the schema refused may hold shapes the builders do not expect;
+        # the schema's problems say what to fix.
+        if not problems:
+            raise
+    reported = {p.split(":", 1)[0] for p in problems}
+    problems += [p for p in b.problems if p.split(":", 1)[0] not in reported]
     if problems:
         raise JsonResumeError(problems)
-    if not isinstance(document, Mapping):  # the schema says so too; for type checkers
-        raise JsonResumeError(["(document): not a JSON object"])
-    b = _Builder()
+    _set_aside_unmapped(b, document, schema)
+    _count(report, document, b)
+    return b.rows
+
+
+def _all_rows(b: _Builder, document: Mapping[str, Any]) -> None:
+    b.section = "basics"
     person_id = _basics_rows(b, document)
-    _work_rows(b, document)
-    _education_rows(b, document)
-    _volunteer_rows(b, document)
-    _award_rows(b, document)
-    _certificate_rows(b, document)
-    _publication_rows(b, document)
-    _skill_rows(b, document)
-    _simple_rows(b, document)
-    _project_rows(b, document)
+    for section, rows in (
+        ("work", _work_rows),
+        ("education", _education_rows),
+        ("volunteer", _volunteer_rows),
+        ("awards", _award_rows),
+        ("certificates", _certificate_rows),
+        ("publications", _publication_rows),
+        ("skills", _skill_rows),
+        ("languages", _simple_rows),  # and interests, references: it names each
+        ("projects", _project_rows),
+    ):
+        b.section = section
+        rows(b, document)
+    b.section = "meta"
     meta = document.get("meta") if isinstance(document.get("meta"), Mapping) else {}
     cells = {
         "canonical": b.url(_s(meta.get("canonical")), "meta.canonical"),
@@ -403,9 +454,44 @@ def to_tables(
     }
     if any(cells.values()):
         b.add("meta", person_id=person_id, **cells)
-    if b.problems:
-        raise JsonResumeError(b.problems)
-    return b.rows
+
+
+#: Values of the input that have a column although the schema does not define them
+#: (theme-specific keys people use): the JSON path's last key, per section.
+_KEPT_EXTRA = {("education", "location"), ("education", "thesis")}
+
+
+def _set_aside_unmapped(b: _Builder, document: Mapping[str, Any], schema: Any) -> None:
+    """Name in the report every value the tables have no column for."""
+    for path in unmapped(document, schema):
+        section = re.split(r"[.\[]", path, maxsplit=1)[0]
+        key = path.rsplit(".", 1)[-1]
+        if (section, key) in _KEPT_EXTRA and "." in path:
+            continue
+        value = _at(document, path)
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        why = "a section cvdata has no table for" if path == section else "no column for it"
+        b.report.section(section).set_aside.append((path, f"{shown!r}: {why}; not imported"))
+
+
+def _at(document: Mapping[str, Any], path: str) -> Any:
+    """The value at a JSON path made by :func:`json_path`."""
+    node: Any = document
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        node = node[int(index)] if index else node[name]
+    return node
+
+
+def _count(report: Report, document: Mapping[str, Any], b: _Builder) -> None:
+    """Entries per section that came in, and how many were stored."""
+    for section, value in document.items():
+        if section == "$schema":  # a value of meta, not a section
+            continue
+        part = report.section(section)
+        part.came_in = len(value) if isinstance(value, list) else 1
+        part.stored = b.stored.get(section, 0)
 
 
 def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
@@ -460,18 +546,18 @@ def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
     return person_id
 
 
-def _dates(b: _Builder, item: Mapping[str, Any], path: str, *, start_required: bool) -> dict:
+def _dates(b: _Builder, item: Mapping[str, Any], path: str) -> dict:
+    """Start and end cells; either may be empty (an undated entry is shown without
+    dates and left off the timeline)."""
     start = b.date(_s(item.get("startDate")), f"{path}.startDate")
-    if start_required:
-        b.need(start, f"{path}.startDate", "a start date for it (the timeline draws it)")
     return {"start": start, "end": b.date(_s(item.get("endDate")), f"{path}.endDate")}
 
 
 def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     for i, w in _objects(document, "work"):
         path = f"work[{i}]"
-        org = b.need(_s(w.get("name")), f"{path}.name", "the organisation's name")
-        title = b.need(_s(w.get("position")), f"{path}.position", "the position held")
+        org = b.given(_s(w.get("name")), f"{path}.name", "Organisation not given")
+        title = b.given(_s(w.get("position")), f"{path}.position", "Position not given")
         rid = b.ids["roles"].make(org, title, fallback=f"work-{i + 1}")
         b.add(
             "roles",
@@ -483,7 +569,7 @@ def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
             description=_s(w.get("description")),
             summary=_s(w.get("summary")),
             url=b.url(_s(w.get("url")), f"{path}.url"),
-            **_dates(b, w, path, start_required=True),
+            **_dates(b, w, path),
         )
         b.children("role_highlights", "role_id", rid, "text", _list(w, "highlights"))
 
@@ -491,19 +577,22 @@ def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 def _education_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     for i, e in _objects(document, "education"):
         path = f"education[{i}]"
-        org = b.need(_s(e.get("institution")), f"{path}.institution", "the institution")
+        org = b.given(_s(e.get("institution")), f"{path}.institution", "Institution not given")
         study, area = _s(e.get("studyType")), _s(e.get("area"))
-        title = " in ".join(x for x in (study, area) if x)
-        b.need(title, f"{path}.studyType", "the kind of study or its area for the title")
+        # The schema requires neither: 'Studies' at the institution, when both are missing.
+        title = " in ".join(x for x in (study, area) if x) or "Studies"
         rid = b.ids["roles"].make(org, study, area, fallback=f"education-{i + 1}")
+        thesis = _s(e.get("thesis"))  # a theme's key (not the schema's): kept as the summary
         b.add(
             "roles",
             id=rid,
             organisation=org,
             title=title,
             kind="education",
+            location=_s(e.get("location")),  # likewise
+            summary=f"Thesis: {thesis}" if thesis else "",
             url=b.url(_s(e.get("url")), f"{path}.url"),
-            **_dates(b, e, path, start_required=True),
+            **_dates(b, e, path),
         )
         score = _s(e.get("score"))
         b.add(
@@ -519,8 +608,8 @@ def _education_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 def _volunteer_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     for i, v in _objects(document, "volunteer"):
         path = f"volunteer[{i}]"
-        org = b.need(_s(v.get("organization")), f"{path}.organization", "the organisation")
-        role = b.need(_s(v.get("position")), f"{path}.position", "the position held")
+        org = b.given(_s(v.get("organization")), f"{path}.organization", "Organisation not given")
+        role = b.given(_s(v.get("position")), f"{path}.position", "Position not given")
         vid = b.ids["volunteering"].make(org, role, fallback=f"volunteer-{i + 1}")
         b.add(
             "volunteering",
@@ -529,7 +618,7 @@ def _volunteer_rows(b: _Builder, document: Mapping[str, Any]) -> None:
             role=role,
             url=b.url(_s(v.get("url")), f"{path}.url"),
             summary=_s(v.get("summary")),
-            **_dates(b, v, path, start_required=True),
+            **_dates(b, v, path),
         )
         b.children("volunteering_items", "volunteering_id", vid, "text", _list(v, "highlights"))
 
@@ -570,19 +659,29 @@ def _publication_rows(b: _Builder, document: Mapping[str, Any]) -> None:
         title = b.need(_s(p.get("name")), f"{path}.name", "the publication's title")
         date = b.date(_s(p.get("releaseDate")), f"{path}.releaseDate")
         pid = b.ids["papers"].make(title, fallback=f"publication-{i + 1}")
+        publisher = _s(p.get("publisher"))
+        # JSON Resume says neither kind nor status: read from the publisher where it names
+        # a known conference, arXiv or a journal; else filed as a journal paper and flagged.
+        kind, status, sure = paper_kind(publisher)
+        if sure:
+            notes = f"Imported from JSON Resume: type read from the publisher {publisher!r}."
+        else:
+            notes = "Imported from JSON Resume, which gives no type: check 'type'."
+            b.report.warnings.append(
+                f"{path}.publisher: {publisher!r} names no known conference, journal or "
+                "preprint server: filed as a journal paper; check its type in papers.csv"
+            )
         b.add(
             "papers",
             id=pid,
             title=title,
-            # JSON Resume says neither kind nor status: a released work, filed as a journal
-            # paper (notes say so, for the owner to correct).
-            type="journal",
-            status="published",
-            venue_display=_s(p.get("publisher")),
+            type=kind,
+            status=status,
+            venue_display=publisher,
             year=date[:4],
             date=date,
             summary=_s(p.get("summary")),
-            notes="Imported from JSON Resume, which gives no type: check 'type'.",
+            notes=notes,
         )
         url = b.url(_s(p.get("url")), f"{path}.url")
         if url:
@@ -610,6 +709,7 @@ def _skill_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 def _simple_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     """Languages, interests and references: a row each, keywords as child rows."""
+    b.section = "languages"
     for i, lang in _objects(document, "languages"):
         name = b.need(_s(lang.get("language")), f"languages[{i}].language", "the language")
         b.add(
@@ -618,11 +718,13 @@ def _simple_rows(b: _Builder, document: Mapping[str, Any]) -> None:
             language=name,
             fluency=_s(lang.get("fluency")),
         )
+    b.section = "interests"
     for i, it in _objects(document, "interests"):
         name = b.need(_s(it.get("name")), f"interests[{i}].name", "the interest's name")
         iid = b.ids["interests"].make(name, fallback=f"interest-{i + 1}")
         b.add("interests", id=iid, name=name)
         b.children("interest_keywords", "interest_id", iid, "keyword", _list(it, "keywords"))
+    b.section = "references"
     for i, r in _objects(document, "references"):
         name = b.need(_s(r.get("name")), f"references[{i}].name", "who gives the reference")
         b.add(
@@ -647,7 +749,7 @@ def _project_rows(b: _Builder, document: Mapping[str, Any]) -> None:
             description=_s(p.get("description")),
             entity=_s(p.get("entity")),
             type=_s(p.get("type")),
-            **_dates(b, p, path, start_required=False),
+            **_dates(b, p, path),
         )
         b.children("project_contributions", "project_id", pid, "text", _list(p, "highlights"))
         b.children("project_keywords", "project_id", pid, "keyword", _list(p, "keywords"))
@@ -659,7 +761,11 @@ def _project_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def import_file(
-    path: str | os.PathLike[str], *, schema_path: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    *,
+    schema_path: str | os.PathLike[str] | None = None,
+    as_of: dt.date | None = None,
+    report: Report | None = None,
 ) -> dict[str, list[dict[str, str]]]:
     """The rows of every CV table from a JSON Resume file: :func:`read_document`, then
     :func:`to_tables` against :func:`load_schema` (``schema_path``, else the bundled one).
@@ -670,7 +776,8 @@ def import_file(
     JsonResumeError
         Every problem, each naming the file and line, or the JSON path.
     """
-    return to_tables(read_document(path), schema=load_schema(schema_path))
+    document = read_document(path)
+    return to_tables(document, schema=load_schema(schema_path), as_of=as_of, report=report)
 
 
 def unmapped(document: object, schema: Mapping[str, Any] | None = None) -> list[str]:
@@ -1091,15 +1198,14 @@ def _problem(message: str, shown: str) -> Problem:
 
 
 def _import_report(
+    report: Report,
     document: Mapping[str, Any],
     tables: Mapping[str, list[dict[str, str]]],
-    schema: Mapping[str, Any],
     existing: CV | None,
     shown: str,
-) -> Report:
-    """Per section of the résumé: entries in, stored, already in the CV (same key), and
-    the values cvdata has no column for (set aside)."""
-    report = Report()
+) -> None:
+    """Per section of the résumé: entries in, stored, already in the CV (same key), added
+    to the report of :func:`to_tables` (which names the values set aside)."""
     rows, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
     report.lines.append(f"{shown}: {rows} rows for {used} tables")
     package = default_package()
@@ -1109,6 +1215,7 @@ def _import_report(
             continue
         got = report.section(section)
         got.came_in = len(value) if isinstance(value, list) else 1
+        got.stored = got.merged = 0  # entries here, not the rows of every table
         key = package[table].primary_key[0]
         there: set[str] = set()
         if existing is not None:
@@ -1120,10 +1227,6 @@ def _import_report(
                 got.merged += 1
             else:
                 got.stored += 1
-    for path in unmapped(document, schema):
-        section = re.split(r"[.\[]", path, maxsplit=1)[0]
-        report.section(section).set_aside.append((path, "cvdata has no column for it"))
-    return report
 
 
 def read(
@@ -1134,13 +1237,13 @@ def read(
     :mod:`cvdata.formats._format`."""
     name = inputs[0]
     shown = shown_input(name) if os.fspath(name) == STDIN else display_path(Path(name))
+    report = Report()  # to_tables says what it set aside, read anew and could not decide
     try:
         document = read_document(name)
-        schema = load_schema()
-        tables = to_tables(document, schema=schema)
+        tables = to_tables(document, schema=load_schema(), as_of=as_of, report=report)
     except JsonResumeError as e:
         return Incoming(problems=[_problem(p, shown) for p in e.problems])
-    report = _import_report(document, tables, schema, existing, shown)
+    _import_report(report, document, tables, existing, shown)
     return Incoming(tables=tables, report=report)
 
 
