@@ -216,3 +216,17 @@ def test_a_folder_that_does_not_validate_is_not_read_by_the_format(
     done = land(FAKE, [source], folder, OPTIONS, AS_OF)
     assert done.stage == "folder" and done.problems and not calls
     assert _snapshot(folder) == before
+
+
+def test_a_format_that_cannot_start_a_cv_leaves_no_folder(tmp_path: Path) -> None:
+    """BibTeX adds papers to a CV: into a folder that does not exist it says so, in the
+    input's terms, and nothing is made."""
+    from cvdata.formats import IMPORTS
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a1, title={A}, author={B C}, journal={J}, year={2020}}\n")
+    done = land(IMPORTS["bibtex"], [str(bib)], tmp_path / "cv", OPTIONS, AS_OF)
+    assert done.stage == "input" and not done.written
+    assert "make one first" in done.problems[0].message
+    assert done.problems[0].path.endswith("refs.bib")
+    assert [p.name for p in tmp_path.iterdir()] == ["refs.bib"]

@@ -22,10 +22,10 @@ import shlex
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._files import STDIN, FileRefused, check_input, check_location, read_input, shown_input
 from .._read import RawTable, read_raw
@@ -169,7 +169,7 @@ class Landed:
     #: One-row tables the folder has already (``person``): kept, the input's row not taken.
     kept: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    stage: str = ""
+    stage: Literal["", "input", "folder", "result"] = ""
     #: The data folder did not exist (or was empty) and is made by this import.
     created: bool = False
     #: Whether the data folder was changed (never on a dry run).
@@ -226,40 +226,36 @@ def _stdin_as(data: bytes | None) -> Iterator[None]:
         sys.stdin = saved
 
 
-def _read(
-    module: ModuleType,
-    inputs: Sequence[str],
-    options: argparse.Namespace,
-    existing: CV | None,
-    as_of: dt.date,
-) -> Incoming:
-    incoming: Incoming = module.read(inputs, options, existing, as_of)
-    return incoming
+@dataclass(frozen=True)
+class _Job:
+    """One import: the format's module and what :func:`land` was given."""
+
+    module: ModuleType
+    inputs: Sequence[str]
+    options: argparse.Namespace
+    as_of: dt.date
+    dry_run: bool
+
+    def read(self, existing: CV | None) -> Incoming:
+        incoming: Incoming = self.module.read(self.inputs, self.options, existing, self.as_of)
+        return incoming
 
 
-def _land_into(
-    txn: DataTransaction,
-    package: Package,
-    module: ModuleType,
-    args: tuple[Sequence[str], argparse.Namespace, dt.date, bool],
-    *,
-    new: bool,
-) -> Landed:
+def _land_into(txn: DataTransaction, package: Package, job: _Job, *, new: bool) -> Landed:
     """The landing itself, under ``txn``'s lock: the CV there, the format's rows, the
     rows not there yet appended, the staged folder validated, committed."""
     from ..load import load
 
-    inputs, options, as_of, dry_run = args
     existing: CV | None = None
     if not new:
         raws, refused = _read_tables(txn.data_dir, package)
         if refused:
             return Landed(problems=refused, stage="folder")
         try:
-            existing = load(txn.data_dir, as_of=as_of)
+            existing = load(txn.data_dir, as_of=job.as_of)
         except ValidationError as e:
             return Landed(problems=list(e.problems), stage="folder")
-    incoming = _read(module, inputs, options, existing, as_of)
+    incoming = job.read(existing)
     landed = Landed(report=incoming.report)
     if incoming.problems:
         landed.problems, landed.stage = list(incoming.problems), "input"
@@ -277,10 +273,10 @@ def _land_into(
         landed.added[name] = txn.append_rows(package[name].path, rows)
     if not fresh:
         return landed
-    landed.problems = list(txn.check(as_of).problems)
+    landed.problems = list(txn.check(job.as_of).problems)
     if landed.problems:
         landed.stage = "result"
-    elif not dry_run:
+    elif not job.dry_run:
         txn.commit()
         landed.written = True
     return landed
@@ -337,20 +333,18 @@ def land(
     problems, stdin = _input_problems(inputs, fmt.folders)
     if problems:
         return Landed(problems=problems, stage="input")
-    module = fmt.load()
-    args = (inputs, options, as_of, dry_run)
+    job = _Job(fmt.load(), inputs, options, as_of, dry_run)
     with _stdin_as(stdin):
         if data_dir.is_dir():
             with data_transaction(data_dir, on_wait=on_wait) as txn:
                 notes = [n for n in (txn.recovered, *legacy_leftovers(data_dir)) if n]
                 if _has_files(data_dir):
-                    landed = _land_into(txn, read_package(data_dir), module, args, new=False)
-                    landed.notes = notes
-                    return landed
-                landed = _land_new(data_dir, module, args)  # an empty folder is replaced
+                    landed = _land_into(txn, read_package(data_dir), job, new=False)
+                else:
+                    landed = _land_new(data_dir, job)  # an empty folder is replaced
                 landed.notes = notes
                 return landed
-        return _land_new(data_dir, module, args)
+        return _land_new(data_dir, job)
 
 
 def _has_files(folder: Path) -> bool:
@@ -358,23 +352,17 @@ def _has_files(folder: Path) -> bool:
     return any(p.name != STAGING for p in folder.iterdir())
 
 
-def _land_new(
-    data_dir: Path,
-    module: ModuleType,
-    args: tuple[Sequence[str], argparse.Namespace, dt.date, bool],
-) -> Landed:
+def _land_new(data_dir: Path, job: _Job) -> Landed:
     # A new folder: built and validated beside the target, then renamed into place in one
     # step, so no half-made data folder is ever seen at the target. A kill leaves the
     # scratch folder, which the next command on this place removes (new_folder's notes).
-    inputs, options, as_of, dry_run = args
     with new_folder(data_dir) as scratch:
         init_data_dir(scratch.path)
         with data_transaction(scratch.path) as txn:
-            landed = _land_into(
-                txn, default_package(), module, (inputs, options, as_of, False), new=True
-            )
+            # Committed in the scratch folder even on a dry run: publishing is the write.
+            landed = _land_into(txn, default_package(), replace(job, dry_run=False), new=True)
         landed.created = True
-        if landed.ok and landed.rows and not dry_run:
+        if landed.ok and landed.rows and not job.dry_run:
             scratch.publish()  # an empty target folder is replaced too
         else:
             landed.written = False
