@@ -320,7 +320,7 @@ def test_member_names_that_leave_the_archive_are_refused(
 def test_a_zip_bomb_is_refused_by_the_total_size_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(linkedin, "MAX_TOTAL_BYTES", 100_000)
+    monkeypatch.setattr(linkedin._export, "MAX_TOTAL_BYTES", 100_000)
     bomb = _zip(tmp_path, {"Skills.csv": b"Name\n" + b"A" * 1_000_000})
     assert bomb.stat().st_size < 10_000
     (problem,) = read(bomb).problems
@@ -330,7 +330,7 @@ def test_a_zip_bomb_is_refused_by_the_total_size_cap(
 def test_a_member_larger_than_its_directory_says_is_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(linkedin, "MAX_TOTAL_BYTES", 100_000)
+    monkeypatch.setattr(linkedin._export, "MAX_TOTAL_BYTES", 100_000)
     archive = _zip(tmp_path, {"Skills.csv": b"Name\n" + b"A" * 1_000_000})
     data = bytearray(archive.read_bytes())
     # Rewrite the central directory's uncompressed size to a small lie.
