@@ -76,8 +76,11 @@ def end_state(start: object, end: object, kind: object, as_of: dt.date) -> str:
     every kind but ``education``, and for a degree begun within
     :data:`ONGOING_EDUCATION_YEARS` of ``as_of``. ``unknown``: no end, a degree begun
     longer ago (its end was just not given: printed so, not drawn, not counted).
-    ``undated``: no start and no end (printed without dates, not drawn, not counted).
+    ``undated``: no start and no end (printed without dates, not drawn, not counted),
+    or an end alone (printed as given; with no start it cannot be drawn or counted).
     """
+    if missing(start) and not missing(end):
+        return "undated"  # an ORCID degree with only its end year
     if not missing(end):
         return "expected" if pd.Timestamp(end) > pd.Timestamp(as_of) else "ended"  # type: ignore[arg-type]
     if missing(start):

@@ -398,3 +398,18 @@ def test_a_degree_may_end_ahead_and_a_post_ending_ahead_is_current(tmp_path: Pat
     assert rows(got, "roles", title="PhD")[0]["end"] == "2029"
     assert rows(got, "roles", title="Assistant Professor")[0]["end"] == ""
     assert land_in(tmp_path / "cv", path).ok
+
+
+def test_a_degree_with_only_its_end_is_printed_not_drawn(tmp_path: Path) -> None:
+    from cvdata.charts import timeline
+    from cvdata.document._format import role_range
+
+    folder = tmp_path / "cv"
+    assert land_in(folder).ok
+    cv = cvdata.load(folder, as_of=AS_OF)
+    drawn = timeline.draw(cv)  # an end without a start once crashed the timeline (NaT)
+    assert drawn is not None
+    shown = set(timeline.table(cv, AS_OF)["organisation"])
+    assert not any("Lisboa" in o for o in shown)  # the MSc: only its end year is known
+    (msc,) = cv.roles[cv.roles["title"] == "MSc"].itertuples()
+    assert role_range(msc, AS_OF) == "2011"
