@@ -46,6 +46,15 @@ def _education(im: _Import) -> None:
 
     def add(r: _Row) -> str | None:
         school, degree = line(r.get("School Name")), line(r.get("Degree Name"))
+        activities = paragraph(r.get("Activities"))
+        notes = "\n".join(
+            x
+            for x in (
+                paragraph(r.get("Notes")),
+                activities and f"Activities and societies: {activities}",
+            )
+            if x
+        )
         area = line(r.get("Field Of Study", "Fields Of Study"))
         title = " in ".join(x for x in (degree, area) if x)
         if not title:
@@ -60,7 +69,7 @@ def _education(im: _Import) -> None:
             organisation=school,
             title=title,
             kind="education",
-            description=paragraph(r.get("Notes")),
+            summary=notes,
             start=im.date(t, r, "Start Date", "Started On"),
             end=im.date(t, r, "End Date", "Finished On", expected=True),
         )
@@ -68,14 +77,10 @@ def _education(im: _Import) -> None:
             im.rows.child(
                 "education", role_id=rid, study_type=degree, area=area, score=line(r.get("Grade"))
             )
-            activities = paragraph(r.get("Activities"))
-            if activities:
-                im.rows.children(
-                    "role_highlights",
-                    "role_id",
-                    rid,
-                    "text",
-                    [f"Activities and societies: {activities}"],
+            if notes:  # kept, as JSON Resume's thesis is; the education section prints neither
+                im.report.warnings.append(
+                    f"{t.name}:{r.line}: Notes and Activities kept in roles.csv 'summary'; "
+                    "the CV's education section does not print it"
                 )
         return rid
 
