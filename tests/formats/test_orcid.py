@@ -367,7 +367,7 @@ def test_an_orcid_cv_renders_whole(tmp_path_factory: pytest.TempPathFactory, ren
     ):
         assert fact in page, fact
         assert fact in pdf, fact
-    assert (out / "publications.html").is_file()
+    assert (out / "notebooks" / "publications.html").is_file()  # a CV with papers has one
 
 
 def test_a_translated_title_is_named_in_the_report(tmp_path: Path) -> None:
