@@ -22,8 +22,8 @@ from conftest import AS_OF, PROJECT
 import cvdata
 from cvdata.charts import timeline
 from cvdata.formats._format import Report
-from cvdata.formats.jsonresume._keys import paper_kind
 from cvdata.formats.jsonresume import JsonResumeError, to_tables
+from cvdata.formats.jsonresume._keys import paper_kind
 
 WILD = PROJECT / "tests" / "fixtures" / "jsonresume" / "wild"
 
