@@ -3,6 +3,7 @@ timeline and the counts of years, and nothing else breaks on them."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -134,3 +135,11 @@ def test_an_expected_end_is_drawn_to_the_as_of_date_and_printed_as_expected(degr
     # The expected degree is the current one; the old one sorts by its start.
     degrees_only = degrees.roles[degrees.roles["kind"] == "education"]
     assert list(sorted_roles(degrees_only, AS_OF)["id"]) == ["new-degree", "old-degree"]
+
+
+def test_a_degree_prints_its_summary(degrees) -> None:
+    roles = degrees.roles.copy()
+    roles.loc[roles["id"] == "old-degree", "summary"] = "Thesis: Ledgers of the Hansa"
+    _, (education,) = build(dataclasses.replace(degrees, roles=roles), ["education"])
+    lines = ["".join(r.text for r in line) for e in education.entries for line in e.lines]
+    assert lines == ["Thesis: Ledgers of the Hansa"]

@@ -22,8 +22,8 @@ from conftest import AS_OF, PROJECT
 import cvdata
 from cvdata.charts import timeline
 from cvdata.formats._format import Report
-from cvdata.formats._jsonresume_wild import paper_kind
 from cvdata.formats.jsonresume import JsonResumeError, to_tables
+from cvdata.formats.jsonresume._keys import paper_kind
 
 WILD = PROJECT / "tests" / "fixtures" / "jsonresume" / "wild"
 
@@ -254,3 +254,32 @@ def _prefixes(path: str) -> list[str]:
         out.append(cut + ":")
         cut = cut[: max(cut.rfind("."), cut.rfind("["), 0)]
     return out
+
+
+@pytest.mark.render
+def test_a_pre_1_0_resume_renders_with_its_undated_expected_and_kinds(
+    run_cvdata, render_data, tmp_path_factory
+) -> None:
+    from test_hostile import _squash, _text_of_html, _text_of_pdf
+
+    folder = tmp_path_factory.mktemp("wild")
+    done = run_cvdata("import", "jsonresume", str(WILD / "pre-1.0-student.json"), "cv", cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = render_data(folder / "cv")
+    page, pdf = _text_of_html(out / "cv.html"), _text_of_pdf(out / "cv.pdf")
+    for text in (page, pdf):
+        squashed = _squash(text)
+        for wanted in (
+            "Sep 2023 – expected 2029",  # an expected end, not refused
+            "Weekend cashier",  # undated: shown without dates
+            "Marshal",
+            "Thesis: Learning from few examples with small models",
+            "Edinburgh, UK",
+            "Conference papers",
+            "Preprints",
+            "Studies",
+        ):
+            assert _squash(wanted) in squashed, wanted
+    # The timeline draws the dated roles, not the undated ones.
+    timeline_page = (out / "notebooks" / "timeline.html").read_text(encoding="utf-8")
+    assert "Tiny Robotics" in timeline_page and "Weekend cashier" not in timeline_page

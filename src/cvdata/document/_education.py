@@ -48,7 +48,7 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
 _EDUCATION_COLUMNS = [
     "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
     "title", "organisation", "unit", "start", "end", "location", "work_mode",
-    "start_precision", "end_precision", "url", "score",
+    "start_precision", "end_precision", "url", "score", "summary",
 ]  # fmt: skip
 
 
@@ -61,7 +61,10 @@ def education(cv: CV, awards: bool = True) -> Section:
     entries = []
     columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
     for row in _records(_sorted_roles(edu, cv.as_of)[columns]):
-        lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
+        # The degree in the person's words first (an imported thesis: "Thesis: ...").
+        summary = _s(getattr(row, "summary", None))
+        lines = [(Run(summary),)] if summary else []
+        lines += [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
         if _s(row.gpa):
             gpa = _grade(row.gpa)
             if _s(row.gpa_scale):

@@ -37,10 +37,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
     recent are ``shown`` (all of them when ``top`` is None or only one more).
     """
     as_of = as_of or cv.as_of
-    # Undated roles and unknown ends have no place on a time axis (nor in a count of years).
-    states = end_states(cv.roles, as_of)
-    roles = cv.roles[states.isin(["ended", "expected", "ongoing"])]
-    states = states[roles.index]
+    roles, states = _drawable(cv.roles, as_of)
     advisors = (
         cv.advisors.assign(
             who=cv.advisors["name"]
@@ -106,6 +103,15 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
         .drop(columns="_lane")
         .reset_index(drop=True)
     )
+
+
+def _drawable(roles: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
+    """The roles with a place on a time axis, and how each ends
+    (:func:`cvdata.cells.end_state`): undated roles and unknown ends have none (nor in a
+    count of years)."""
+    states = end_states(roles, as_of)
+    drawn = states.isin(["ended", "expected", "ongoing"])
+    return roles[drawn], states[drawn]
 
 
 def _period_ends(roles: pd.DataFrame) -> pd.Series:

@@ -28,8 +28,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..cells import ONGOING_EDUCATION_YEARS
-from ._format import Report
+from ...cells import ONGOING_EDUCATION_YEARS
+from .._format import Report
 
 #: Pre-1.0 keys and their 1.0 names, per section (``basics`` is the person).
 OLD_KEYS: dict[str, dict[str, str]] = {
