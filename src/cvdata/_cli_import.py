@@ -49,13 +49,14 @@ def add_import(sub: Any) -> None:
     for fmt in IMPORTS.values():
         about = f"{fmt.help[:1].upper()}{fmt.help[1:]}. {fmt.description}".strip()
         k = kinds.add_parser(fmt.name, help=fmt.help, description=about)
-        shown = f"the file(s) to read ('-': standard input); at most {_INPUT_MB} MB each"
+        shown = f"the file{'s' if fmt.many else ''} to read ('-': standard input); "
+        shown += f"at most {_INPUT_MB} MB{' each' if fmt.many else ''}"
         if fmt.many:
             k.add_argument("inputs", nargs="+", metavar=fmt.metavar, help=shown)
             k.add_argument("--data-dir", dest="data_dir", help=DATA_DIR_HELP)
         else:
             k.add_argument("inputs", nargs=1, metavar=fmt.metavar, help=shown)
-            k.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
+            k.add_argument("data_dir", nargs="?", metavar="DATA_DIR", help=DATA_DIR_HELP)
         k.add_argument(
             "--dry-run",
             action="store_true",

@@ -97,3 +97,25 @@ def test_a_registered_format_lands_and_its_report_is_printed(
     assert capsys.readouterr().out.splitlines()[-1] == (
         "data: nothing to add (0 to add, 2 skipped; 1 row already there); no file changed"
     )
+
+
+def test_a_format_of_many_files_takes_them_all(
+    registered, broken_copy, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``many=True``: every file is handed to ``read``; the folder is ``--data-dir``."""
+    many = ImportFormat("fakemany", FAKE.module, "rows from several files", "PART", many=True)
+    monkeypatch.setitem(formats.IMPORTS, many.name, many)
+    seen: list[Sequence[str]] = []
+    real = registered.read
+    monkeypatch.setattr(registered, "read", lambda i, *a: seen.append(i) or real(i, *a))
+    folder = broken_copy()
+    for name in ("a.part", "b.part"):
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        cli.main(["import", "fakemany", "--help"])
+    assert "--data-dir" in capsys.readouterr().out
+    args = ["import", "fakemany", "a.part", "b.part", "--data-dir", "data"]
+    assert cli.main([*args, "--as-of", AS_OF.isoformat()]) == 0
+    assert seen == [["a.part", "b.part"]]
+    assert "fake-award" in (folder / "awards.csv").read_text(encoding="utf-8")
