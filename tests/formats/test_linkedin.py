@@ -134,16 +134,12 @@ def test_positions_become_roles_with_highlights(current: Incoming) -> None:
     assert current.report.sections["Positions.csv"].came_in == 3  # the row of commas is none
 
 
-def test_education_notes_and_activities_are_kept_and_said_unprinted(current: Incoming) -> None:
+def test_education_notes_and_activities_are_the_degree_summary(current: Incoming) -> None:
     (bsc,) = rows(current, "roles", organisation="University of Edinburgh")
     assert bsc["summary"] == (
         "Dissertation on stream processing.\n"
         "Activities and societies: Hillwalking club, Tech society"
     )
-    assert (
-        "Education.csv:2: Notes and Activities kept in roles.csv 'summary'; the CV's "
-        "education section does not print it"
-    ) in current.report.warnings
 
 
 def test_undated_rows_are_kept_undated(current: Incoming) -> None:
@@ -501,6 +497,7 @@ def test_a_linkedin_cv_renders_whole_and_keeps_private_values_out(
         "Best Dissertation Prize",
         "Cheap Exactly-Once Delivery for Small Teams",
         "English, العربية and 中文",
+        "Activities and societies: Hillwalking club, Tech society",  # under the degree
     ):
         assert fact in page, fact
         assert fact in pdf, fact

@@ -22,8 +22,8 @@ Columns are found by name, never by position, across the export's vintages (2018
                             description's first line as ``description`` and each further
                             line or bullet a ``role_highlights`` row
 ``Education.csv``           ``roles`` (education), ``education`` (degree, field, grade);
-                            notes and activities in the role's ``summary`` (the
-                            education section does not print it: the report says so)
+                            notes and activities as the role's ``summary``, printed
+                            under the degree
 ``Skills.csv``              ``skills`` of the category "Skills"
 ``Languages.csv``           ``languages``
 ``Certifications.csv``      ``certifications`` (authority -> issuer; licence number and

@@ -77,11 +77,6 @@ def _education(im: _Import) -> None:
             im.rows.child(
                 "education", role_id=rid, study_type=degree, area=area, score=line(r.get("Grade"))
             )
-            if notes:  # kept, as JSON Resume's thesis is; the education section prints neither
-                im.report.warnings.append(
-                    f"{t.name}:{r.line}: Notes and Activities kept in roles.csv 'summary'; "
-                    "the CV's education section does not print it"
-                )
         return rid
 
     im.each(t, ["School Name"], add)
