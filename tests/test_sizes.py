@@ -13,7 +13,7 @@ PACKAGE = PROJECT / "src" / "cvdata"
 MODULE_LINES = 500
 FUNCTION_LINES = 80
 #: Not split yet (others own them; issue 20): take a line off when its module is split.
-LONG_MODULES = {"formats/jsonresume.py", "page.py"}
+LONG_MODULES: set[str] = set()
 LONG_FUNCTIONS = {("_read.py", "read_raw"), ("synth.py", "_tables")}
 
 

@@ -18,15 +18,17 @@ from .schema import DESCRIPTOR
 #: definition, add the fingerprint of the old one here (``fingerprint(old_field)``).
 SUPERSEDED: dict[tuple[str, str], frozenset[str]] = {
     # efe4d97: every date column takes any precision (YYYY, YYYY-MM or YYYY-MM-DD).
-    ("roles", "start"): frozenset({"f3811565acbabc58"}),
-    ("roles", "end"): frozenset({"c255b62d84fb1f5b"}),
+    # Issue 21: the start of roles and volunteering is optional (undated entries), and
+    # roles.end says when an empty end is unknown and that a degree may give its expected one.
+    ("roles", "start"): frozenset({"f3811565acbabc58", "7b65aa1d47d12c01"}),
+    ("roles", "end"): frozenset({"c255b62d84fb1f5b", "cc260481cfadd768"}),
     ("projects", "start"): frozenset({"1badd13e82efeb42"}),
     ("projects", "end"): frozenset({"9cdf002bb1455937"}),
     ("events", "start_date"): frozenset({"fec9a77dc9179218"}),
     ("events", "end_date"): frozenset({"4057c96024e7009c"}),
     ("talks", "date"): frozenset({"f43ac66af996f3fe"}),
     ("certifications", "date"): frozenset({"f43ac66af996f3fe"}),
-    ("volunteering", "start"): frozenset({"f3811565acbabc58"}),
+    ("volunteering", "start"): frozenset({"f3811565acbabc58", "7b65aa1d47d12c01"}),
     ("volunteering", "end"): frozenset({"c255b62d84fb1f5b"}),
 }
 #: The same for the package's top-level properties.

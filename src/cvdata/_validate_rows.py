@@ -134,6 +134,10 @@ def _late_problems(table: Table, raw: RawTable, df: pd.DataFrame, as_of: dt.date
         if f.type not in ("date", "yearmonth"):
             continue
         late = (df[f.name] > as_of_ts).fillna(False)
+        if (table.name, f.name) == ("roles", "end") and "kind" in df:
+            # A degree's expected end ("expected 2029") may lie ahead, as a year may.
+            horizon = pd.Timestamp(as_of.year + FUTURE_YEARS, 12, 31)
+            late &= ~((df["kind"] == "education") & (df[f.name] <= horizon)).fillna(False)
         problems += [
             Problem(
                 raw.display,

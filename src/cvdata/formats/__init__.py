@@ -37,6 +37,34 @@ IMPORTS: dict[str, ImportFormat] = {
                 "Phone and street address come in private."
             ),
         ),
+        ImportFormat(
+            "linkedin",
+            "linkedin",
+            "a LinkedIn data export: the ZIP as downloaded, or its folder",
+            "EXPORT",
+            folders=True,
+            description=(
+                "Settings & Privacy -> Data privacy -> Get a copy of your data. Profile, "
+                "positions, education, skills, languages, certifications, courses, projects, "
+                "publications (kind guessed, flagged), honors, organizations, volunteering, "
+                "emails, phones and recommendations become rows; phones, the street address, "
+                "other emails and recommendations are private. The report names every other "
+                "file. person.csv is written only when DATA_DIR has none."
+            ),
+        ),
+        ImportFormat(
+            "orcid",
+            "orcid",
+            "an ORCID record (/v3.0/<iD>/record as JSON) and any works' full records",
+            "RECORD.json",
+            many=True,
+            description=(
+                "RECORD.json: https://pub.orcid.org/v3.0/<ORCID iD>/record fetched with "
+                "'Accept: application/json'; WORKS: full records of works "
+                "(/v3.0/<iD>/works/<put-code>,...), which name the authors. Works already in "
+                "DATA_DIR (same DOI, else the same title and year) are merged, not added."
+            ),
+        ),
     )
 }
 

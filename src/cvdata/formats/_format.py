@@ -92,6 +92,9 @@ class ImportFormat:
     #: Whether the module has ``add_arguments(parser)``: it is then imported when the
     #: command line is built, so it must import its heavy dependencies inside ``read``.
     options: bool = False
+    #: Whether an input may be a folder (LinkedIn's export unzipped), which the format
+    #: then reads through the checked opener; otherwise a folder is refused.
+    folders: bool = False
 
     def load(self) -> ModuleType:
         """The module (``cvdata.formats.<module>``), imported on first use, so that

@@ -17,6 +17,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import os
 import shlex
 import shutil
 import sys
@@ -185,7 +186,9 @@ class Landed:
         return sum(self.added.values())
 
 
-def _input_problems(inputs: Sequence[str]) -> tuple[list[Problem], bytes | None]:
+def _input_problems(
+    inputs: Sequence[str], folders: bool = False
+) -> tuple[list[Problem], bytes | None]:
     """Check every input before the data folder's lock is asked for: a pipe, a device or
     a folder named as a file is refused without waiting, and standard input (``-``) is
     read now (the format reads these bytes), so no import holds the lock while it waits
@@ -197,6 +200,8 @@ def _input_problems(inputs: Sequence[str]) -> tuple[list[Problem], bytes | None]
         try:
             if name == STDIN:
                 stdin = read_input(name) if stdin is None else stdin
+            elif folders and os.path.isdir(name):
+                pass  # the format reads the folder's files through the checked opener
             else:
                 check_input(name)
         except FileNotFoundError:
@@ -336,7 +341,7 @@ def land(
     cvdata.schema.DescriptorError
         The folder's ``datapackage.json`` cannot be used.
     """
-    problems, stdin = _input_problems(inputs)
+    problems, stdin = _input_problems(inputs, fmt.folders)
     if problems:
         return Landed(problems=problems, stage="input")
     job = _Job(fmt.load(), inputs, options, as_of, dry_run)
