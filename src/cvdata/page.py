@@ -50,8 +50,6 @@ from .charts import ITEMS
 from .charts.numbers import headline_numbers
 from .document import (
     HTML_SECTION_LIMIT,
-    TYPST_PREAMBLE,
-    TYPST_RESUME,
     build,
     build_resume,
     esc_html,
@@ -59,6 +57,7 @@ from .document import (
     html_header,
     html_section,
     typst_header,
+    typst_preamble,
     typst_section,
     typst_str,
 )
@@ -83,6 +82,9 @@ PDF_MIN_ITEMS = 2
 #: page's body) is small enough to stand between the CV's header and its text; a taller
 #: one is better floated (see :meth:`Page.figure`), so the text starts under the header.
 SHORT_FIGURE = 300
+#: The PDF's timeline is exported this wide (pixels) and printed at the page's width: its
+#: 11-pixel labels then print at about 8 points, near the text's size (820 gives 6.5).
+PDF_TIMELINE_WIDTH = 660
 
 
 def drawn_items(fig: go.Figure) -> int | None:
@@ -353,7 +355,7 @@ class Page:
     def _typst_preamble(self, resume: bool = False) -> None:
         """The Typst definitions, once per document (with the résumé's tighter layout)."""
         if not self.is_html and not self._typst_ready:
-            self.raw(TYPST_PREAMBLE + (TYPST_RESUME if resume else ""))
+            self.raw(typst_preamble(self.brand.pdf_design, resume=resume))
             self._typst_ready = True
 
     # -- the CV --------------------------------------------------------------
@@ -523,9 +525,11 @@ class Page:
             # Markdown, shortcode or Typst markup in the data can take effect.
             where = "auto" if floating is True else floating
             place = f"placement: {where}, " if where else ""
+            # Under its own heading, the heading names the chart: no "Figure n" caption.
+            shown = "none" if heading else f"[#{typst_str(caption)}]"
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
-                f"alt: {typst_str(alt)}), {place}caption: [#{typst_str(caption)}]) <{label}>"
+                f"alt: {typst_str(alt)}), {place}caption: {shown}) <{label}>"
             )
 
     def chart(
@@ -561,6 +565,22 @@ class Page:
             heading=heading,
             floating=floating(drawn.figure) if callable(floating) else floating,
         )
+
+    def chart_height(
+        self,
+        name: str,
+        *,
+        label: str | None = None,
+        heading: str | None = None,
+        floating: object = False,
+        width: int = 820,
+        **options: Any,
+    ) -> int:
+        """The height in pixels of the chart :meth:`chart` draws with the same arguments
+        (the page's own are ignored); 0 when it has nothing to draw. A page places a tall
+        chart elsewhere than a short one (``cv.qmd``'s timeline)."""
+        fig = charts.draw(name, self.cv, brand=self.brand, **options).figure
+        return int(fig.layout.height or 450) if fig.data else 0
 
     def plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:
         """The interactive chart as HTML (plotly.js from the site, once per page), in a
