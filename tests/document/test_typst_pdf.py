@@ -140,6 +140,13 @@ def test_one_line_entries_are_items_not_headings() -> None:
     assert '#"Explored idea 0."' in items and "strong(" not in items
 
 
+def test_a_compact_sections_one_liners_stay_lines() -> None:
+    bare = Entry(title=(Run("Git (Advanced)", strong=True),))
+    listed = Entry(title=(Run("Data: ", strong=True),), items=("pandas", "DuckDB"))
+    typ = typst_section(Section("skills", "Skills", (listed, bare), compact=True))
+    assert "#cv-items(" not in typ and typ.count("#cv-entry(") == 2
+
+
 def test_items_follow_their_group() -> None:
     a = Entry(title=(Run("A", strong=True),), group="First")
     b = Entry(title=(Run("B", strong=True),), group="Second")

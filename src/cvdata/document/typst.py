@@ -223,7 +223,9 @@ def _header_chars(e: Entry) -> int:
     return sum(len(r.text) for r in runs) + len(e.date) + len(e.place)
 
 
-def _typst_entries(entries: tuple[Entry, ...]) -> list[str]:
+def _typst_entries(entries: tuple[Entry, ...], *, as_items: bool = True) -> list[str]:
+    """The entries' Typst; with ``as_items``, runs of title-only entries as one list (a
+    compact section's one-liners, "Git (Advanced)" among "Data: pandas, ...", stay lines)."""
     out, group, items = [], "", []
     for e in entries:
         if items and (not _bare(e) or (e.group and e.group != group)):
@@ -232,7 +234,7 @@ def _typst_entries(entries: tuple[Entry, ...]) -> list[str]:
         if e.group and e.group != group:
             out.append(f"#cv-group({typst_str(e.group)})")
         group = e.group
-        if _bare(e):
+        if as_items and _bare(e):
             items.append(e)
         else:
             out.append(typst_entry(e))
@@ -248,7 +250,7 @@ def _typst_items(entries: list[Entry]) -> str:
 
 
 def typst_section(section: Section) -> str:
-    return "\n".join(_typst_entries(section.entries))
+    return "\n".join(_typst_entries(section.entries, as_items=not section.compact))
 
 
 #: What the PDF prints before the as-of date, under the footer's name and page numbers.
