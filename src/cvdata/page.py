@@ -525,8 +525,9 @@ class Page:
             # Markdown, shortcode or Typst markup in the data can take effect.
             where = "auto" if floating is True else floating
             place = f"placement: {where}, " if where else ""
-            # Under its own heading, the heading names the chart: no "Figure n" caption.
-            shown = "none" if heading else f"[#{typst_str(caption)}]"
+            # Under its own heading (a floating chart has none), the heading names the
+            # chart: no "Figure n" caption.
+            shown = "none" if heading and not floating else f"[#{typst_str(caption)}]"
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
                 f"alt: {typst_str(alt)}), {place}caption: {shown}) <{label}>"
