@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -61,6 +62,7 @@ from .document import (
     typst_section,
     typst_str,
 )
+from .document.typst import CHART_FONTS
 from .load import CV, load
 from .site import track_reads
 from .theme import Brand, load_brand
@@ -325,6 +327,15 @@ class Page:
         return self.format in ("html", "dashboard")
 
     @property
+    def chart_brand(self) -> Brand:
+        """The brand the page's charts are drawn in: in the PDF, with the design's face
+        (:data:`cvdata.document.typst.CHART_FONTS`), so that their labels match the text."""
+        face = CHART_FONTS.get(self.brand.pdf_design)
+        if self.is_html or not face:
+            return self.brand
+        return dataclasses.replace(self.brand, font_family=face)
+
+    @property
     def raw_format(self) -> str:
         return "html" if self.is_html else "typst"
 
@@ -556,7 +567,7 @@ class Page:
         KeyError
             When no chart is registered as ``name`` (the message lists those there are).
         """
-        drawn = charts.draw(name, self.cv, brand=self.brand, **options)
+        drawn = charts.draw(name, self.cv, brand=self.chart_brand, **options)
         self.figure(
             drawn.figure,
             label=label or charts.chart(name).label,
@@ -580,7 +591,7 @@ class Page:
         """The height in pixels of the chart :meth:`chart` draws with the same arguments
         (the page's own are ignored); 0 when it has nothing to draw. A page places a tall
         chart elsewhere than a short one (``cv.qmd``'s timeline)."""
-        fig = charts.draw(name, self.cv, brand=self.brand, **options).figure
+        fig = charts.draw(name, self.cv, brand=self.chart_brand, **options).figure
         return int(fig.layout.height or 450) if fig.data else 0
 
     def plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:

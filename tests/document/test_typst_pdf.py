@@ -122,6 +122,23 @@ def test_the_date_column_never_runs_into_the_title(tmp_path: Path, design: str) 
     assert max(left) < min(right), (max(left), min(right))
 
 
+@pytest.mark.parametrize("design", sorted(DESIGNS))
+def test_no_heading_is_left_alone_at_a_pages_foot(tmp_path: Path, design: str) -> None:
+    """Whatever the text before it, a section heading starts the page its first entry is
+    on. The text before it grows a line at a time, so that in some run the heading falls
+    on the last lines of page 1 (without sticky blocks: 56-58 lines in the default design,
+    71-73 in the compact one)."""
+    entry = Entry(title=(Run("First role", strong=True),), bullets=((Run("Did it"),),))
+    section = typst_section(Section("x", "X", (entry,)))
+    for filler in (*range(54, 60), *range(69, 75)):
+        before = "".join(f"#cv-line[Line {i} of the text before.]\n" for i in range(filler))
+        pdf = _compile(before + "= Experience\n" + section, tmp_path, design)
+        pages = _pages_text(pdf)
+        (heading,) = [n for n, t in enumerate(pages) if "Experience" in t]
+        (first,) = [n for n, t in enumerate(pages) if "First role" in t]
+        assert heading == first, filler
+
+
 def test_contact_icons_are_drawn_not_text(tmp_path: Path) -> None:
     """Icons are pictures (artifacts): the contacts read back as their own words only."""
     typ = typst_header(HEAD)

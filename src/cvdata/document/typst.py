@@ -84,6 +84,10 @@ DESIGNS: dict[str, dict[str, str]] = {
     },
 }
 
+#: Each design's face for the charts' labels in the PDF (SVG text, drawn by Typst from the
+#: same installed fonts), so that they match the text.
+CHART_FONTS: dict[str, str] = {"default": "Lato", "compact": "Linux Libertine O"}
+
 #: The design when ``_brand.yml`` names none.
 DEFAULT_DESIGN = "default"
 
