@@ -123,6 +123,22 @@ def test_the_date_column_never_runs_into_the_title(tmp_path: Path, design: str) 
 
 
 @pytest.mark.parametrize("design", sorted(DESIGNS))
+def test_a_long_place_breaks_after_its_dot(tmp_path: Path, design: str) -> None:
+    """City and work mode on lines of their own when both do not fit the column; a short
+    place stays on one line."""
+
+    def lines(place: str) -> list[str]:
+        e = Entry(title=(Run("Role", strong=True),), date="May 2024 – Present", place=place,
+                  subtitle=(Run("Organisation"),))  # fmt: skip
+        pdf = _compile(typst_section(Section("x", "X", (e,))), tmp_path, design)
+        return "".join(_pages_text(pdf)).splitlines()
+
+    long = lines("Leeds, United Kingdom · Remote & on-site")
+    assert "Leeds, United Kingdom ·" in long and "Remote & on-site" in long
+    assert "Berlin · Remote" in lines("Berlin · Remote")
+
+
+@pytest.mark.parametrize("design", sorted(DESIGNS))
 def test_no_heading_is_left_alone_at_a_pages_foot(tmp_path: Path, design: str) -> None:
     """Whatever the text before it, a section heading starts the page its first entry is
     on. The text before it grows a line at a time, so that in some run the heading falls

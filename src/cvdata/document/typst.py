@@ -125,6 +125,12 @@ _PREAMBLE = r"""
 // One indentation scheme: titles, lines and bullet markers at the entry's edge; a role's
 // projects one step in. The date and place sit in a column of their own width, wrapping
 // inside it, so they never run into the title.
+// A place too wide for the column breaks after its " · " (city · work mode), not inside.
+#let cv-place(place) = context {
+  if measure(place).width <= cv-date-width or not place.contains(" · ") { place } else {
+    place.split(" · ").map(part => [#part]).join([ ·#linebreak()])
+  }
+}
 #let cv-entry(title, date: "", subtitle: none, place: "", long: false, body) = block(
   width: 100%, breakable: true, above: cv-gap-entry, below: 0.2em,
   {
@@ -138,7 +144,7 @@ _PREAMBLE = r"""
         columns: (1fr, cv-date-width), column-gutter: 1.2em, row-gutter: 0.45em,
         title, align(right, text(fill: cv-muted, date)),
         ..(if subtitle != none {
-          (subtitle, align(right, text(fill: cv-muted, place)))
+          (subtitle, align(right, text(fill: cv-muted, cv-place(place))))
         } else { () }),
       )
     }
