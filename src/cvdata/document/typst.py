@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..cells import safe_href
+from ._markup import expand
 from ._model import Entry, Header, Section, Text, with_items
 
 # One pass over the text: escaping in sequence would re-escape the braces of ``\u{60}``.
@@ -30,8 +31,10 @@ def typst_str(text: str) -> str:
 def typst_text(runs: Text) -> str:
     """Content that shows the runs: ``[#"a"#strong("b")]``."""
     out = []
-    for r in runs:
+    for r in expand(runs):
         s = typst_str(r.text)
+        if r.code:
+            s = f"raw({s})"
         if r.strong:
             s = f"strong({s})"
         if r.emph:

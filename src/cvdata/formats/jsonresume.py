@@ -396,6 +396,8 @@ def to_tables(
         "version": _s(meta.get("version")),
         "last_modified": _s(meta.get("lastModified")),
         "schema": b.url(_s(document.get("$schema")), "$schema"),
+        # The CV's language (cvdata.i18n), under whichever name the resume gives it.
+        "language": next((_s(meta[k]) for k in ("language", "lang", "x-lang") if meta.get(k)), ""),
     }
     if any(cells.values()):
         b.add("meta", person_id=person_id, **cells)
@@ -993,6 +995,7 @@ def _meta(cv: CV) -> dict[str, Any]:
             "canonical": text(m.canonical),
             "version": text(m.version),
             "lastModified": text(m.last_modified),
+            "language": text(getattr(m, "language", None)),
         }
     )
 
