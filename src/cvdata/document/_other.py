@@ -17,7 +17,8 @@ from ._model import Entry, Run, Section, Text, plain
 def _titled(sid: str, entries: tuple[Entry, ...], noun: str, compact: bool = False) -> Section:
     """A section headed and counted in the CV's language (``section.<sid>``, ``noun.<noun>``)."""
     words = i18n.current()
-    return Section(sid, words(f"section.{sid}"), entries, compact=compact, noun=words(f"noun.{noun}"))
+    title, counted = words(f"section.{sid}"), words(f"noun.{noun}")
+    return Section(sid, title, entries, compact=compact, noun=counted)
 
 
 def _by_category(

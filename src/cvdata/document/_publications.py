@@ -70,7 +70,7 @@ def author_runs(authors: pd.DataFrame, truncated: bool = False) -> Text:
     """Authors in order, the owner in bold, equal-contribution marks as '*'."""
     runs = [r for _, rs in _author_lists(authors.assign(paper_id="")).items() for r in rs]
     if truncated and runs:
-        runs.append(_ET_AL)
+        runs += _et_al()
     return tuple(runs)
 
 

@@ -90,9 +90,7 @@ def html_more(shown: int, total: int, noun: str, pdf_href: str | None = None) ->
     showing = words("more.showing", shown=words.number(shown), total=words.number(total), noun=noun)
     # The link is markup: the sentence around it is escaped, then the link put in.
     rest = esc_html(words("more.rest", pdf="\0")).replace("\0", pdf)
-    return (
-        f'<p class="cv-more text-body-secondary"><em>{esc_html(showing)} {rest}</em></p>'
-    )
+    return f'<p class="cv-more text-body-secondary"><em>{esc_html(showing)} {rest}</em></p>'
 
 
 def html_section(section: Section, limit: int | None = None, pdf_href: str | None = None) -> str:
