@@ -326,6 +326,25 @@ def problems(data_dir: Path, meta: pd.DataFrame | None) -> list[Problem]:
     return found
 
 
+#: The metadata file every page includes (``metadata-files``), written by the pre-render
+#: step: Quarto's own words (the table of contents, search, "Figure") follow ``lang``.
+QUARTO_METADATA = "language.yml"
+
+
+def write_quarto_metadata(folder: Path, cv: CV) -> Path:
+    """Write ``lang`` (the CV's language as a BCP 47 tag) into ``folder/language.yml``;
+    rewritten only when it changes, so an unchanged CV leaves Quarto's view as it was."""
+    path = folder / QUARTO_METADATA
+    text = (
+        "# Written by the pre-render step (cvdata.i18n): the CV's language (meta.csv).\n"
+        f"lang: {json.dumps(words_of(cv).lang)}\n"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 __all__ = [
     "DEFAULT",
     "ENGLISH",
@@ -341,4 +360,5 @@ __all__ = [
     "read_overrides",
     "use",
     "words_of",
+    "write_quarto_metadata",
 ]

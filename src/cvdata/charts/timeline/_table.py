@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from ... import dates as _dates
+from ... import i18n
 from ...load import CV
 from .._tables import (
     KIND_LABELS,
@@ -21,6 +22,12 @@ from .._tables import (
 
 #: How many roles the timeline draws (the most recent); 24 rows keep it under ~1,200 px.
 TIMELINE_ROLES = 24
+
+
+def _kind_labels() -> dict[str, str]:
+    """The lanes' names in the CV's language (cvdata.i18n)."""
+    words = i18n.current()
+    return {k: words.get(f"kind.{k}", v) for k, v in KIND_LABELS.items()}
 
 
 def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES) -> pd.DataFrame:
@@ -66,7 +73,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
                 dtype="string",
             ),
             "kind": roles["kind"],
-            "kind_label": roles["kind"].map(KIND_LABELS).fillna(roles["kind"]),
+            "kind_label": roles["kind"].map(_kind_labels()).fillna(roles["kind"]),
             "title": roles["title"],
             "organisation": org,
             "employer": roles["organisation"].astype(str),
@@ -113,7 +120,8 @@ def _period_ends(roles: pd.DataFrame) -> pd.Series:
 
 def _date_labels(roles: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """'Mar 2019 – Jun 2021', '2019 – present (as of ...)': each date at its precision."""
-    present = f"present (as of {as_of:%d %b %Y})"
+    words = i18n.current()  # the CV's language
+    present = f"{words('word.present')} ({words('chart.as-of', date=_dates.show(as_of, 'day'))})"
     labels = [
         f"{_dates.show(s, sp)} – {_dates.show(e, ep) if pd.notna(e) else present}"
         for s, sp, e, ep in zip(
