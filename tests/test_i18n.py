@@ -18,8 +18,15 @@ from conftest import AS_OF, PROJECT, append_row, copy_project, edit_cell, render
 
 import cvdata
 from cvdata import dates, i18n
-from cvdata.document import build, html_header, html_more, html_section, month_range
-from cvdata.document import typst_header, typst_section
+from cvdata.document import (
+    build,
+    html_header,
+    html_more,
+    html_section,
+    month_range,
+    typst_header,
+    typst_section,
+)
 from cvdata.formats import jsonresume
 
 MULTILINGUAL = PROJECT / "examples" / "multilingual"
