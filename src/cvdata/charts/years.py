@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import Drawn
@@ -82,7 +83,7 @@ def figure(
         type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
     )
     fig.update_yaxes(
-        title="Papers",
+        title=i18n.current()("chart.papers"),
         rangemode="tozero",
         range=[0, int(totals.max()) * 1.18 + 0.5],
         automargin=True,

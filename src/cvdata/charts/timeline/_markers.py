@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ... import i18n
 from ...theme import Brand
 from .._common import _esc, _plural, _wrap
 from .._tables import STATUS_LABELS, STATUS_ORDER
@@ -65,7 +66,7 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
             marker = {"color": status_color(brand, status), "line": {"width": 0}}
             what = f"{_esc(g['status_label'].iloc[0])}: "
         else:
-            name = "Award"
+            name = i18n.current()("chart.award")
             color = brand.palette.get(AWARD_COLOR_NAME, "#F0E442")
             marker = {"color": color, "line": {"width": 0.8, "color": brand.foreground}}
             what = ""
@@ -118,7 +119,7 @@ def _dot_style(kind: str, key: str, dot: float, brand: Brand) -> tuple[str, dict
             "symbol": "circle",
             "line": {"width": 0.5, "color": "#FFFFFF"},
         }
-    return "Award", {
+    return i18n.current()("chart.award"), {
         "color": brand.palette.get(AWARD_COLOR_NAME, "#F0E442"),
         "size": dot + 3,
         "symbol": "star",
@@ -174,7 +175,7 @@ def _marker_strips(
 ) -> None:
     """Each panel as a strip under the roles (rows 2, 3): dots, or bars per year."""
     for row, ((kind, part), height) in enumerate(zip(panels, heights, strict=True), start=2):
-        label = "Papers" if kind == "paper" else "Awards"
+        label = i18n.current()("chart.papers" if kind == "paper" else "chart.awards")
         if _per_year(part):
             most = _year_bars(fig, kind, part, brand, row)
             _strip_axis(
