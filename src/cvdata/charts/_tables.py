@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import dates as _dates
+from .. import i18n
 from ..cells import STATUS_LABELS, STATUS_ORDER
 from ..load import CV
 
@@ -14,6 +15,12 @@ KIND_LABELS = {
     "research": "Research",
     "education": "Education",
 }
+
+
+def status_labels() -> dict[str, str]:
+    """The paper statuses' names in the CV's language (``Submitted``, ``Soumis``)."""
+    words = i18n.current()
+    return {k: words.get(f"status.{k}", v) for k, v in STATUS_LABELS.items()}
 
 
 def _label(title: str, org: str, limit: int = 48) -> str:
@@ -29,7 +36,7 @@ NO_YEAR = "no year"
 
 
 def _status_label(status: pd.Series) -> pd.Series:
-    return status.map(STATUS_LABELS).fillna(status).astype("string")
+    return status.map(status_labels()).fillna(status).astype("string")
 
 
 def _status_rank(status: pd.Series) -> pd.Series:

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from ... import i18n
 from ...theme import Brand
 from .._common import _esc, _plural, _wrap
-from .._tables import STATUS_LABELS, STATUS_ORDER
+from .._tables import STATUS_ORDER, status_labels
 from .._theme import AWARD_COLOR_NAME, status_color
 from ._table import markers_per_year
 
@@ -20,6 +20,12 @@ MARKER_STACK_MAX = 15
 
 
 _YEAR_MS = 365.25 * 24 * 3600 * 1000
+
+
+def _paper_status(status: str) -> str:
+    """'Paper: submitted', in the CV's language."""
+    said = status_labels().get(status, status)
+    return i18n.current()("chart.paper-status", status=said.lower())
 
 
 def _iso(ts: pd.Series) -> list[str]:
@@ -62,7 +68,7 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
     for status in order:
         g = counts[counts["status"] == status]
         if kind == "paper":
-            name = _esc(f"Paper: {STATUS_LABELS.get(status, status).lower()}")
+            name = _esc(_paper_status(status))
             marker = {"color": status_color(brand, status), "line": {"width": 0}}
             what = f"{_esc(g['status_label'].iloc[0])}: "
         else:
@@ -112,7 +118,7 @@ def _panels(markers: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
 def _dot_style(kind: str, key: str, dot: float, brand: Brand) -> tuple[str, dict[str, object]]:
     """A group of dots' legend name and marker: papers by status, awards as stars."""
     if kind == "paper":
-        name = _esc(f"Paper: {STATUS_LABELS.get(key, key).lower()}")
+        name = _esc(_paper_status(key))
         return name, {
             "color": status_color(brand, key),
             "size": dot,
