@@ -22,6 +22,11 @@ MARKER_STACK_MAX = 15
 _YEAR_MS = 365.25 * 24 * 3600 * 1000
 
 
+def _per_year_words(most: int) -> str:
+    words = i18n.current()
+    return words("chart.per-year", most=words.number(most))
+
+
 def _paper_status(status: str) -> str:
     """'Paper: submitted', in the CV's language."""
     said = status_labels().get(status, status)
@@ -185,8 +190,9 @@ def _marker_strips(
         if _per_year(part):
             most = _year_bars(fig, kind, part, brand, row)
             _strip_axis(
-                fig, row, [0, most * 1.08], most / 2, f"<b>{label}</b> per year (up to {most:,})"
+                fig, row, [0, most * 1.08], most / 2, f"<b>{label}</b> " + _per_year_words(most)
             )
             continue
         deepest = _dots(fig, kind, part, height, brand, row)
-        _strip_axis(fig, row, [-0.8, deepest - 0.2], (deepest - 1) / 2, f"<b>{label}</b> (by year)")
+        by_year = i18n.current()("chart.by-year")
+        _strip_axis(fig, row, [-0.8, deepest - 0.2], (deepest - 1) / 2, f"<b>{label}</b> {by_year}")
