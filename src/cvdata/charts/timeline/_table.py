@@ -120,8 +120,8 @@ def _period_ends(roles: pd.DataFrame) -> pd.Series:
 
 def _date_labels(roles: pd.DataFrame, as_of: dt.date) -> pd.Series:
     """'Mar 2019 – Jun 2021', '2019 – present (as of ...)': each date at its precision."""
-    words = i18n.current()  # the CV's language
-    present = f"{words('word.present')} ({words('chart.as-of', date=_dates.show(as_of, 'day'))})"
+    # In the CV's language: 'present (as of 26 Nov 2026)', 'aujourd’hui (au 26 nov. 2026)'.
+    present = i18n.current()("chart.present-as-of", date=_dates.show(as_of, "day"))
     labels = [
         f"{_dates.show(s, sp)} – {_dates.show(e, ep) if pd.notna(e) else present}"
         for s, sp, e, ep in zip(
