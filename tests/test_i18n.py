@@ -289,3 +289,29 @@ def test_a_chinese_cv_pdf_shows_its_characters(tmp_path: Path) -> None:
         assert word in text
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     assert "CJK" in fonts  # the characters come from a CJK face, not a missing-glyph box
+
+
+# ---------------------------------------------------------------- charts, tiles, numbers
+
+
+def test_charts_tiles_and_numbers_follow_the_language(cv) -> None:
+    from cvdata import charts, dashboard
+    from cvdata.charts.numbers import headline_numbers
+
+    french = i18n.catalogue("fr")
+    with i18n.use(i18n.Words("fr")):
+        drawn = charts.draw("timeline", cv)
+        assert (drawn.caption, drawn.alt) == (french["caption.timeline"], french["alt.timeline"])
+        names = {t.name for t in drawn.figure.data if t.showlegend is not False and t.name}
+        assert {"Entreprise", "Recherche", "Formation"} <= names
+        assert french["chart.ongoing-hatched"] in names
+        years = charts.draw("years", cv).figure
+        assert years.layout.yaxis.title.text == "Articles"
+        assert french["status.published"] in {t.name for t in years.data}
+        labels = set(headline_numbers(cv)["label"])
+        assert french["stat.roles"] in labels and "positions and degrees" not in labels
+        titles = {b.title for b in dashboard.value_boxes(cv)}
+        assert french["tile.papers"] in titles and "Papers" not in titles
+    # English keeps the sentences each chart states from its data.
+    english = charts.draw("timeline", cv)
+    assert english.caption.startswith("Career timeline: ") and "roles" in english.caption
