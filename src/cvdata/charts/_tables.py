@@ -89,7 +89,13 @@ def papers_table(cv: CV) -> pd.DataFrame:
     status_label = _status_label(papers["status"])
     # As text even when no venue matches (map then gives float64, which cannot take text).
     venue = papers["venue_id"].map(short).astype("string")
-    bucket = "no venue (" + status_label.str.lower() + ")"
+    # In the CV's language: 'no venue (preprint)', 'sans lieu (prépublication)'.
+    words = i18n.current()
+    bucket = (
+        status_label.str.lower()
+        .map(lambda st: words("chart.no-venue", status=st), na_action="ignore")
+        .astype("string")
+    )
     authors = cv.paper_authors
     owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
     owner = owner.set_index("paper_id")
