@@ -262,6 +262,9 @@ def _pdf_text(pdf: Path) -> str:
 @pytest.mark.render
 def test_a_french_cv_renders_in_french(tmp_path: Path) -> None:
     data = _with_language(MULTILINGUAL, "fr", tmp_path)
+    # Markdown in prose (item 4), rendered for real: bold in both, no asterisks left.
+    marked = "Conçu le **protocole** d’évaluation, [code](https://example.org/omeros)."
+    edit_cell(data / "project_contributions.csv", {"project_id": "omeros"}, "text", marked)
     project = copy_project(tmp_path / "project")
     done = render(project, "cv.qmd", data=data)
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
@@ -274,6 +277,10 @@ def test_a_french_cv_renders_in_french(tmp_path: Path) -> None:
     pdf = _pdf_text(project / "_site" / "cv.pdf")
     assert "Expérience" in pdf and "aujourd’hui" in pdf
     assert _english_left(pdf, data) == []
+    link = r'<a href="https://example\.org/omeros"[^>]*>code</a>'
+    assert re.search(rf"Conçu le <strong>protocole</strong> d’évaluation, {link}\.", page)
+    assert "Conçu le protocole d’évaluation, code." in " ".join(pdf.split())
+    assert "**" not in page and "**" not in pdf
 
 
 @pytest.mark.render
