@@ -146,15 +146,13 @@ class Words:
         ``21 Mar 2019``, ``21 mars 2019``, ``2019年3月21日``. The patterns are CLDR's
         (``yMMM``, ``yMMMd``); English keeps the CV's day-month-year order (CLDR's ``en`` is
         month-day-year). A ``date.month`` or ``date.day`` override is a CLDR pattern."""
-        from babel.dates import format_date, format_skeleton
-
         if precision == "year":
-            return format_skeleton("y", day, locale=self.locale)
+            return _formatted(self.tag, "skeleton", "y", day)
         key = "date.month" if precision == "month" else "date.day"
         pattern = self.overrides.get(key) or (_ENGLISH_PATTERNS.get(key) if self._en else None)
         if pattern:
-            return format_date(day, pattern, locale=self.locale)
-        return format_skeleton("yMMM" if key == "date.month" else "yMMMd", day, locale=self.locale)
+            return _formatted(self.tag, "pattern", pattern, day)
+        return _formatted(self.tag, "skeleton", "yMMM" if key == "date.month" else "yMMMd", day)
 
     @property
     def _en(self) -> bool:
@@ -195,6 +193,16 @@ class Words:
         from babel.units import format_unit
 
         return format_unit(int(n), "duration-year", length="short", locale=self.locale)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(tag: str, kind: str, form: str, day: dt.date) -> str:
+    # Cached: a CV repeats few distinct dates, and Babel takes tens of microseconds a date.
+    from babel.dates import format_date, format_skeleton
+
+    if kind == "pattern":
+        return format_date(day, form, locale=_locale(tag))
+    return format_skeleton(form, day, locale=_locale(tag))
 
 
 #: English's date patterns: day month year, as the CV always printed them.
