@@ -2,7 +2,7 @@
 # ---
 # title: "Career timeline"
 # # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.site).
+# # (cvdata.quarto.site).
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/timeline.yml
