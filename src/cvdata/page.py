@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from . import _plotlyjs, charts, env
+from . import _plotlyjs, charts, env, i18n
 from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, find_project_root
 from .charts import ITEMS
 from .charts.numbers import headline_numbers
@@ -137,6 +137,12 @@ class Page:
 
             display(HTML(content))
 
+    @property
+    def words(self) -> i18n.Words:
+        """The words of the CV's language, for the headings a page writes:
+        ``p.words("heading.career")`` (:mod:`cvdata.i18n`)."""
+        return i18n.current()
+
     def heading(self, text: str, level: int = 2, ident: str | None = None) -> None:
         attr = f" {{#{ident}}}" if ident else ""
         self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
@@ -201,7 +207,7 @@ class Page:
                 continue
             if s.id.startswith("publications-"):
                 if parent != "publications":
-                    self.heading("Publications", 2, "publications")
+                    self.heading(i18n.current()("section.publications"), 2, "publications")
                     parent = "publications"
                     if "publications" in charts:
                         charts["publications"]()
@@ -437,6 +443,9 @@ def setup(
         # Which tables this page reads, so that the pre-render step re-runs it only when
         # one of them changes (cvdata.quarto.freeze).
         cv = track_reads(cv, root, document, fmt)
+    # Every word the page writes, in the CV's language (meta.csv's language, words.json):
+    # read after the tracking starts, so that a change of language re-runs every page.
+    i18n.activate(cv)
     return Page(
         cv=cv,
         format=fmt,

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from . import timeline
@@ -141,7 +142,7 @@ def figure(
         )
         seen.add(str(kind))
     fig.update_xaxes(
-        title="Projects",
+        title=i18n.current()("chart.projects"),
         rangemode="tozero",
         tickformat=",d",
         dtick=1 if int(table["projects"].max()) <= 6 else None,

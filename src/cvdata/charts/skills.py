@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import ITEMS, Drawn
@@ -188,7 +189,7 @@ def figure(
         part = shown[shown["category"] == c]
         _years_panel(fig, part, c, (r, col), rows=per_row[r - 1], columns=columns, brand=brand)
     fig.update_xaxes(range=[0, top * 1.12 + 0.5], showgrid=True, dtick=max(1, math.ceil(top / 8)))
-    fig.update_xaxes(title="Years", row=nrows)
+    fig.update_xaxes(title=i18n.current()("chart.years"), row=nrows)
     _titles_over_panels(fig, len(cats))
     fig.update_layout(
         template=plotly_template(brand),

@@ -28,9 +28,9 @@ import stat
 import sys
 from pathlib import Path
 
-from .. import _plotlyjs, env
+from .. import _plotlyjs, env, i18n
 from .._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
-from .._paths import PLOTLY_JS, find_project_root
+from .._paths import META_DIR, PLOTLY_JS, find_project_root
 from ..load import CV, check, find_data_dir, resolve_as_of
 from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
@@ -195,7 +195,7 @@ def copy_plotly_js(project: Path) -> Path:
 
 def pdf_design_problem(brand: Brand) -> str:
     """What is wrong with the PDF design ``_brand.yml`` names, or '' (a known design)."""
-    from .document.typst import DESIGNS
+    from ..document.typst import DESIGNS
 
     if brand.pdf_design in DESIGNS:
         return ""
@@ -234,7 +234,9 @@ def main(project: Path | None = None) -> int:
     copy_plotly_js(project)
     tables = {t.name: t.path for t in result.package.tables}
     dropped = refresh_freeze(project, data_dir, as_of, tables)
-    hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
+    cv = CV(as_of=as_of, data_dir=data_dir, **result.tables)
+    hidden = write_page_metadata(project, cv)
+    i18n.write_quarto_metadata(project / META_DIR, cv)  # Quarto's lang: the CV's language
     if drawing and not started:  # a frozen PDF pass whose data changed runs again
         _prefetch.start(project, _typst_to_run(project))
     print(
