@@ -117,7 +117,8 @@ def _drawable(roles: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.Ser
     (:func:`cvdata.cells.end_state`): undated roles and unknown ends have none (nor in a
     count of years)."""
     states = end_states(roles, as_of)
-    drawn = states.isin(["ended", "expected", "ongoing"])
+    # A role with an end but no start ("until 2019") has no bar either.
+    drawn = states.isin(["ended", "expected", "ongoing"]) & roles["start"].notna()
     return roles[drawn], states[drawn]
 
 
