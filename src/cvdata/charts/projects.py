@@ -16,7 +16,6 @@ from ._common import (
     BAR_ROW,
     _empty,
     _esc,
-    _escs,
     _legend_top,
     _list_hover,
     _more_note,
@@ -27,9 +26,27 @@ from ._common import (
 )
 from ._tables import _mark_top
 from ._theme import kind_color, plotly_template
+from .timeline._labels import _wrap_cells
 
 #: How many roles the projects chart draws (the most recent with projects).
 PROJECT_ROLES = 30
+
+
+#: A row label's lines hold at most this many character cells: wrapped, never cut.
+LABEL_CELLS = 34
+#: Pixels a row's label takes per line.
+LABEL_LINE = 15
+
+
+def _whole_label(role: pd.Series) -> str:
+    """A role's label, "Title · Organisation", whole (the timeline's is cut to one line)."""
+    title, org = str(role["title"]), str(role["organisation"])
+    return f"{title} · {org}" if org and org != "<NA>" else title
+
+
+def _wrapped(label: str) -> str:
+    """A row label in lines of at most ``LABEL_CELLS`` cells, escaped line by line."""
+    return "<br>".join(_esc(line) for line in _wrap_cells(label, LABEL_CELLS)) or _esc(label)
 
 
 def table(cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES) -> pd.DataFrame:
@@ -59,7 +76,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES)
     rows = [
         (
             role_id,
-            role["label"],
+            _whole_label(role),
             role["kind"],
             role["kind_label"],
             int(m.projects),
@@ -111,7 +128,7 @@ def figure(
         return _empty(brand, "No projects yet.", title)
     table, hidden = _shown(table)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
-    labels = _escs(_unique(list(table["label"])))
+    labels = [_wrapped(lab) for lab in _unique(list(table["label"]))]
     seen: set[str] = set()
     for kind in dict.fromkeys(table["kind"]):
         mask = (table["kind"] == kind).to_numpy()
@@ -157,7 +174,10 @@ def figure(
     )
     fig.update_layout(
         barmode="overlay",
-        height=max(220, 140 + BAR_ROW * len(table)) + (40 if not hidden.empty else 0),
+        height=max(
+            220, 140 + sum(max(BAR_ROW, LABEL_LINE * (lab.count("<br>") + 1) + 8) for lab in labels)
+        )
+        + (40 if not hidden.empty else 0),
         bargap=0.3,
         hovermode="closest",
         margin={"t": 70},
