@@ -23,6 +23,7 @@ from ._common import (
     _shown,
     _title,
     _unique,
+    _wrap,
 )
 from ._tables import _mark_top
 from ._theme import kind_color, plotly_template
@@ -33,9 +34,9 @@ PROJECT_ROLES = 30
 
 
 #: A row label's lines hold at most this many character cells: wrapped, never cut.
-LABEL_CELLS = 34
+LABEL_CELLS = 44
 #: Pixels a row's label takes per line.
-LABEL_LINE = 15
+LABEL_LINE = 13
 
 
 def _whole_label(role: pd.Series) -> str:
@@ -147,7 +148,7 @@ def figure(
                 cliponaxis=False,
                 marker={"color": kind_color(brand, str(kind))},
                 hovertext=[
-                    f"<b>{_esc(r.label)}</b><br>{_plural(int(r.projects), 'project')}, "
+                    f"<b>{_wrap(str(r.label), 60)}</b><br>{_plural(int(r.projects), 'project')}, "
                     f"{_plural(int(r.contributions), 'contribution')}<br>"
                     + _list_hover(str(r.titles).split("\n"), 15)
                     for r in part.itertuples()
