@@ -8,6 +8,7 @@
   var PHONE = 600;
   var LINE = 13; // pixels a line of a label takes at the phone's font size
   var FONT = 11;
+  var BAR = 16; // a bar's thickness on a phone, its label above it
 
   function copy(x) {
     return JSON.parse(JSON.stringify(x || {}));
@@ -35,6 +36,46 @@
     return null;
   }
 
+  // The thickest horizontal bar on a y axis, in pixels (0 when it has none).
+  function barPx(gd, name, ax) {
+    var id = name.replace("axis", "");
+    var most = 0;
+    (gd.calcdata || []).forEach(function (cd) {
+      var tr = cd[0] && cd[0].trace;
+      if (!tr || tr.type !== "bar" || tr.orientation !== "h" || (tr.yaxis || "y") !== id) return;
+      var bw = cd[0].t && cd[0].t.barwidth;
+      (Array.isArray(bw) ? bw : [bw]).forEach(function (v) {
+        if (isFinite(v)) most = Math.max(most, v);
+      });
+    });
+    return most * Math.abs(ax._m || 0);
+  }
+
+  // The smallest distance between two rows of an axis, in pixels.
+  function spacing(ax, rows) {
+    var ys = rows.map(function (r) { return Number(r.y); }).filter(isFinite).sort(function (a, b) { return a - b; });
+    var least = ax._length / Math.max(rows.length, 1);
+    for (var i = 1; i < ys.length; i++) {
+      least = Math.min(least, (ys[i] - ys[i - 1]) * Math.abs(ax._m || 0));
+    }
+    return least;
+  }
+
+  // How each labelled y axis gives its labels room above the bars: the scale the plot
+  // needs, the bars' gap (a category axis) and how far above a row's centre its label sits.
+  function rowRoom(gd, name, ax, rows) {
+    var most = rows.reduce(function (m, r) { return Math.max(m, lines(r.text)); }, 1);
+    var label = most * LINE + 4;
+    if (ax.type === "category") {
+      var band = label + BAR + 6;
+      return { scale: (band * rows.length) / ax._length, category: true, label: label };
+    }
+    var bar = barPx(gd, name, ax);
+    var room = spacing(ax, rows);
+    // Rows and bars grow together (data units): the gap between two bars must hold a label.
+    return { scale: Math.max(1, (label + 2) / Math.max(room - bar, 1)), category: false, bar: bar };
+  }
+
   function phoneLayout(gd, wide) {
     var lay = copy(wide);
     var full = gd._fullLayout;
@@ -42,45 +83,55 @@
     lay.hovermode = "closest";
     lay.margin = Object.assign({}, lay.margin, { l: 8, r: 8 });
     lay.annotations = (lay.annotations || []).slice();
-    var extra = 0;
+    var axes = [];
+    var scale = 1;
     Object.keys(full).forEach(function (name) {
       if (/^xaxis\d*$/.test(name)) {
-        lay[name] = Object.assign({}, lay[name], { nticks: 4, automargin: true });
+        var x = Object.assign({}, lay[name], { nticks: 4, automargin: true });
+        // Room for the values written after the bars: a phone's width holds less.
+        if (Array.isArray(x.range) && outsideText(gd, name)) {
+          x.range = [x.range[0], x.range[0] + (x.range[1] - x.range[0]) * 1.8];
+        }
+        lay[name] = x;
       }
       if (!/^yaxis\d*$/.test(name)) return;
       var rows = rowsOf(gd, name);
-      var ax = full[name];
       if (!rows) return;
-      var anchor = ax.anchor && ax.anchor !== "free" ? ax.anchor : "x";
-      var band = (ax._length || 1) / Math.max(rows.length, 1);
-      var most = rows.reduce(function (m, r) {
-        return Math.max(m, lines(r.text));
-      }, 1);
-      // Each row keeps its bar and gains room for its label's lines above it.
-      extra += rows.length * Math.max(0, most * LINE + 6 - band * 0.45);
-      lay[name] = Object.assign({}, lay[name], { showticklabels: false, automargin: true });
-      rows.forEach(function (r) {
+      var ax = full[name];
+      var room = rowRoom(gd, name, ax, rows);
+      scale = Math.max(scale, room.scale);
+      axes.push({ name: name, ax: ax, rows: rows, room: room });
+    });
+    var plotH = full._size ? full._size.h : full.height;
+    if (scale > 1) lay.height = Math.round(full.height + plotH * (scale - 1));
+    axes.forEach(function (a) {
+      var shift;
+      if (a.room.category) {
+        var band = (a.ax._length * scale) / a.rows.length;
+        lay.bargap = Math.min(0.9, Math.max(0.1, 1 - BAR / band));
+        shift = (band * (1 - lay.bargap)) / 2 + 1;
+      } else {
+        shift = (a.room.bar * scale) / 2 + 1;
+      }
+      var anchor = a.ax.anchor && a.ax.anchor !== "free" ? a.ax.anchor : "x";
+      lay[a.name] = Object.assign({}, lay[a.name], { showticklabels: false });
+      a.rows.forEach(function (r) {
         lay.annotations.push({
           xref: anchor + " domain",
           x: 0,
           xanchor: "left",
-          yref: name.replace("axis", ""),
+          yref: a.name.replace("axis", ""),
           y: r.y,
           yanchor: "bottom",
-          yshift: 3,
+          yshift: shift,
           align: "left",
           showarrow: false,
           text: r.text,
           font: { size: FONT },
-          bgcolor: "rgba(255,255,255,0.85)",
           cvdataPhone: true,
         });
       });
     });
-    if (extra > 0) {
-      lay.height = Math.round((wide.height || full.height) + extra);
-      lay.bargap = 0.55; // the bar in the lower part of its row, the label above it
-    }
     Object.keys(full).forEach(function (name) {
       if (!/^legend\d*$/.test(name) || !full[name]) return;
       lay[name] = Object.assign({}, lay[name], {
@@ -90,7 +141,6 @@
         font: { size: FONT },
       });
     });
-    // Annotations (notes, panel titles) wrap inside the width rather than run off it.
     lay.annotations = lay.annotations.map(function (a) {
       if (a.cvdataPhone) {
         delete a.cvdataPhone;
@@ -104,6 +154,14 @@
     return lay;
   }
 
+  // Whether a bar trace on this x axis writes its values outside its bars.
+  function outsideText(gd, name) {
+    var id = name.replace("axis", "");
+    return (gd._fullData || []).some(function (t) {
+      return t.type === "bar" && (t.xaxis || "x") === id && t.textposition === "outside";
+    });
+  }
+
   function fit(gd) {
     if (!gd._fullLayout || !window.Plotly) return;
     var phone = gd.clientWidth > 0 && gd.clientWidth < PHONE;
@@ -111,6 +169,12 @@
     if (!gd._cvdataWide) gd._cvdataWide = copy(gd.layout);
     gd._cvdataPhone = phone;
     var layout = phone ? phoneLayout(gd, gd._cvdataWide) : copy(gd._cvdataWide);
+    // plotly's own box around the chart is as tall as the wide chart: it follows.
+    var box = gd.parentElement;
+    if (box && box.style.height) {
+      if (gd._cvdataBoxHeight === undefined) gd._cvdataBoxHeight = box.style.height;
+      box.style.height = phone && layout.height ? layout.height + "px" : gd._cvdataBoxHeight;
+    }
     window.Plotly.react(gd, gd.data, layout, gd._context);
   }
 
