@@ -8,6 +8,7 @@
   var PHONE = 600;
   var LINE = 13; // pixels a line of a label takes at the phone's font size
   var FONT = 11;
+  var MAX_SCALE = 1.5; // how much taller a chart of dated rows may grow for its labels
   var BAR = 16; // a bar's thickness on a phone, its label above it
 
   function copy(x) {
@@ -51,14 +52,13 @@
     return most * Math.abs(ax._m || 0);
   }
 
-  // The smallest distance between two rows of an axis, in pixels.
+  // The usual (median) distance between two rows of an axis, in pixels.
   function spacing(ax, rows) {
     var ys = rows.map(function (r) { return Number(r.y); }).filter(isFinite).sort(function (a, b) { return a - b; });
-    var least = ax._length / Math.max(rows.length, 1);
-    for (var i = 1; i < ys.length; i++) {
-      least = Math.min(least, (ys[i] - ys[i - 1]) * Math.abs(ax._m || 0));
-    }
-    return least;
+    var gaps = [];
+    for (var i = 1; i < ys.length; i++) gaps.push((ys[i] - ys[i - 1]) * Math.abs(ax._m || 0));
+    gaps.sort(function (a, b) { return a - b; });
+    return gaps.length ? gaps[Math.floor(gaps.length / 2)] : ax._length;
   }
 
   // How each labelled y axis gives its labels room above the bars: the scale the plot
@@ -73,7 +73,9 @@
     var bar = barPx(gd, name, ax);
     var room = spacing(ax, rows);
     // Rows and bars grow together (data units): the gap between two bars must hold a label.
-    return { scale: Math.max(1, (label + 2) / Math.max(room - bar, 1)), category: false, bar: bar };
+    // (At most half as tall again: a very tall chart is worse than a tight row.)
+    var scale = Math.min(MAX_SCALE, Math.max(1, (label + 2) / Math.max(room - bar, 1)));
+    return { scale: scale, category: false, bar: bar };
   }
 
   function phoneLayout(gd, wide) {
@@ -87,7 +89,7 @@
     var scale = 1;
     Object.keys(full).forEach(function (name) {
       if (/^xaxis\d*$/.test(name)) {
-        var x = Object.assign({}, lay[name], { nticks: 4, automargin: true });
+        var x = Object.assign({}, lay[name], { nticks: 4, tickangle: 0, automargin: true });
         // Room for the values written after the bars: a phone's width holds less.
         if (Array.isArray(x.range) && outsideText(gd, name)) {
           x.range = [x.range[0], x.range[0] + (x.range[1] - x.range[0]) * 1.8];
