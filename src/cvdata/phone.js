@@ -75,7 +75,7 @@
     // Rows and bars grow together (data units): the gap between two bars must hold a label.
     // (At most half as tall again: a very tall chart is worse than a tight row.)
     var scale = Math.min(MAX_SCALE, Math.max(1, (label + 2) / Math.max(room - bar, 1)));
-    return { scale: scale, category: false, bar: bar };
+    return { scale: scale, category: false, bar: bar, label: label };
   }
 
   function phoneLayout(gd, wide) {
@@ -114,6 +114,16 @@
         shift = (band * (1 - lay.bargap)) / 2 + 1;
       } else {
         shift = (a.room.bar * scale) / 2 + 1;
+        // The top row's label needs room inside the plot too, under the axis labels over
+        // it: the axis reaches that much further up (the top is the range's second end).
+        var r = a.ax.range;
+        if (Array.isArray(r) && a.ax._m) {
+          var more = (a.room.label + 4) / (Math.abs(a.ax._m) * scale);
+          lay[a.name] = Object.assign({}, lay[a.name], {
+            autorange: false,
+            range: [r[0], r[1] + (r[1] >= r[0] ? more : -more)],
+          });
+        }
       }
       var anchor = a.ax.anchor && a.ax.anchor !== "free" ? a.ax.anchor : "x";
       lay[a.name] = Object.assign({}, lay[a.name], { showticklabels: false });
