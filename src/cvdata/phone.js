@@ -89,7 +89,8 @@
     var scale = 1;
     Object.keys(full).forEach(function (name) {
       if (/^xaxis\d*$/.test(name)) {
-        var x = Object.assign({}, lay[name], { nticks: 4, tickangle: 0, automargin: true });
+        var x = Object.assign({}, lay[name], { nticks: 4, automargin: true });
+        if (full[name].type === "date") x.tickangle = 0; // four years fit level
         // Room for the values written after the bars: a phone's width holds less.
         if (Array.isArray(x.range) && outsideText(gd, name)) {
           x.range = [x.range[0], x.range[0] + (x.range[1] - x.range[0]) * 1.8];
