@@ -175,8 +175,27 @@
     });
   }
 
+  // A tap is a click to plotly: show the hover box of what was tapped.
+  function tapToHover(gd) {
+    if (gd._cvdataTap || !gd.on) return;
+    gd._cvdataTap = true;
+    gd.on("plotly_click", function (e) {
+      var p = (e && e.points) || [];
+      if (!p.length || !window.Plotly.Fx) return;
+      var subplot = (p[0].xaxis ? p[0].xaxis._id : "x") + (p[0].yaxis ? p[0].yaxis._id : "y");
+      var points = p.map(function (q) {
+        return { curveNumber: q.curveNumber, pointNumber: q.pointNumber };
+      });
+      // After the tap's own (emulated) mouse events, which would clear it at once.
+      setTimeout(function () {
+        window.Plotly.Fx.hover(gd, points, subplot);
+      }, 30);
+    });
+  }
+
   function fit(gd) {
     if (!gd._fullLayout || !window.Plotly) return;
+    tapToHover(gd);
     var phone = gd.clientWidth > 0 && gd.clientWidth < PHONE;
     if (phone === gd._cvdataPhone) return;
     if (!gd._cvdataWide) gd._cvdataWide = copy(gd.layout);
