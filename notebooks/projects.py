@@ -1,7 +1,7 @@
 # %% [markdown]
 # ---
 # title: "Projects"
-# # Shown only when the CV has something for it (cvdata.site).
+# # Shown only when the CV has something for it (cvdata.quarto.site).
 # metadata-files:
 #   - ../_cvdata/projects.yml
 # ---

@@ -1,7 +1,7 @@
 # %% [markdown]
 # ---
 # title: "Publications"
-# # Shown only when the CV has something for it (cvdata.site).
+# # Shown only when the CV has something for it (cvdata.quarto.site).
 # metadata-files:
 #   - ../_cvdata/publications.yml
 # ---

@@ -1,5 +1,5 @@
-"""Quarto pre-render step: see cvdata.prerender (validate data/, plotly.js, freeze)."""
+"""Quarto pre-render step: see cvdata.quarto.prerender (validate data/, plotly.js, freeze)."""
 
-from cvdata.prerender import main
+from cvdata.quarto.prerender import main
 
 raise SystemExit(main())

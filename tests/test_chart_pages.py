@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from conftest import DATA_DIR, PROJECT
 
-from cvdata import charts, load, page, site, synth
+from cvdata import charts, load, page, synth
+from cvdata.quarto import site
 
 
 def _page(monkeypatch, tmp_path: Path, fmt: str) -> page.Page:

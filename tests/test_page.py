@@ -129,7 +129,7 @@ def test_a_floating_figure_may_move_in_the_pdf_only(monkeypatch, tmp_path, capsy
 def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the_pdf(
     monkeypatch, tmp_path, capsys
 ) -> None:
-    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    monkeypatch.setattr(page, "static_export", lambda *a: None)  # the image is not needed
     fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
     for fmt in ("typst", "html"):
         p = _page(monkeypatch, tmp_path, fmt)
@@ -150,7 +150,7 @@ def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the
 def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path, capsys) -> None:
     from cvdata import charts, synth
 
-    monkeypatch.setattr(page, "_static_export", lambda *a: None)
+    monkeypatch.setattr(page, "static_export", lambda *a: None)
     one_role = synth.make_cv(n_papers=3, n_roles=1, n_projects=1, n_skills=3, seed=1)
     alone = charts.timeline.figure(charts.timeline.table(one_role), as_of=one_role.as_of)
     venues = charts.venues.table(one_role)
@@ -235,7 +235,7 @@ def test_a_chart_is_drawn_by_name_as_the_recipe_drew_it(monkeypatch, tmp_path, c
 
 
 def test_a_chart_may_float_by_what_it_drew(monkeypatch, tmp_path, capsys) -> None:
-    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    monkeypatch.setattr(page, "static_export", lambda *a: None)  # the image is not needed
     p = _page(monkeypatch, tmp_path, "typst")
     heights = []
 

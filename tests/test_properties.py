@@ -122,9 +122,9 @@ def test_every_valid_cv_shapes_draws_and_prints(tables: dict) -> None:
 
 @pytest.fixture(scope="module")
 def export():
-    from cvdata.page import _static_export
+    from cvdata.quarto.static import static_export
 
-    return _static_export
+    return static_export
 
 
 @settings(max_examples=EXAMPLES or 10, **SETTINGS)

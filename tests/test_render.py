@@ -351,7 +351,7 @@ def _prerender(
     if "PYTHONPATH" in os.environ:  # the cvdata under test, when it is not the installed one
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     return subprocess.run(
-        [sys.executable, "-m", "cvdata.prerender"],
+        [sys.executable, "-m", "cvdata.quarto.prerender"],
         cwd=project,
         env={**env, "QUARTO_PROJECT_ROOT": str(project)},
         capture_output=True,

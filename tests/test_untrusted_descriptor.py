@@ -169,7 +169,7 @@ def test_the_render_refuses_the_issue_pattern_before_running_it(broken_copy, tmp
     if "PYTHONPATH" in os.environ:
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     done = subprocess.run(
-        [sys.executable, "-m", "cvdata.prerender"],
+        [sys.executable, "-m", "cvdata.quarto.prerender"],
         cwd=project,
         env={**env, "QUARTO_PROJECT_ROOT": str(project)},
         capture_output=True,

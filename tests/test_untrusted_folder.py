@@ -133,7 +133,7 @@ def test_the_pre_render_step_refuses_a_planted_staging(tmp_path: Path, planted: 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CVDATA", "QUARTO"))}
     try:
         done = subprocess.run(
-            [sys.executable, "-c", "import sys, cvdata.prerender as p; sys.exit(p.main())"],
+            [sys.executable, "-c", "import sys, cvdata.quarto.prerender as p; sys.exit(p.main())"],
             cwd=tmp_path,
             env={**env, "CVDATA_DIR": str(folder), "CVDATA_AS_OF": AS_OF.isoformat(),
                  "CVDATA_NO_PREFETCH": "1", "QUARTO_PROJECT_ROOT": str(tmp_path)},

@@ -30,9 +30,10 @@ import pytest
 from conftest import AS_OF, CVDATA_ENV, DATA_DIR, PROJECT
 
 import cvdata
-from cvdata import _files, page, prerender
+from cvdata import _files, page
 from cvdata._paths import FORMAT_ENV, EnvNameError
 from cvdata.formats import jsonresume
+from cvdata.quarto import prerender
 from cvdata.schema import read_package
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "jsonresume"
@@ -282,7 +283,7 @@ def _fingerprint_in_child(project: Path, data: Path) -> subprocess.CompletedProc
     code = (
         "import datetime as dt, json, sys\n"
         "from pathlib import Path\n"
-        "from cvdata import prerender\n"
+        "from cvdata.quarto import prerender\n"
         "from cvdata.schema import read_package\n"
         "data = Path(sys.argv[2])\n"
         "tables = {t.name: t.path for t in read_package(data).tables}\n"

@@ -1,6 +1,6 @@
 """Where the pre-render step, the pages and the post-render step meet, relative to the
 project root; the one place that finds that root (:func:`find_project_root`) and the data
-folder (:func:`find_data_dir`). Standard library only (see :mod:`cvdata.postrender`)."""
+folder (:func:`find_data_dir`). Standard library only (see :mod:`cvdata.quarto.postrender`)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ PROJECT_FILE = "_quarto.yml"
 META_DIR = "_cvdata"
 #: The website's pages (notebooks), relative to the project root.
 PAGES_DIR = "notebooks"
-#: Static figures drawn before, named by what they draw (see ``cvdata.page._figure_key``):
+#: Static figures drawn before, named by what they draw (see ``cvdata.quarto.static._figure_key``):
 #: the pre-render step draws a document's figures ahead, in parallel with Quarto's work
-#: (:mod:`cvdata._prefetch`), and an unchanged figure is not drawn again.
+#: (:mod:`cvdata.quarto.prefetch`), and an unchanged figure is not drawn again.
 FIGURE_CACHE = f"{META_DIR}/figures"
 #: Held (flock) by the process drawing figures ahead while it runs.
 PREFETCH_LOCK = ".prefetch.lock"

@@ -1,6 +1,6 @@
 """Whose site it is: the person's name, description, favicon, photo and profile icons.
 
-The pre-render step (:mod:`cvdata.prerender`) writes ``_cvdata/site.yml``, which
+The pre-render step (:mod:`cvdata.quarto.prerender`) writes ``_cvdata/site.yml``, which
 ``_quarto.yml`` includes (``metadata-files``): the navbar title and every page's
 ``<title>`` name the person, and Quarto writes the description and the Open Graph and
 Twitter card tags from it. It also draws a favicon from the person's initials

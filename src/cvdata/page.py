@@ -9,43 +9,25 @@ Pages stay thin::
     p.figure(fig, label="fig-timeline", caption=..., alt=...)
 
 Quarto's Jupyter engine sets plotly's renderer to an HTML one for every format, which a
-Typst/PDF render cannot use. :func:`setup` reads the target format from the file named by
-``QUARTO_EXECUTE_INFO`` (Quarto 1.8+) and draws charts accordingly: interactive plotly
-for HTML (plotly.js loaded once per page, from the site itself), static SVG through
-kaleido for Typst/PDF (one browser for all figures of a document).
+Typst/PDF render cannot use. :func:`setup` asks :mod:`cvdata.quarto.execution` which
+format this execution is for and draws charts accordingly: interactive plotly for HTML
+(plotly.js loaded once per page, from the site itself), static SVG through kaleido for
+Typst/PDF (:mod:`cvdata.quarto.static`: one browser for all figures of a document).
 """
 
 from __future__ import annotations
 
-import asyncio
-import atexit
-import contextlib
-import functools
-import hashlib
-import importlib.metadata
-import inspect
-import json
 import os
 import re
-import threading
-import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import _plotlyjs, charts, env
-from ._paths import (
-    FIGURE_CACHE,
-    FORMAT_ENV,
-    PLOTLY_JS,
-    PREFETCH_ENV,
-    checked_name,
-    find_project_root,
-    prefetch_running,
-)
+from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, find_project_root
 from .charts import ITEMS
 from .charts.numbers import headline_numbers
 from .document import (
@@ -64,16 +46,16 @@ from .document import (
 )
 from .identity import photo_path
 from .load import CV, load
-from .site import track_reads
+from .quarto.execution import current as current_execution
+from .quarto.execution import output_format
+from .quarto.freeze import track_reads
+from .quarto.static import static_export
 from .theme import Brand, load_brand
 
 #: Where a figure may float in the PDF (see :meth:`Page.figure`).
 Floating = bool | Literal["auto", "top", "bottom"]
 #: Static figures for non-HTML formats, relative to the document's folder.
 FIGURE_DIR = "_figures"
-#: How long a page waits for a figure being drawn ahead before drawing it itself.
-PREFETCH_WAIT = 120.0
-T = TypeVar("T")
 #: Height of a static figure that is taller than wide, as a share of the page's body.
 TALL_FIGURE_HEIGHT = "65%"
 #: In the PDF, a chart that says it draws fewer things than this (``layout.meta``'s
@@ -103,213 +85,9 @@ def drawn_items(fig: go.Figure) -> int | None:
     return int(items) if isinstance(items, int | float) else None
 
 
-def output_format() -> str:
-    """The base format Quarto is rendering (``html``, ``typst``, ...).
-
-    From ``QUARTO_EXECUTE_INFO`` (Quarto 1.8+); ``CVDATA_FORMAT`` overrides; ``html``
-    when neither is set (e.g. the notebook opened in Jupyter).
-
-    Raises
-    ------
-    cvdata._paths.EnvNameError
-        When the format is not a plain name (it becomes part of a file name).
-    """
-    if env.get(FORMAT_ENV):
-        return checked_name(FORMAT_ENV, env.get(FORMAT_ENV) or "")
-    info = env.get(env.EXECUTE_INFO)
-    if info and Path(info).is_file():
-        data = json.loads(Path(info).read_text(encoding="utf-8"))
-        base = data.get("format", {}).get("identifier", {}).get("base-format")
-        if base:
-            return checked_name("QUARTO_EXECUTE_INFO's base-format", str(base))
-    return "html"
-
-
-def _document_path() -> Path | None:
-    """The document being rendered, when Quarto says which."""
-    folder, name = env.get(env.DOCUMENT_PATH), env.get(env.DOCUMENT_FILE)
-    return Path(folder, name) if folder and name else None
-
-
 def md_escape(text: str) -> str:
     """Markdown text that shows ``text`` literally (headings written by pages)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$@=:\"'])", r"\\\1", text)
-
-
-_browser: _Browser | None = None
-# One export at a time: a page may draw from more than one thread.
-_export_lock = threading.Lock()
-
-
-def _deferred_reload(base: type) -> type:
-    """kaleido's ``Kaleido`` with its tab reloaded *after* the image is handed back.
-
-    kaleido 1.x reloads its tab (its page, plotly.js included) after every figure and only
-    then returns the image: about a third of an export. Here the reload runs while the page
-    builds its next figure; the next figure still waits for the reloaded tab, so every
-    figure is drawn on a fresh page as before. ``_return_kaleido_tab`` is kaleido's own
-    (private) step; where a kaleido version lacks it, ``base`` is used as it is.
-    """
-    original = getattr(base, "_return_kaleido_tab", None)
-    if not inspect.iscoroutinefunction(original):
-        return base
-
-    class _Kaleido(base):  # type: ignore[misc, valid-type]
-        _reloads: set[asyncio.Task] | None = None
-
-        async def _return_kaleido_tab(self, tab: object) -> None:
-            if self._reloads is None:
-                self._reloads = set()
-            task = asyncio.ensure_future(original(self, tab))
-            self._reloads.add(task)
-            task.add_done_callback(self._reloads.discard)
-
-        async def __aexit__(self, *exc: object) -> object:
-            await asyncio.gather(*(self._reloads or ()), return_exceptions=True)
-            return await super().__aexit__(*exc)
-
-    return _Kaleido
-
-
-class _Browser:
-    """kaleido (one Chromium) on an event loop of our own, in a daemon thread."""
-
-    def __init__(self, **options: object) -> None:
-        import kaleido
-
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="cvdata-kaleido", daemon=True
-        )
-        self._thread.start()
-        self._kaleido = _deferred_reload(kaleido.Kaleido)(**options)
-        self._run(self._kaleido.__aenter__())
-
-    def _run(self, coro: Coroutine[object, object, T], timeout: float | None = None) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
-
-    def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
-        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        return self._run(self._kaleido.calc_fig(spec, opts=opts))
-
-    def close(self) -> None:
-        try:
-            self._run(self._kaleido.__aexit__(None, None, None), timeout=30)
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=5)
-
-
-def _start_browser() -> _Browser:
-    """The one browser for this process, started on first use.
-
-    ``mathjax=False``: kaleido's page would otherwise load MathJax from a CDN, a network
-    request at render time (our figures use no LaTeX). plotly.js is the site's own, on
-    disk: kaleido reloads its page after every figure, so a smaller bundle is faster.
-    """
-    global _browser
-    with _export_lock:
-        if _browser is None:
-            _browser = _Browser(mathjax=False, plotlyjs=str(_plotlyjs.bundle()))
-            atexit.register(_browser.close)
-        return _browser
-
-
-def _static_export(
-    fig: go.Figure, path: Path, width: int, height: int, cache: Path | None = None
-) -> None:
-    """SVG through kaleido, reusing one browser for every figure of the process.
-
-    SVG rather than PNG: vector charts print sharp at any size, their labels stay text in
-    the PDF, and kaleido skips rasterising (about 40% less time per figure than a PNG at
-    scale 2). With ``cache`` (a folder), a figure drawn before, by this render's pre-render
-    step or by an earlier render, is taken from there instead of drawn again.
-    """
-    spec = _still(fig)
-    svg = None
-    if cache is not None:
-        drawn = cache / f"{_figure_key(spec, width, height)}.svg"
-        svg = _drawn_before(drawn)
-    if svg is None:
-        browser = _start_browser()
-        with _export_lock:
-            svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
-        if cache is not None:
-            _write_atomic(drawn, svg)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(svg)
-
-
-@functools.cache
-def _drawn_by() -> list[str]:
-    """What draws the static figures, once per process."""
-    return [
-        importlib.metadata.version("plotly"),
-        importlib.metadata.version("kaleido"),
-        str(_plotlyjs.bundle().stat().st_size),
-    ]
-
-
-def _figure_key(spec: dict, width: int, height: int) -> str:
-    """A name for what a static figure draws: its spec, its size, and the versions of
-    what draws it (plotly.js bundle, kaleido), so that a name never means two images."""
-    from plotly.utils import PlotlyJSONEncoder
-
-    text = json.dumps([spec, width, height, _drawn_by()], sort_keys=True, cls=PlotlyJSONEncoder)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def _prefetch_running(cache: Path) -> bool:
-    """Whether the pre-render step's process is still drawing this project's figures."""
-    if env.get(PREFETCH_ENV):
-        return False  # that process itself
-    return prefetch_running(cache)
-
-
-def _drawn_before(drawn: Path) -> bytes | None:
-    """The figure's SVG when it was drawn before; while the pre-render step is drawing
-    figures, waits for it (it draws each at most once)."""
-    deadline = time.monotonic() + PREFETCH_WAIT
-    while True:
-        if drawn.is_file():
-            with contextlib.suppress(OSError):
-                os.utime(drawn)  # in use: the pre-render step keeps recent ones
-            return drawn.read_bytes()
-        if not _prefetch_running(drawn.parent) or time.monotonic() > deadline:
-            return drawn.read_bytes() if drawn.is_file() else None
-        time.sleep(0.03)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Written whole or not at all: another process may read it at any moment."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-def _stable_svg(svg: bytes) -> bytes:
-    """plotly.js names the SVG's clip paths and patterns after a random id per drawing;
-    one fixed name makes the same figure the same file on every render."""
-    text = svg.decode("utf-8")
-    found = re.search(r'<defs id="defs-(\w+)"', text)
-    if found:
-        text = re.sub(rf'((?:id="|#)[\w-]*?){found[1]}', r"\1cvdata", text)
-    return text.encode("utf-8")
-
-
-def _still(fig: go.Figure) -> dict:
-    """The figure without what only hovering shows: a still image has no hover, and the
-    hover text (e.g. every shared paper's title) can be most of the figure's JSON."""
-    spec = fig.to_dict()
-    for i, trace in enumerate(spec.get("data", [])):
-        trace.setdefault("uid", f"trace{i}")  # not random: the same figure, the same file
-        for key in ("hovertext", "hovertemplate"):
-            trace.pop(key, None)
-        if "texttemplate" not in trace:  # customdata may feed visible text
-            trace.pop("customdata", None)
-        trace["hoverinfo"] = "skip"
-    return spec
 
 
 @dataclass
@@ -536,7 +314,7 @@ class Page:
             stem = self.document.stem if self.document else "figure"
             rel = Path(FIGURE_DIR) / stem / f"{label}.svg"
             cache = self.project_root / FIGURE_CACHE
-            _static_export(fig, Path.cwd() / rel, width, height, cache)
+            static_export(fig, Path.cwd() / rel, width, height, cache)
             # Full width, unless the chart is taller than wide: at full width it would not
             # fit on a page under its heading, leaving the heading alone on a page. Then a
             # share of the page's height (the width follows, keeping the aspect ratio).
@@ -626,7 +404,7 @@ def setup(
     """Load the data and prepare the page for the format being rendered.
 
     In a static format (PDF) the charts' browser starts at the first chart that is not
-    drawn already (the pre-render step draws them ahead, see :mod:`cvdata._prefetch`):
+    drawn already (the pre-render step draws them ahead, see :mod:`cvdata.quarto.prefetch`):
     a page whose charts all are starts none.
 
     Raises
@@ -634,15 +412,21 @@ def setup(
     cvdata.ValidationError
         With every problem in the data; shown in a notebook as the report, not a traceback.
     """
-    fmt = output_format()
-    quarto = bool(env.get(env.EXECUTE_INFO) or env.get(env.DOCUMENT_PATH) or env.get(FORMAT_ENV))
-    cv = load(data_dir, as_of=as_of)
-    root = (find_project_root() or cv.data_dir.resolve().parent).resolve()
-    document = _document_path()
-    executed = bool(env.get(env.EXECUTE_INFO))  # by Quarto, not a test or Jupyter
-    if executed and document is not None and document.resolve().is_relative_to(root):
+    # Per execution, not from the environment a reused kernel keeps (Quarto's daemon).
+    execution = current_execution()
+    fmt = execution.format
+    quarto = bool(
+        execution.source == "comm"
+        or env.get(env.EXECUTE_INFO)
+        or env.get(env.DOCUMENT_PATH)
+        or env.get(FORMAT_ENV)
+    )
+    cv = load(data_dir if data_dir is not None else execution.data_dir, as_of=as_of)
+    root = (execution.project_root or find_project_root() or cv.data_dir.resolve().parent).resolve()
+    document = execution.document
+    if execution.by_quarto and document is not None and document.resolve().is_relative_to(root):
         # Which tables this page reads, so that the pre-render step re-runs it only when
-        # one of them changes (cvdata.site).
+        # one of them changes (cvdata.quarto.freeze).
         cv = track_reads(cv, root, document, fmt)
     return Page(
         cv=cv,

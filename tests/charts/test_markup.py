@@ -203,7 +203,7 @@ def test_chart_titles_given_by_a_page_are_text_too(hostile_cv) -> None:
 
 @pytest.fixture(scope="module")
 def svgs(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from cvdata.page import _static_export
+    from cvdata.quarto.static import static_export
 
     out = tmp_path_factory.mktemp("svg")
     texts = {}
@@ -219,7 +219,7 @@ def svgs(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     ):
         fig = built[name]
         path = out / f"{name}.svg"
-        _static_export(fig, path, 820, int(fig.layout.height or 450))
+        static_export(fig, path, 820, int(fig.layout.height or 450))
         texts[name] = path.read_text(encoding="utf-8")
     return texts
 

@@ -50,9 +50,9 @@ def test_an_unknown_chart_is_refused_with_the_names_there_are() -> None:
 
 
 def test_the_registry_imports_no_plotly_until_a_chart_is_drawn() -> None:
-    # The pre-render step reads the co-authors' rows (cvdata.site) and must stay light.
+    # The pre-render step reads the co-authors' rows (cvdata.quarto.site) and must stay light.
     code = (
-        "import sys, cvdata.charts, cvdata.site; print('plotly' in sys.modules);"
+        "import sys, cvdata.charts, cvdata.quarto.site; print('plotly' in sys.modules);"
         "cvdata.charts.chart('venues').draw; print('plotly' in sys.modules)"
     )
     out = subprocess.run(

@@ -333,14 +333,14 @@ def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path
     # area, what the labels leave, keeps more than half of the width (about two thirds).
     from conftest import PROJECT
 
-    from cvdata.page import _static_export
+    from cvdata.quarto.static import static_export
 
     multilingual = cvdata.load(PROJECT / "examples" / "multilingual", as_of=AS_OF)
     cases = [(long_names, True), (long_names, False), (multilingual, True)]
     for i, (data, compact) in enumerate(cases):
         fig = charts.timeline.figure(charts.timeline.table(data), as_of=AS_OF, compact=compact)
         svg = tmp_path / f"{i}.svg"
-        _static_export(fig, svg, 820, int(fig.layout.height))
+        static_export(fig, svg, 820, int(fig.layout.height))
         plot = re.search(
             r'id="clip\w*xyplot" class="plotclip"><rect width="([\d.]+)"', svg.read_text()
         )

@@ -1,5 +1,5 @@
-"""The PDF's charts drawn ahead by the pre-render step (cvdata._prefetch) and the figure
-cache the pages read them from (cvdata.page._static_export)."""
+"""The PDF's charts drawn ahead by the pre-render step (cvdata.quarto.prefetch) and the
+figure cache the pages read them from (cvdata.quarto.static)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,24 @@ import plotly.graph_objects as go
 import pytest
 from conftest import PROJECT, copy_project, render, render_site
 
-from cvdata import _prefetch, page
+from cvdata import page
 from cvdata._paths import PREFETCH_LOCK
+from cvdata.quarto import prefetch, prerender, static
 
 
 def test_the_cells_of_a_document_are_its_python_code_blocks() -> None:
     text = "---\ntitle: x\n---\n\n```{python}\n#| output: asis\na = 1\n```\n\ntext\n\n" + (
         "```{python}\nb = a + 1\nprint(b)\n```\n\n```{r}\nno\n```\n"
     )
-    assert _prefetch.code_cells(text) == ["#| output: asis\na = 1\n", "b = a + 1\nprint(b)\n"]
+    assert prefetch.code_cells(text) == ["#| output: asis\na = 1\n", "b = a + 1\nprint(b)\n"]
 
 
 def test_only_documents_with_a_typst_format_and_figures_are_drawn_ahead() -> None:
-    assert _prefetch.draws_static_figures(PROJECT / "cv.qmd")
-    assert not _prefetch.draws_static_figures(PROJECT / "index.qmd")  # HTML only
-    assert not _prefetch.draws_static_figures(PROJECT / "resume.qmd")  # Typst, no chart
-    assert not _prefetch.draws_static_figures(PROJECT / "notebooks" / "skills.py")
-    assert not _prefetch.draws_static_figures(PROJECT / "missing.qmd")
+    assert prefetch.draws_static_figures(PROJECT / "cv.qmd")
+    assert not prefetch.draws_static_figures(PROJECT / "index.qmd")  # HTML only
+    assert not prefetch.draws_static_figures(PROJECT / "resume.qmd")  # Typst, no chart
+    assert not prefetch.draws_static_figures(PROJECT / "notebooks" / "skills.py")
+    assert not prefetch.draws_static_figures(PROJECT / "missing.qmd")
 
 
 def _fig(n: int = 3) -> go.Figure:
@@ -39,7 +40,7 @@ def _fig(n: int = 3) -> go.Figure:
 
 def test_a_figure_drawn_before_is_not_drawn_again(tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "cache"
-    page._static_export(_fig(), tmp_path / "a.svg", 400, 300, cache)
+    static.static_export(_fig(), tmp_path / "a.svg", 400, 300, cache)
     [drawn] = cache.glob("*.svg")
     assert (tmp_path / "a.svg").read_bytes() == drawn.read_bytes()
     assert drawn.read_bytes().startswith(b"<svg")
@@ -47,22 +48,22 @@ def test_a_figure_drawn_before_is_not_drawn_again(tmp_path: Path, monkeypatch) -
     def no_browser() -> None:
         raise AssertionError("the browser was started for a figure drawn before")
 
-    monkeypatch.setattr(page, "_start_browser", no_browser)
-    page._static_export(_fig(), tmp_path / "b.svg", 400, 300, cache)
+    monkeypatch.setattr(static, "_start_browser", no_browser)
+    static.static_export(_fig(), tmp_path / "b.svg", 400, 300, cache)
     assert (tmp_path / "b.svg").read_bytes() == drawn.read_bytes()
     # Another figure, or the same at another size, is another image.
     with pytest.raises(AssertionError, match="browser was started"):
-        page._static_export(_fig(4), tmp_path / "c.svg", 400, 300, cache)
+        static.static_export(_fig(4), tmp_path / "c.svg", 400, 300, cache)
     with pytest.raises(AssertionError, match="browser was started"):
-        page._static_export(_fig(), tmp_path / "d.svg", 401, 300, cache)
+        static.static_export(_fig(), tmp_path / "d.svg", 401, 300, cache)
 
 
 def test_the_name_of_a_figure_ignores_what_a_still_image_does_not_show() -> None:
     a, b = _fig(), _fig()
     b.data[0].hovertext = ["another hover"] * 3
-    key = page._figure_key
-    assert key(page._still(a), 820, 450) == key(page._still(b), 820, 450)
-    assert key(page._still(a), 820, 450) != key(page._still(_fig(4)), 820, 450)
+    key = static._figure_key
+    assert key(static._still(a), 820, 450) == key(static._still(b), 820, 450)
+    assert key(static._still(a), 820, 450) != key(static._still(_fig(4)), 820, 450)
 
 
 def _hold_lock(cache: Path) -> int:
@@ -79,26 +80,26 @@ def test_a_page_waits_for_a_figure_being_drawn_ahead(tmp_path: Path) -> None:
 
     def draw() -> None:
         time.sleep(0.4)
-        page._write_atomic(drawn, b"<svg>ahead</svg>")
+        static._write_atomic(drawn, b"<svg>ahead</svg>")
 
     threading.Thread(target=draw).start()
     began = time.monotonic()
-    assert page._prefetch_running(cache)
-    assert page._drawn_before(drawn) == b"<svg>ahead</svg>"
+    assert static._prefetch_running(cache)
+    assert static._drawn_before(drawn) == b"<svg>ahead</svg>"
     assert time.monotonic() - began >= 0.3
     # The drawing ends without this figure (it failed, or drew another): no more waiting.
     threading.Timer(0.3, os.close, (fd,)).start()
     began = time.monotonic()
-    assert page._drawn_before(cache / "other.svg") is None
+    assert static._drawn_before(cache / "other.svg") is None
     assert 0.2 <= time.monotonic() - began < 5
-    assert not page._prefetch_running(cache)
+    assert not static._prefetch_running(cache)
 
 
 def test_the_cache_keeps_the_most_recently_used_figures(tmp_path: Path) -> None:
     for i in range(5):
         (tmp_path / f"{i}.svg").write_text("<svg/>")
         os.utime(tmp_path / f"{i}.svg", (1000 + i, 1000 + i))
-    _prefetch.prune(tmp_path, keep=2)
+    prefetch.prune(tmp_path, keep=2)
     assert sorted(p.name for p in tmp_path.glob("*.svg")) == ["3.svg", "4.svg"]
 
 
@@ -117,12 +118,12 @@ def test_the_whole_render_takes_the_pdf_charts_drawn_ahead(tmp_path: Path) -> No
     # Every chart of the PDF came from the cache, and the page drew none of its own (it
     # would have added an image of another name).
     assert len(used) == 3 and cache.keys() == used.keys()
-    log = (project / page.FIGURE_CACHE / _prefetch.LOG).read_text()
+    log = (project / page.FIGURE_CACHE / prefetch.LOG).read_text()
     # The drawing's own line: its time, not a failure (kaleido's browser may log noise of
     # its own while it closes, after the charts are drawn).
     assert re.search(r"^prefetch: cv\.qmd: [\d.]+ s$", log, re.M), log
     # The post-render step waited for it: nothing holds the lock after the render.
-    assert not page._prefetch_running(project / page.FIGURE_CACHE)
+    assert not static._prefetch_running(project / page.FIGURE_CACHE)
 
 
 @pytest.mark.render
@@ -130,11 +131,11 @@ def test_the_pdf_alone_is_the_same_with_and_without_drawing_ahead(tmp_path: Path
     images = []
     for off in ("0", "1"):
         project = copy_project(tmp_path / f"off-{off}")
-        done = render(project, "cv.qmd", "--to", "typst", env={_prefetch.OFF_ENV: off})
+        done = render(project, "cv.qmd", "--to", "typst", env={prefetch.OFF_ENV: off})
         assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
         cache, used = _cache_and_figures(project)
         assert len(used) == 3 and cache.keys() == used.keys()
-        drawn_ahead = (project / page.FIGURE_CACHE / _prefetch.LOG).is_file()
+        drawn_ahead = (project / page.FIGURE_CACHE / prefetch.LOG).is_file()
         assert drawn_ahead == (off == "0")
         images.append(sorted(used))
     assert images[0] == images[1]  # the same charts, byte for byte
@@ -152,7 +153,7 @@ def test_a_drawing_that_fails_costs_nothing_but_time(tmp_path: Path) -> None:
     cv.write_text(text.replace("```{python}", broken + "```{python}", 1), encoding="utf-8")
     done = render(project, "cv.qmd", "--to", "typst")
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
-    log = (project / page.FIGURE_CACHE / _prefetch.LOG).read_text()
+    log = (project / page.FIGURE_CACHE / prefetch.LOG).read_text()
     assert "RuntimeError: broken ahead" in log
     cache, used = _cache_and_figures(project)
     assert len(used) == 3 and cache.keys() == used.keys()
@@ -162,16 +163,14 @@ def test_the_drawing_starts_before_the_data_is_validated(tmp_path: Path, monkeyp
     # Where the PDF's pass will run whatever the data says (a render of cv.qmd alone), the
     # drawing overlaps the pre-render step's validation; for data that does not validate
     # the render stops at the pre-render step anyway.
-    from cvdata import prerender
-
     project = copy_project(tmp_path / "project")
     order: list[str] = []
-    monkeypatch.setattr(_prefetch, "start", lambda p, docs: order.append(f"start {docs}"))
+    monkeypatch.setattr(prefetch, "start", lambda p, docs: order.append(f"start {docs}"))
     real_check = prerender.check
     monkeypatch.setattr(prerender, "check", lambda *a: order.append("check") or real_check(*a))
     monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "cv.qmd")
     monkeypatch.delenv("QUARTO_PROJECT_RENDER_ALL", raising=False)
-    monkeypatch.delenv(_prefetch.OFF_ENV, raising=False)
+    monkeypatch.delenv(prefetch.OFF_ENV, raising=False)
     monkeypatch.setenv("CVDATA_AS_OF", "2026-11-26")
     assert prerender.main(project) == 0
     assert order[:2] == ["start ['cv.qmd']", "check"]

@@ -5,10 +5,11 @@ one SVG per chart. The pre-render step (:func:`start`) runs the document's own c
 process of its own, in the Typst format, with what they print thrown away: each figure
 goes into the figure cache (:data:`cvdata._paths.FIGURE_CACHE`), named by what it draws.
 Quarto meanwhile starts, renders the other pages and starts the document's kernel, whose
-:meth:`cvdata.page.Page.figure` then takes the SVG from the cache, waiting for it while
-this process runs (:data:`cvdata._paths.PREFETCH_LOCK`). Nothing here is needed for a
-correct render: a figure this process did not draw (it failed, or the page drew a
-different one) is drawn by the page as before.
+:meth:`cvdata.page.Page.figure` then takes the SVG from the cache
+(:mod:`cvdata.quarto.static`), waiting for it while this process runs
+(:data:`cvdata._paths.PREFETCH_LOCK`). Nothing here is needed for a correct render: a
+figure this process did not draw (it failed, or the page drew a different one) is drawn by
+the page as before.
 
 Running the page's cells, not a list of its figures, keeps the page the one place that
 says which charts the PDF has.
@@ -28,8 +29,8 @@ from pathlib import Path
 
 import yaml
 
-from . import env
-from ._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
+from .. import env
+from .._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
 
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
 KEEP = 200
@@ -91,7 +92,13 @@ def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:
     try:
         with open(cache / LOG, "w", encoding="utf-8") as log:
             return subprocess.Popen(
-                [sys.executable, "-m", "cvdata._prefetch", str(project), *map(str, documents)],
+                [
+                    sys.executable,
+                    "-m",
+                    "cvdata.quarto.prefetch",
+                    str(project),
+                    *map(str, documents),
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,

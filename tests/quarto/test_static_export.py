@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from conftest import DATA_DIR
 
 from cvdata import _plotlyjs, page
+from cvdata.quarto import static
 
 
 def test_kaleido_is_started_without_mathjax_from_a_cdn(monkeypatch) -> None:
@@ -28,10 +29,10 @@ def test_kaleido_is_started_without_mathjax_from_a_cdn(monkeypatch) -> None:
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(page, "_Browser", Recorder)
-    monkeypatch.setattr(page, "_browser", None)
-    page._start_browser()
-    page._start_browser()  # once per process
+    monkeypatch.setattr(static, "_Browser", Recorder)
+    monkeypatch.setattr(static, "_browser", None)
+    static._start_browser()
+    static._start_browser()  # once per process
     # and plotly.js from disk: the site's own bundle (see cvdata._plotlyjs)
     assert calls == [{"mathjax": False, "plotlyjs": str(_plotlyjs.bundle())}]
 
@@ -52,7 +53,7 @@ def test_the_tab_reload_comes_after_the_image_and_before_the_next_one() -> None:
             events.append("closed")
 
     async def scenario() -> None:
-        k = page._deferred_reload(Base)()
+        k = static._deferred_reload(Base)()
         await k._return_kaleido_tab("tab-1")  # returns at once: the image goes back first
         events.append("image returned")
         await k.__aexit__(None, None, None)  # waits for the reload before closing
@@ -65,7 +66,7 @@ def test_a_kaleido_without_that_step_is_used_as_it_is() -> None:
     class Other:
         pass
 
-    assert page._deferred_reload(Other) is Other
+    assert static._deferred_reload(Other) is Other
 
 
 def _svg_size(path: Path) -> tuple[str, str, str]:
@@ -83,13 +84,14 @@ def test_typst_page_starts_the_browser_for_its_first_chart_and_exports_svgs(tmp_
         from pathlib import Path
         import plotly.graph_objects as go
         from cvdata import _plotlyjs, page
+        from cvdata.quarto import static
         os.chdir({str(tmp_path)!r})
         os.environ["CVDATA_FORMAT"] = "typst"
         p = page.setup({str(DATA_DIR)!r}, as_of="2026-11-26")
         p.project_root = Path({str(tmp_path)!r})  # a figure cache of its own: cold
-        before = page._browser is not None
+        before = static._browser is not None
         p.figure(go.Figure(go.Bar(y=[3, 1, 2])), label="fig-x", caption="c", alt="a", width=400)
-        print(json.dumps({{"before": before, "after": page._browser is not None}}))
+        print(json.dumps({{"before": before, "after": static._browser is not None}}))
         """
     )
     done = subprocess.run(
@@ -111,14 +113,14 @@ def test_a_page_whose_charts_are_drawn_already_starts_no_browser(
     p = page.setup(DATA_DIR, as_of="2026-11-26")
     p.project_root = tmp_path
     fig = go.Figure(go.Bar(y=[3, 1, 2]))
-    spec = page._still(fig)
-    drawn = tmp_path / page.FIGURE_CACHE / f"{page._figure_key(spec, 820, 450)}.svg"
-    page._write_atomic(drawn, b"<svg>drawn before</svg>")
+    spec = static._still(fig)
+    drawn = tmp_path / page.FIGURE_CACHE / f"{static._figure_key(spec, 820, 450)}.svg"
+    static._write_atomic(drawn, b"<svg>drawn before</svg>")
 
     def no_browser() -> None:
         raise AssertionError("a browser was started")
 
-    monkeypatch.setattr(page, "_start_browser", no_browser)
+    monkeypatch.setattr(static, "_start_browser", no_browser)
     p._typst_ready = True
     p.figure(fig, label="fig-x", caption="c", alt="a")
     assert "#figure(image(" in capsys.readouterr().out
@@ -129,7 +131,7 @@ def test_a_page_whose_charts_are_drawn_already_starts_no_browser(
 
 def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(page, "_static_export", lambda *a: None)  # the image is not needed
+    monkeypatch.setattr(page, "static_export", lambda *a: None)  # the image is not needed
     p = page.Page(cv=None, format="typst", brand=None, project_root=tmp_path, _typst_ready=True)
     p.figure(fig, label="fig-x", caption="c", alt="a")
     return capsys.readouterr().out
@@ -183,7 +185,7 @@ def test_still_figures_drop_only_what_hovering_shows() -> None:
         )
     )
     fig.add_trace(go.Scatter(x=[1], y=["a"], texttemplate="%{customdata}", customdata=["z"]))
-    bar, scatter = page._still(fig)["data"]
+    bar, scatter = static._still(fig)["data"]
     assert "hovertext" not in bar and "hovertemplate" not in bar and "customdata" not in bar
     assert bar["text"] == ("1", "2") or list(bar["text"]) == ["1", "2"]  # drawn text stays
     assert bar["hoverinfo"] == "skip"
@@ -196,9 +198,9 @@ def test_still_figure_draws_the_same_picture_as_the_whole_figure(cv) -> None:
 
     fig, _ = all_figures(cv)["coauthors"]  # the one with the most hover text
     height = int(fig.layout.height or 450)
-    browser = page._start_browser()
-    with page._export_lock:
-        ours = browser.image(page._still(fig), "png", 820, height, 1)
+    browser = static._start_browser()
+    with static._export_lock:
+        ours = browser.image(static._still(fig), "png", 820, height, 1)
         whole = browser.image(fig.to_dict(), "png", 820, height, 1)
     assert ours[:8] == b"\x89PNG\r\n\x1a\n"
     assert ours == whole
@@ -212,7 +214,7 @@ def test_the_same_figure_is_the_same_svg_file_on_every_render(tmp_path, cv) -> N
     fig, _ = all_figures(cv)["timeline"]
     first, second = tmp_path / "first.svg", tmp_path / "second.svg"
     for path in (first, second):
-        page._static_export(fig, path, 820, int(fig.layout.height or 450))
+        static.static_export(fig, path, 820, int(fig.layout.height or 450))
     text = first.read_text(encoding="utf-8")
     assert 'id="defs-cvdata"' in text and "url(#clipcvdata" in text and "url('#pcvdata-" in text
     assert first.read_bytes() == second.read_bytes()
@@ -225,7 +227,7 @@ def test_stable_svg_renames_only_the_drawing_id() -> None:
         b'<g clip-path="url(#clipa1b2c3xy)" style="fill: url(\'#pa1b2c3-legend-trace0\')">'
         b"<text>a1b2c3</text></g></svg>"
     )
-    assert page._stable_svg(svg) == (
+    assert static._stable_svg(svg) == (
         b'<svg><defs id="defs-cvdata"><clipPath id="clipcvdataxy"/>'
         b'<pattern id="pcvdata-legend-trace0"/></defs>'
         b'<g clip-path="url(#clipcvdataxy)" style="fill: url(\'#pcvdata-legend-trace0\')">'

@@ -1,4 +1,4 @@
-"""The post-render step (cvdata.postrender): the pages left out, the charts drawn ahead."""
+"""The post-render step (cvdata.quarto.postrender): the pages left out, the charts drawn ahead."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from conftest import PROJECT
 
-from cvdata import postrender
 from cvdata._paths import FIGURE_CACHE, PREFETCH_LOCK
+from cvdata.quarto import postrender
 
 
 def test_only_the_empty_stand_ins_of_pages_left_out_are_deleted(tmp_path: Path) -> None:

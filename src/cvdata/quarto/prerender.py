@@ -6,14 +6,14 @@
    see :mod:`cvdata._plotlyjs`).
 3. Clear a page's frozen results when data it read changed: ``freeze: auto`` only
    notices edits to a page's own source, and every page here reads ``data/``. Each
-   page's kernel records which tables it read (:mod:`cvdata.site`), so an edit of
+   page's kernel records which tables it read (:mod:`cvdata.quarto.freeze`), so an edit of
    ``skills.csv`` re-runs the pages that show skills and no other.
-4. Say which pages the CV has something for (:mod:`cvdata.site`): the others are left out;
+4. Say which pages the CV has something for (:mod:`cvdata.quarto.site`): the others are left out;
    and whose site it is (:mod:`cvdata.identity`: the title, description, favicon, photo).
-5. Start drawing the PDF's charts in the background (:mod:`cvdata._prefetch`), for the
+5. Start drawing the PDF's charts in the background (:mod:`cvdata.quarto.prefetch`), for the
    documents whose Typst pass will execute, while Quarto renders the other pages.
 
-:mod:`cvdata.postrender` (``scripts/postrender.py``) deletes the empty files Quarto writes
+:mod:`cvdata.quarto.postrender` (``scripts/postrender.py``) deletes the empty files Quarto writes
 for the pages left out, and waits for the drawing to end.
 """
 
@@ -29,15 +29,17 @@ import stat
 import sys
 from pathlib import Path
 
-from . import _plotlyjs, _prefetch, env, identity
-from ._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
-from ._paths import PLOTLY_JS, find_project_root
-from .load import CV, check, find_data_dir, resolve_as_of
-from .problems import DataDirError, display_path, format_report
-from .schema import DESCRIPTOR
-from .site import tables_read, write_page_metadata
-from .theme import load_brand
-from .upgrade import hint as upgrade_hint
+from .. import _plotlyjs, env, identity
+from .._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
+from .._paths import PLOTLY_JS, find_project_root
+from ..load import CV, check, find_data_dir, resolve_as_of
+from ..problems import DataDirError, display_path, format_report
+from ..schema import DESCRIPTOR
+from ..theme import load_brand
+from ..upgrade import hint as upgrade_hint
+from . import prefetch as _prefetch
+from .freeze import tables_read
+from .site import write_page_metadata
 
 FREEZE_DIR = "_freeze"
 STAMP = ".cvdata-data.json"
@@ -107,7 +109,7 @@ def fingerprint(
     h.update(b"descriptor\0" + _data_sha(data_dir, DESCRIPTOR, MAX_DESCRIPTOR_BYTES).encode())
     for line in _listing(data_dir, {DESCRIPTOR, *(Path(f).as_posix() for f in tables.values())}):
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # cvdata's own code, all of it
     files = {p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".json")}
     files |= {project / name for name in PROJECT_INPUTS if (project / name).is_file()}
     for path in sorted(files):
@@ -132,7 +134,7 @@ def refresh_freeze(
     """Drop the frozen results that other data would change; returns the pages dropped.
 
     A page's results go when a table it read (as its kernel recorded, see
-    :mod:`cvdata.site`) changed; every page's go when anything else it depends on
+    :mod:`cvdata.quarto.freeze`) changed; every page's go when anything else it depends on
     changed (see :func:`fingerprint`), or when what it read is not known.
     """
     freeze = project / FREEZE_DIR

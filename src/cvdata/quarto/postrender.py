@@ -1,12 +1,13 @@
 """Quarto's post-render step (``scripts/postrender.py``), run once after every page.
 
-1. Delete the empty files Quarto writes for the pages left out (:mod:`cvdata.site`).
-2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata._prefetch`): a
+1. Delete the empty files Quarto writes for the pages left out (:mod:`cvdata.quarto.site`).
+2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata.quarto.prefetch`): a
    render that used none of them (``--to html``) does not end while they are being drawn
    into its project (the drawing's browser may still be closing).
 
-Standard library only, like :mod:`cvdata._paths`: this runs at the end of every render, and
-``import pandas`` alone would add a third of a second to each.
+Standard library only, like :mod:`cvdata._paths` (and :mod:`cvdata.quarto` itself): this
+runs at the end of every render, and ``import pandas`` alone would add a third of a second
+to each.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from . import env
-from ._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, find_project_root, prefetch_running
+from .. import env
+from .._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, find_project_root, prefetch_running
 
 
 def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:

@@ -1,0 +1,15 @@
+"""The glue with Quarto: what runs around a render and inside a page's kernel.
+
+- :mod:`~cvdata.quarto.prerender`, :mod:`~cvdata.quarto.postrender`: the project's pre- and
+  post-render steps (``scripts/prerender.py``, ``scripts/postrender.py``);
+- :mod:`~cvdata.quarto.site`: which pages of the website the CV has something for;
+- :mod:`~cvdata.quarto.freeze`: which page read which table, so that an edit re-runs only
+  the pages that read it;
+- :mod:`~cvdata.quarto.execution`: which format, document and data folder an execution is
+  for;
+- :mod:`~cvdata.quarto.static`, :mod:`~cvdata.quarto.prefetch`: the PDF's static figures
+  (kaleido, the figure cache) and their drawing ahead.
+
+Nothing is imported here: the post-render step imports :mod:`cvdata.quarto.postrender`
+alone, standard library only.
+"""

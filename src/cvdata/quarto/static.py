@@ -1,0 +1,210 @@
+"""Static figures for the PDF: SVG through kaleido, one browser per process, and the
+figure cache (:data:`cvdata._paths.FIGURE_CACHE`) that the pre-render step's drawing ahead
+(:mod:`cvdata.quarto.prefetch`) fills and the pages read.
+
+A figure is named by what it draws (:func:`_figure_key`: its still spec, its size, the
+versions of what draws it), so a name never means two images and an unchanged chart is
+not drawn again by a later render.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import inspect
+import json
+import os
+import re
+import threading
+import time
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import TypeVar
+
+import plotly.graph_objects as go
+
+from .. import _plotlyjs, env
+from .._paths import PREFETCH_ENV, prefetch_running
+
+#: How long a page waits for a figure being drawn ahead before drawing it itself.
+PREFETCH_WAIT = 120.0
+T = TypeVar("T")
+
+_browser: _Browser | None = None
+# One export at a time: a page may draw from more than one thread.
+_export_lock = threading.Lock()
+
+
+def _deferred_reload(base: type) -> type:
+    """kaleido's ``Kaleido`` with its tab reloaded *after* the image is handed back.
+
+    kaleido 1.x reloads its tab (its page, plotly.js included) after every figure and only
+    then returns the image: about a third of an export. Here the reload runs while the page
+    builds its next figure; the next figure still waits for the reloaded tab, so every
+    figure is drawn on a fresh page as before. ``_return_kaleido_tab`` is kaleido's own
+    (private) step; where a kaleido version lacks it, ``base`` is used as it is.
+    """
+    original = getattr(base, "_return_kaleido_tab", None)
+    if not inspect.iscoroutinefunction(original):
+        return base
+
+    class _Kaleido(base):  # type: ignore[misc, valid-type]
+        _reloads: set[asyncio.Task] | None = None
+
+        async def _return_kaleido_tab(self, tab: object) -> None:
+            if self._reloads is None:
+                self._reloads = set()
+            task = asyncio.ensure_future(original(self, tab))
+            self._reloads.add(task)
+            task.add_done_callback(self._reloads.discard)
+
+        async def __aexit__(self, *exc: object) -> object:
+            await asyncio.gather(*(self._reloads or ()), return_exceptions=True)
+            return await super().__aexit__(*exc)
+
+    return _Kaleido
+
+
+class _Browser:
+    """kaleido (one Chromium) on an event loop of our own, in a daemon thread."""
+
+    def __init__(self, **options: object) -> None:
+        import kaleido
+
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="cvdata-kaleido", daemon=True
+        )
+        self._thread.start()
+        self._kaleido = _deferred_reload(kaleido.Kaleido)(**options)
+        self._run(self._kaleido.__aenter__())
+
+    def _run(self, coro: Coroutine[object, object, T], timeout: float | None = None) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        return self._run(self._kaleido.calc_fig(spec, opts=opts))
+
+    def close(self) -> None:
+        try:
+            self._run(self._kaleido.__aexit__(None, None, None), timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+
+
+def _start_browser() -> _Browser:
+    """The one browser for this process, started on first use.
+
+    ``mathjax=False``: kaleido's page would otherwise load MathJax from a CDN, a network
+    request at render time (our figures use no LaTeX). plotly.js is the site's own, on
+    disk: kaleido reloads its page after every figure, so a smaller bundle is faster.
+    """
+    global _browser
+    with _export_lock:
+        if _browser is None:
+            _browser = _Browser(mathjax=False, plotlyjs=str(_plotlyjs.bundle()))
+            atexit.register(_browser.close)
+        return _browser
+
+
+def static_export(
+    fig: go.Figure, path: Path, width: int, height: int, cache: Path | None = None
+) -> None:
+    """SVG through kaleido, reusing one browser for every figure of the process.
+
+    SVG rather than PNG: vector charts print sharp at any size, their labels stay text in
+    the PDF, and kaleido skips rasterising (about 40% less time per figure than a PNG at
+    scale 2). With ``cache`` (a folder), a figure drawn before, by this render's pre-render
+    step or by an earlier render, is taken from there instead of drawn again.
+    """
+    spec = _still(fig)
+    svg = None
+    if cache is not None:
+        drawn = cache / f"{_figure_key(spec, width, height)}.svg"
+        svg = _drawn_before(drawn)
+    if svg is None:
+        browser = _start_browser()
+        with _export_lock:
+            svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
+        if cache is not None:
+            _write_atomic(drawn, svg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(svg)
+
+
+@functools.cache
+def _drawn_by() -> list[str]:
+    """What draws the static figures, once per process."""
+    return [
+        importlib.metadata.version("plotly"),
+        importlib.metadata.version("kaleido"),
+        str(_plotlyjs.bundle().stat().st_size),
+    ]
+
+
+def _figure_key(spec: dict, width: int, height: int) -> str:
+    """A name for what a static figure draws: its spec, its size, and the versions of
+    what draws it (plotly.js bundle, kaleido), so that a name never means two images."""
+    from plotly.utils import PlotlyJSONEncoder
+
+    text = json.dumps([spec, width, height, _drawn_by()], sort_keys=True, cls=PlotlyJSONEncoder)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _prefetch_running(cache: Path) -> bool:
+    """Whether the pre-render step's process is still drawing this project's figures."""
+    if env.get(PREFETCH_ENV):
+        return False  # that process itself
+    return prefetch_running(cache)
+
+
+def _drawn_before(drawn: Path) -> bytes | None:
+    """The figure's SVG when it was drawn before; while the pre-render step is drawing
+    figures, waits for it (it draws each at most once)."""
+    deadline = time.monotonic() + PREFETCH_WAIT
+    while True:
+        if drawn.is_file():
+            with contextlib.suppress(OSError):
+                os.utime(drawn)  # in use: the pre-render step keeps recent ones
+            return drawn.read_bytes()
+        if not _prefetch_running(drawn.parent) or time.monotonic() > deadline:
+            return drawn.read_bytes() if drawn.is_file() else None
+        time.sleep(0.03)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Written whole or not at all: another process may read it at any moment."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _stable_svg(svg: bytes) -> bytes:
+    """plotly.js names the SVG's clip paths and patterns after a random id per drawing;
+    one fixed name makes the same figure the same file on every render."""
+    text = svg.decode("utf-8")
+    found = re.search(r'<defs id="defs-(\w+)"', text)
+    if found:
+        text = re.sub(rf'((?:id="|#)[\w-]*?){found[1]}', r"\1cvdata", text)
+    return text.encode("utf-8")
+
+
+def _still(fig: go.Figure) -> dict:
+    """The figure without what only hovering shows: a still image has no hover, and the
+    hover text (e.g. every shared paper's title) can be most of the figure's JSON."""
+    spec = fig.to_dict()
+    for i, trace in enumerate(spec.get("data", [])):
+        trace.setdefault("uid", f"trace{i}")  # not random: the same figure, the same file
+        for key in ("hovertext", "hovertemplate"):
+            trace.pop(key, None)
+        if "texttemplate" not in trace:  # customdata may feed visible text
+            trace.pop("customdata", None)
+        trace["hoverinfo"] = "skip"
+    return spec

@@ -1,0 +1,183 @@
+"""make preview (cvdata.quarto.preview): Quarto's preview that follows edits of data/."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, PROJECT, copy_project, quarto
+
+from cvdata.quarto import preview
+
+
+def _project_with_records(tmp_path: Path) -> Path:
+    project = tmp_path / "p"
+    reads = project / "_cvdata" / "reads"
+    (reads / "notebooks").mkdir(parents=True)
+    for stem, tables in {
+        "cv.html": ["person", "talks", "skills"],
+        "cv.typst": ["person", "papers"],
+        "index.html": ["person", "skills"],
+        "notebooks/skills.html": ["skills"],
+        "notebooks/gone.html": ["talks"],  # a record of a page whose source is gone
+    }.items():
+        (reads / f"{stem}.json").write_text(json.dumps(tables))
+    (project / "notebooks").mkdir()
+    for source in ("cv.qmd", "index.qmd", "notebooks/skills.py"):
+        (project / source).write_text("")
+    return project
+
+
+def test_an_edit_renders_the_pages_that_read_the_table(tmp_path: Path) -> None:
+    project = _project_with_records(tmp_path)
+    assert preview.pages_to_render(project, {"talks"}) == ["cv.qmd"]
+    assert preview.pages_to_render(project, {"papers"}) == ["cv.qmd"]  # its PDF pass read it
+    assert preview.pages_to_render(project, {"skills"}) == [
+        "cv.qmd",
+        "index.qmd",
+        "notebooks/skills.py",
+    ]
+    assert preview.pages_to_render(project, {"awards"}) == []
+    every = ["cv.qmd", "index.qmd", "notebooks/skills.py"]
+    assert preview.pages_to_render(project, None) == every  # the descriptor changed
+    assert preview.pages_to_render(tmp_path / "empty", {"talks"}) is None  # nothing known
+
+
+class _Renders:
+    """Stands in for quarto render: records what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str] | None] = []
+
+    def __call__(self, pages: list[str] | None) -> str | None:
+        self.calls.append(pages)
+        return None
+
+
+def _append(path: Path, line: str) -> None:
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+
+
+def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    data = project / "data"
+    copy_project(data, PROJECT / "data")
+    said: list[str] = []
+    renders = _Renders()
+    watcher = preview.Watcher(project, data, renders, say=said.append)
+    assert not watcher.poll()  # nothing changed
+    talks = data / "talks.csv"
+    good = talks.read_text(encoding="utf-8")
+    _append(talks, "preview-edit,Previewing,invited-talk,Here,2026-01-01,,,,")
+    assert watcher.poll()
+    assert renders.calls == [["cv.qmd"]]
+    status = json.loads(watcher.status_path.read_text())
+    assert status == {"rendered": 1, "problems": []}
+    # A broken row: reported (file, row, column), nothing rendered, the status says so.
+    _append(talks, "preview-bad,Broken,invited-talk,Here,20x6,,,,")
+    assert watcher.poll()
+    assert len(renders.calls) == 1
+    report = "\n".join(json.loads(watcher.status_path.read_text())["problems"])
+    assert "talks.csv:" in report and "20x6" in report and "talks.csv:" in said[-1]
+    # An edit of another table while the folder does not validate waits for the fix.
+    _append(data / "skills.csv", "preview-skill,Development Tools & Libraries,Previewing,1,,,")
+    assert watcher.poll() and len(renders.calls) == 1
+    talks.write_text(good, encoding="utf-8")  # fixed (and the edit taken back)
+    assert watcher.poll()
+    assert renders.calls[1] == ["cv.qmd", "index.qmd", "notebooks/skills.py"]
+    assert json.loads(watcher.status_path.read_text()) == {"rendered": 2, "problems": []}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read()
+    except OSError:
+        return None
+
+
+def _wait(what, timeout: float, log: Path) -> float:
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if what():
+            return time.monotonic() - began
+        time.sleep(0.2)
+    pytest.fail(f"not seen in {timeout} s; the preview said:\n{log.read_text()[-4000:]}")
+
+
+@pytest.mark.render
+def test_make_preview_follows_edits_of_the_data(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    for link in (".venv", ".cache"):  # the checkout's environment: make finds it set up
+        (project / link).symlink_to((PROJECT / link).resolve())
+    port, log = _free_port(), tmp_path / "preview.log"
+    env = {
+        **os.environ,
+        "CVDATA_AS_OF": AS_OF.isoformat(),
+        "QUARTO": quarto(),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    env.pop("CVDATA_DIR", None)
+    args = "PREVIEW_ARGS=--no-browser --daemon 60"
+    with log.open("w") as out:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "preview", f"PORT={port}", args],
+            cwd=project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    site = project / "_site"
+    try:
+        _wait(lambda: "preview: watching" in log.read_text(), 900, log)
+        assert b"cvdata-preview.json" in (_get(f"{base}/cv.html") or b"")  # the script
+        # 1. A talk: the full CV shows it.
+        _append(
+            project / "data" / "talks.csv",
+            "preview-talk,Previewing a CV,invited-talk,Here,2026-01-01,,,,",
+        )
+        cv_html = lambda: b"Previewing a CV" in (_get(f"{base}/cv.html") or b"")  # noqa: E731
+        talk_s = _wait(cv_html, 300, log)
+        # 2. A skill: the skills page shows it too.
+        _append(
+            project / "data" / "skills.csv",
+            "preview-skill,Development Tools & Libraries,Previewkeeping,1,,,",
+        )
+        _wait(lambda: b"Previewkeeping" in (_get(f"{base}/notebooks/skills.html") or b""), 300, log)
+        assert b"Previewkeeping" in (site / "cv.html").read_bytes()
+        # 3. A broken row: reported in the terminal and to the page; the preview runs on.
+        rendered = json.loads(_get(f"{base}/cvdata-preview.json"))["rendered"]
+        _append(project / "data" / "talks.csv", "preview-bad,Broken,invited-talk,Here,20x6,,,,")
+        status = lambda: json.loads(_get(f"{base}/cvdata-preview.json") or b"{}")  # noqa: E731
+        _wait(lambda: status().get("problems"), 60, log)
+        assert "talks.csv:" in "\n".join(status()["problems"])
+        assert "does not validate" in log.read_text() and make.poll() is None
+        # Fixed: rendered again, the problems gone.
+        talks = project / "data" / "talks.csv"
+        lines = talks.read_text(encoding="utf-8").splitlines(keepends=True)
+        talks.write_text("".join(lines[:-1]), encoding="utf-8")
+        _wait(lambda: status().get("rendered", 0) > rendered and not status()["problems"], 300, log)
+        print(f"preview: save -> updated full-CV HTML in {talk_s:.1f} s")
+    finally:
+        os.killpg(make.pid, signal.SIGTERM)
+        make.wait(timeout=30)
