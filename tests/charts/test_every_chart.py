@@ -99,7 +99,7 @@ def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> No
     # Every chart at most ~1,200 px tall at 820 px wide, except the all-skills chart, which
     # is allowed the height of the shipped CV's own (all 107 skills, nothing cut there).
     # The timeline may add the lines of its wrapped row labels (a role's title and
-    # organisation are never cut): here at most two more a row.
+    # organisation are never cut): here at most two more a row; so may the projects chart.
     tallest_skills = charts.skills.figure(charts.skills.table(cv), brand=BRAND).layout.height
     for name, (fig, (caption, alt)) in large_figures.items():
         limit = tallest_skills if name == "skills" else 1200
@@ -107,6 +107,9 @@ def test_every_figure_stays_readable_and_small_at_scale(large_figures, cv) -> No
             wrapped = sum(t.count("<br>") for t in fig.layout.yaxis.ticktext)
             assert wrapped <= 2 * len(fig.layout.yaxis.ticktext)
             limit += wrapped * charts.timeline._sizing._SCREEN.line
+        if name == "projects":  # its role labels wrap too (never cut)
+            wrapped = sum(t.count("<br>") for t in fig.layout.yaxis.categoryarray)
+            limit += wrapped * charts.projects.LABEL_LINE
         assert fig.layout.height <= limit, (name, fig.layout.height)
         assert len(fig.to_json()) < 150_000, (name, len(fig.to_json()))
         assert caption.endswith(".") and alt.endswith(".") and ".." not in alt, name

@@ -22,7 +22,13 @@ from ._common import (
     _title,
     _unique,
 )
-from ._skill_tiles import _panel_count, _skills_grid, _titles_over_panels
+from ._skill_tiles import (
+    _panel_count,
+    _skills_grid,
+    _titles_over_panels,
+    panel_title,
+    title_height,
+)
 from ._theme import plotly_template
 
 YEARS_NOT_GIVEN = "years not given"
@@ -165,15 +171,15 @@ def figure(
     nrows = math.ceil(len(cats) / columns)
     grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
     per_row = [max(int((shown["category"] == c).sum()) for c in row) for row in grid]
-    title_h = 34
-    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
     titles = []
     for row in grid:
         for c in row:
             part = table[table["category"] == c]
             count = _panel_count(part, columns, "top")  # longest-held first
-            titles.append(f"<b>{_esc(c)}</b> · {count}")
+            titles.append(panel_title(str(c), [count], 104 if columns == 1 else 44))
         titles += [""] * (columns - len(row))
+    title_h = title_height(titles)
+    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
     fig = make_subplots(
         rows=nrows,
         cols=columns,
@@ -194,10 +200,10 @@ def figure(
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
-        height=plot_h + 90,
+        height=plot_h + 56 + title_h,
         bargap=0.3,
         hovermode="closest",
-        margin={"t": 40 + (30 if title else 0), "b": 50, "l": 10, "r": 30},
+        margin={"t": 6 + title_h + (30 if title else 0), "b": 50, "l": 10, "r": 30},
     )
     # What the chart tells: skills with years (one without is a mark saying so).
     fig.layout.meta = {ITEMS: int(shown["years"].notna().sum())}

@@ -11,6 +11,7 @@ import re
 
 from .. import i18n
 from ..cells import safe_href
+from ..identity import contact_icon
 from ._markup import expand
 from ._model import Entry, Header, Section, Text, first_entries, section_size, with_items
 
@@ -110,17 +111,22 @@ def html_section(section: Section, limit: int | None = None, pdf_href: str | Non
     )
 
 
+def _contact_html(c: Text) -> str:
+    """A contact with its profile's icon (Bootstrap Icons, which Quarto's site ships)."""
+    icon = contact_icon("".join(r.text for r in c), next((r.href for r in c if r.href), None))
+    mark = f'<i class="bi {icon}" aria-hidden="true"></i> ' if icon else ""
+    return f'<span class="cv-contact">{mark}{html_text(c)}</span>'
+
+
 def html_header(h: Header) -> str:
-    contacts = ' <span class="cv-sep">·</span> '.join(
-        f'<span class="cv-contact">{html_text(c)}</span>' for c in h.contacts
-    )
+    contacts = ' <span class="cv-sep">·</span> '.join(_contact_html(c) for c in h.contacts)
     quote = ""
     if h.quote:
         by = f"<footer>{esc_html(h.quote_author)}</footer>" if h.quote_author else ""
         quote = f'<blockquote class="cv-quote"><p>{esc_html(h.quote)}</p>{by}</blockquote>'
     return (
         '<header class="cv-header">'
-        f'<p class="cv-name">{esc_html(h.name)}</p>'
+        f'<h1 class="cv-name">{esc_html(h.name)}</h1>'
         f'<p class="cv-headline">{esc_html(h.headline)}</p>'
         f'<p class="cv-contacts">{contacts}</p>{quote}</header>'
     )
