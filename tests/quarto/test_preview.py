@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -98,6 +99,48 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     assert watcher.poll()
     assert renders.calls[1] == ["cv.qmd", "index.qmd", "notebooks/skills.py"]
     assert json.loads(watcher.status_path.read_text()) == {"rendered": 2, "problems": []}
+
+
+def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    copy_project(project / "data", PROJECT / "data")
+    (project / "_quarto.yml").write_text("project: {type: website}\n")
+    renders = _Renders()
+    watcher = preview.Watcher(project, project / "data", renders, say=lambda _: None)
+    _append(project / "notebooks" / "skills.py", "# edited")
+    assert watcher.poll()
+    assert renders.calls == [["notebooks/skills.py"]]
+    _append(project / "_quarto.yml", "# edited")  # every page may change
+    assert watcher.poll()
+    assert renders.calls[1] is None
+    assert not watcher.poll()
+
+
+def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) -> None:
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "cv.html").write_text("old")
+    (site / preview.STATUS).write_text('{"rendered": 0, "problems": []}')
+    idle = threading.Event()
+    server = preview.serve(site, _free_port(), idle)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        got: list[bytes | None] = []
+        asker = threading.Thread(target=lambda: got.append(_get(f"{base}/cv.html")))
+        asker.start()
+        # The status file is served during a render; the page is not.
+        assert json.loads(_get(f"{base}/{preview.STATUS}")) == {"rendered": 0, "problems": []}
+        asker.join(1.0)
+        assert asker.is_alive() and not got
+        (site / "cv.html").write_text("new")
+        idle.set()  # the render is done
+        asker.join(5.0)
+        assert got == [b"new"]
+    finally:
+        idle.set()
+        server.shutdown()
+        server.server_close()
 
 
 def _free_port() -> int:

@@ -252,10 +252,10 @@ class Watcher:
         config = {n for n in sources if "/" not in n and not n.endswith(SOURCES)}
         what = [*(sorted(changed) if changed is not None else ["the data folder"])]
         what += sorted(sources)
-        if config:
-            changed = None
+        if config:  # the whole site may change, pages without a record too
+            return None, ", ".join(what)
         pages = pages_to_render(self.project, changed)
-        if pages is not None and not config:
+        if pages is not None:
             pages = sorted(set(pages) | sources)
         return pages, ", ".join(what)
 
