@@ -115,6 +115,11 @@ def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monke
     assert watcher.poll()
     assert renders.calls[1] is None
     assert not watcher.poll()
+    # A page's first reads record (written by a render) is no edit of its source.
+    (project / "notebooks" / "new.py").write_text("")
+    (project / "_cvdata" / "reads" / "notebooks" / "new.html.json").write_text('["talks"]')
+    watcher.poll()
+    assert len(renders.calls) == 2
 
 
 def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) -> None:

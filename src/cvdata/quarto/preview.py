@@ -216,10 +216,11 @@ class Watcher:
                 break
             now = again
         sources = now[1]
+        # A file changed, not one that appeared (a page's first reads record) or went.
         self.pending_sources |= {
             n
-            for n in sources.keys() | self.seen_sources.keys()
-            if sources.get(n) != self.seen_sources.get(n) and (self.project / n).is_file()
+            for n in sources.keys() & self.seen_sources.keys()
+            if sources[n] != self.seen_sources[n]
         }
         self.seen, self.seen_sources = now
         self.handle()
