@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the render and the tests need: Chromium (kaleido's static export and the
-# browser tests), fonts (Latin and the CV's Chinese patent title), poppler (PDF text and
+# browser tests), fonts (Latin and the CV's Chinese patent title; Lato and Linux Libertine,
+# the PDF's text faces: Typst finds them in the system's fonts), poppler (PDF text and
 # page images), and Node.js with npm where npm is missing (the tests fetch the official JSON
 # Resume schema with it). Installs only what is missing; uses sudo when not root.
 set -euo pipefail
-pkgs=(chromium fonts-liberation fonts-noto-cjk fonts-noto-color-emoji poppler-utils python3-venv)
+pkgs=(chromium fonts-liberation fonts-lato fonts-linuxlibertine fonts-noto-cjk fonts-noto-color-emoji
+  poppler-utils python3-venv)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -140,8 +140,12 @@ def test_a_figure_may_float_to_the_foot_of_a_page_and_then_has_no_heading_in_the
         assert out.count("placement: bottom") == (1 if pdf else 0)
         # A heading cannot float with its chart: in the PDF the caption names it.
         assert ("## At a glance" in out) == (not pdf)
+        assert ('caption: [#"F"]' in out) == pdf  # its caption names it
         p.figure(fig, label="fig-g", caption="G", alt="Stays", heading="Stays here")
-        assert "## Stays here" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "## Stays here" in out
+        # Under its heading, a PDF figure has no caption: no "Figure n" under the chart.
+        assert ("caption: none" in out) == pdf and ('#"G"' in out) is False
     with pytest.raises(ValueError, match="floating='left'"):
         p = _page(monkeypatch, tmp_path, "typst")
         p.figure(fig, label="fig-h", caption="H", alt="Nowhere", floating="left")

@@ -290,14 +290,15 @@ def test_search_index_covers_every_page(rendered_site: RenderedSite, cv: cvdata.
 
 
 def test_brand_reaches_the_html_and_the_pdf(rendered_site: RenderedSite) -> None:
-    # _brand.yml: its primary colour in the site's Bootstrap theme, its fonts in the PDF.
+    # _brand.yml: its primary colour and fonts in the site's Bootstrap theme; the PDF in
+    # its design's face (Lato by default, the charts' labels too), CJK from Noto.
     css = "".join(_text(p) for p in (rendered_site.root / "site_libs").rglob("bootstrap*.css"))
     assert re.search(r"--bs-primary:\s*#0072B2", css, re.I)
     assert "Liberation Sans" in css
     fonts = subprocess.run(
         ["pdffonts", str(rendered_site.page("cv.pdf"))], capture_output=True, text=True
     ).stdout
-    assert "LiberationSans" in fonts and "NotoSansCJK" in fonts
+    assert "Lato-Regular" in fonts and "NotoSansCJK" in fonts
 
 
 # ------------------------------------------------------------------ freeze and the data

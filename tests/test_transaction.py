@@ -28,6 +28,7 @@ from cvdata.transaction import (
     CRASH_ENV,
     STAGING,
     TransactionError,
+    csv_with_rows,
     data_transaction,
     reading,
     recover,
@@ -457,3 +458,10 @@ def test_the_hook_proposed_for_load_and_validate(
         cvdata.load(folder, as_of=AS_OF)  # its own staging is not "interrupted"
         assert (folder / STAGING).exists()
     assert tables(folder) == after
+
+
+def test_appended_rows_keep_crlf_and_the_byte_order_mark() -> None:
+    data = b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z'
+    new, n = csv_with_rows(data, [{"title": "new, one", "id": "c"}, {"id": "d"}])
+    assert n == 2
+    assert new == b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z\r\nc,"new, one"\r\nd,\r\n'

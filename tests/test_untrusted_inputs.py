@@ -186,7 +186,7 @@ def test_import_jsonresume_into_a_folder_still_adds_what_is_new(
     path.write_text("".join(lines[:-1]), encoding="utf-8")
     done = run("import", "jsonresume", str(RESUME), "cv", cwd=tmp_path)
     assert done.returncode == 0, _out(done)
-    assert "roles.csv (+1)" in done.stdout
+    assert "roles.csv (+1 row)" in done.stdout
     assert path.read_text(encoding="utf-8").count(lines[-1].strip()) == 1
 
 

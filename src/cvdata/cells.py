@@ -9,6 +9,7 @@ so that the document, the charts and the exports cannot disagree about them.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -58,11 +59,60 @@ def flag(value: object) -> bool:
     return bool(text(value)) and bool(value)
 
 
-def sorted_roles(roles: pd.DataFrame) -> pd.DataFrame:
+#: A degree with no end given is read as ongoing for this many years after its start;
+#: after that its end is unknown (a degree begun in 1989 is not 37 years long). A longer
+#: one gives its expected end, which may lie after the as-of date.
+ONGOING_EDUCATION_YEARS = 8
+
+#: How an entry's dates read (:func:`end_state`).
+END_STATES = ("ended", "expected", "ongoing", "unknown", "undated")
+
+
+def end_state(start: object, end: object, kind: object, as_of: dt.date) -> str:
+    """How a role's (or a volunteering row's) dates read on ``as_of``.
+
+    ``ended``: an end on or before ``as_of``. ``expected``: an end after it (a degree's
+    expected end: shown so, drawn to ``as_of``). ``ongoing``: no end but a start, for
+    every kind but ``education``, and for a degree begun within
+    :data:`ONGOING_EDUCATION_YEARS` of ``as_of``. ``unknown``: no end, a degree begun
+    longer ago (its end was just not given: printed so, not drawn, not counted).
+    ``undated``: no start and no end (printed without dates, not drawn, not counted),
+    or an end alone (printed as given; with no start it cannot be drawn or counted).
+    """
+    if missing(start) and not missing(end):
+        return "undated"  # an ORCID degree with only its end year
+    if not missing(end):
+        return "expected" if pd.Timestamp(end) > pd.Timestamp(as_of) else "ended"  # type: ignore[arg-type]
+    if missing(start):
+        return "undated"
+    if kind == "education":
+        recent = pd.Timestamp(as_of) - pd.DateOffset(years=ONGOING_EDUCATION_YEARS)
+        return "ongoing" if pd.Timestamp(start) >= recent else "unknown"  # type: ignore[arg-type]
+    return "ongoing"
+
+
+def end_states(roles: pd.DataFrame, as_of: dt.date) -> pd.Series:
+    """:func:`end_state` of every row (``kind`` '' where the table has none)."""
+    kinds = roles["kind"] if "kind" in roles else pd.Series("", index=roles.index)
+    states = [
+        end_state(s, e, k, as_of)
+        for s, e, k in zip(roles["start"], roles["end"], kinds, strict=True)
+    ]
+    return pd.Series(states, index=roles.index, dtype=object)
+
+
+def sorted_roles(roles: pd.DataFrame, as_of: dt.date | None = None) -> pd.DataFrame:
     """Roles in the CV's order: ongoing first, then by end and start, most recent first
-    (a stable sort: ties keep their file order)."""
-    end = roles["end"].astype("datetime64[ns]").fillna(pd.Timestamp.max)
-    key = roles.assign(_end=end, _start=roles["start"])
+    (a stable sort: ties keep their file order); a role whose end is unknown
+    (:func:`end_state`) as if it ended when it began; undated roles last, in file order.
+    ``as_of`` defaults to today."""
+    as_of = as_of or dt.date.today()
+    states = end_states(roles, as_of)
+    start = roles["start"].astype("datetime64[ns]")
+    end = roles["end"].astype("datetime64[ns]")
+    end = end.mask(states.isin(["ongoing", "expected"]), pd.Timestamp.max)
+    end = end.mask(states == "unknown", start).fillna(pd.Timestamp.min)
+    key = roles.assign(_end=end, _start=start)
     return key.sort_values(["_end", "_start"], ascending=False, kind="stable").drop(
         columns=["_end", "_start"]
     )

@@ -10,48 +10,20 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from ._files import MAX_INPUT_BYTES
+from ._cli_import import add_import
+from ._console import AS_OF_HELP, DATA_DIR_HELP, safe, say, say_hint
+from ._console import err as _err
 from ._paths import find_data_dir
 from .env import resolve_as_of
-from .problems import DataDirError, Problem, ValidationError, display_path, format_report
-from .schema import DescriptorError
+from .problems import DataDirError, ValidationError, display_path, format_report
 from .transaction import TransactionError, legacy_leftovers, reading, remove_leftovers
 
 if TYPE_CHECKING:  # load imports pandas: not for `cvdata --help`
     from .load import CV
 
-_INPUT_MB = MAX_INPUT_BYTES // (1024 * 1024)
 CHECKS = "types, required values, enums, patterns, keys, foreign keys, date order"
-DATA_DIR_HELP = "folder with the CSV files (default: $CVDATA_DIR, else data/ here or above)"
-AS_OF_HELP = "nothing may be dated after this day (default: $CVDATA_AS_OF, else today)"
-
-EXPORT_FORMATS = {
-    "bibtex": "the papers as BibTeX (.bib, UTF-8; biblatex types for patents and blog posts)",
-    "csl": "the papers as CSL-JSON (for pandoc --citeproc, Zotero, citeproc-js)",
-    "jsonresume": "the whole CV as JSON Resume (jsonresume.org; themes, resume-cli)",
-}
-
-
-#: Characters never printed as they are: C0/C1 controls (terminal escapes), DEL, and the
-#: Unicode line/paragraph separators and bidirectional overrides that rearrange a line.
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: str) -> str:
-    """``text`` fit for a terminal: every control character (but the line break between
-    lines) written as an escape, ``\\x1b`` for ESC, so values from a file never drive it."""
-    return _UNSAFE.sub(lambda m: ascii(m.group(0))[1:-1], text)
-
-
-def say(text: str = "", file: TextIO | None = None) -> None:
-    """Print one message (all of the CLI's output but the exported data goes through it)."""
-    print(safe(text), file=file or sys.stdout)
-
-
-def _err(text: str) -> None:
-    say(f"cvdata: {text}", file=sys.stderr)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -80,18 +52,8 @@ def _validate(args: argparse.Namespace) -> int:
         )
         return 0
     say(format_report(result.problems))
-    _say_hint(result.problems, folder)
+    say_hint(result.problems, folder)
     return 1
-
-
-def _say_hint(problems: list[Problem], folder: Path) -> None:
-    """Say ``cvdata upgrade`` would fix the folder, when it would (see
-    :func:`cvdata.upgrade.made_for_older`)."""
-    from .upgrade import hint
-
-    line = hint(problems, folder)
-    if line:
-        say(line)
 
 
 def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
@@ -112,7 +74,7 @@ def _load(args: argparse.Namespace, folder: Path | None = None) -> CV | int:
         if isinstance(e, ValidationError):
             say(format_report(e.problems))
             if found is not None:
-                _say_hint(e.problems, found)
+                say_hint(e.problems, found)
             _err("the data does not validate; fix it first")
             return 1
         _err(str(e))
@@ -125,7 +87,7 @@ def _size(n: int) -> str:
 
 def _export(args: argparse.Namespace) -> int:
     from .document import resume_selection
-    from .formats import export
+    from .formats import EXPORTS, export
 
     cv = _load(args)
     if isinstance(cv, int):
@@ -135,24 +97,10 @@ def _export(args: argparse.Namespace) -> int:
     if args.resume:
         cv = resume_selection(cv)
         read += " (rows tagged for the résumé only)"
-    what: str
     dropped = [
         f"left out {d} (not an http, https or mailto address)" for d in export.unsafe_urls(cv)
     ]
-    if args.format == "bibtex":
-        out = export.bibtex(cv)
-        what = f"{len(cv.papers)} papers as BibTeX entries"
-    elif args.format == "csl":
-        items = export.csl(cv)
-        out = export.to_json(items)
-        what = f"{len(items)} papers as CSL-JSON items"
-    else:
-        doc: dict[str, Any] = export.jsonresume(cv)
-        out = export.to_json(doc)
-        counts = ", ".join(
-            f"{len(v)} {k}" for k, v in doc.items() if isinstance(v, list) and k != "basics"
-        )
-        what = f"JSON Resume with basics, {counts}"
+    out, what = getattr(export, EXPORTS[args.format].function)(cv)
     size = _size(len(out.encode("utf-8")))
     if args.output and args.output != "-":
         target = Path(args.output)
@@ -186,157 +134,6 @@ def _stdout_failed(e: OSError) -> int:
     with contextlib.suppress(OSError):
         _err(f"cannot write to standard output: {e.strerror or e}")
     return 2
-
-
-def _import(args: argparse.Namespace) -> int:
-    from .transaction import data_transaction
-
-    if args.kind == "jsonresume":
-        return _import_jsonresume(args)
-    try:
-        folder = find_data_dir(args.data_dir)
-    except DataDirError as e:
-        _err(str(e))
-        return 2
-    where = display_path(folder)
-    from .formats.bibtex import BibImportError, read_input_bib
-
-    try:
-        # Read before the lock is taken: a pipe or a device named as FILE is refused, and
-        # never holds the data folder's lock while it waits.
-        source = read_input_bib(args.file)
-    except BibImportError as e:
-        for message in e.messages:
-            _err(message)
-        _err(f"{where}/ is unchanged")
-        return 1
-    try:
-        # One lock from reading the data to writing it: a second import waits, then plans
-        # against the first one's rows instead of overwriting them.
-        with data_transaction(folder, on_wait=_err) as txn:
-            for note in [txn.recovered, *legacy_leftovers(folder)]:
-                if note:
-                    _err(note)
-            return _import_locked(args, folder, txn, source)
-    except TransactionError as e:
-        _err(str(e))
-        _err(f"{where}/ is unchanged")
-        return 1
-
-
-def _import_locked(args: argparse.Namespace, folder: Path, txn: Any, source: bytes) -> int:
-    from .formats.bibtex import BibImportError, apply_plan, plan_import, read_bibtex
-
-    cv = _load(args, folder)
-    if isinstance(cv, int):
-        return cv
-    where = display_path(cv.data_dir)
-    try:
-        library = read_bibtex(args.file, source)
-        plan = plan_import(cv, library, str(args.file))
-    except BibImportError as e:
-        for message in e.messages:
-            _err(message)
-        _err(f"{where}/ is unchanged")
-        return 1
-    say(f"{_shown_file(args.file)}: {plan.entries} entries read")
-    for s in plan.skipped:
-        say(f"  skip {s.key} (line {s.line}): {s.reason}")
-    for p in plan.added:
-        row = p.paper
-        detail = ", ".join(x for x in (row["type"], row["status"], row["year"]) if x)
-        venue = row["venue_id"] or row["venue_display"]
-        say(
-            f"  add  {row['id']} (line {p.line}): {row['title']!r} [{detail}]"
-            f"{' at ' + venue if venue else ''}; {len(p.authors)} authors"
-        )
-        for note in p.dropped:
-            say(f"       left out: {note}")
-    counts = f"{len(plan.added)} to add, {len(plan.skipped)} skipped"
-    if not plan.added:
-        say(f"{where}: nothing to add ({counts}); no file changed")
-        return 0
-    result = apply_plan(plan, cv.data_dir, cv.as_of, dry_run=args.dry_run, txn=txn)
-    files = ", ".join(f"{name} (+{n} rows)" for name, n in result.added_rows.items())
-    if not result.validation.ok:
-        say(format_report(result.validation.problems))
-        say(
-            f"{where}: the data would not validate with these rows; nothing was imported "
-            f"and no file changed ({counts})"
-        )
-        return 1
-    if args.dry_run:
-        say(f"{where}: dry run: would write {files}; the result validates; no file changed")
-        return 0
-    say(f"{where}: {counts}; wrote {files}; the data validates")
-    return 0
-
-
-def _shown_file(name: str) -> str:
-    """The file named on the command line, as messages name it (``-``: standard input)."""
-    from ._files import STDIN, shown_input
-
-    return shown_input(name) if name == STDIN else display_path(Path(name))
-
-
-def _target_dir(args: argparse.Namespace) -> Path:
-    """The data folder to import into: as given (it may not exist yet), else the usual one,
-    else ``data/`` in the working folder (a new CV)."""
-    if args.data_dir:
-        return Path(args.data_dir)
-    try:
-        return find_data_dir(None)
-    except DataDirError:
-        return Path("data")
-
-
-def _import_jsonresume(args: argparse.Namespace) -> int:
-    from .formats._land import import_rows
-    from .formats.jsonresume import JsonResumeError, import_file
-
-    folder = _target_dir(args)
-    where = display_path(folder)
-    try:
-        as_of = resolve_as_of(args.as_of)
-        tables = import_file(args.file)
-    except JsonResumeError as e:
-        shown = _shown_file(args.file)
-        for problem in e.problems:
-            # Problems of the file itself name it already; those of the document do not.
-            _err(problem if problem.startswith(f"{shown}:") else f"{shown}: {problem}")
-        _err(f"nothing was imported; {where}/ is unchanged")
-        return 1
-    except ValueError as e:
-        _err(str(e))
-        return 2
-    read, used = sum(len(r) for r in tables.values()), sum(1 for r in tables.values() if r)
-    say(f"{_shown_file(args.file)}: {read} rows for {used} tables")
-    try:
-        merge = import_rows(folder, tables, as_of, dry_run=args.dry_run)
-    except (TransactionError, DescriptorError) as e:
-        _err(str(e))
-        _err(f"{where}/ is unchanged")
-        return 1
-    for name in merge.kept:
-        say(f"  kept {name}.csv as it is (one row per CV; the file's {name} was not imported)")
-    if not merge.ok:
-        say(format_report(merge.problems))
-        if merge.unreadable:
-            say(f"{where}: a table above cannot be read; nothing was imported")
-        else:
-            say(f"{where}: the data would not validate with these rows; nothing was imported")
-        return 1
-    added = ", ".join(f"{name}.csv (+{n})" for name, n in merge.added.items())
-    skipped = sum(merge.skipped.values())
-    if not merge.rows:
-        say(f"{where}: nothing to add ({skipped} rows already there); no file changed")
-        return 0
-    if args.dry_run:
-        say(f"{where}: dry run: would write {added}; the result validates; no file changed")
-        return 0
-    made = "created the data folder; " if merge.created else ""
-    say(f"{where}: {made}wrote {added}; {skipped} rows already there; the data validates")
-    return 0
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -403,17 +200,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cvdata",
-        description="Tidy, validated CV tables: check them and turn them into other formats.",
-        epilog=(
-            "Run 'cvdata COMMAND --help' for the options of each command. "
-            "Examples: cvdata validate; cvdata export bibtex -o cv.bib; "
-            "cvdata import bibtex refs.bib --dry-run"
-        ),
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add_validate(sub: Any) -> None:
     v = sub.add_parser(
         "validate",
         help="check every table of the data folder",
@@ -427,7 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     v.set_defaults(func=_validate)
 
-    formats = "; ".join(f"{k}: {v}" for k, v in EXPORT_FORMATS.items())
+
+def _add_export(sub: Any) -> None:
+    """``cvdata export FORMAT``: the choices from :data:`cvdata.formats.EXPORTS`."""
+    from .formats import EXPORTS
+
+    formats = "; ".join(f"{f.name}: {f.help}" for f in EXPORTS.values())
     e = sub.add_parser(
         "export",
         help="write the papers as BibTeX or CSL-JSON, or the CV as JSON Resume",
@@ -438,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
             "or to standard output when -o is given."
         ),
     )
-    e.add_argument("format", choices=sorted(EXPORT_FORMATS), help="the format to write")
+    e.add_argument("format", choices=sorted(EXPORTS), help="the format to write")
     e.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
     e.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     e.add_argument(
@@ -449,45 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     e.set_defaults(func=_export)
 
-    i = sub.add_parser(
-        "import",
-        help="add papers from a BibTeX file, or a whole CV from a JSON Resume",
-        description=(
-            "jsonresume: read a JSON Resume (validated against the official schema first) "
-            "into rows of every table; into DATA_DIR when it exists (rows whose id is there "
-            "already are skipped, so a second import adds nothing; person.csv is kept), else "
-            "into a new data folder. Phone and street address come in private. "
-            "bibtex: read FILE (BibTeX, UTF-8) and add each entry that is not in the CV yet "
-            "as a row of papers.csv with its authors in paper_authors.csv (DOI, ISBN and "
-            "arXiv ids in paper_identifiers.csv, a url in paper_links.csv). Entries with the same "
-            "x-cvdata-id, the same DOI, or the same title and year as a paper of the CV are "
-            "reported and skipped; existing ids are kept. Venues are matched to venues.csv by "
-            "name or acronym, else written to venue_display. The new rows are validated with "
-            "the rest of the data in a staged copy inside the data folder first: a file that "
-            "cannot be parsed or a result that does not validate leaves the data folder "
-            "untouched (exit 1). Two imports into one folder wait for each other; an "
-            "interrupted import is finished or undone by the next cvdata command."
-        ),
-    )
-    i.add_argument(
-        "kind",
-        choices=["bibtex", "jsonresume"],
-        help="the format of FILE: BibTeX (papers), or a whole JSON Resume (jsonresume.org)",
-    )
-    i.add_argument(
-        "file",
-        metavar="FILE",
-        help=f"the .bib or .json file to read ('-': standard input); at most {_INPUT_MB} MB",
-    )
-    i.add_argument("data_dir", nargs="?", help=DATA_DIR_HELP)
-    i.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="say what would be added and skipped, and whether it validates; change nothing",
-    )
-    i.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
-    i.set_defaults(func=_import)
 
+def _add_init(sub: Any) -> None:
     n = sub.add_parser(
         "init",
         help="start a new CV: a data folder with every table and its header row",
@@ -503,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     n.set_defaults(func=_init)
 
+
+def _add_upgrade(sub: Any) -> None:
     u = sub.add_parser(
         "upgrade",
         help="bring a data folder made for an older cvdata up to date",
@@ -522,6 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     u.add_argument("--as-of", metavar="YYYY-MM-DD", help=AS_OF_HELP)
     u.set_defaults(func=_upgrade)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: each command's parser comes from its ``_add_*`` function (the
+    import formats' from the registry, :mod:`cvdata._cli_import`)."""
+    parser = argparse.ArgumentParser(
+        prog="cvdata",
+        description="Tidy, validated CV tables: check them and turn them into other formats.",
+        epilog=(
+            "Run 'cvdata COMMAND --help' for the options of each command. "
+            "Examples: cvdata validate; cvdata export bibtex -o cv.bib; "
+            "cvdata import bibtex refs.bib --dry-run"
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_validate(sub)
+    _add_export(sub)
+    add_import(sub)
+    _add_init(sub)
+    _add_upgrade(sub)
     return parser
 
 
@@ -551,3 +328,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         return _stdout_failed(e)
     return code
+
+
+__all__ = ["CHECKS", "build_parser", "main", "safe", "say"]

@@ -17,6 +17,7 @@ Typst/PDF (:mod:`cvdata.quarto.static`: one browser for all figures of a documen
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -32,8 +33,6 @@ from .charts import ITEMS
 from .charts.numbers import headline_numbers
 from .document import (
     HTML_SECTION_LIMIT,
-    TYPST_PREAMBLE,
-    TYPST_RESUME,
     build,
     build_resume,
     esc_html,
@@ -41,9 +40,11 @@ from .document import (
     html_header,
     html_section,
     typst_header,
+    typst_preamble,
     typst_section,
     typst_str,
 )
+from .document.typst import CHART_FONTS
 from .load import CV, load
 from .quarto.execution import current as current_execution
 from .quarto.execution import output_format
@@ -65,6 +66,9 @@ PDF_MIN_ITEMS = 2
 #: page's body) is small enough to stand between the CV's header and its text; a taller
 #: one is better floated (see :meth:`Page.figure`), so the text starts under the header.
 SHORT_FIGURE = 300
+#: The PDF's timeline is exported this wide (pixels) and printed at the page's width: its
+#: 11-pixel labels then print at about 8 points, near the text's size (820 gives 6.5).
+PDF_TIMELINE_WIDTH = 660
 
 
 def drawn_items(fig: go.Figure) -> int | None:
@@ -101,6 +105,15 @@ class Page:
         return self.format in ("html", "dashboard")
 
     @property
+    def chart_brand(self) -> Brand:
+        """The brand the page's charts are drawn in: in the PDF, with the design's face
+        (:data:`cvdata.document.typst.CHART_FONTS`), so that their labels match the text."""
+        face = CHART_FONTS.get(self.brand.pdf_design)
+        if self.is_html or not face:
+            return self.brand
+        return dataclasses.replace(self.brand, font_family=face)
+
+    @property
     def raw_format(self) -> str:
         return "html" if self.is_html else "typst"
 
@@ -131,7 +144,7 @@ class Page:
     def _typst_preamble(self, resume: bool = False) -> None:
         """The Typst definitions, once per document (with the résumé's tighter layout)."""
         if not self.is_html and not self._typst_ready:
-            self.raw(TYPST_PREAMBLE + (TYPST_RESUME if resume else ""))
+            self.raw(typst_preamble(self.brand.pdf_design, resume=resume))
             self._typst_ready = True
 
     # -- the CV --------------------------------------------------------------
@@ -301,9 +314,12 @@ class Page:
             # Markdown, shortcode or Typst markup in the data can take effect.
             where = "auto" if floating is True else floating
             place = f"placement: {where}, " if where else ""
+            # Under its own heading (a floating chart has none), the heading names the
+            # chart: no "Figure n" caption.
+            shown = "none" if heading and not floating else f"[#{typst_str(caption)}]"
             self.raw(
                 f"#figure(image({typst_str(rel.as_posix())}, {size}, "
-                f"alt: {typst_str(alt)}), {place}caption: [#{typst_str(caption)}]) <{label}>"
+                f"alt: {typst_str(alt)}), {place}caption: {shown}) <{label}>"
             )
 
     def chart(
@@ -329,7 +345,7 @@ class Page:
         KeyError
             When no chart is registered as ``name`` (the message lists those there are).
         """
-        drawn = charts.draw(name, self.cv, brand=self.brand, **options)
+        drawn = charts.draw(name, self.cv, brand=self.chart_brand, **options)
         self.figure(
             drawn.figure,
             label=label or charts.chart(name).label,
@@ -339,6 +355,22 @@ class Page:
             heading=heading,
             floating=floating(drawn.figure) if callable(floating) else floating,
         )
+
+    def chart_height(
+        self,
+        name: str,
+        *,
+        label: str | None = None,
+        heading: str | None = None,
+        floating: object = False,
+        width: int = 820,
+        **options: Any,
+    ) -> int:
+        """The height in pixels of the chart :meth:`chart` draws with the same arguments
+        (the page's own are ignored); 0 when it has nothing to draw. A page places a tall
+        chart elsewhere than a short one (``cv.qmd``'s timeline)."""
+        fig = charts.draw(name, self.cv, brand=self.chart_brand, **options).figure
+        return int(fig.layout.height or 450) if fig.data else 0
 
     def plot_html(self, fig: go.Figure, label: str, alt: str, deferred: bool = False) -> str:
         """The interactive chart as HTML (plotly.js from the site, once per page), in a

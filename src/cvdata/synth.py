@@ -21,6 +21,7 @@ import tempfile
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from .cells import ONGOING_EDUCATION_YEARS
 from .load import CV, load
 from .schema import DESCRIPTOR, default_package
 
@@ -166,6 +167,8 @@ def _tables(
         end: int | None = start + length - 1
         if all_ongoing or end >= last or (i == 0 and n_roles > 1):
             end = None  # ongoing
+            if kind == "education":  # else its end reads as unknown (cells.end_state)
+                start = max(start, last - 12 * ONGOING_EDUCATION_YEARS + 1)
         org, unit = rng.choice(_ORGS)
         role_id = f"role-{i + 1:03d}"
         roles.append((role_id, kind, start, end))

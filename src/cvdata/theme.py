@@ -16,6 +16,9 @@ from ._paths import find_project_root
 
 BRAND_FILE = "_brand.yml"
 
+#: The key of ``_brand.yml``'s ``meta`` that chooses the PDF's design.
+PDF_DESIGN_KEY = "cvdata-pdf-design"
+
 # Okabe–Ito, used when no _brand.yml is found (e.g. a figure built outside the project).
 _DEFAULT_PALETTE = {
     "blue": "#0072B2",
@@ -41,6 +44,8 @@ class Brand:
     background: str
     muted: str
     font_family: str
+    #: The PDF's design (``meta: cvdata-pdf-design:``; :data:`cvdata.document.typst.DESIGNS`).
+    pdf_design: str = "default"
 
     @property
     def colorway(self) -> list[str]:
@@ -73,4 +78,5 @@ def load_brand(path: Path | None = None) -> Brand:
         background=_resolve(color.get("background"), palette, "#FFFFFF"),
         muted=_resolve(color.get("secondary"), palette, palette["grey"]),
         font_family=family or "Liberation Sans",
+        pdf_design=str((data.get("meta") or {}).get(PDF_DESIGN_KEY) or "default"),
     )

@@ -46,57 +46,34 @@ loading uses); a table or descriptor that is a symbolic link and would have to c
 
 from __future__ import annotations
 
-import codecs
-import copy
-import csv
 import datetime as dt
-import hashlib
-import io
 import json
 import os
 import re
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, check_location, read_bytes
+from ._upgrade_csv import header_only, with_columns
+from ._upgrade_descriptor import (
+    SUPERSEDED,
+    SUPERSEDED_PACKAGE,
+    UpgradeRefused,
+    _dump,
+    _reference,
+    fingerprint,
+    merge_descriptor,
+)
 from .problems import Problem
 from .schema import DESCRIPTOR, check_nesting, default_package
-
-#: Definitions an older cvdata shipped that this one changed, by (table, field): the
-#: :func:`fingerprint` of each. A field exactly like one of them was never edited by the
-#: fork, so it takes this cvdata's definition. When the shipped descriptor changes a
-#: definition, add the fingerprint of the old one here (``fingerprint(old_field)``).
-SUPERSEDED: dict[tuple[str, str], frozenset[str]] = {
-    # efe4d97: every date column takes any precision (YYYY, YYYY-MM or YYYY-MM-DD).
-    ("roles", "start"): frozenset({"f3811565acbabc58"}),
-    ("roles", "end"): frozenset({"c255b62d84fb1f5b"}),
-    ("projects", "start"): frozenset({"1badd13e82efeb42"}),
-    ("projects", "end"): frozenset({"9cdf002bb1455937"}),
-    ("events", "start_date"): frozenset({"fec9a77dc9179218"}),
-    ("events", "end_date"): frozenset({"4057c96024e7009c"}),
-    ("talks", "date"): frozenset({"f43ac66af996f3fe"}),
-    ("certifications", "date"): frozenset({"f43ac66af996f3fe"}),
-    ("volunteering", "start"): frozenset({"f3811565acbabc58"}),
-    ("volunteering", "end"): frozenset({"c255b62d84fb1f5b"}),
-}
-#: The same for the package's top-level properties.
-SUPERSEDED_PACKAGE: dict[str, frozenset[str]] = {
-    "description": frozenset({"b26e3361e751f18b"}),  # efe4d97: dates at any precision
-}
 
 HINT = (
     "This folder was made for an older cvdata: `cvdata upgrade {folder}` adds the new "
     "tables and columns (empty)."
 )
-
-
-class UpgradeRefused(Exception):
-    """The folder is not upgraded, for the reason ``str(e)`` gives (naming the file);
-    nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -131,207 +108,6 @@ class Upgrade:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def fingerprint(value: Any) -> str:
-    """A short hash of a JSON value that ignores key order and spacing."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _reference() -> tuple[dict[str, Any], bytes]:
-    """The shipped descriptor, parsed and as bytes."""
-    data = resources.files("cvdata").joinpath(DESCRIPTOR).read_bytes()
-    return json.loads(data.decode("utf-8")), data
-
-
-def _dump(descriptor: dict[str, Any]) -> bytes:
-    """JSON as the shipped descriptor is written (so an unchanged one is byte-equal)."""
-    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _name(item: object) -> object:
-    return item.get("name") if isinstance(item, dict) else None
-
-
-def _insert_missing(
-    theirs: list[Any], ours: Iterable[Any], key: Callable[[Any], object]
-) -> tuple[list[Any], list[Any]]:
-    """``theirs`` with each item of ``ours`` it lacks (by ``key``) inserted after the
-    previous item of ``ours`` that it has (at the start when there is none). Returns the
-    merged list and the items added, in ``ours``' order."""
-    merged = list(theirs)
-    keys = [key(x) for x in merged]
-    added = []
-    before: list[object] = []
-    for item in ours:
-        k = key(item)
-        if k not in keys:
-            pos = next((keys.index(b) + 1 for b in reversed(before) if b in keys), 0)
-            merged.insert(pos, item)
-            keys.insert(pos, k)
-            added.append(item)
-        before.append(k)
-    return merged, added
-
-
-def merge_descriptor(
-    theirs: dict[str, Any], reference: dict[str, Any]
-) -> tuple[dict[str, Any], list[str]]:
-    """``theirs`` (a parsed ``datapackage.json``) with what ``reference`` has and it
-    lacks, as the module's notes say; ``theirs`` is not modified.
-
-    Returns
-    -------
-    tuple
-        The merged descriptor and what changed, in words (empty when nothing did).
-
-    Raises
-    ------
-    UpgradeRefused
-        When ``theirs`` is not an object with a list of ``resources``.
-    """
-    if not isinstance(theirs, dict) or not isinstance(theirs.get("resources"), list):
-        raise UpgradeRefused("not a data package descriptor (no list of 'resources')")
-    merged = copy.deepcopy(theirs)
-    notes: list[str] = []
-    updated: list[str] = []  # definitions of an older cvdata, never edited: now this one's
-    for key, value in reference.items():
-        if key == "resources":
-            continue
-        if key not in merged:
-            merged[key] = copy.deepcopy(value)
-            notes.append(f"new property {key}")
-        elif merged[key] != value and fingerprint(merged[key]) in SUPERSEDED_PACKAGE.get(key, ()):
-            merged[key] = copy.deepcopy(value)
-            updated.append(f"the package's {key}")
-    resources_, new_tables = _insert_missing(
-        merged["resources"], copy.deepcopy(reference["resources"]), _name
-    )
-    merged["resources"] = resources_
-    if new_tables:
-        notes.append(f"new tables {', '.join(str(_name(t)) for t in new_tables)}")
-    added_names = {id(t) for t in new_tables}
-    by_name = {r["name"]: r for r in reference["resources"]}
-    for resource in resources_:
-        ref = by_name.get(_name(resource))
-        if ref is None or id(resource) in added_names:
-            continue
-        schema = resource.get("schema") if isinstance(resource, dict) else None
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            continue  # malformed: validation says what is wrong with it
-        name = resource["name"]
-        fields, new_fields = _insert_missing(
-            schema["fields"], copy.deepcopy(ref["schema"]["fields"]), _name
-        )
-        schema["fields"] = fields
-        if new_fields:
-            notes.append(f"{name}: new fields {', '.join(str(_name(f)) for f in new_fields)}")
-        ref_fields = {f["name"]: f for f in ref["schema"]["fields"]}
-        for i, f in enumerate(fields):
-            new = ref_fields.get(_name(f))
-            older = SUPERSEDED.get((name, str(_name(f))), frozenset())
-            if new is not None and f != new and fingerprint(f) in older:
-                fields[i] = copy.deepcopy(new)
-                updated.append(f"{name}.{_name(f)}")
-    if updated:
-        notes.append(
-            f"this cvdata's definition of {', '.join(updated)} (each as an older cvdata "
-            "shipped it, never edited here)"
-        )
-    return merged, notes
-
-
-# ---------------------------------------------------------------- CSV
-
-_QUOTED = re.compile(r'"(?:[^"]|"")*"', re.DOTALL)
-_UNQUOTED = re.compile(r"[^,\r\n]*")
-
-
-def _records(text: str) -> list[tuple[list[str], str]] | None:
-    """Each record of CSV ``text`` as the raw text of its fields (quotes and all) and its
-    line ending ('' for a last line without one; an empty line has no fields). None when
-    the text is not CSV as the csv module reads it (strict), or is empty."""
-    out: list[tuple[list[str], str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        fields: list[str] = []
-        if text[i] not in "\r\n":
-            while True:
-                m = (_QUOTED if text[i : i + 1] == '"' else _UNQUOTED).match(text, i)
-                if m is None:
-                    return None  # a quote that never closes
-                i = m.end()
-                fields.append(m.group())
-                if i < n and text[i] == ",":
-                    i += 1
-                    continue
-                if i < n and text[i] not in "\r\n":
-                    return None  # text after a closing quote
-                break
-        ending = "\r\n" if text.startswith("\r\n", i) else text[i : i + 1]
-        i += len(ending)
-        out.append((fields, ending))
-    # The csv module is what validation reads with: the split must be the same as its.
-    unquoted = [[_unquote(f) for f in fields] for fields, _ in out]
-    try:
-        if unquoted != list(csv.reader(io.StringIO(text, newline=""), strict=True)):
-            return None
-    except csv.Error:
-        return None
-    return out or None
-
-
-def _unquote(raw: str) -> str:
-    return raw[1:-1].replace('""', '"') if raw.startswith('"') else raw
-
-
-def _csv_name(name: str) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow([name])
-    return out.getvalue()
-
-
-def header_only(names: Iterable[str]) -> bytes:
-    """A table's file with its header row only (as :func:`cvdata.formats._land.init_data_dir`)."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(list(names))
-    return out.getvalue().encode("utf-8")
-
-
-def with_columns(data: bytes, declared: Iterable[str]) -> tuple[bytes, list[str]] | None:
-    """``data`` (a CSV file's bytes) with each of ``declared`` its header lacks inserted
-    after the previous declared column it has, empty in every row of the header's width;
-    every other byte is kept. Returns the bytes and the names added (none: ``data`` as it
-    is), or None when the file cannot be read as CSV (validation reports why)."""
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-    try:
-        text = data[len(bom) :].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    records = _records(text)
-    if records is None:
-        return None
-    if not records[0][0]:
-        return None  # an empty first line: validation says the header is missing
-    header = [_unquote(f).strip() for f in records[0][0]]
-    slots, added = _insert_missing(list(range(len(header))), declared, _slot_key(header))
-    if not added:
-        return data, []
-    width = len(header)
-    lines = []
-    for n, (fields, ending) in enumerate(records):
-        if n == 0:
-            fields = [fields[s] if isinstance(s, int) else _csv_name(s) for s in slots]
-        elif len(fields) == width:
-            fields = [fields[s] if isinstance(s, int) else "" for s in slots]
-        lines.append(",".join(fields) + ending)
-    return bom + "".join(lines).encode("utf-8"), added
-
-
-def _slot_key(header: list[str]) -> Callable[[int | str], str]:
-    """The column name of a slot: an index into ``header``, or a new column's name."""
-    return lambda slot: header[slot] if isinstance(slot, int) else slot
 
 
 # ---------------------------------------------------------------- the folder
@@ -563,6 +339,7 @@ def hint(problems: Iterable[Problem], folder: Path) -> str | None:
 __all__ = [
     "HINT",
     "SUPERSEDED",
+    "SUPERSEDED_PACKAGE",
     "Change",
     "Upgrade",
     "UpgradeRefused",

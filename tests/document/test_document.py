@@ -146,12 +146,14 @@ def test_skills_show_their_level_and_a_category_without_keywords() -> None:
 
 def test_awards_papers_and_certificates_say_what_the_resume_says() -> None:
     cv = _example("senior-engineer")
-    _, sections = build(cv, ["awards", "publications-journal"])
-    awards, papers = sections
+    _, sections = build(cv, ["awards", "publications-conference", "publications-journal"])
+    awards, conference, papers = sections
     assert _text(awards.entries[0].title) == (
         "Best Paper Award, USENIX FAST, 17 Feb 2011 — For 'Crash consistency without ordering'."
     )
-    assert [e.date for e in papers.entries] == ["2024", "Jun 2021", "17 Feb 2011"]
+    # The USENIX FAST paper is a conference paper (its publisher names the conference).
+    assert [e.date for e in conference.entries] == ["17 Feb 2011"]
+    assert [e.date for e in papers.entries] == ["2024", "Jun 2021"]
     assert "Journal version of our TLA+ work at Nordvolt." in _lines(papers)
     _, (certs,) = build(_example("career-changer"), ["certifications"])
     assert [e.date for e in certs.entries] == ["Feb 2023", "12 Oct 2023", "2018"]

@@ -126,7 +126,8 @@ def test_page_prints_the_resume_with_its_layout(monkeypatch, tmp_path, capsys) -
     p.header(resume=True)
     p.sections(resume=True)
     out = capsys.readouterr().out
-    assert out.count("#let cv-entry") == 1 and out.count("#set text(size: 9pt)") == 1
+    # One preamble, with the résumé's smaller type (the designs' values are #let lines).
+    assert out.count("#let cv-entry(") == 1 and out.count("#let cv-size = 9pt") == 1
     assert "## Selected publications" in out and "## Publications" not in out
     assert "Motivation" not in out and "Advisor" not in out
     assert "Rilke" not in out  # no quote

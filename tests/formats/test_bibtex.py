@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import textwrap
@@ -11,11 +12,9 @@ import pytest
 from conftest import AS_OF, read_csv
 
 import cvdata
-from cvdata.formats import export
+from cvdata.formats import IMPORTS, export
+from cvdata.formats._land import land
 from cvdata.formats.bibtex import (
-    BibImportError,
-    append_rows,
-    apply_plan,
     natural_name,
     norm_title,
     paper_type,
@@ -180,8 +179,11 @@ def test_new_ids_never_clash_with_existing_ones(cv: cvdata.CV, tmp_path: Path) -
         @misc{care, title = {Something Newer}, year = {2021}}
         """,
     )
-    with pytest.raises(BibImportError):  # the same key twice is a broken file
-        read_bibtex(path)
+    # The same key twice: BibTeX keeps the first entry; so does the import, and says so.
+    plan = plan_import(cv, read_bibtex(path), str(path))
+    assert [p.paper["title"] for p in plan.added] == ["Something New"]
+    assert [(s.key, s.line) for s in plan.skipped] == [("care", 3)]
+    assert "used by an earlier entry too" in plan.skipped[0].reason
     _write(
         path,
         """
@@ -242,9 +244,14 @@ def test_import_writes_valid_rows_and_keeps_existing_bytes(
     assert "refs.bib: 7 entries read" in out
     assert "  skip again (line 26): already in the CV as 'care' (same title and year)" in out
     assert "  add  zhou2025fast (line 2): 'Fast LLM Serving with Müller Kernels'" in out
-    assert "4 to add, 3 skipped; wrote papers.csv (+4 rows), paper_authors.csv (+6 rows)" in out
-    assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 rows); the data validates" in out
-    changed = {"papers.csv", "paper_authors.csv", "paper_identifiers.csv", "paper_links.csv"}
+    # The arXiv entry's venue is new to the seed: one row of venues.csv.
+    assert (
+        "4 to add, 3 skipped; wrote venues.csv (+1 row), papers.csv (+4 rows), "
+        "paper_authors.csv (+6 rows)"
+    ) in out
+    assert "paper_identifiers.csv (+2 rows), paper_links.csv (+1 row); the data validates" in out
+    changed = {"venues.csv", "papers.csv", "paper_authors.csv", "paper_identifiers.csv"}
+    changed.add("paper_links.csv")
     for name, data in before.items():
         now = (folder / name).read_bytes()
         if name in changed:
@@ -270,16 +277,15 @@ def test_dry_run_changes_nothing(broken_copy, run_cvdata, bib: Path) -> None:
     before = _fingerprint(folder)
     proc = run_cvdata("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=bib.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "dry run: would write papers.csv (+4 rows)" in proc.stdout
+    assert "dry run: would write venues.csv (+1 row), papers.csv (+4 rows)" in proc.stdout
     assert "the result validates; no file changed" in proc.stdout
     assert _fingerprint(folder) == before
 
 
-def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
+def test_malformed_entry_is_skipped_with_its_line_and_the_others_import(
     broken_copy, run_cvdata, tmp_path: Path
 ) -> None:
     folder = broken_copy()
-    before = _fingerprint(folder)
     bad = _write(
         tmp_path / "bad.bib",
         """\
@@ -291,17 +297,18 @@ def test_malformed_bib_names_the_entry_and_leaves_data_untouched(
           year = {2021}
         }
 
-        @misc{twice, title = {A}, title = {B}}
+        @misc{twice, title = {A}, title = {B}, eprint = {2101.00001}, archiveprefix = {arXiv}}
         """,
     )
     proc = run_cvdata("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
-    assert proc.returncode == 1
-    err = proc.stderr
-    assert "bad.bib:3: entry 'broken2021': " in err
-    assert "bad.bib:9: entry 'twice': Duplicate field keys on entry: 'title'" in err
-    assert "2 entries cannot be read; nothing was imported" in err
-    assert "Traceback" not in err and "Parsing of" not in err
-    assert _fingerprint(folder) == before
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "skip broken2021 (line 3): " in out
+    assert "bad.bib:9: entry 'twice': title given twice; the first value is kept" in out
+    assert "Traceback" not in out + proc.stderr and "Parsing of" not in out
+    _, rows, _ = read_csv(folder / "papers.csv")
+    titles = [r[1] for r in rows]
+    assert "Fine" in titles and "A" in titles and "B" not in titles
 
 
 def test_result_that_would_not_validate_leaves_data_untouched(
@@ -335,30 +342,28 @@ def test_not_utf8_and_missing_files(broken_copy, run_cvdata, tmp_path: Path) -> 
     assert "nope.bib: cannot read the file" in proc.stderr
 
 
-def test_append_rows_keeps_crlf_and_bom(tmp_path: Path) -> None:
-    path = tmp_path / "t.csv"
-    path.write_bytes(b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z')
-    assert append_rows(path, [{"title": "new, one", "id": "c"}, {"id": "d"}]) == 2
-    assert path.read_bytes() == (
-        b'\xef\xbb\xbfid,title\r\na,"x, y"\r\nb,z\r\nc,"new, one"\r\nd,\r\n'
-    )
-
-
-def test_apply_plan_validates_before_writing(cv: cvdata.CV, broken_copy, bib: Path) -> None:
+def test_bibtex_lands_through_the_one_landing_path(cv: cvdata.CV, broken_copy, bib: Path) -> None:
     folder = broken_copy()
-    loaded = cvdata.load(folder, as_of=AS_OF)
-    plan = plan_import(loaded, read_bibtex(bib), str(bib))
-    dry = apply_plan(plan, folder, AS_OF, dry_run=True)
-    assert dry.validation.ok and not dry.written
-    assert dry.added_rows == {
-        "papers.csv": 4,
-        "paper_authors.csv": 6,
-        "paper_identifiers.csv": 2,
-        "paper_links.csv": 1,
+    fmt, options = IMPORTS["bibtex"], argparse.Namespace()
+    dry = land(fmt, [str(bib)], folder, options, AS_OF, dry_run=True)
+    assert dry.ok and not dry.written
+    assert dry.added == {
+        "venues": 1,
+        "papers": 4,
+        "paper_authors": 6,
+        "paper_identifiers": 2,
+        "paper_links": 1,
     }
+    # The report: per entry type, what came in, was stored, merged or set aside (named).
+    sections = dry.report.sections
+    assert sum(s.came_in for s in sections.values()) == 7
+    assert sum(s.stored for s in sections.values()) == 4
+    assert sum(s.merged for s in sections.values()) == 2
+    aside = [where for s in sections.values() for where, _ in s.set_aside]
+    assert len(aside) == 1 and "refs.bib:" in aside[0] and "data2022" in aside[0]
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers)
-    done = apply_plan(plan, folder, AS_OF)
+    done = land(fmt, [str(bib)], folder, options, AS_OF)
     assert done.written
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers) + 4

@@ -203,8 +203,8 @@ def test_ids_are_stable_slugs_and_unique() -> None:
             "work[0].startDate: '2019-1' does not match",
         ),
         (
-            {"basics": {"name": "A"}, "work": [{"name": "X", "position": "Y"}]},
-            "work[0].startDate: missing; cvdata needs a start date",
+            {"basics": {"name": "A"}, "work": [{"name": "X", "position": "Y", "endDate": "2099"}]},
+            "work[0].endDate: '2099' is after the as-of date",
         ),
         (
             {
@@ -236,14 +236,18 @@ def test_what_cannot_be_imported_is_named_by_its_json_path(doc: object, message:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    doc = {"basics": {"name": "A"}, "work": [{}, {"name": "X", "position": "Y"}]}
+    doc = {
+        "basics": {"name": "A"},
+        "work": [{}, {"name": "X", "position": "Y", "url": "ftp://x"}],
+        "awards": [{}],
+    }
     with pytest.raises(JsonResumeError) as caught:
         to_tables(doc)
+    # An undated entry, even without name or position (work[0]), is taken.
     assert caught.value.problems == [
-        "work[0].name: missing; cvdata needs the organisation's name",
-        "work[0].position: missing; cvdata needs the position held",
-        "work[0].startDate: missing; cvdata needs a start date for it (the timeline draws it)",
-        "work[1].startDate: missing; cvdata needs a start date for it (the timeline draws it)",
+        "work[1].url: 'ftp://x' is not an http://, https:// or mailto: address; cvdata "
+        "publishes no other links",
+        "awards[0].title: missing; cvdata needs the award's title",
     ]
 
 

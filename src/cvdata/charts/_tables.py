@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .. import dates as _dates
 from ..cells import STATUS_LABELS, STATUS_ORDER
 from ..load import CV
+from ..names import is_owner_name
 
 KIND_LABELS = {
     "industry": "Industry",
@@ -65,23 +68,51 @@ def _precisions(roles: pd.DataFrame, column: str) -> list:
     return ["month"] * len(roles) if prec is None else prec.fillna("month").tolist()
 
 
-def papers_table(cv: CV) -> pd.DataFrame:
-    """One row per paper with what the publication charts group by.
+def venue_label(display: str) -> str:
+    """The venue a paper's own venue text names, for grouping papers across years: the
+    text without years, ordinals and "Proceedings of the" (``Proceedings of the 12th
+    Workshop on Things 2023`` is ``Workshop on Things``); '' for no text."""
+    s = re.sub(r"\b(19|20)\d{2}\b|\b\d+(st|nd|rd|th)\b", " ", str(display))
+    s = re.sub(r"^\s*proceedings of (the )?", "", s, flags=re.IGNORECASE)
+    s = " ".join(s.split()).strip(" ,;:-–—")
+    return s or " ".join(str(display).split())
 
-    ``venue`` is the venue's acronym, else its name; a paper without a venue goes into an
-    explicit bucket named after its status (``no venue (preprint)``, ``no venue
-    (forthcoming)``, ...). Authorship: ``owner_position`` (NA when the owner is not among
-    the listed authors), ``first_author``, ``equal_contribution`` and ``authors_listed``.
-    """
+
+def _venues(cv: CV) -> tuple[pd.Series, pd.Series]:
+    """Each paper's venue as the charts group it, and the venue's full name: the acronym
+    (else the name) of its ``venue_id``, else its own ``venue_display`` without the year
+    (:func:`venue_label`; spellings that differ only in case are one venue). NA when the
+    paper gives neither."""
     papers = cv.papers
     venues = cv.venues.set_index("id")
     short = venues["acronym"].fillna(venues["name"])
     # Two venues with one acronym stay apart: the name is added to both.
     clash = short.duplicated(keep=False)
     short = short.where(~clash, short + " (" + venues["name"] + ")")
-    status_label = _status_label(papers["status"])
     # As text even when no venue matches (map then gives float64, which cannot take text).
     venue = papers["venue_id"].map(short).astype("string")
+    name = papers["venue_id"].map(venues["name"]).astype("string")
+    display = papers["venue_display"].astype("string").str.strip().replace("", pd.NA)
+    label = display.map(venue_label, na_action="ignore").astype("string")
+    # One spelling per venue: the first met of those equal but for case.
+    first = label.dropna().groupby(label.dropna().str.casefold()).transform("first")
+    label = first.reindex(label.index).astype("string")
+    return venue.fillna(label), name.fillna(display)
+
+
+def papers_table(cv: CV) -> pd.DataFrame:
+    """One row per paper with what the publication charts group by.
+
+    ``venue`` is the venue's acronym, else its name, else the paper's own venue text
+    without its year (an import's ``venue_display``: :func:`venue_label`); a paper with no
+    venue at all goes into an explicit bucket named after its status (``no venue
+    (preprint)``, ``no venue (forthcoming)``, ...). Authorship: ``owner_position`` (NA when
+    the owner is not among the listed authors), ``first_author``, ``equal_contribution``
+    and ``authors_listed``.
+    """
+    papers = cv.papers
+    status_label = _status_label(papers["status"])
+    venue, venue_name = _venues(cv)
     bucket = "no venue (" + status_label.str.lower() + ")"
     authors = cv.paper_authors
     owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
@@ -96,7 +127,7 @@ def papers_table(cv: CV) -> pd.DataFrame:
             "status": papers["status"],
             "status_label": status_label,
             "venue": venue.fillna(bucket).astype("string"),
-            "venue_name": papers["venue_id"].map(venues["name"]).astype("string"),
+            "venue_name": venue_name,
             "has_venue": venue.notna().astype(bool),
             "year": papers["year"],
             "n_authors": papers["id"].map(n_authors).fillna(0).astype(int),
@@ -113,7 +144,13 @@ def papers_table(cv: CV) -> pd.DataFrame:
 
 
 def coauthor_rows(cv: CV) -> pd.DataFrame:
-    """The author rows of people other than the owner (``is_owner`` not set): the
-    co-authors chart counts them, and the site shows its page only when there are any."""
+    """The author rows of people other than the owner: not marked ``is_owner``, and not a
+    spelling of the owner's name (:func:`cvdata.names.is_owner_name`: ``Doe, J.`` when the
+    owner is Jane Doe). The co-authors chart counts them, and the site shows its page only
+    when there are any."""
     a = cv.paper_authors
-    return a[~a["is_owner"].fillna(False)]
+    owner = cv.owner.get("name") if hasattr(cv.owner, "get") else None
+    owner = "" if owner is None or pd.isna(owner) else str(owner)
+    names = a["name"].astype("string").fillna("")
+    variant = names.map(lambda n: is_owner_name(owner, n) if owner else False).astype(bool)
+    return a[~a["is_owner"].fillna(False).astype(bool) & ~variant]

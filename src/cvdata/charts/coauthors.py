@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..load import CV
+from ..names import person_keys
 from ..theme import Brand, load_brand
 from ._chart import Drawn
 from ._common import _empty, _esc, _list_hover, _more_note, _plural, _stacked_hbar
@@ -16,8 +17,11 @@ from ._tables import _mark_top, _status_label, _status_rank, coauthor_rows, norm
 def table(cv: CV, top: int | None = 20) -> pd.DataFrame:
     """Co-authors by the number of papers shared with the owner, split by status.
 
-    Names are matched with case and whitespace folded (``normalise_name``) and shown in
-    their most common spelling; the owner's own rows (``is_owner``) are left out.
+    One person's spellings are counted once (:func:`cvdata.names.person_keys`: the same
+    family name with compatible given names or initials, ``J. Q. Doe`` and ``Jane Doe``,
+    merged only when no spelling could be two people) and shown in their most common
+    spelling; the owner's rows (``is_owner``, or a spelling of the owner's name) are left
+    out.
     Columns: ``key, name, status, status_label, papers, total, first_year, last_year,
     titles, rank, shown``; one row per co-author and status, ranked by ``total``.
     ``titles`` lists the shared papers, newest first, one per line.
@@ -38,9 +42,11 @@ def table(cv: CV, top: int | None = 20) -> pd.DataFrame:
     a = coauthor_rows(cv)
     if a.empty:
         return pd.DataFrame(columns=cols)
-    a = a.assign(
-        key=a["name"].map(normalise_name), clean=a["name"].map(lambda n: " ".join(n.split()))
-    )
+    clean = a["name"].map(lambda n: " ".join(str(n).split()))
+    # One person's spellings share a key (cvdata.names: same family name, compatible given
+    # names or initials, merged only when no spelling could be two people).
+    keys = person_keys(clean.tolist())
+    a = a.assign(key=clean.map(lambda n: normalise_name(keys.get(n) or n)), clean=clean)
     # The most common spelling; ties go to the one met first.
     spelling = (
         a.groupby(["key", "clean"], sort=False)
@@ -127,7 +133,8 @@ def describe(people: pd.DataFrame) -> tuple[str, str]:
     shown = each[each["shown"]]
     caption = (
         f"Most frequent co-authors: {len(shown)} of {_plural(len(each), 'co-author')} by papers "
-        "shared, stacked by status (names matched ignoring case and spacing)"
+        "shared, stacked by status (one person's spellings counted once: the same family name "
+        "with compatible given names or initials)"
         + (
             f"; {len(each) - len(shown)} more counted below the chart"
             if len(shown) < len(each)

@@ -77,7 +77,8 @@ def _role_spans(cv: CV, role_ids: pd.Series, as_of: dt.date) -> list[tuple[int, 
     for rid, s, sp, e, ep in zip(
         roles.index, roles["start"], start_p, roles["end"], end_p, strict=True
     ):
-        ongoing = pd.isna(e)
+        # No end, or an expected end after the as-of date: counted up to the as-of date.
+        ongoing = pd.isna(e) or pd.Timestamp(e) > pd.Timestamp(as_of)
         spans[rid] = month_span(
             s, sp, pd.Timestamp(as_of) if ongoing else e, "day" if ongoing else ep
         )

@@ -17,9 +17,10 @@ def table(cv: CV, top: int | None = 12) -> pd.DataFrame:
     """Papers per venue and status, venues ranked by their number of papers.
 
     Columns: ``venue, venue_name, has_venue, status, status_label, papers, venue_papers,
-    rank, shown``. The ``top`` venues are ``shown``; the buckets of papers without a venue
-    come after them and are always shown, so only real venues are ever cut (and the figure
-    says how many).
+    rank, shown``. A venue is the paper's ``venue_id`` or, for imported papers, its own
+    ``venue_display`` (:func:`~._tables.papers_table`). The ``top`` venues are ``shown``;
+    the buckets of papers without a venue come after them and are always shown, so only
+    real venues are ever cut (and the figure says how many).
     """
     p = papers_table(cv)
     cols = [
@@ -72,6 +73,8 @@ def figure(
     brand = brand or load_brand()
     if counts.empty:
         return _empty(brand, "No papers yet.", title)
+    if not counts["has_venue"].any():  # nothing to compare: the page leaves the chart out
+        return _empty(brand, "No paper names its venue.", title)
     shown = counts[counts["shown"]]
     order = list(dict.fromkeys(shown["venue"]))
     hover = {
@@ -100,12 +103,18 @@ def figure(
 def describe(counts: pd.DataFrame) -> tuple[str, str]:
     if counts.empty:
         return "No papers yet.", "An empty chart: the CV lists no papers."
+    if not counts["has_venue"].any():
+        n = _plural(int(counts["papers"].sum()), "paper")
+        return (
+            f"No venue chart: none of the {n} names its venue.",
+            "An empty chart: no paper names its venue.",
+        )
     total = int(counts["papers"].sum())
     venues = counts[counts["has_venue"]]["venue"].nunique()
     shown = counts[counts["shown"]]
     hidden = counts[~counts["shown"]]
     buckets = counts[~counts["has_venue"]].groupby("venue", sort=False)["papers"].sum()
-    where = f" at {_plural(venues, 'venue')}" if venues else ", none with a venue given"
+    where = f" at {_plural(venues, 'venue')}"
     caption = f"Publications by venue: {_plural(total, 'paper')}{where}, stacked by status"
     if not hidden.empty:
         caption += (

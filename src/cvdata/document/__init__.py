@@ -61,17 +61,20 @@ from .html import (
     html_text,
 )
 from .typst import (
+    DESIGNS,
     LONG_HEADER,
     TYPST_PREAMBLE,
     TYPST_RESUME,
     typst_entry,
     typst_header,
+    typst_preamble,
     typst_section,
     typst_str,
     typst_text,
 )
 
 __all__ = [
+    "DESIGNS",
     "HTML_SECTION_LIMIT",
     "LONG_HEADER",
     "PAPER_TYPES",
@@ -125,6 +128,7 @@ __all__ = [
     "teaching",
     "typst_entry",
     "typst_header",
+    "typst_preamble",
     "typst_section",
     "typst_str",
     "typst_text",

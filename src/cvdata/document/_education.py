@@ -11,7 +11,7 @@ from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
 from ..load import CV
 from ._experience import _advisor_line, _organisation, _role_place
-from ._format import _grade, _group, _precision, _records, month_range
+from ._format import _grade, _group, _precision, _records, role_range
 from ._model import Entry, Run, Section, Text, plain
 
 
@@ -48,7 +48,7 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
 _EDUCATION_COLUMNS = [
     "role_id", "gpa", "gpa_scale", "gpa_label", "gpa_note",
     "title", "organisation", "unit", "start", "end", "location", "work_mode",
-    "start_precision", "end_precision", "url", "score",
+    "start_precision", "end_precision", "url", "score", "summary",
 ]  # fmt: skip
 
 
@@ -60,8 +60,11 @@ def education(cv: CV, awards: bool = True) -> Section:
     courses = _group(cv.education_courses, "role_id")
     entries = []
     columns = [c for c in _EDUCATION_COLUMNS if c in edu]  # precisions: date columns only
-    for row in _records(_sorted_roles(edu)[columns]):
-        lines = [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
+    for row in _records(_sorted_roles(edu, cv.as_of)[columns]):
+        # The degree in the person's words first (an imported thesis: "Thesis: ...").
+        summary = _s(getattr(row, "summary", None))
+        lines = [(Run(summary),)] if summary else []
+        lines += [t for t in (_advisor_line(advisors.get(row.role_id, [])),) if t]
         if _s(row.gpa):
             gpa = _grade(row.gpa)
             if _s(row.gpa_scale):
@@ -78,9 +81,7 @@ def education(cv: CV, awards: bool = True) -> Section:
             Entry(
                 title=(Run(_s(row.title), strong=True),),
                 subtitle=_organisation(row),
-                date=month_range(
-                    row.start, row.end, _precision(row, "start"), _precision(row, "end")
-                ),
+                date=role_range(row, cv.as_of, "education"),
                 place=_role_place(row),
                 lines=tuple(lines),
                 bullets=_award_lines(listed.get(row.role_id, ())),

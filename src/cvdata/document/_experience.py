@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
 from ..load import CV
-from ._format import _group, _link_runs, _precision, _records, _texts, month_range
+from ._format import _group, _link_runs, _precision, _records, _texts, month_range, role_range
 from ._model import Entry, Run, Section, Text, plain
 
 
@@ -72,7 +72,7 @@ def _advisor_line(adv: list) -> Text:
 def experience(cv: CV, details: bool = True) -> Section:
     """Roles other than degrees with their projects; ``details=False`` leaves out advisors,
     project headings, motivations and links (résumé)."""
-    roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"])
+    roles = _sorted_roles(cv.roles[cv.roles["kind"] != "education"], cv.as_of)
     projects = _group(cv.projects[cv.projects["listing"] == "experience"], "role_id")
     build_project = _Projects(cv, details)
     advisors = _group(cv.advisors, "role_id") if details else {}
@@ -94,9 +94,7 @@ def experience(cv: CV, details: bool = True) -> Section:
             Entry(
                 title=(Run(_s(role.title), strong=True),),
                 subtitle=_organisation(role),
-                date=month_range(
-                    role.start, role.end, _precision(role, "start"), _precision(role, "end")
-                ),
+                date=role_range(role, cv.as_of),
                 place=_role_place(role),
                 lines=tuple(lines),
                 bullets=_texts(highlights.get(role.id, ())),
@@ -129,12 +127,12 @@ def other_projects(cv: CV, details: bool = True) -> Section:
 def volunteering(cv: CV) -> Section:
     items = _group(cv.volunteering_items, "volunteering_id")
     entries = []
-    for v in _sorted_roles(cv.volunteering).itertuples():
+    for v in _sorted_roles(cv.volunteering, cv.as_of).itertuples():
         entries.append(
             Entry(
                 title=(Run(_s(v.role), strong=True),),
                 subtitle=_organisation(v),
-                date=month_range(v.start, v.end, _precision(v, "start"), _precision(v, "end")),
+                date=role_range(v, cv.as_of),
                 lines=(plain(_s(v.summary)),) if _s(getattr(v, "summary", None)) else (),
                 bullets=_texts(items.get(v.id, ())),
             )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import namedtuple
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .. import dates
+from ..cells import end_state
 from ..cells import missing as _na
 from ..cells import text as _s
 from ._model import Run, Text, plain
@@ -37,6 +39,21 @@ def month_range(
     if not b:
         return f"{a} – Present"
     return a if a == b else f"{a} – {b}"
+
+
+def role_range(row: object, as_of: dt.date, kind: str | None = None) -> str:
+    """A role's or volunteering row's dates as a reader reads them (:func:`end_state`):
+    'Mar 2019 – Present', '2021 – expected 2029', '1989 – end not given', or '' for an
+    undated entry. ``kind`` overrides the row's own (a degree's rows have none)."""
+    start, end = getattr(row, "start", None), getattr(row, "end", None)
+    sp, ep = _precision(row, "start"), _precision(row, "end")
+    state = end_state(start, end, kind or getattr(row, "kind", None), as_of)
+    a = _month(start, sp)
+    if state == "expected":
+        return " – ".join(x for x in (a, f"expected {_month(end, ep)}") if x)
+    if state == "unknown":
+        return f"{a} – end not given"
+    return month_range(start, end, sp, ep)
 
 
 def day_range(

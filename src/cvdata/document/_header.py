@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from ..cells import text as _s
+from ..dates import show as _show_date
 from ..load import CV
 from ._model import Header, Run
 
@@ -31,10 +32,11 @@ def person_location(person: pd.Series) -> str:
 
 def header(cv: CV) -> Header:
     p = cv.owner
-    contacts = []
+    contacts, kinds = [], []
     where = person_location(p)
     if where:
         contacts.append((Run(where),))
+        kinds.append("location")
     for c in cv.contacts[cv.contacts["visibility"] == "public"].itertuples():
         url = _s(c.url)
         if not (_s(c.value) or url):
@@ -51,12 +53,15 @@ def header(cv: CV) -> Header:
             contacts.append((Run(text, href=url),))
         else:
             contacts.append((Run(text),))
+        kinds.append(_s(c.kind))
     return Header(
         name=_s(p["name"]),
         headline=_s(p["headline"]),
         contacts=tuple(contacts),
         quote=_s(p["quote"]),
         quote_author=_s(p["quote_author"]),
+        kinds=tuple(kinds),
+        updated=_show_date(cv.as_of, "day"),
     )
 
 

@@ -63,6 +63,11 @@ class Header:
     contacts: tuple[Text, ...]
     quote: str
     quote_author: str
+    #: Each contact's kind (``contacts.csv``; ``location`` for where the person lives), in
+    #: the order of ``contacts``: the PDF draws its icon.
+    kinds: tuple[str, ...] = ()
+    #: The as-of date as printed ("30 Nov 2026"): when the CV was last brought up to date.
+    updated: str = ""
 
 
 def entry_count(entry: Entry) -> int:

@@ -15,12 +15,20 @@ A format module provides::
 
 and, when it has options of its own, ``add_arguments(parser)``. ``inputs`` are the paths
 given on the command line (``-`` is standard input), read through
-:func:`cvdata._files.read_input`; ``existing`` is ``None`` for a new data folder.
+:func:`cvdata._files.read_input`; ``existing`` is the CV in the folder as it is (it may
+not validate yet: the result must), ``None`` for a new data folder or one whose tables
+cannot all be loaded (the import then stops, naming the folder's problems). Each input
+is checked before the folder's lock is taken (a pipe or a folder is refused without
+waiting; standard input is read then and handed to ``read_input`` again). ``read`` is
+called with the lock held; what it returns is merged by primary key, so a second
+identical import adds nothing.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from ..problems import Problem
 
@@ -46,6 +54,9 @@ class Report:
     sections: dict[str, SectionReport] = field(default_factory=dict)
     #: Things the user should check: a guessed kind, an owner name that matched no author.
     warnings: list[str] = field(default_factory=list)
+    #: The format's own lines, printed first, as they are (``refs.bib: 7 entries read``,
+    #: one line per entry added or skipped).
+    lines: list[str] = field(default_factory=list)
 
     def section(self, name: str) -> SectionReport:
         """The report of section ``name``, made empty on first use."""
@@ -73,8 +84,34 @@ class ImportFormat:
     help: str
     #: How the inputs are shown in the usage line (``RESUME.json``, ``EXPORT``).
     metavar: str = "FILE"
-    #: Whether more than one input may be given (ORCID: the record and its works).
+    #: Whether more than one input may be given (ORCID: the record and its works); then
+    #: the data folder is given as ``--data-dir``.
     many: bool = False
+    #: More for ``cvdata import NAME --help``: what is read, where it goes, what is skipped.
+    description: str = ""
+    #: Whether the module has ``add_arguments(parser)``: it is then imported when the
+    #: command line is built, so it must import its heavy dependencies inside ``read``.
+    options: bool = False
+    #: Whether an input may be a folder (LinkedIn's export unzipped), which the format
+    #: then reads through the checked opener; otherwise a folder is refused.
+    folders: bool = False
+
+    def load(self) -> ModuleType:
+        """The module (``cvdata.formats.<module>``), imported on first use, so that
+        ``cvdata --help`` imports no format's dependencies."""
+        return importlib.import_module(f"{__package__}.{self.module}")
 
 
-__all__ = ["ImportFormat", "Incoming", "Report", "SectionReport"]
+@dataclass(frozen=True)
+class ExportFormat:
+    """One line of the export registry: ``cvdata export NAME`` calls ``function`` of
+    :mod:`cvdata.formats.export`, which returns the text and what it holds in words."""
+
+    name: str
+    #: One line for ``cvdata export --help``.
+    help: str
+    #: ``(cv) -> (text, what)``, a function of :mod:`cvdata.formats.export`.
+    function: str
+
+
+__all__ = ["ExportFormat", "ImportFormat", "Incoming", "Report", "SectionReport"]

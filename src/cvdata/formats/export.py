@@ -384,6 +384,29 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+# ---------------------------------------------------------------- the export formats
+
+
+def write_bibtex(cv: CV) -> tuple[str, str]:
+    """``cvdata export bibtex``: the text, and what it holds in words."""
+    return bibtex(cv), f"{len(cv.papers)} papers as BibTeX entries"
+
+
+def write_csl(cv: CV) -> tuple[str, str]:
+    """``cvdata export csl``: the text, and what it holds in words."""
+    items = csl(cv)
+    return to_json(items), f"{len(items)} papers as CSL-JSON items"
+
+
+def write_jsonresume(cv: CV) -> tuple[str, str]:
+    """``cvdata export jsonresume``: the text, and what it holds in words."""
+    doc = jsonresume(cv)
+    counts = ", ".join(
+        f"{len(v)} {k}" for k, v in doc.items() if isinstance(v, list) and k != "basics"
+    )
+    return to_json(doc), f"JSON Resume with basics, {counts}"
+
+
 __all__ = [
     "ID_FIELD",
     "bibtex",
@@ -398,4 +421,7 @@ __all__ = [
     "to_json",
     "unsafe_urls",
     "verbatim",
+    "write_bibtex",
+    "write_csl",
+    "write_jsonresume",
 ]

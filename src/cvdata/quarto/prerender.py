@@ -34,6 +34,7 @@ from .._paths import PLOTLY_JS, find_project_root
 from ..load import CV, check, find_data_dir, resolve_as_of
 from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
+from ..theme import BRAND_FILE, PDF_DESIGN_KEY, Brand, load_brand
 from ..upgrade import hint as upgrade_hint
 from . import prefetch as _prefetch
 from .freeze import tables_read
@@ -192,6 +193,18 @@ def copy_plotly_js(project: Path) -> Path:
     return dest
 
 
+def pdf_design_problem(brand: Brand) -> str:
+    """What is wrong with the PDF design ``_brand.yml`` names, or '' (a known design)."""
+    from .document.typst import DESIGNS
+
+    if brand.pdf_design in DESIGNS:
+        return ""
+    return (
+        f"{BRAND_FILE}: meta: {PDF_DESIGN_KEY}: {brand.pdf_design!r} is not a design of the "
+        f"PDF; use one of {', '.join(DESIGNS)}"
+    )
+
+
 def main(project: Path | None = None) -> int:
     project = (project or find_project_root(step=True) or Path.cwd()).resolve()
     try:
@@ -199,6 +212,9 @@ def main(project: Path | None = None) -> int:
         as_of = resolve_as_of()
     except (DataDirError, ValueError) as e:
         print(f"pre-render: {e}", file=sys.stderr)
+        return 1
+    if problem := pdf_design_problem(load_brand(project / BRAND_FILE)):
+        print(f"pre-render: {problem}; nothing was rendered.", file=sys.stderr)
         return 1
     drawing = env.get(_prefetch.OFF_ENV) != "1"
     # Where the PDF's pass will run whatever the data (a render of some files, or no frozen

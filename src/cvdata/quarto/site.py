@@ -21,7 +21,7 @@ from ..load import CV
 #: shown.
 PAGES: dict[str, Callable[[CV], bool]] = {
     "dashboard": lambda cv: not (cv.roles.empty and cv.papers.empty and cv.skills.empty),
-    "timeline": lambda cv: not cv.roles.empty,
+    "timeline": lambda cv: bool(cv.roles["start"].notna().any()),  # undated: not drawn
     "publications": lambda cv: not cv.papers.empty,
     "skills": lambda cv: not cv.skills.empty,
     "projects": lambda cv: not cv.projects.empty,

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from ... import dates as _dates
+from ...cells import end_states
 from ...load import CV
 from .._tables import (
     KIND_LABELS,
@@ -24,7 +25,9 @@ TIMELINE_ROLES = 24
 
 
 def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES) -> pd.DataFrame:
-    """One row per role with a drawable end: ongoing roles end at the as-of date.
+    """One row per role with a drawable end: ongoing roles (and degrees with an expected
+    end after the as-of date) end at the as-of date; an undated role, and a degree whose
+    end is unknown (:func:`cvdata.cells.end_state`), is left off.
 
     Columns: ``role_id, label, kind, kind_label, title, organisation, employer, start, end,
     ongoing, dates, location, advisors, rank, shown``, ordered by lane then start.
@@ -34,7 +37,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
     recent are ``shown`` (all of them when ``top`` is None or only one more).
     """
     as_of = as_of or cv.as_of
-    roles = cv.roles
+    roles, states = _drawable(cv.roles, as_of)
     advisors = (
         cv.advisors.assign(
             who=cv.advisors["name"]
@@ -46,11 +49,11 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
     org = (
         roles["organisation"] + roles["unit"].map(lambda u: f", {u}" if isinstance(u, str) else "")
     ).astype(str)
-    ongoing = roles["end"].isna()
-    end = roles["end"].fillna(pd.Timestamp(as_of))
+    ongoing = states.isin(["expected", "ongoing"])
+    end = roles["end"].mask(ongoing, pd.Timestamp(as_of))
     # A role lasts to the end of its last period: its month (the usual), year or day.
     end = end.where(ongoing, _period_ends(roles))
-    dates = _date_labels(roles, as_of)
+    dates = _date_labels(roles, as_of, states)
     out = pd.DataFrame(
         {
             "role_id": roles["id"],
@@ -102,6 +105,15 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
     )
 
 
+def _drawable(roles: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.Series]:
+    """The roles with a place on a time axis, and how each ends
+    (:func:`cvdata.cells.end_state`): undated roles and unknown ends have none (nor in a
+    count of years)."""
+    states = end_states(roles, as_of)
+    drawn = states.isin(["ended", "expected", "ongoing"])
+    return roles[drawn], states[drawn]
+
+
 def _period_ends(roles: pd.DataFrame) -> pd.Series:
     """The last day of each role's end period (NaT where it has no end)."""
     ends = [
@@ -111,16 +123,24 @@ def _period_ends(roles: pd.DataFrame) -> pd.Series:
     return pd.Series(ends, index=roles.index, dtype="datetime64[ns]")
 
 
-def _date_labels(roles: pd.DataFrame, as_of: dt.date) -> pd.Series:
-    """'Mar 2019 – Jun 2021', '2019 – present (as of ...)': each date at its precision."""
+def _date_labels(roles: pd.DataFrame, as_of: dt.date, states: pd.Series) -> pd.Series:
+    """'Mar 2019 – Jun 2021', '2019 – present (as of ...)', '2023 – expected 2029 (drawn
+    to ...)': each date at its precision."""
     present = f"present (as of {as_of:%d %b %Y})"
+
+    def end(e: object, ep: object, state: str) -> str:
+        if state == "expected":
+            return f"expected {_dates.show(e, ep)} (drawn to {as_of:%d %b %Y})"
+        return present if state == "ongoing" else _dates.show(e, ep)
+
     labels = [
-        f"{_dates.show(s, sp)} – {_dates.show(e, ep) if pd.notna(e) else present}"
-        for s, sp, e, ep in zip(
+        f"{_dates.show(s, sp)} – {end(e, ep, state)}"
+        for s, sp, e, ep, state in zip(
             roles["start"],
             _precisions(roles, "start"),
             roles["end"],
             _precisions(roles, "end"),
+            states,
             strict=True,
         )
     ]
