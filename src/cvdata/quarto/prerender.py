@@ -195,7 +195,7 @@ def copy_plotly_js(project: Path) -> Path:
 
 def pdf_design_problem(brand: Brand) -> str:
     """What is wrong with the PDF design ``_brand.yml`` names, or '' (a known design)."""
-    from .document.typst import DESIGNS
+    from ..document.typst import DESIGNS
 
     if brand.pdf_design in DESIGNS:
         return ""
