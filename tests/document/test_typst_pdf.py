@@ -20,7 +20,7 @@ import cvdata
 from cvdata import document
 from cvdata.document import DESIGNS, Entry, Header, Run, Section, typst_header, typst_section
 from cvdata.document.typst import LAST_UPDATED, typst_preamble
-from cvdata.prerender import pdf_design_problem
+from cvdata.quarto.prerender import pdf_design_problem
 from cvdata.theme import load_brand
 
 PAGE = '#set page(paper: "a4")\n'
