@@ -122,6 +122,30 @@ def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monke
     assert len(renders.calls) == 2
 
 
+def test_a_preview_started_on_a_broken_table_renders_once_it_is_fixed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    data = project / "data"
+    copy_project(data, PROJECT / "data")
+    talks = data / "talks.csv"
+    good = talks.read_text(encoding="utf-8")
+    _append(talks, "preview-bad,Broken,invited-talk,Here,20x6,,,,")
+    said: list[str] = []
+    renders = _Renders()
+    watcher = preview.Watcher(project, data, renders, say=said.append)
+    first: list[int] = []
+    watcher.first_render(lambda: first.append(1))
+    assert not first and not renders.calls  # nothing rendered, the problem shown
+    assert "20x6" in "\n".join(json.loads(watcher.status_path.read_text())["problems"])
+    assert "does not validate" in said[-1]
+    talks.write_text(good, encoding="utf-8")
+    assert watcher.poll()
+    assert renders.calls == [None]  # every page: none was rendered for this data
+    assert json.loads(watcher.status_path.read_text()) == {"rendered": 1, "problems": []}
+
+
 def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) -> None:
     site = tmp_path / "_site"
     site.mkdir()

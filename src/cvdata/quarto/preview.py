@@ -179,6 +179,8 @@ class Watcher:
         self.pending: set[str] = set()
         #: Pages' sources and configuration files changed since the last render.
         self.pending_sources: set[str] = set()
+        #: The next render renders the whole project (the first render did not happen).
+        self.whole = False
         #: Set while nothing renders: the server holds pages back until then.
         self.idle = threading.Event()
         self.idle.set()
@@ -253,7 +255,8 @@ class Watcher:
         config = {n for n in sources if "/" not in n and not n.endswith(SOURCES)}
         what = [*(sorted(changed) if changed is not None else ["the data folder"])]
         what += sorted(sources)
-        if config:  # the whole site may change, pages without a record too
+        if config or self.whole:  # the whole site may change, pages without a record too
+            self.whole = False
             return None, ", ".join(what)
         pages = pages_to_render(self.project, changed)
         if pages is not None:
@@ -271,7 +274,7 @@ class Watcher:
             )
             self.write_status()
             return
-        if changed is not None and not changed and not self.pending_sources:
+        if changed is not None and not changed and not self.pending_sources and not self.whole:
             self.write_status()  # saved, nothing changed: only a banner to take down
             return
         pages, what = self._pages(changed)
@@ -284,6 +287,7 @@ class Watcher:
             self.idle.set()
         if failed:
             self.problems = [f"The pages were not rendered again: {failed}"]
+            self.whole = True  # what it left half done is not known: the next save renders all
             self.say(f"preview: {self.problems[0]}")
             self.write_status()
             return
@@ -296,7 +300,7 @@ class Watcher:
         not validate: then the problems are shown and the fix renders every page."""
         self._changed_tables()
         if self.problems:
-            self.pending.add("(the first render)")  # not a table: the fix renders all
+            self.whole = True  # no page was rendered for this data: the fix renders all
             self.handle()
             return
         self.say("preview: rendering the site (every page, the PDF too)")
@@ -307,7 +311,7 @@ class Watcher:
             self.idle.set()
         if failed:
             self.problems = [f"The site was not rendered: {failed}"]
-            self.pending.add("(the first render)")
+            self.whole = True
             self.say(f"preview: {self.problems[0]}")
         self.write_status()
 
