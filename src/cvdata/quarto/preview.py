@@ -33,6 +33,9 @@ minutes. Its render request (as RStudio sends it) did not render here. Serving t
 ourselves leaves one renderer, the watcher; the reload it needs is the status file that
 the pages already poll for the banner.
 
+Quarto's kernel daemons run in sessions of their own: they outlive the preview by at most
+``--daemon`` seconds (300) of idleness, then end.
+
 The banner and the reload come from a small script that the ``preview`` profile
 (``_quarto-preview.yml``) adds to every HTML page of the preview; ``make render`` renders
 without it.
