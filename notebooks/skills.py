@@ -1,8 +1,10 @@
 # %% [markdown]
 # ---
 # title: "Skills"
-# # Shown only when the CV has something for it (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); shown only when the CV has something for it
+# # (cvdata.quarto.site).
 # metadata-files:
+#   - ../_cvdata/language.yml
 #   - ../_cvdata/skills.yml
 # ---
 

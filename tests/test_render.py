@@ -31,6 +31,7 @@ SITE = {
     "search.json",
     "styles.css",
     "assets/plotly.min.js",
+    "assets/favicon.svg",
     *(f"notebooks/{n}.html" for n in NOTEBOOKS),
 }
 

@@ -20,6 +20,7 @@ from cvdata.document import build, html_section, typst_section
 
 UNDATED_ROLES = (
     "old-lab,Old Lab,,Visiting Researcher,research,,,,,,,,,,\n"
+    "until-job,Until Co,,Clerk,industry,,2019,,,,,,,,\n"
     "old-school,Old School,,Diploma,education,,,,,,,,,,\n"
 )
 
@@ -52,7 +53,11 @@ def test_undated_rows_validate(tmp_path: Path) -> None:
 
 def test_undated_roles_are_off_the_timeline_and_the_years(cvs) -> None:
     dated, undated = cvs
-    assert set(undated.roles["id"]) - set(dated.roles["id"]) == {"old-lab", "old-school"}
+    assert set(undated.roles["id"]) - set(dated.roles["id"]) == {
+        "old-lab",
+        "old-school",
+        "until-job",  # an end but no start: printed "2019", not drawn
+    }
     assert list(timeline.table(undated)["role_id"]) == list(timeline.table(dated)["role_id"])
     # Not a present role: no years counted for them, no research lane.
     assert career_time.table(undated).equals(career_time.table(dated))
@@ -61,14 +66,19 @@ def test_undated_roles_are_off_the_timeline_and_the_years(cvs) -> None:
         for name, cv in zip("du", cvs, strict=True)
     }
     assert numbers["u"]["experience_years"] == numbers["d"]["experience_years"] > 0
-    assert numbers["u"]["roles"] == numbers["d"]["roles"] + 2  # counted as roles, not years
+    assert numbers["u"]["roles"] == numbers["d"]["roles"] + 3  # counted as roles, not years
     assert [b.key for b in value_boxes(undated)] == [b.key for b in value_boxes(dated)]
 
 
 def test_undated_roles_sort_last_not_as_ongoing(cvs) -> None:
     _, cv = cvs
     # example-lab is ongoing (no end, a start): first; the undated ones after it.
-    assert list(sorted_roles(cv.roles)["id"]) == ["example-lab", "old-lab", "old-school"]
+    assert list(sorted_roles(cv.roles, AS_OF)["id"]) == [
+        "example-lab",
+        "until-job",
+        "old-lab",
+        "old-school",
+    ]
 
 
 def test_undated_entries_are_printed_without_dates(cvs) -> None:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from . import i18n
+
 if TYPE_CHECKING:
     from .charts import Drawn
     from .load import CV
@@ -85,12 +87,14 @@ def value_boxes(cv: CV) -> list[ValueBox]:
     from .charts.numbers import headline_numbers
 
     numbers = {r.key: (r.value, r.label) for r in headline_numbers(cv).itertuples()}
-    numbers["talks"] = (len(cv.talks), "talks")
+    numbers["talks"] = (len(cv.talks), i18n.current()("noun.talks"))
     boxes = []
+    words = i18n.current()  # the titles in the CV's language
     for key, title, icon, color in VALUE_BOXES:
         value, label = numbers.get(key, (0, ""))
         if not value or value != value:  # zero or NaN: the CV has none of it
             continue
+        title = title and words.get(f"tile.{key.replace('_', '-')}", title)
         shown = title or (label[:1].upper() + label[1:])
         boxes.append(ValueBox(key, shown, f"{value:g}", icon, color))
     return boxes
@@ -106,7 +110,8 @@ def layout(cv: CV, brand: Brand | None = None) -> list[Row]:
         for name, title in entries:
             drawn = charts.draw(name, cv, brand=brand)
             if drawn.figure.data:
-                cards.append(Card(name, title, drawn))
+                key = f"card.{name.removesuffix('_top')}"
+                cards.append(Card(name, i18n.current().get(key, title), drawn))
         if cards:
             rows.append(Row(tuple(cards), tabs=tabs and len(cards) > 1))
     return rows

@@ -127,16 +127,17 @@ def iso(value: object, precision: object = "day") -> str:
 
 def show(value: object, precision: object = "month") -> str:
     """The date for a reader, at its precision: ``2019``, ``Mar 2019`` or ``21 Mar 2019``;
-    '' when missing. A missing precision prints the month (the CV's usual form)."""
+    '' when missing. A missing precision prints the month (the CV's usual form). In the
+    CV's language, through CLDR (:func:`cvdata.i18n.current`): ``mars 2019``."""
     if _missing(value):
         return ""
+    from . import i18n  # Babel is loaded when a date is first printed
+
     ts = pd.Timestamp(value)  # type: ignore[arg-type]
     prec = "month" if _missing(precision) else str(precision)
-    if prec == "year":
-        return f"{ts.year}"
-    if prec == "month":
-        return ts.strftime("%b %Y")
-    return f"{ts.day} {ts.strftime('%b %Y')}"
+    if prec not in PRECISIONS:
+        prec = "day"
+    return i18n.current().date(ts.date(), prec)
 
 
 def months_between(
@@ -166,13 +167,9 @@ def duration(start: object, start_precision: object, end: object, end_precision:
 def months_text(months: int) -> str:
     """A number of whole months as people say it: ``1 year``, ``1 year 1 month``,
     ``5 months`` (never '1.1 years')."""
-    years, rest = divmod(int(months), 12)
-    parts = []
-    if years:
-        parts.append(f"{years} year" + ("s" if years != 1 else ""))
-    if rest:
-        parts.append(f"{rest} month" + ("s" if rest != 1 else ""))
-    return " ".join(parts) or "less than a month"
+    from . import i18n  # CLDR's unit names and plural rules, in the CV's language
+
+    return i18n.current().duration(int(months))
 
 
 def last_day(value: object, precision: object) -> pd.Timestamp | None:

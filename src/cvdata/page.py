@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from . import _plotlyjs, charts, env
+from . import _plotlyjs, charts, env, i18n
 from ._paths import FIGURE_CACHE, FORMAT_ENV, PLOTLY_JS, find_project_root
 from .charts import ITEMS
 from .charts.numbers import headline_numbers
@@ -45,6 +45,7 @@ from .document import (
     typst_str,
 )
 from .document.typst import CHART_FONTS
+from .identity import photo_path
 from .load import CV, load
 from .quarto.execution import current as current_execution
 from .quarto.execution import output_format
@@ -62,6 +63,15 @@ TALL_FIGURE_HEIGHT = "65%"
 #: ``items``, set by :mod:`cvdata.charts`: one role, one venue, no skill with years) is
 #: left out: a still image of one bar says nothing the CV's text does not.
 PDF_MIN_ITEMS = 2
+#: The charts' configuration: of plotly's mode bar only what a reader uses, saving the chart
+#: as an image (no zoom, pan or lasso), and no plotly logo; sized to their box.
+PLOT_CONFIG: dict[str, object] = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtons": [["toImage"]],
+}
+#: Reflows every chart of a page below a phone's width (inlined once per page).
+PHONE_JS = (Path(__file__).parent / "phone.js").read_text(encoding="utf-8")
 #: A chart at most this tall (pixels at the export width, 820: about a quarter of an A4
 #: page's body) is small enough to stand between the CV's header and its text; a taller
 #: one is better floated (see :meth:`Page.figure`), so the text starts under the header.
@@ -137,6 +147,12 @@ class Page:
 
             display(HTML(content))
 
+    @property
+    def words(self) -> i18n.Words:
+        """The words of the CV's language, for the headings a page writes:
+        ``p.words("heading.career")`` (:mod:`cvdata.i18n`)."""
+        return i18n.current()
+
     def heading(self, text: str, level: int = 2, ident: str | None = None) -> None:
         attr = f" {{#{ident}}}" if ident else ""
         self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
@@ -154,7 +170,7 @@ class Page:
         person's summary when the CV has one (``person.summary``)."""
         head = header_of(self.cv, resume=resume)  # not the whole CV: it can be large
         self._typst_preamble(resume)
-        self.raw(html_header(head) if self.is_html else typst_header(head))
+        self.raw(self._photo(html_header(head)) if self.is_html else typst_header(head))
         summary = self.cv.owner.get("summary")
         if isinstance(summary, str) and summary.strip():
             # Paragraphs as the person wrote them; text, never markup, in both formats.
@@ -165,6 +181,18 @@ class Page:
             else:
                 body = " #parbreak() ".join(f"#{typst_str(p)}" for p in paragraphs)
                 self.raw(f"#block(above: 0.9em, below: 1.1em)[{body}]")
+
+    def _photo(self, header: str) -> str:
+        """The HTML header with the person's photo, when the pre-render step copied one
+        into the site (:mod:`cvdata.identity`)."""
+        photo = photo_path(self.project_root)
+        if photo is None:
+            return header
+        name = self.cv.owner.get("name")
+        src = self._site_href(photo.relative_to(self.project_root).as_posix())
+        alt = name if isinstance(name, str) else ""
+        img = f'<img class="cv-photo" src="{esc_html(src)}" alt="{esc_html(alt)}">'
+        return header.replace('<header class="cv-header">', f'<header class="cv-header">{img}', 1)
 
     def sections(
         self,
@@ -201,7 +229,7 @@ class Page:
                 continue
             if s.id.startswith("publications-"):
                 if parent != "publications":
-                    self.heading("Publications", 2, "publications")
+                    self.heading(i18n.current()("section.publications"), 2, "publications")
                     parent = "publications"
                     if "publications" in charts:
                         charts["publications"]()
@@ -383,14 +411,15 @@ class Page:
         script = ""
         if not self._plotly_loaded:
             src = esc_html(self._site_href(PLOTLY_JS))
-            script = f'<script src="{src}" charset="utf-8"></script>'
+            # With it, the script that reflows the charts on a phone (phone.js).
+            script = f'<script src="{src}" charset="utf-8"></script><script>{PHONE_JS}</script>'
             self._plotly_loaded = True
         plot = fig.to_html(
             full_html=False,
             include_plotlyjs=False,
             include_mathjax=False,
             div_id=label.removeprefix("fig-") + "-plot",
-            config={"displaylogo": False, "responsive": True},
+            config=PLOT_CONFIG,
         )
         if deferred:
             # Listeners run in order: Quarto's dashboard script, which shows the page on
@@ -437,6 +466,9 @@ def setup(
         # Which tables this page reads, so that the pre-render step re-runs it only when
         # one of them changes (cvdata.quarto.freeze).
         cv = track_reads(cv, root, document, fmt)
+    # Every word the page writes, in the CV's language (meta.csv's language, words.json):
+    # read after the tracking starts, so that a change of language re-runs every page.
+    i18n.activate(cv)
     return Page(
         cv=cv,
         format=fmt,

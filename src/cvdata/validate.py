@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import i18n
 from ._files import FileRefused, check_location
 from ._read import RawTable, read_raw
 from .problems import Problem, display_path
@@ -87,6 +88,8 @@ def check(data_dir: Path, as_of: dt.date) -> Result:
         raws[table.name] = raw
         typed[table.name] = _cast(raw, types_ok=passed)
     problems += _cross_problems(package, raws, typed, as_of)
+    # The CV's language (meta.csv) and the words that override the catalogue's.
+    problems += i18n.problems(data_dir, typed.get("meta"))
     rows = sum(len(df) for df in typed.values())
     return Result(package, typed, sorted(set(problems), key=_order), rows)
 

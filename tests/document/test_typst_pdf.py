@@ -19,7 +19,7 @@ from conftest import AS_OF, copy_project, render
 import cvdata
 from cvdata import document
 from cvdata.document import DESIGNS, Entry, Header, Run, Section, typst_header, typst_section
-from cvdata.document.typst import LAST_UPDATED, typst_preamble
+from cvdata.document.typst import typst_preamble
 from cvdata.quarto.prerender import pdf_design_problem
 from cvdata.theme import load_brand
 
@@ -82,8 +82,8 @@ def test_footer_on_every_page_and_the_face_embedded(tmp_path: Path, design: str)
     assert len(pages) >= 3
     for n, text in enumerate(pages, start=1):
         assert f"Ada Example – {n}/{len(pages)}" in text, (n, text[-200:])
-    assert f"{LAST_UPDATED} 30 Nov 2026" in pages[0]
-    assert f"{LAST_UPDATED}" not in "".join(pages[1:])
+    assert "Last updated 30 Nov 2026" in pages[0]
+    assert "Last updated" not in "".join(pages[1:])
     fonts = _fonts(pdf)
     assert any(FACES[design] in name for name, _ in fonts), fonts
     assert all(emb == "yes" for _, emb in fonts), fonts
@@ -250,7 +250,7 @@ def test_rendered_pdf_is_typeset(rendered_pdf, design: str) -> None:
         assert f"Zhongzhu Zhou – {n}/{len(pages)}" in text
     whole = "".join(pages)
     assert "Large-model inference under tensor parallelism" in whole
-    assert f"{LAST_UPDATED} {AS_OF.day} {AS_OF:%b %Y}" in pages[0]
+    assert f"Last updated {AS_OF.day} {AS_OF:%b %Y}" in pages[0]
     # The timeline under its heading, with no "Figure n" caption; the other charts keep
     # theirs, as the only name they have in the PDF.
     assert "Career at a glance" in whole
@@ -277,7 +277,7 @@ def test_a_bad_design_stops_the_render_before_quarto_draws(tmp_path: Path, capsy
         ),
         encoding="utf-8",
     )
-    from cvdata import prerender
+    from cvdata.quarto import prerender
 
     assert prerender.main(project) == 1
     err = capsys.readouterr().err

@@ -59,4 +59,23 @@ class Chart:
         return importlib.import_module(f"{__package__}.{self.module}").draw
 
     def __call__(self, cv: CV, *, brand: Brand | None = None, **options: Any) -> Drawn:
-        return self.draw(cv, brand=brand, **{**self.options, **options})
+        drawn = self.draw(cv, brand=brand, **{**self.options, **options})
+        return _in_language(self.module, drawn)
+
+
+def _in_language(module: str, drawn: Drawn) -> Drawn:
+    """In a CV in another language than English, the chart's caption and alt text are
+    its catalogue's (``caption.<module>``, ``alt.<module>``: what the chart shows, in
+    general terms); English keeps the detailed sentences its module states from the data."""
+    from .. import i18n
+
+    words = i18n.current()
+    if i18n.catalogue_language(words.tag) == i18n.DEFAULT and not words.overrides:
+        return drawn
+    caption = words.get(f"caption.{module}", drawn.caption)
+    alt = words.get(f"alt.{module}", drawn.alt)
+    if words.tag == i18n.DEFAULT or i18n.catalogue_language(words.tag) == i18n.DEFAULT:
+        # English with overrides: only the overridden sentences change.
+        caption = words.overrides.get(f"caption.{module}", drawn.caption)
+        alt = words.overrides.get(f"alt.{module}", drawn.alt)
+    return drawn._replace(caption=caption, alt=alt)

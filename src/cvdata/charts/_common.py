@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..theme import Brand
 from ._tables import STATUS_ORDER
 from ._theme import plotly_template, status_color
@@ -197,7 +198,7 @@ def _stacked_hbar(
     )
     top = max(1, int(totals.max()) if len(totals) else 1)
     fig.update_xaxes(
-        title="Papers",
+        title=i18n.current()("chart.papers"),
         range=[0, top * 1.1 + 0.5],
         rangemode="tozero",
         tickformat=",d",

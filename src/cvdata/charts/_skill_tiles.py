@@ -14,8 +14,30 @@ from ..theme import Brand
 from ._chart import ITEMS
 from ._common import _cut, _esc, _plural, _title, _translucent, _width
 from ._theme import plotly_template
+from .timeline._labels import _wrap_cells
 
 TILE_ROW = 30  # pixels per row of skill tiles (a CV without years)
+#: A panel title's height: its first line and the room under it, then each further line.
+TITLE_H = 34
+TITLE_LINE = 18
+
+
+def panel_title(category: str, tail: list[str], panel: int) -> str:
+    """A panel's title: the category's whole name in bold, then ``tail`` (its level, its
+    count) after " · "; on one line when it fits ``panel`` character cells, else wrapped
+    at words, never cut (a reader has no other place to read it whole)."""
+    parts = [str(category), *(t for t in tail if t)]
+    if _width(" · ".join(parts)) <= panel:
+        return f"<b>{_esc(parts[0])}</b>" + "".join(f" · {_esc(t)}" for t in parts[1:])
+    name = [f"<b>{_esc(line)}</b>" for line in _wrap_cells(parts[0], panel)] or ["<b></b>"]
+    rest = [_esc(line) for line in _wrap_cells(" · ".join(parts[1:]), panel)]
+    return "<br>".join(name + rest)
+
+
+def title_height(titles: list[str]) -> int:
+    """The room a row of panel titles takes: one more line each for the tallest."""
+    lines = max((t.count("<br>") + 1 for t in titles if t), default=1)
+    return TITLE_H + TITLE_LINE * (lines - 1)
 
 
 def _skill_hover(s: Any, category: object) -> str:
@@ -29,18 +51,15 @@ def _skill_hover(s: Any, category: object) -> str:
 
 def _tile_titles(table: pd.DataFrame, grid: list[list[str]], columns: int, panel: int) -> list[str]:
     """Each panel's title, row by row: the category, its level (where given) and its count,
-    cut to fit a panel ``panel`` characters wide; "" for the empty places of the last row."""
+    wrapped to a panel ``panel`` characters wide (:func:`panel_title`); "" for the empty
+    places of the last row."""
     titles = []
     for row in grid:
         for c in row:
             part = table[table["category"] == c]
             level = str(part["level"].iloc[0])
             count = _panel_count(part, columns, "first")  # in the CV's order
-            titles.append(
-                f"<b>{_esc(_cut(str(c), panel - 24))}</b>"
-                + (f" · {_esc(_cut(level, 24))}" if level else "")
-                + f" · {count}"
-            )
+            titles.append(panel_title(str(c), [level, count], panel))
         titles += [""] * (columns - len(row))
     return titles
 
@@ -63,9 +82,9 @@ def _skills_grid(
     grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
     lines = {c: max(1, math.ceil(int((shown["category"] == c).sum()) / per_line)) for c in cats}
     per_row = [max(lines[c] for c in row) for row in grid]
-    title_h = 34
-    plot_h = sum(TILE_ROW * n for n in per_row) + title_h * nrows
     titles = _tile_titles(table, grid, columns, panel)
+    title_h = title_height(titles)
+    plot_h = sum(TILE_ROW * n for n in per_row) + title_h * nrows
     fig = make_subplots(
         rows=nrows,
         cols=columns,
@@ -109,10 +128,10 @@ def _skills_grid(
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
-        height=plot_h + 50,
+        height=plot_h + 16 + title_h,
         barmode="overlay",
         hovermode="closest",
-        margin={"t": 40 + (30 if title else 0), "b": 10, "l": 10, "r": 10},
+        margin={"t": 6 + title_h + (30 if title else 0), "b": 10, "l": 10, "r": 10},
     )
     fig.layout.meta = {ITEMS: len(shown)}  # tiles: one for a lone skill is no chart
     return fig

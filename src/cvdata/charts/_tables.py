@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from .. import dates as _dates
+from .. import i18n
 from ..cells import STATUS_LABELS, STATUS_ORDER
 from ..load import CV
 from ..names import is_owner_name
@@ -17,6 +18,12 @@ KIND_LABELS = {
     "research": "Research",
     "education": "Education",
 }
+
+
+def status_labels() -> dict[str, str]:
+    """The paper statuses' names in the CV's language (``Submitted``, ``Soumis``)."""
+    words = i18n.current()
+    return {k: words.get(f"status.{k}", v) for k, v in STATUS_LABELS.items()}
 
 
 def _label(title: str, org: str, limit: int = 48) -> str:
@@ -32,7 +39,7 @@ NO_YEAR = "no year"
 
 
 def _status_label(status: pd.Series) -> pd.Series:
-    return status.map(STATUS_LABELS).fillna(status).astype("string")
+    return status.map(status_labels()).fillna(status).astype("string")
 
 
 def _status_rank(status: pd.Series) -> pd.Series:
@@ -113,7 +120,13 @@ def papers_table(cv: CV) -> pd.DataFrame:
     papers = cv.papers
     status_label = _status_label(papers["status"])
     venue, venue_name = _venues(cv)
-    bucket = "no venue (" + status_label.str.lower() + ")"
+    # In the CV's language: 'no venue (preprint)', 'sans lieu (prépublication)'.
+    words = i18n.current()
+    bucket = (
+        status_label.str.lower()
+        .map(lambda st: words("chart.no-venue", status=st), na_action="ignore")
+        .astype("string")
+    )
     authors = cv.paper_authors
     owner = authors[authors["is_owner"].fillna(False)].drop_duplicates("paper_id")
     owner = owner.set_index("paper_id")

@@ -10,7 +10,7 @@ from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import Drawn
 from ._common import _empty, _esc, _plural, _stacked_hbar
-from ._tables import STATUS_LABELS, _status_rank, papers_table
+from ._tables import _status_rank, papers_table, status_labels
 
 AUTHORSHIP_LABELS = {
     "all": "All papers",
@@ -44,7 +44,7 @@ def table(cv: CV) -> pd.DataFrame:
             g,
             AUTHORSHIP_LABELS[g],
             s,
-            STATUS_LABELS.get(s, s),
+            status_labels().get(s, s),
             int((mask & (p["status"] == s)).sum()),
         )
         for g, mask in masks.items()

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from .. import dates as _dates
+from .. import i18n
 from ..load import CV
 from . import timeline
 from ._tables import _precisions
@@ -89,13 +90,10 @@ def _experience_label(kinds: set[str]) -> str:
     """What the years count, in the person's own terms: research only where there is
     research, industry only where there is work outside it (internships are work)."""
     industry = bool(kinds & {"industry", "internship"})
+    words = i18n.current()  # the CV's language
     if "research" in kinds:
-        return (
-            "years of industry and research experience"
-            if industry
-            else ("years of research experience")
-        )
-    return "years of experience"
+        return words("stat.years-industry-research" if industry else "stat.years-research")
+    return words("stat.years")
 
 
 def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
@@ -107,6 +105,7 @@ def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
     owner_first = cv.paper_authors[
         (cv.paper_authors["position"] == 1) & cv.paper_authors["is_owner"].fillna(False)
     ]["paper_id"].nunique()
+    words = i18n.current()
     rows = [
         (
             "experience_years",
@@ -115,11 +114,11 @@ def headline_numbers(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
             round(covered_months(_role_spans(cv, work["role_id"], as_of)) / 12, 1),
             _experience_label(set(work["kind"].dropna())),
         ),
-        ("roles", len(cv.roles), "positions and degrees"),
-        ("papers", len(papers), "publications and manuscripts"),
-        ("published", int((papers["status"] == "published").sum()), "published"),
-        ("first_author", int(owner_first), "as first author"),
-        ("projects", len(cv.projects), "projects"),
-        ("skills", len(cv.skills), "skills"),
+        ("roles", len(cv.roles), words("stat.roles")),
+        ("papers", len(papers), words("stat.papers")),
+        ("published", int((papers["status"] == "published").sum()), words("stat.published")),
+        ("first_author", int(owner_first), words("stat.first-author")),
+        ("projects", len(cv.projects), words("stat.projects")),
+        ("skills", len(cv.skills), words("stat.skills")),
     ]
     return pd.DataFrame(rows, columns=["key", "value", "label"])

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from . import timeline
@@ -16,7 +17,6 @@ from ._common import (
     BAR_ROW,
     _empty,
     _esc,
-    _escs,
     _legend_top,
     _list_hover,
     _more_note,
@@ -24,12 +24,31 @@ from ._common import (
     _shown,
     _title,
     _unique,
+    _wrap,
 )
 from ._tables import _mark_top
 from ._theme import kind_color, plotly_template
+from .timeline._labels import _wrap_cells
 
 #: How many roles the projects chart draws (the most recent with projects).
 PROJECT_ROLES = 30
+
+
+#: A row label's lines hold at most this many character cells: wrapped, never cut.
+LABEL_CELLS = 44
+#: Pixels a row's label takes per line.
+LABEL_LINE = 13
+
+
+def _whole_label(role: pd.Series) -> str:
+    """A role's label, "Title · Organisation", whole (the timeline's is cut to one line)."""
+    title, org = str(role["title"]), str(role["organisation"])
+    return f"{title} · {org}" if org and org != "<NA>" else title
+
+
+def _wrapped(label: str) -> str:
+    """A row label in lines of at most ``LABEL_CELLS`` cells, escaped line by line."""
+    return "<br>".join(_esc(line) for line in _wrap_cells(label, LABEL_CELLS)) or _esc(label)
 
 
 def table(cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES) -> pd.DataFrame:
@@ -59,7 +78,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES)
     rows = [
         (
             role_id,
-            role["label"],
+            _whole_label(role),
             role["kind"],
             role["kind_label"],
             int(m.projects),
@@ -111,7 +130,7 @@ def figure(
         return _empty(brand, "No projects yet.", title)
     table, hidden = _shown(table)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
-    labels = _escs(_unique(list(table["label"])))
+    labels = [_wrapped(lab) for lab in _unique(list(table["label"]))]
     seen: set[str] = set()
     for kind in dict.fromkeys(table["kind"]):
         mask = (table["kind"] == kind).to_numpy()
@@ -130,7 +149,7 @@ def figure(
                 cliponaxis=False,
                 marker={"color": kind_color(brand, str(kind))},
                 hovertext=[
-                    f"<b>{_esc(r.label)}</b><br>{_plural(int(r.projects), 'project')}, "
+                    f"<b>{_wrap(str(r.label), 60)}</b><br>{_plural(int(r.projects), 'project')}, "
                     f"{_plural(int(r.contributions), 'contribution')}<br>"
                     + _list_hover(str(r.titles).split("\n"), 15)
                     for r in part.itertuples()
@@ -141,7 +160,7 @@ def figure(
         )
         seen.add(str(kind))
     fig.update_xaxes(
-        title="Projects",
+        title=i18n.current()("chart.projects"),
         rangemode="tozero",
         tickformat=",d",
         dtick=1 if int(table["projects"].max()) <= 6 else None,
@@ -157,7 +176,10 @@ def figure(
     )
     fig.update_layout(
         barmode="overlay",
-        height=max(220, 140 + BAR_ROW * len(table)) + (40 if not hidden.empty else 0),
+        height=max(
+            220, 140 + sum(max(BAR_ROW, LABEL_LINE * (lab.count("<br>") + 1) + 8) for lab in labels)
+        )
+        + (40 if not hidden.empty else 0),
         bargap=0.3,
         hovermode="closest",
         margin={"t": 70},

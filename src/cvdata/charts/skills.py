@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import ITEMS, Drawn
@@ -21,7 +22,13 @@ from ._common import (
     _title,
     _unique,
 )
-from ._skill_tiles import _panel_count, _skills_grid, _titles_over_panels
+from ._skill_tiles import (
+    _panel_count,
+    _skills_grid,
+    _titles_over_panels,
+    panel_title,
+    title_height,
+)
 from ._theme import plotly_template
 
 YEARS_NOT_GIVEN = "years not given"
@@ -164,15 +171,15 @@ def figure(
     nrows = math.ceil(len(cats) / columns)
     grid = [cats[i * columns : (i + 1) * columns] for i in range(nrows)]
     per_row = [max(int((shown["category"] == c).sum()) for c in row) for row in grid]
-    title_h = 34
-    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
     titles = []
     for row in grid:
         for c in row:
             part = table[table["category"] == c]
             count = _panel_count(part, columns, "top")  # longest-held first
-            titles.append(f"<b>{_esc(c)}</b> · {count}")
+            titles.append(panel_title(str(c), [count], 104 if columns == 1 else 44))
         titles += [""] * (columns - len(row))
+    title_h = title_height(titles)
+    plot_h = sum(SKILL_ROW * n for n in per_row) + title_h * nrows
     fig = make_subplots(
         rows=nrows,
         cols=columns,
@@ -188,15 +195,15 @@ def figure(
         part = shown[shown["category"] == c]
         _years_panel(fig, part, c, (r, col), rows=per_row[r - 1], columns=columns, brand=brand)
     fig.update_xaxes(range=[0, top * 1.12 + 0.5], showgrid=True, dtick=max(1, math.ceil(top / 8)))
-    fig.update_xaxes(title="Years", row=nrows)
+    fig.update_xaxes(title=i18n.current()("chart.years"), row=nrows)
     _titles_over_panels(fig, len(cats))
     fig.update_layout(
         template=plotly_template(brand),
         title=_title(title),
-        height=plot_h + 90,
+        height=plot_h + 56 + title_h,
         bargap=0.3,
         hovermode="closest",
-        margin={"t": 40 + (30 if title else 0), "b": 50, "l": 10, "r": 30},
+        margin={"t": 6 + title_h + (30 if title else 0), "b": 50, "l": 10, "r": 30},
     )
     # What the chart tells: skills with years (one without is a mark saying so).
     fig.layout.meta = {ITEMS: int(shown["years"].notna().sum())}

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from . import skills
@@ -160,7 +161,7 @@ def figure(
         automargin=True,
         showgrid=False,
     )
-    fig.update_xaxes(title="Skills", rangemode="tozero", row=1, col=1)
+    fig.update_xaxes(title=i18n.current()("chart.skills"), rangemode="tozero", row=1, col=1)
     fig.update_xaxes(range=[0, float(cats["skills"].max()) * 1.15 + 0.5], row=1, col=1)
     if int(cats["skills"].max()) <= 5:  # a count: no ticks at 0.5
         fig.update_xaxes(dtick=1, row=1, col=1)
@@ -266,7 +267,7 @@ def _years_panel(
     )
     _missing_text(fig, cats[cats["with_years"] == 0], 0, YEARS_NOT_GIVEN, brand)
     top = float(cats["max_years"].max()) if cats["max_years"].notna().any() else 1.0
-    fig.update_xaxes(title="Years", range=[0, top + 1], row=1, col=2)
+    fig.update_xaxes(title=i18n.current()("chart.years"), range=[0, top + 1], row=1, col=2)
 
 
 def _level_panel(
@@ -301,7 +302,7 @@ def _level_panel(
         # The whole scale, so that the highest level given is not drawn as the top.
         top = max(LEVEL_RANKS.values())
         fig.update_xaxes(
-            title="Level",
+            title=i18n.current()("chart.level"),
             range=[0.5, top + 0.5],
             tickmode="array",
             tickvals=ranks,

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import Drawn
 from ._common import _empty, _esc, _escs, _legend_top, _plural, _title
-from ._tables import NO_YEAR, STATUS_LABELS, _status_rank, papers_table
+from ._tables import NO_YEAR, _status_rank, papers_table, status_labels
 from ._theme import plotly_template, status_color
 
 
@@ -31,8 +32,9 @@ def table(cv: CV) -> pd.DataFrame:
         slots.append((NO_YEAR, pd.NA))
     counts = p.assign(year_label=p["year"].astype("string").fillna(NO_YEAR))
     counts = counts.groupby(["year_label", "status"]).size()
+    labels = status_labels()  # in the CV's language
     rows = [
-        (label, year, s, STATUS_LABELS.get(s, s), int(counts.get((label, s), 0)))
+        (label, year, s, labels.get(s, s), int(counts.get((label, s), 0)))
         for label, year in slots
         for s in statuses
     ]
@@ -82,7 +84,7 @@ def figure(
         type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
     )
     fig.update_yaxes(
-        title="Papers",
+        title=i18n.current()("chart.papers"),
         rangemode="tozero",
         range=[0, int(totals.max()) * 1.18 + 0.5],
         automargin=True,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
+from .. import i18n
 from ..load import CV
 from ._education import _award_lines, education, other_awards
 from ._experience import experience, other_projects, volunteering
@@ -69,14 +70,20 @@ def build(cv: CV, ids: Iterable[str] | None = None) -> tuple[Header, list[Sectio
     are built); empty sections are left out."""
     wanted = None if ids is None else set([ids] if isinstance(ids, str) else ids)
     sections: list[Section] = []
-    with _gc_paused():
+    with _gc_paused(), i18n.use(_words(cv)):
         for sid, make in SECTIONS.items():
             if sid == "publications-":
                 if wanted is None or any(i.startswith(sid) for i in wanted):
                     sections += publications(cv, wanted)
             elif wanted is None or sid in wanted:
                 sections.append(make(cv))
-    return header(cv), [s for s in sections if s.entries]
+        head = header(cv)
+    return head, [s for s in sections if s.entries]
+
+
+def _words(cv: CV) -> i18n.Words:
+    """The CV's own words: a document is in its CV's language wherever it is built."""
+    return i18n.words_of(cv)
 
 
 # ---------------------------------------------------------------- the short résumé
@@ -167,23 +174,24 @@ def build_resume(cv: CV) -> tuple[Header, list[Section]]:
     tagged papers as one list, newest first; the tagged awards as one list."""
     sel = resume_selection(cv)
     head = header_of(cv, resume=True)
-    with _gc_paused():
+    with _gc_paused(), i18n.use(_words(cv)):
+        words = i18n.current()
         sections = [
             experience(sel, details=False),
             education(sel, awards=False),
             Section(
                 "selected-publications",
-                "Selected publications",
+                words("section.selected-publications"),
                 _Papers(sel, details=False).entries(_newest_first(sel.papers)),
-                noun="publications",
+                noun=words("noun.publications"),
             ),
             skills(sel, alone=False),
             Section(
                 "honours",
-                "Selected honours",
+                words("section.honours"),
                 tuple(Entry(title=t) for t in _award_lines(sel.awards)),
                 compact=True,
-                noun="honours",
+                noun=words("noun.honours"),
             ),
             other_projects(sel, details=False),
             certifications(sel),

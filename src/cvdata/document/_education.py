@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import dates
+from .. import i18n
 from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
 from ..load import CV
 from ._experience import _advisor_line, _organisation, _role_place
-from ._format import _grade, _group, _precision, _records, role_range
+from ._format import _grade, _group, _label, _month, _precision, _records, role_range
+from ._markup import prose
 from ._model import Entry, Run, Section, Text, plain
 
 
@@ -22,7 +23,7 @@ def _award_when(award: object) -> str:
     date = getattr(award, "date", None)
     if period or date is None or pd.isna(date):
         return period or year
-    return dates.show(date, _precision(award, "date"))
+    return _month(date, _precision(award, "date"))
 
 
 def _award_lines(awards: Iterable) -> tuple[Text, ...]:
@@ -41,7 +42,7 @@ def _award_lines(awards: Iterable) -> tuple[Text, ...]:
         # What it was for (JSON Resume's summary), each distinct one once.
         said = dict.fromkeys(_s(getattr(a, "summary", None)) for a in group)
         said.pop("", None)
-        out.append(line + ((Run(" — " + " ".join(said)),) if said else ()))
+        out.append(line + ((Run(" — "), *prose(" ".join(said))) if said else ()))
     return tuple(out)
 
 
@@ -69,14 +70,15 @@ def education(cv: CV, awards: bool = True) -> Section:
             gpa = _grade(row.gpa)
             if _s(row.gpa_scale):
                 gpa += f"/{_grade(row.gpa_scale)}"
-            label = _s(row.gpa_label) or "GPA"
-            lines.append(plain(f"{label}: {gpa}", _s(row.gpa_note)))
+            words = i18n.current()
+            label = _s(row.gpa_label) or words("label.gpa")
+            lines.append(plain(f"{label}{words('punct.colon')}{gpa}", _s(row.gpa_note)))
         score = _s(getattr(row, "score", None))
         if score:  # a result that is not a number on a scale ("First-class honours")
-            lines.append((Run("Result: ", strong=True), Run(score)))
+            lines.append((_label("label.result"), Run(score)))
         taken = [_s(c.name) for c in courses.get(row.role_id, ()) if _s(c.name)]
         if taken:
-            lines.append((Run("Courses: ", strong=True), Run(", ".join(taken))))
+            lines.append((_label("label.courses"), Run(", ".join(taken))))
         entries.append(
             Entry(
                 title=(Run(_s(row.title), strong=True),),
@@ -87,16 +89,20 @@ def education(cv: CV, awards: bool = True) -> Section:
                 bullets=_award_lines(listed.get(row.role_id, ())),
             )
         )
-    return Section("education", "Education", tuple(entries))
+    words = i18n.current()
+    return Section(
+        "education", words("section.education"), tuple(entries), noun=words("noun.entries")
+    )
 
 
 def other_awards(cv: CV) -> Section:
     """Awards not listed under an education entry."""
     rest = cv.awards[cv.awards["role_id"].isna()]
+    words = i18n.current()
     return Section(
         "awards",
-        "Honours and awards",
+        words("section.awards"),
         tuple(Entry(title=t) for t in _award_lines(rest)),
         compact=True,
-        noun="awards",
+        noun=words("noun.awards"),
     )

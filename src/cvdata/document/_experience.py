@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from .. import i18n
 from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
 from ..load import CV
-from ._format import _group, _link_runs, _precision, _records, _texts, month_range, role_range
+from ._format import (
+    _group,
+    _label,
+    _link_runs,
+    _precision,
+    _records,
+    _texts,
+    month_range,
+    role_range,
+)
+from ._markup import prose
 from ._model import Entry, Run, Section, Text, plain
 
 
@@ -32,12 +43,12 @@ class _Projects:
             lines.append(about)
         description = _s(getattr(prj, "description", None))
         if description:  # the project in the person's words (JSON Resume's description)
-            lines.append((Run(description),))
+            lines.append(prose(description))
         keywords = [_s(k.keyword) for k in self.keywords.get(prj.id, ()) if _s(k.keyword)]
         if keywords:
-            lines.append((Run("Keywords: ", strong=True), Run(", ".join(keywords))))
+            lines.append((_label("label.keywords"), Run(", ".join(keywords))))
         if self.details and _s(prj.motivation):
-            lines.append((Run("Motivation: ", strong=True), Run(_s(prj.motivation))))
+            lines.append((_label("label.motivation"), *prose(_s(prj.motivation))))
         links = _link_runs(self.links.get(prj.id, ())) if self.details else ()
         if links:
             lines.append(links)
@@ -54,7 +65,8 @@ class _Projects:
 
 
 def _role_place(role) -> str:
-    mode = {"remote": "Remote", "remote-and-on-site": "Remote & on-site"}.get(_s(role.work_mode))
+    said = _s(role.work_mode)
+    mode = i18n.current()(f"place.{said}") if said in ("remote", "remote-and-on-site") else None
     where = _s(role.location)
     if mode and mode.lower() in where.lower():  # "Remote" already says it
         mode = None
@@ -65,8 +77,7 @@ def _advisor_line(adv: list) -> Text:
     if not adv:
         return ()
     people = "; ".join(f"{a.name} ({a.title})" if _s(a.title) else _s(a.name) for a in adv)
-    label = "Advisor: " if len(adv) == 1 else "Advisors: "
-    return (Run(label, strong=True), Run(people))
+    return (_label("label.advisor" if len(adv) == 1 else "label.advisors"), Run(people))
 
 
 def experience(cv: CV, details: bool = True) -> Section:
@@ -81,7 +92,7 @@ def experience(cv: CV, details: bool = True) -> Section:
     for role in _records(roles):
         # The role in the person's words first (JSON Resume's summary and description).
         lines: list[Text] = [
-            (Run(text),)
+            prose(text)
             for text in (_s(getattr(role, "summary", None)), _s(getattr(role, "description", None)))
             if text
         ]
@@ -101,7 +112,10 @@ def experience(cv: CV, details: bool = True) -> Section:
                 children=children,
             )
         )
-    return Section("experience", "Experience", tuple(entries), noun="roles")
+    words = i18n.current()
+    return Section(
+        "experience", words("section.experience"), tuple(entries), noun=words("noun.roles")
+    )
 
 
 def _organisation(row) -> Text:
@@ -116,11 +130,12 @@ def _organisation(row) -> Text:
 def other_projects(cv: CV, details: bool = True) -> Section:
     prj = cv.projects[cv.projects["listing"] == "other"]
     build_project = _Projects(cv, details)
+    words = i18n.current()
     return Section(
         "other-projects",
-        "Other projects",
+        words("section.other-projects"),
         tuple(build_project.entry(p, dated=True) for p in _records(prj)),
-        noun="projects",
+        noun=words("noun.projects"),
     )
 
 
@@ -133,8 +148,11 @@ def volunteering(cv: CV) -> Section:
                 title=(Run(_s(v.role), strong=True),),
                 subtitle=_organisation(v),
                 date=role_range(v, cv.as_of),
-                lines=(plain(_s(v.summary)),) if _s(getattr(v, "summary", None)) else (),
+                lines=(prose(_s(v.summary)),) if _s(getattr(v, "summary", None)) else (),
                 bullets=_texts(items.get(v.id, ())),
             )
         )
-    return Section("volunteering", "Volunteering", tuple(entries), noun="roles")
+    words = i18n.current()
+    return Section(
+        "volunteering", words("section.volunteering"), tuple(entries), noun=words("noun.roles")
+    )

@@ -8,15 +8,17 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import dates
+from .. import dates, i18n
 from ..cells import end_state
 from ..cells import missing as _na
 from ..cells import text as _s
-from ._model import Run, Text, plain
+from ._markup import prose
+from ._model import Run, Text
 
 
 def _month(ts: pd.Timestamp | None, precision: object = None) -> str:
-    # At the precision given (cvdata.dates): '2019', 'Mar 2019' or '21 Mar 2019'.
+    # At the precision given (cvdata.dates), in the CV's language: '2019', 'Mar 2019' or
+    # '21 Mar 2019'; 'mars 2019'; '2019年3月'.
     return "" if ts is None or pd.isna(ts) else dates.show(ts, precision)
 
 
@@ -32,13 +34,12 @@ def month_range(
     end_precision: object = None,
 ) -> str:
     """'May 2024 – Present', 'Mar 2024 – Sep 2024', 'Feb 2026' (same month); a year-only
-    date prints as '2019', a day as '21 Mar 2019'."""
+    date prints as '2019', a day as '21 Mar 2019'. In the CV's language (:mod:`cvdata.i18n`):
+    'mai 2024 – aujourd’hui'."""
     a, b = _month(start, start_precision), _month(end, end_precision)
     if not a:
         return b
-    if not b:
-        return f"{a} – Present"
-    return a if a == b else f"{a} – {b}"
+    return a if a == b else i18n.current().span(a, b)
 
 
 def role_range(row: object, as_of: dt.date, kind: str | None = None) -> str:
@@ -49,10 +50,12 @@ def role_range(row: object, as_of: dt.date, kind: str | None = None) -> str:
     sp, ep = _precision(row, "start"), _precision(row, "end")
     state = end_state(start, end, kind or getattr(row, "kind", None), as_of)
     a = _month(start, sp)
+    words = i18n.current()
     if state == "expected":
-        return " – ".join(x for x in (a, f"expected {_month(end, ep)}") if x)
+        expected = words("word.expected", date=_month(end, ep))
+        return " – ".join(x for x in (a, expected) if x)
     if state == "unknown":
-        return f"{a} – end not given"
+        return f"{a} – {words('word.end-not-given')}"
     return month_range(start, end, sp, ep)
 
 
@@ -62,7 +65,8 @@ def day_range(
     start_precision: object = None,
     end_precision: object = None,
 ) -> str:
-    """'Jan 31 – Feb 4, 2026', 'Apr 24 – 28, 2025', 'Jul 11, 2020'."""
+    """'Jan 31 – Feb 4, 2026', 'Apr 24 – 28, 2025', 'Jul 11, 2020': CLDR's interval and
+    date formats in the CV's language ('24–28 avr. 2025')."""
     if {str(start_precision), str(end_precision)} & {"year", "month"}:
         # Not every day is known: print each date at its own precision.
         if end is None or pd.isna(end) or end == start:
@@ -70,13 +74,10 @@ def day_range(
         return month_range(start, end, start_precision, end_precision or "day")
     if start is None or pd.isna(start):
         return ""
+    words = i18n.current()
     if end is None or pd.isna(end) or end == start:
-        return f"{start:%b} {start.day}, {start.year}"
-    if start.year != end.year:
-        return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
-    if start.month != end.month:
-        return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
-    return f"{start:%b} {start.day} – {end.day}, {end.year}"
+        end = start
+    return words.day_span(start.date(), end.date())
 
 
 def _num(x: object) -> str:
@@ -93,8 +94,8 @@ def _grade(x: object) -> str:
 def _years(n: object) -> str:
     if not _s(n):
         return ""
-    n = int(n)  # type: ignore[arg-type]
-    return f"{n} yr" if n == 1 else f"{n} yrs"
+    # CLDR's short unit: '1 yr', '6 yrs'; '6 ans', '6 J.', '6年'.
+    return i18n.current().years_short(int(n))  # type: ignore[arg-type]
 
 
 def _records(df: pd.DataFrame) -> list:
@@ -120,6 +121,12 @@ def _group(df: pd.DataFrame, column: str) -> dict[object, list]:
     return groups
 
 
+def _label(key: str) -> Run:
+    """A bold label in the CV's language with its colon: 'Keywords: ', 'Mots-clés : '."""
+    words = i18n.current()
+    return Run(words(key) + words("punct.colon"), strong=True)
+
+
 def _link_runs(rows: Iterable) -> Text:
     """Links that have an address; the rest are known to exist but cannot be shown."""
     runs: list[Run] = []
@@ -137,5 +144,6 @@ def _links(df: pd.DataFrame) -> Text:
 
 
 def _texts(rows: Iterable) -> tuple[Text, ...]:
-    """One plain line per row's ``text`` (bullets)."""
-    return tuple(plain(_s(r.text)) for r in rows)
+    """One line per row's ``text`` (bullets), the person's prose (Markdown of the safe
+    subset)."""
+    return tuple(t for t in (prose(_s(r.text)) for r in rows) if t)

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """A stretch of text with one style; ``href`` makes it a link."""
+    """A stretch of text with one style; ``href`` makes it a link. ``markdown``: the
+    person's prose, read as Markdown of the safe subset by the writers
+    (:mod:`cvdata.document._markup`); ``code``: shown as code."""
 
     text: str
     strong: bool = False
     emph: bool = False
     href: str | None = None
+    markdown: bool = False
+    code: bool = False
 
 
 Text = tuple[Run, ...]

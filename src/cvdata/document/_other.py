@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import i18n
 from ..cells import missing as _na
 from ..cells import text as _s
 from ..load import CV
 from ._format import _group, _month, _num, _precision, _records, _years, day_range
+from ._markup import prose
 from ._model import Entry, Run, Section, Text, plain
+
+
+def _titled(sid: str, entries: tuple[Entry, ...], noun: str, compact: bool = False) -> Section:
+    """A section headed and counted in the CV's language (``section.<sid>``, ``noun.<noun>``)."""
+    words = i18n.current()
+    title, counted = words(f"section.{sid}"), words(f"noun.{noun}")
+    return Section(sid, title, entries, compact=compact, noun=counted)
 
 
 def _by_category(
@@ -54,19 +63,13 @@ def _by_category(
 def skills(cv: CV, alone: bool = True) -> Section:
     """Skills by category with each category's level; ``alone``: also the categories that
     list no skill (the résumé shows only the skills tagged for it)."""
-    return Section(
-        "skills",
-        "Skills",
-        _by_category(cv.skills, "skill", cv.skill_categories, alone=alone),
-        compact=True,
-        noun="skills",
-    )
+    entries = _by_category(cv.skills, "skill", cv.skill_categories, alone=alone)
+    return _titled("skills", entries, "skills", compact=True)
 
 
 def talks(cv: CV) -> Section:
-    return Section(
+    return _titled(
         "talks",
-        "Talks",
         tuple(
             Entry(
                 title=(Run(_s(t.title), strong=True),),
@@ -76,7 +79,7 @@ def talks(cv: CV) -> Section:
             )
             for t in cv.talks.itertuples()
         ),
-        noun="talks",
+        "talks",
     )
 
 
@@ -93,22 +96,25 @@ def service(cv: CV) -> Section:
     for category, group in _group(cv.service, "category").items():
         for s in group:
             name = _s(s.organisation) + (f" ({s.acronym})" if _s(s.acronym) else "")
-            detail = f"Member ID: {s.identifier}" if _s(s.identifier) else ""
+            member = i18n.current()("label.member_id") + i18n.current()("punct.colon")
+            detail = f"{member}{s.identifier}" if _s(s.identifier) else ""
             entries.append(
                 Entry(
                     title=(Run(f"{s.role}, ", strong=True), Run(name)),
                     date=_s(s.year),
                     lines=(plain(detail),) if detail else (),
-                    group=SERVICE_LABELS.get(_s(category), _s(category)),
+                    group=i18n.current().get(f"service.{category}", _s(category)),
                 )
             )
-    return Section("service", "Professional service", tuple(entries), compact=True)
+    return _titled("service", tuple(entries), "entries", compact=True)
 
 
 def events(cv: CV) -> Section:
     entries = []
     for e in cv.events.itertuples():
-        how = "In person" if e.attendance == "in-person" else "Online"
+        how = i18n.current()(
+            "attendance.in-person" if e.attendance == "in-person" else "attendance.online"
+        )
         acronym = f" ({e.acronym} {e.year})" if _s(e.acronym) else f" {e.year}"
         entries.append(
             Entry(
@@ -123,15 +129,12 @@ def events(cv: CV) -> Section:
                 place=", ".join(x for x in (how, _s(e.participation)) if x),
             )
         )
-    return Section(
-        "events", "Conferences attended", tuple(entries), compact=True, noun="conferences"
-    )
+    return _titled("events", tuple(entries), "conferences", compact=True)
 
 
 def teaching(cv: CV) -> Section:
-    return Section(
+    return _titled(
         "teaching",
-        "Teaching",
         tuple(
             Entry(
                 title=plain(
@@ -149,7 +152,7 @@ def teaching(cv: CV) -> Section:
             )
             for t in cv.teaching.itertuples()
         ),
-        noun="courses",
+        "courses",
     )
 
 
@@ -162,36 +165,38 @@ def certifications(cv: CV) -> Section:
             lines.append(
                 plain(*(f"{s.component}: {_num(s.score)}" for s in scores[c.id]), sep="; ")
             )
-        by = " and ".join(x for x in (_s(c.issuer), _s(c.provider)) if x)
+        # Issuer and provider as a list in the CV's language ('A and B', 'A et B').
+        by = _and(x for x in (_s(c.issuer), _s(c.provider)) if x)
         entries.append(
             Entry(
                 title=(Run(_s(c.name), strong=True, href=_s(getattr(c, "url", None)) or None),),
                 subtitle=plain(
-                    _s(c.description), by, sep=", by " if _s(c.description) and by else ""
+                    _s(c.description),
+                    by,
+                    sep=f", {i18n.current()('join.by')} " if _s(c.description) and by else "",
                 ),
                 # One date, at its precision, as awards print theirs ('12 Oct 2023').
                 date=_month(c.date, _precision(c, "date")),
                 lines=tuple(lines),
             )
         )
-    return Section("certifications", "Certifications", tuple(entries), noun="certifications")
+    return _titled("certifications", tuple(entries), "certifications")
+
+
+def _and(parts: object) -> str:
+    from babel.lists import format_list
+
+    return format_list(list(parts), locale=i18n.current().locale)  # type: ignore[call-overload]
 
 
 def activities(cv: CV) -> Section:
-    return Section(
-        "activities",
-        "Activities",
-        _by_category(cv.activities, "name"),
-        compact=True,
-        noun="activities",
-    )
+    return _titled("activities", _by_category(cv.activities, "name"), "activities", compact=True)
 
 
 def languages(cv: CV) -> Section:
     """One line per language: 'Spanish: Native speaker'."""
-    return Section(
+    return _titled(
         "languages",
-        "Languages",
         tuple(
             Entry(
                 # As skills and interests: the name and its colon bold, then the words.
@@ -201,8 +206,8 @@ def languages(cv: CV) -> Section:
             for lang in _records(cv.languages)
             if _s(lang.language)
         ),
+        "languages",
         compact=True,
-        noun="languages",
     )
 
 
@@ -215,22 +220,21 @@ def interests(cv: CV) -> Section:
         words = tuple(_s(k.keyword) for k in keywords.get(it.id, ()) if _s(k.keyword))
         title = (Run(_s(it.name), strong=True),) + ((Run(": ", strong=True),) if words else ())
         entries.append(Entry(title=title, items=words))
-    return Section("interests", "Interests", tuple(entries), compact=True, noun="interests")
+    return _titled("interests", tuple(entries), "interests", compact=True)
 
 
 def references(cv: CV) -> Section:
     """The references marked ``public``, each with what its author wrote. What someone
     else wrote about the person is private unless marked so: the rest never reach a page."""
     public = cv.references[cv.references["visibility"] == "public"]
-    return Section(
+    return _titled(
         "references",
-        "References",
         tuple(
             Entry(
                 title=(Run(_s(r.name), strong=True),),
-                lines=(plain(_s(r.reference)),) if _s(r.reference) else (),
+                lines=(prose(_s(r.reference)),) if _s(r.reference) else (),
             )
             for r in _records(public)
         ),
-        noun="references",
+        "references",
     )

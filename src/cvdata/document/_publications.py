@@ -8,13 +8,14 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import dates
-from ..cells import PENDING_STATUSES, STATUS_LABELS
+from .. import i18n
+from ..cells import PENDING_STATUSES
 from ..cells import flag as _flag
 from ..cells import missing as _na
 from ..cells import text as _s
 from ..load import CV
-from ._format import _group, _link_runs, _precision, _records
+from ._format import _group, _link_runs, _month, _precision, _records
+from ._markup import prose
 from ._model import Entry, Run, Section, Text, plain
 
 PAPER_TYPES = {
@@ -28,7 +29,10 @@ PAPER_TYPES = {
 }
 
 _COMMA = Run(", ")
-_ET_AL = Run(", et al.")
+
+
+def _et_al() -> tuple[Run]:
+    return (Run(", " + i18n.current()("word.et-al")),)
 
 
 def _flags(column: pd.Series) -> list[bool]:
@@ -66,7 +70,7 @@ def author_runs(authors: pd.DataFrame, truncated: bool = False) -> Text:
     """Authors in order, the owner in bold, equal-contribution marks as '*'."""
     runs = [r for _, rs in _author_lists(authors.assign(paper_id="")).items() for r in rs]
     if truncated and runs:
-        runs.append(_ET_AL)
+        runs += _et_al()
     return tuple(runs)
 
 
@@ -100,19 +104,21 @@ class _Papers:
         if authors:
             note = _s(paper.author_note)
             lines.append(
-                (*authors, *((_ET_AL,) if _flag(paper.authors_truncated) else ()))
+                (*authors, *(_et_al() if _flag(paper.authors_truncated) else ()))
                 + ((Run(f" ({note})", emph=True),) if note else ())
             )
         venue = self.venue_line(paper)
         said = _s(paper.status)
-        status = STATUS_LABELS[said] if said in PENDING_STATUSES else ""
+        status = i18n.current()(f"status.{said}") if said in PENDING_STATUSES else ""
         if status.lower() in venue.lower():  # "Submitted to ICML 2026" says it already
             status = ""
         where: list[Run] = [Run(venue, emph=True)] if venue else []
         if status:
             where.append(Run(f" [{status}]" if venue else status, strong=True))
         if self.details and _s(paper.track):
-            where.append(Run(f"{' · ' if where else ''}Track: {paper.track}"))
+            words = i18n.current()
+            track = f"{words('label.track')}{words('punct.colon')}{paper.track}"
+            where.append(Run(f"{' · ' if where else ''}{track}"))
         if where:
             lines.append(tuple(where))
         ids = self.identifiers.get(paper.id) if self.details else None
@@ -120,7 +126,7 @@ class _Papers:
             lines.append(plain(*(f"{_s(i.label) or i.scheme}: {i.value}" for i in ids), sep="; "))
         summary = _s(getattr(paper, "summary", None)) if self.details else ""
         if summary:
-            lines.append((Run(summary),))
+            lines.append(prose(summary))
         links = _link_runs(self.links.get(paper.id, ())) if self.details else ()
         if links:
             lines.append(links)
@@ -129,7 +135,7 @@ class _Papers:
         when = (
             _s(paper.year)
             if _na(released) or released is pd.NaT
-            else dates.show(released, _precision(paper, "date"))
+            else _month(released, _precision(paper, "date"))
         )
         return Entry(
             title=(Run(_s(paper.title), strong=True),),
@@ -183,12 +189,14 @@ def publications(cv: CV, ids: Iterable[str] | None = None) -> list[Section]:
         if group.empty:
             continue
         build_paper = build_paper or _Papers(cv)
+        words = i18n.current()
+        title = words(f"papers.{ptype}") if ptype in PAPER_TYPES else ptype.title()
         sections.append(
             Section(
                 f"publications-{ptype}",
-                PAPER_TYPES.get(ptype, ptype.title()),
+                title,
                 build_paper.entries(group),
-                noun=PAPER_TYPES[ptype].lower() if ptype in PAPER_TYPES else "publications",
+                noun=title.lower() if ptype in PAPER_TYPES else words("noun.publications"),
             )
         )
     return sections

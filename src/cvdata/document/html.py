@@ -9,7 +9,10 @@ from __future__ import annotations
 import html
 import re
 
+from .. import i18n
 from ..cells import safe_href
+from ..identity import contact_icon
+from ._markup import expand
 from ._model import Entry, Header, Section, Text, first_entries, section_size, with_items
 
 #: Finds a character that :func:`esc_html` changes (most text has none: returned as is).
@@ -24,8 +27,10 @@ def esc_html(text: str) -> str:
 
 def html_text(runs: Text) -> str:
     out = []
-    for r in runs:
+    for r in expand(runs):
         s = esc_html(r.text)
+        if r.code:
+            s = f"<code>{s}</code>"
         if r.strong:
             s = f"<strong>{s}</strong>"
         if r.emph:
@@ -79,13 +84,14 @@ def html_more(shown: int, total: int, noun: str, pdf_href: str | None = None) ->
     """The note under a shortened section: how many entries are shown, and where the rest
     are. The counts are numbers and ``noun`` comes from the document, escaped like all
     text; ``pdf_href`` is a link the page makes (relative, to the PDF CV)."""
-    pdf = "The PDF CV"
+    words = i18n.current()  # the CV's language, numbers as CLDR writes them ('3 526')
+    pdf = esc_html(words("more.pdf"))
     if pdf_href:
         pdf = f'<a href="{esc_html(pdf_href)}">{pdf}</a>'
-    return (
-        f'<p class="cv-more text-body-secondary"><em>Showing {shown:,} of {total:,} '
-        f"{esc_html(noun)}. {pdf} lists them all.</em></p>"
-    )
+    showing = words("more.showing", shown=words.number(shown), total=words.number(total), noun=noun)
+    # The link is markup: the sentence around it is escaped, then the link put in.
+    rest = esc_html(words("more.rest", pdf="\0")).replace("\0", pdf)
+    return f'<p class="cv-more text-body-secondary"><em>{esc_html(showing)} {rest}</em></p>'
 
 
 def html_section(section: Section, limit: int | None = None, pdf_href: str | None = None) -> str:
@@ -105,17 +111,22 @@ def html_section(section: Section, limit: int | None = None, pdf_href: str | Non
     )
 
 
+def _contact_html(c: Text) -> str:
+    """A contact with its profile's icon (Bootstrap Icons, which Quarto's site ships)."""
+    icon = contact_icon("".join(r.text for r in c), next((r.href for r in c if r.href), None))
+    mark = f'<i class="bi {icon}" aria-hidden="true"></i> ' if icon else ""
+    return f'<span class="cv-contact">{mark}{html_text(c)}</span>'
+
+
 def html_header(h: Header) -> str:
-    contacts = ' <span class="cv-sep">·</span> '.join(
-        f'<span class="cv-contact">{html_text(c)}</span>' for c in h.contacts
-    )
+    contacts = ' <span class="cv-sep">·</span> '.join(_contact_html(c) for c in h.contacts)
     quote = ""
     if h.quote:
         by = f"<footer>{esc_html(h.quote_author)}</footer>" if h.quote_author else ""
         quote = f'<blockquote class="cv-quote"><p>{esc_html(h.quote)}</p>{by}</blockquote>'
     return (
         '<header class="cv-header">'
-        f'<p class="cv-name">{esc_html(h.name)}</p>'
+        f'<h1 class="cv-name">{esc_html(h.name)}</h1>'
         f'<p class="cv-headline">{esc_html(h.headline)}</p>'
         f'<p class="cv-contacts">{contacts}</p>{quote}</header>'
     )

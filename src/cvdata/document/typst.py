@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .. import i18n
 from ..cells import safe_href
 from ._icons import ICON_PATHS, icon_for
+from ._markup import expand
 from ._model import Entry, Header, Section, Text, with_items
 
 # One pass over the text: escaping in sequence would re-escape the braces of ``\u{60}``.
@@ -32,8 +34,10 @@ def typst_str(text: str) -> str:
 def typst_text(runs: Text) -> str:
     """Content that shows the runs: ``[#"a"#strong("b")]``."""
     out = []
-    for r in runs:
+    for r in expand(runs):
         s = typst_str(r.text)
+        if r.code:
+            s = f"raw({s})"
         if r.strong:
             s = f"strong({s})"
         if r.emph:
@@ -263,10 +267,6 @@ def typst_section(section: Section) -> str:
     return "\n".join(_typst_entries(section.entries, as_items=not section.compact))
 
 
-#: What the PDF prints before the as-of date, under the footer's name and page numbers.
-LAST_UPDATED = "Last updated"
-
-
 def typst_header(h: Header) -> str:
     """The person: name, headline, contacts with their icons, quote; the running footer
     ("name – n/N" on every page) and the last-updated date at the top of the first page."""
@@ -287,7 +287,7 @@ def typst_header(h: Header) -> str:
     if h.updated:
         updated = (
             '#place(top + right, dy: -0.9em, text(size: 0.8em, style: "italic", fill: cv-muted)'
-            f"[#{typst_str(f'{LAST_UPDATED} {h.updated}')}])\n"
+            f"[#{typst_str(i18n.current()('word.last-updated', date=h.updated))}])\n"
         )
     headline = (
         f"  #v(0.45em)#block(text(size: 1.15em, fill: cv-accent)[#{typst_str(h.headline)}])\n"

@@ -8,7 +8,8 @@
    notices edits to a page's own source, and every page here reads ``data/``. Each
    page's kernel records which tables it read (:mod:`cvdata.quarto.freeze`), so an edit of
    ``skills.csv`` re-runs the pages that show skills and no other.
-4. Say which pages the CV has something for (:mod:`cvdata.quarto.site`): the others are left out.
+4. Say which pages the CV has something for (:mod:`cvdata.quarto.site`): the others are left out;
+   and whose site it is (:mod:`cvdata.identity`: the title, description, favicon, photo).
 5. Start drawing the PDF's charts in the background (:mod:`cvdata.quarto.prefetch`), for the
    documents whose Typst pass will execute, while Quarto renders the other pages.
 
@@ -28,9 +29,9 @@ import stat
 import sys
 from pathlib import Path
 
-from .. import _plotlyjs, env
+from .. import _plotlyjs, env, i18n, identity
 from .._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
-from .._paths import PLOTLY_JS, find_project_root
+from .._paths import META_DIR, PLOTLY_JS, find_project_root
 from ..load import CV, check, find_data_dir, resolve_as_of
 from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
@@ -234,7 +235,12 @@ def main(project: Path | None = None) -> int:
     copy_plotly_js(project)
     tables = {t.name: t.path for t in result.package.tables}
     dropped = refresh_freeze(project, data_dir, as_of, tables)
-    hidden = write_page_metadata(project, CV(as_of=as_of, data_dir=data_dir, **result.tables))
+    cv = CV(as_of=as_of, data_dir=data_dir, **result.tables)
+    hidden = write_page_metadata(project, cv)
+    i18n.write_quarto_metadata(project / META_DIR, cv)  # Quarto's lang: the CV's language
+    colours = load_brand(project / "_brand.yml").colorway
+    for note in identity.write_site(project, cv, *colours[:1]):
+        print(f"pre-render: {note}", file=sys.stderr)
     if drawing and not started:  # a frozen PDF pass whose data changed runs again
         _prefetch.start(project, _typst_to_run(project))
     print(

@@ -8,6 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ... import dates as _dates
+from ... import i18n
 from ...theme import Brand, load_brand
 from .._chart import ITEMS
 from .._common import _empty, _more_note, _shown, _title
@@ -118,7 +120,7 @@ def _as_of_line(fig: go.Figure, as_of: dt.date, size: _TimelineSize, brand: Bran
         xref="x",
         y=1,
         yref="paper",
-        text=f"as of {as_of:%d %b %Y}",
+        text=i18n.current()("chart.as-of", date=_dates.show(as_of, "day")),
         showarrow=False,
         xanchor="right",
         yanchor="bottom",

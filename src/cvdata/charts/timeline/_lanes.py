@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ... import i18n
 from ...theme import Brand
 from .._common import _esc
 from .._theme import kind_color
@@ -18,9 +19,10 @@ def _role_hover(r: pd.Series) -> str:
         lines.append(_esc(r["location"]))
     if r["advisors"]:
         people = str(r["advisors"]).split("; ")
-        label = "Advisor" if len(people) == 1 else "Advisors"
+        label = i18n.current()("label.advisor" if len(people) == 1 else "label.advisors")
         lines.append(f"{label}: " + "<br>".join(_esc(p) for p in people))
-    lines.append(f"<i>{_esc(r['kind_label'])}{' · ongoing' if r['ongoing'] else ''}</i>")
+    ongoing = f" · {_esc(i18n.current()('chart.ongoing'))}" if r["ongoing"] else ""
+    lines.append(f"<i>{_esc(r['kind_label'])}{ongoing}</i>")
     return "<br>".join(lines)
 
 
@@ -84,7 +86,7 @@ def _role_bars(
             go.Bar(
                 x=[None],
                 y=[None],
-                name="ongoing (hatched)",
+                name=i18n.current()("chart.ongoing-hatched"),
                 marker={
                     "color": brand.muted,
                     "line": {"width": 1, "color": brand.muted},

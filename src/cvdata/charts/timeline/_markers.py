@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ... import i18n
 from ...theme import Brand
 from .._common import _esc, _plural, _wrap
-from .._tables import STATUS_LABELS, STATUS_ORDER
+from .._tables import STATUS_ORDER, status_labels
 from .._theme import AWARD_COLOR_NAME, status_color
 from ._table import markers_per_year
 
@@ -19,6 +20,17 @@ MARKER_STACK_MAX = 15
 
 
 _YEAR_MS = 365.25 * 24 * 3600 * 1000
+
+
+def _per_year_words(most: int) -> str:
+    words = i18n.current()
+    return words("chart.per-year", most=words.number(most))
+
+
+def _paper_status(status: str) -> str:
+    """'Paper: submitted', in the CV's language."""
+    said = status_labels().get(status, status)
+    return i18n.current()("chart.paper-status", status=said.lower())
 
 
 def _iso(ts: pd.Series) -> list[str]:
@@ -61,11 +73,11 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
     for status in order:
         g = counts[counts["status"] == status]
         if kind == "paper":
-            name = _esc(f"Paper: {STATUS_LABELS.get(status, status).lower()}")
+            name = _esc(_paper_status(status))
             marker = {"color": status_color(brand, status), "line": {"width": 0}}
             what = f"{_esc(g['status_label'].iloc[0])}: "
         else:
-            name = "Award"
+            name = i18n.current()("chart.award")
             color = brand.palette.get(AWARD_COLOR_NAME, "#F0E442")
             marker = {"color": color, "line": {"width": 0.8, "color": brand.foreground}}
             what = ""
@@ -111,14 +123,14 @@ def _panels(markers: pd.DataFrame | None) -> list[tuple[str, pd.DataFrame]]:
 def _dot_style(kind: str, key: str, dot: float, brand: Brand) -> tuple[str, dict[str, object]]:
     """A group of dots' legend name and marker: papers by status, awards as stars."""
     if kind == "paper":
-        name = _esc(f"Paper: {STATUS_LABELS.get(key, key).lower()}")
+        name = _esc(_paper_status(key))
         return name, {
             "color": status_color(brand, key),
             "size": dot,
             "symbol": "circle",
             "line": {"width": 0.5, "color": "#FFFFFF"},
         }
-    return "Award", {
+    return i18n.current()("chart.award"), {
         "color": brand.palette.get(AWARD_COLOR_NAME, "#F0E442"),
         "size": dot + 3,
         "symbol": "star",
@@ -174,12 +186,13 @@ def _marker_strips(
 ) -> None:
     """Each panel as a strip under the roles (rows 2, 3): dots, or bars per year."""
     for row, ((kind, part), height) in enumerate(zip(panels, heights, strict=True), start=2):
-        label = "Papers" if kind == "paper" else "Awards"
+        label = i18n.current()("chart.papers" if kind == "paper" else "chart.awards")
         if _per_year(part):
             most = _year_bars(fig, kind, part, brand, row)
             _strip_axis(
-                fig, row, [0, most * 1.08], most / 2, f"<b>{label}</b> per year (up to {most:,})"
+                fig, row, [0, most * 1.08], most / 2, f"<b>{label}</b> " + _per_year_words(most)
             )
             continue
         deepest = _dots(fig, kind, part, height, brand, row)
-        _strip_axis(fig, row, [-0.8, deepest - 0.2], (deepest - 1) / 2, f"<b>{label}</b> (by year)")
+        by_year = i18n.current()("chart.by-year")
+        _strip_axis(fig, row, [-0.8, deepest - 0.2], (deepest - 1) / 2, f"<b>{label}</b> {by_year}")

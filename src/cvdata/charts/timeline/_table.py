@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from ... import dates as _dates
+from ... import i18n
 from ...cells import end_states
 from ...load import CV
 from .._tables import (
@@ -22,6 +23,12 @@ from .._tables import (
 
 #: How many roles the timeline draws (the most recent); 24 rows keep it under ~1,200 px.
 TIMELINE_ROLES = 24
+
+
+def _kind_labels() -> dict[str, str]:
+    """The lanes' names in the CV's language (cvdata.i18n)."""
+    words = i18n.current()
+    return {k: words.get(f"kind.{k}", v) for k, v in KIND_LABELS.items()}
 
 
 def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES) -> pd.DataFrame:
@@ -69,7 +76,7 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = TIMELINE_ROLES
                 dtype="string",
             ),
             "kind": roles["kind"],
-            "kind_label": roles["kind"].map(KIND_LABELS).fillna(roles["kind"]),
+            "kind_label": roles["kind"].map(_kind_labels()).fillna(roles["kind"]),
             "title": roles["title"],
             "organisation": org,
             "employer": roles["organisation"].astype(str),
@@ -110,7 +117,8 @@ def _drawable(roles: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.Ser
     (:func:`cvdata.cells.end_state`): undated roles and unknown ends have none (nor in a
     count of years)."""
     states = end_states(roles, as_of)
-    drawn = states.isin(["ended", "expected", "ongoing"])
+    # A role with an end but no start ("until 2019") has no bar either.
+    drawn = states.isin(["ended", "expected", "ongoing"]) & roles["start"].notna()
     return roles[drawn], states[drawn]
 
 
@@ -125,12 +133,14 @@ def _period_ends(roles: pd.DataFrame) -> pd.Series:
 
 def _date_labels(roles: pd.DataFrame, as_of: dt.date, states: pd.Series) -> pd.Series:
     """'Mar 2019 – Jun 2021', '2019 – present (as of ...)', '2023 – expected 2029 (drawn
-    to ...)': each date at its precision."""
-    present = f"present (as of {as_of:%d %b %Y})"
+    to ...)': each date at its precision, in the CV's language."""
+    words = i18n.current()
+    shown_as_of = _dates.show(as_of, "day")
+    present = words("chart.present-as-of", date=shown_as_of)
 
     def end(e: object, ep: object, state: str) -> str:
         if state == "expected":
-            return f"expected {_dates.show(e, ep)} (drawn to {as_of:%d %b %Y})"
+            return words("chart.expected-drawn-to", end=_dates.show(e, ep), date=shown_as_of)
         return present if state == "ongoing" else _dates.show(e, ep)
 
     labels = [

@@ -305,6 +305,7 @@ def _meta(cv: CV) -> dict[str, Any]:
             "canonical": text(m.canonical),
             "version": text(m.version),
             "lastModified": text(m.last_modified),
+            "language": text(getattr(m, "language", None)),
         }
     )
 

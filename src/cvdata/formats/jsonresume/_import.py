@@ -126,6 +126,8 @@ def _all_rows(b: _Builder, document: Mapping[str, Any]) -> None:
         "version": _s(meta.get("version")),
         "last_modified": _s(meta.get("lastModified")),
         "schema": b.url(_s(document.get("$schema")), "$schema"),
+        # The CV's language (cvdata.i18n), under whichever name the resume gives it.
+        "language": next((_s(meta[k]) for k in ("language", "lang", "x-lang") if meta.get(k)), ""),
     }
     if any(cells.values()):
         b.add("meta", person_id=person_id, **cells)
