@@ -23,7 +23,8 @@ from ...load import CV
 from ...names import is_owner_name, near_names
 from ...problems import display_path
 from ..export import ID_FIELD
-from . import _entry
+from ._entry import URL, arxiv_id, fields_of, links_of, patent, status_of, venue_of, year_of
+from ._entry import kind as entry_kind
 from ._latex import CONTROL, LatexError
 from ._names import author, split_authors
 from ._read import BibImportError, Damage, damaged
@@ -195,12 +196,12 @@ def _entries(library: bibtexparser.Library, damage: Damage) -> list[model.Entry]
 
 def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     line = (entry.start_line or 0) + 1
-    fields = _entry.fields_of(entry)
+    fields = fields_of(entry)
     title = fields.get("title", "")
     if not title:
         plan.skipped.append(Skipped(entry.key, line, "has no title", entry.entry_type.lower()))
         return
-    kind = _entry.kind(entry.entry_type, fields)
+    kind = entry_kind(entry.entry_type, fields)
     if kind is None:
         reason = f"@{entry.entry_type} is not a kind of publication cvdata knows"
         plan.skipped.append(Skipped(entry.key, line, reason, entry.entry_type.lower()))
@@ -215,7 +216,7 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
         return
     if kind.guessed:
         plan.warnings.append(f"{where}: {kind.guessed}; check its kind")
-    year, doi = _entry.year_of(fields), fields.get("doi", "")
+    year, doi = year_of(fields), fields.get("doi", "")
     cvdata_id = fields.get(ID_FIELD, "")
     why = ctx.known.duplicate(cvdata_id, doi, title, year)
     if why:
@@ -263,7 +264,7 @@ def _plan_talk(
             "kind": kind,
             "event": event,
             "date": date,
-            "url": url if _entry.URL.match(url) else "",
+            "url": url if URL.match(url) else "",
             "notes": CONTROL.sub(" ", f"{ctx.note} (entry {entry.key}, @{entry.entry_type})."),
         }
     )
@@ -282,7 +283,7 @@ def _date(fields: dict[str, str]) -> str:
     m = re.match(r"^(\d{4})(-\d{2})?(-\d{2})?$", fields.get("date", "").strip())
     if m:
         return m.group(0)
-    year = _entry.year_of(fields)
+    year = year_of(fields)
     month = fields.get("month", "").strip().lower()[:3]
     if year and month.isdigit() and 1 <= int(month) <= 12:
         return f"{year}-{int(month):02d}"
@@ -330,7 +331,7 @@ def _identifiers(fields: dict[str, str], pid: str, dropped: list[str]) -> list[d
     for scheme, label, value in (
         ("doi", "DOI", doi),
         ("isbn", "ISBN", fields.get("isbn", "")),
-        ("arxiv", "arXiv", _entry.arxiv_id(fields)),
+        ("arxiv", "arXiv", arxiv_id(fields)),
     ):
         if value:
             out.append({"paper_id": pid, "scheme": scheme, "value": value, "label": label})
@@ -341,18 +342,18 @@ def _new_paper(
     ctx: _Context, entry: model.Entry, fields: dict[str, str], pid: str, ptype: str, year: str
 ) -> NewPaper:
     authors, truncated = _authors(ctx, entry, pid)
-    links, dropped = _entry.links_of(fields, pid)
+    links, dropped = links_of(fields, pid)
     identifiers = _identifiers(fields, pid, dropped)
-    status = _entry.status_of(ptype, fields)
+    status = status_of(ptype, fields)
     if ptype == "patent":
-        display, status, ids = _entry.patent(fields)
+        display, status, ids = patent(fields)
         identifiers += [
             {"paper_id": pid, "scheme": s, "value": v, "label": lab} for s, v, lab in ids
         ]
         venue_id, display = "", display
     else:
         raw = {f.key.lower(): str(f.value) for f in entry.fields}
-        venue = _entry.venue_of(ptype, fields, raw)
+        venue = venue_of(ptype, fields, raw)
         venue_id, display = ctx.venues.place(venue)
     paper = {
         "id": pid,
