@@ -64,7 +64,15 @@ from _jobs import (
 from _peers import make_floor_site, make_floor_typst, pdf_pages, rendercv, sizes_and_pdf
 from _report import write_report
 from _report_targets import _failed, _s, targets_23
-from _settings import DEFAULT_SIZES, OUT, PREVIEW_TIMEOUT, RENDER_TIMEOUT, REPORT, SIZES
+from _settings import (
+    DEFAULT_SIZES,
+    DOCUMENTS,  # noqa: F401 (bench.DOCUMENTS: the project's documents, read by test_bench)
+    OUT,
+    PREVIEW_TIMEOUT,
+    RENDER_TIMEOUT,
+    REPORT,
+    SIZES,
+)
 
 # --- driver ------------------------------------------------------------------------------------
 
