@@ -2,7 +2,7 @@
 # make render PROFILE=resume: the two-page résumé only (quarto render --profile resume)
 # make test:   the test suite (its render tests run quarto render too)
 # make lab:    JupyterLab on notebooks/ (opened as notebooks), in an environment of its own
-# make preview: quarto preview that follows edits of data/ (PORT=4848)
+# make preview: the site served at 127.0.0.1:PORT, following edits of data/ (PORT=4848)
 # make publish: render for the Quarto Pub site in _publish.yml and publish it (cvdata.publish)
 # Both set everything up first on a fresh Debian machine, Quarto included (scripts/quarto.sh).
 PYTHON ?= python3
@@ -50,8 +50,9 @@ render: setup
 	@q=$$(scripts/quarto.sh) && echo "render: $$q $$("$$q" --version)" && \
 	  $(QUARTO_ENV) "$$q" render $(PROFILE_FLAG)
 
-# quarto preview, plus a watcher of the data folder (cvdata.quarto.preview): an edit of a
-# table re-renders the pages that read it and the browser reloads; a table that no longer
+# quarto render, then _site served and a watcher of the data folder and the pages'
+# sources (cvdata.quarto.preview): an edit of a table re-renders the pages that read it and
+# the browser reloads; a table that no longer
 # validates is reported here and on the page, and the preview keeps running.
 # PREVIEW_ARGS passes options (--no-browser, --daemon SECONDS).
 PORT ?= 4848

@@ -152,3 +152,45 @@ def test_an_image_address_or_file_name_is_imported(run_cvdata, tmp_path: Path, i
     assert done.returncode == 0, done.stderr
     person = cvdata.load(tmp_path / "cv", as_of=AS_OF).person
     assert person.iloc[0]["image"] == image
+
+
+def _resume(work: list[dict]) -> str:
+    return json.dumps({"basics": {"name": "Ann Example"}, "work": work})
+
+
+def test_a_problem_only_the_whole_folder_shows_is_told_by_json_path(
+    run_cvdata, tmp_path: Path
+) -> None:
+    # An end before its start is found by validating the tables, after the rows are made:
+    # the message names the resume's entry, never 'cv/roles.csv:2' of a folder that does
+    # not exist (issue 21 item 1).
+    bad = {"name": "Acme", "position": "Engineer", "startDate": "2020-05", "endDate": "2019-01"}
+    (tmp_path / "r.json").write_text(_resume([bad]), encoding="utf-8")
+    done = run_cvdata("import", "jsonresume", "r.json", "cv", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "r.json: work[0]: end: 2019-01 is before start 2020-05" in done.stdout
+    assert "roles.csv" not in done.stdout + done.stderr
+    assert not (tmp_path / "cv").exists()
+
+
+def test_into_a_folder_a_new_rows_problem_names_its_entry_after_multiline_cells(
+    run_cvdata, tmp_path: Path
+) -> None:
+    # The folder's own rows and a highlight over three lines come first: the entry is
+    # still found by the record its row starts on, not by counting lines.
+    good = {
+        "name": "Initech",
+        "position": "Analyst",
+        "startDate": "2015-01",
+        "endDate": "2016-01",
+        "summary": "first line\nsecond line\nthird line",
+    }
+    (tmp_path / "a.json").write_text(_resume([good]), encoding="utf-8")
+    assert run_cvdata("import", "jsonresume", "a.json", "cv", cwd=tmp_path).returncode == 0
+    bad = {"name": "Acme", "position": "Engineer", "startDate": "2020-05", "endDate": "2019-01"}
+    (tmp_path / "b.json").write_text(_resume([good, bad]), encoding="utf-8")
+    before = _snapshot(tmp_path / "cv")
+    done = run_cvdata("import", "jsonresume", "b.json", "cv", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "b.json: work[1]: end: 2019-01 is before start 2020-05" in done.stdout
+    assert _snapshot(tmp_path / "cv") == before

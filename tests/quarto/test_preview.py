@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -98,6 +99,77 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     assert watcher.poll()
     assert renders.calls[1] == ["cv.qmd", "index.qmd", "notebooks/skills.py"]
     assert json.loads(watcher.status_path.read_text()) == {"rendered": 2, "problems": []}
+
+
+def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    copy_project(project / "data", PROJECT / "data")
+    (project / "_quarto.yml").write_text("project: {type: website}\n")
+    renders = _Renders()
+    watcher = preview.Watcher(project, project / "data", renders, say=lambda _: None)
+    _append(project / "notebooks" / "skills.py", "# edited")
+    assert watcher.poll()
+    assert renders.calls == [["notebooks/skills.py"]]
+    _append(project / "_quarto.yml", "# edited")  # every page may change
+    assert watcher.poll()
+    assert renders.calls[1] is None
+    assert not watcher.poll()
+    # A page's first reads record (written by a render) is no edit of its source.
+    (project / "notebooks" / "new.py").write_text("")
+    (project / "_cvdata" / "reads" / "notebooks" / "new.html.json").write_text('["talks"]')
+    watcher.poll()
+    assert len(renders.calls) == 2
+
+
+def test_a_preview_started_on_a_broken_table_renders_once_it_is_fixed(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    data = project / "data"
+    copy_project(data, PROJECT / "data")
+    talks = data / "talks.csv"
+    good = talks.read_text(encoding="utf-8")
+    _append(talks, "preview-bad,Broken,invited-talk,Here,20x6,,,,")
+    said: list[str] = []
+    renders = _Renders()
+    watcher = preview.Watcher(project, data, renders, say=said.append)
+    first: list[int] = []
+    watcher.first_render(lambda: first.append(1))
+    assert not first and not renders.calls  # nothing rendered, the problem shown
+    assert "20x6" in "\n".join(json.loads(watcher.status_path.read_text())["problems"])
+    assert "does not validate" in said[-1]
+    talks.write_text(good, encoding="utf-8")
+    assert watcher.poll()
+    assert renders.calls == [None]  # every page: none was rendered for this data
+    assert json.loads(watcher.status_path.read_text()) == {"rendered": 1, "problems": []}
+
+
+def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) -> None:
+    site = tmp_path / "_site"
+    site.mkdir()
+    (site / "cv.html").write_text("old")
+    (site / preview.STATUS).write_text('{"rendered": 0, "problems": []}')
+    idle = threading.Event()
+    server = preview.serve(site, _free_port(), idle)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        got: list[bytes | None] = []
+        asker = threading.Thread(target=lambda: got.append(_get(f"{base}/cv.html")))
+        asker.start()
+        # The status file is served during a render; the page is not.
+        assert json.loads(_get(f"{base}/{preview.STATUS}")) == {"rendered": 0, "problems": []}
+        asker.join(1.0)
+        assert asker.is_alive() and not got
+        (site / "cv.html").write_text("new")
+        idle.set()  # the render is done
+        asker.join(5.0)
+        assert got == [b"new"]
+    finally:
+        idle.set()
+        server.shutdown()
+        server.server_close()
 
 
 def _free_port() -> int:

@@ -71,6 +71,11 @@ class Incoming:
     report: Report = field(default_factory=Report)
     #: Problems of the input; any problem means nothing is written.
     problems: list[Problem] = field(default_factory=list)
+    #: Where each row came from in the input (parallel to ``tables``: ``work[3]``), and
+    #: the input as messages name it: a problem that only the validation of the whole
+    #: folder finds in a new row is told in the input's terms, not a table's line.
+    origins: dict[str, list[str]] = field(default_factory=dict)
+    source: str = ""
 
 
 @dataclass(frozen=True)

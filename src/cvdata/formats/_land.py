@@ -253,6 +253,55 @@ def _existing(folder: Path, as_of: dt.date) -> tuple[CV | None, list[Problem]]:
     return CV(as_of=as_of, data_dir=folder, **result.tables), list(result.problems)
 
 
+def _record_lines(data: bytes) -> list[int]:
+    """The line each data record of a CSV file starts on (the header is line 1; a cell
+    with line breaks spans several)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    starts, line = [], 1
+    for record in reader:
+        if record:
+            starts.append(line)
+        line = reader.line_num + 1
+    return starts[1:]
+
+
+def _in_input_terms(
+    txn: DataTransaction,
+    package: Package,
+    fresh: Mapping[str, list[Mapping[str, str]]],
+    incoming: Incoming,
+    problems: list[Problem],
+) -> list[Problem]:
+    """``problems`` of the staged folder, those in a row the import brought told as the
+    input's (``resume.json: work[0]: end: ...``, not ``cv/roles.csv:2`` of a folder that
+    may not exist yet), when the format says where its rows came from."""
+    if not incoming.source or not incoming.origins:
+        return problems
+    origin_of = {
+        id(row): origin
+        for name, rows in incoming.tables.items()
+        for row, origin in zip(rows, incoming.origins.get(name, ()), strict=False)
+    }
+    at: dict[tuple[str, int], str] = {}
+    for name, rows in fresh.items():
+        path = package[name].path
+        starts = _record_lines(txn.read_bytes(path))
+        first = len(starts) - len(rows)
+        shown = display_path(txn.data_dir / path)
+        for i, row in enumerate(rows):
+            if first + i >= 0 and origin_of.get(id(row)):
+                at[shown, starts[first + i]] = origin_of[id(row)]
+    told = []
+    for p in problems:
+        origin = at.get((p.path, p.line)) if p.line is not None else None
+        if origin:
+            what = f"{p.column}: {p.message}" if p.column else p.message
+            told.append(Problem(incoming.source, None, origin, what))
+        else:
+            told.append(p)
+    return told
+
+
 def _land_into(txn: DataTransaction, package: Package, job: _Job, *, new: bool) -> Landed:
     """The landing itself, under ``txn``'s lock: the CV there, the format's rows, the
     rows not there yet appended, the staged folder validated, committed."""
@@ -286,6 +335,7 @@ def _land_into(txn: DataTransaction, package: Package, job: _Job, *, new: bool) 
         return landed
     landed.problems = list(txn.check(job.as_of).problems)
     if landed.problems:
+        landed.problems = _in_input_terms(txn, package, fresh, incoming, landed.problems)
         landed.stage = "result"
     elif not job.dry_run:
         txn.commit()

@@ -1,27 +1,40 @@
-"""``make preview``: ``quarto preview`` of the site, plus a watcher of the data folder.
+"""``make preview``: the site served from ``_site``, kept up to date with the data folder.
 
 Quarto's preview watches the pages' sources, not the tables they read: an edit of
-``data/talks.csv`` changes nothing on screen. Here a watcher polls the data folder (no
-file-watching dependency: a few dozen ``stat`` calls a poll) and, when a file changed and
-stayed the same for a moment:
+``data/talks.csv`` changes nothing on screen. Here ``make preview`` renders the project
+once (``quarto render``, every format: the PDF too), serves ``_site`` itself (a small
+threaded HTTP server on ``127.0.0.1:PORT``), and a watcher polls the data folder and the
+pages' sources (no file-watching dependency: a few dozen ``stat`` calls a poll). When a
+file changed and stayed the same for a moment, it
 
 1. validates the folder. A table that no longer validates is reported in the terminal and
    on every open page (a banner the preview's pages poll for, ``cvdata-preview.json`` in
    the site), and nothing is rendered: the preview keeps running, and fixing the table
-   renders again;
+   renders again (edits made meanwhile included);
 2. renders again, for HTML, the pages that read a changed table, as their kernels
-   recorded (:mod:`cvdata.quarto.freeze`; every page when the descriptor or another file
-   changed), with Quarto's kernel daemon, so a page's kernel stays warm from one edit to
-   the next (:mod:`cvdata.quarto.execution` tells it each execution's format). The PDF is
-   made by the preview's first render and by ``make render``, not after each edit;
+   recorded (:mod:`cvdata.quarto.freeze`; every page when the descriptor, another file of
+   the folder or the project's configuration changed), and a page whose own source
+   (``cv.qmd``, ``notebooks/skills.py``) changed, with Quarto's kernel daemon, so a page's
+   kernel stays warm from one edit to the next (:mod:`cvdata.quarto.execution` tells it
+   each execution's format). The PDF is made by the first render and by ``make render``;
 3. once their HTML is written, bumps the count in ``cvdata-preview.json``: the open pages
    reload.
 
-Known limit (tests/quarto/test_preview.py fails on it): Quarto's preview server renders a
-page again itself when its HTML changed behind its back and the browser asks for it, at the
-same time as the watcher's next render of that page; the two collide (``NotFound ...
-cv.html``). Having the server do the watcher's renders (its render request) would avoid it,
-but the request did not render here.
+While a render runs, the server holds back every request but the status file's until it
+is done, so a page is never served half written.
+
+Why not ``quarto preview``: its server renders a page again itself whenever the page's HTML
+changed since its own last render and the browser asks for it (``fileRequiresReRender``
+in Quarto's ``project/serve``, whatever ``--no-watch-inputs`` says: that flag only stops
+its watcher of the sources). Every render of the watcher changes the HTML, so each request
+after it started a second render of the same page, which collided with the watcher's next
+one (``NotFound ... cv.html``) and, on a loaded machine, kept the edit off the page for
+minutes. Its render request (as RStudio sends it) did not render here. Serving the files
+ourselves leaves one renderer, the watcher; the reload it needs is the status file that
+the pages already poll for the banner.
+
+Quarto's kernel daemons run in sessions of their own: they outlive the preview by at most
+``--daemon`` seconds (300) of idleness, then end.
 
 The banner and the reload come from a small script that the ``preview`` profile
 (``_quarto-preview.yml``) adds to every HTML page of the preview; ``make render`` renders
@@ -32,14 +45,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
+import http.server
 import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-import urllib.request
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -57,6 +73,8 @@ PROFILE = "preview"
 SETTLE = 0.25
 #: The sources a page may have, in the order looked for.
 SOURCES = (".qmd", ".py", ".ipynb", ".md")
+#: Project files every page depends on: a change renders every page.
+CONFIG = ("_quarto*.yml", "_brand.yml", "*.css", "*.scss")
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -100,6 +118,29 @@ def page_records(project: Path) -> dict[str, set[str]]:
     return pages
 
 
+def page_sources(project: Path) -> list[str]:
+    """The sources of the pages with a reads record (``cv.qmd``, ``notebooks/skills.py``)."""
+    found = []
+    for stem in page_records(project):
+        source = next((f"{stem}{s}" for s in SOURCES if (project / f"{stem}{s}").is_file()), None)
+        if source is not None:
+            found.append(source)
+    return sorted(found)
+
+
+def source_snapshot(project: Path) -> dict[str, tuple[int, int]]:
+    """The pages' sources and the project's configuration (:data:`CONFIG`) with their
+    time changed and size."""
+    names = set(page_sources(project))
+    names |= {f.name for pattern in CONFIG for f in project.glob(pattern) if f.is_file()}
+    found = {}
+    for name in sorted(names):
+        with contextlib.suppress(OSError):
+            st = (project / name).stat()
+            found[name] = (st.st_mtime_ns, st.st_size)
+    return found
+
+
 def pages_to_render(project: Path, changed: set[str] | None) -> list[str] | None:
     """The sources of the pages that read a table of ``changed`` (``None``: something
     every page depends on changed, so every page with a record); ``None`` when no page has
@@ -119,7 +160,8 @@ def pages_to_render(project: Path, changed: set[str] | None) -> list[str] | None
 
 
 class Watcher:
-    """Polls the data folder; validates and re-renders after an edit (see the module)."""
+    """Polls the data folder and the pages' sources; validates and re-renders after an
+    edit (see the module)."""
 
     def __init__(
         self,
@@ -131,16 +173,28 @@ class Watcher:
     ) -> None:
         self.project, self.data_dir, self.render, self.say = project, data_dir, render, say
         self.seen = snapshot(data_dir)
+        self.seen_sources = source_snapshot(project)
         self.hashes = {name: _sha(data_dir / name) for name in self.seen}
         self.rendered = 0
         self.problems: list[str] = []
-        #: Files changed since the last render (kept while the folder does not validate).
+        #: Files of the data folder changed since the last render (kept while the folder
+        #: does not validate).
         self.pending: set[str] = set()
+        #: Pages' sources and configuration files changed since the last render.
+        self.pending_sources: set[str] = set()
+        #: The next render renders the whole project (the first render did not happen).
+        self.whole = False
+        #: Set while nothing renders: the server holds pages back until then.
+        self.idle = threading.Event()
+        self.idle.set()
+
+    @property
+    def site(self) -> Path:
+        return self.project / (env.get(env.PROJECT_OUTPUT_DIR) or "_site")
 
     @property
     def status_path(self) -> Path:
-        out = env.get(env.PROJECT_OUTPUT_DIR) or "_site"
-        return self.project / out / STATUS
+        return self.site / STATUS
 
     def write_status(self) -> None:
         """What the pages' script reads: the problems to show and the render count."""
@@ -150,20 +204,30 @@ class Watcher:
         part.write_text(text, encoding="utf-8")
         part.replace(self.status_path)
 
+    def _look(self) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+        return snapshot(self.data_dir), source_snapshot(self.project)
+
     def poll(self) -> bool:
-        """One look at the folder; handles an edit once it has settled. True when it did."""
-        now = snapshot(self.data_dir)
-        if now == self.seen:
+        """One look at the files; handles an edit once it has settled. True when it did."""
+        now = self._look()
+        if now == (self.seen, self.seen_sources):
             if not self.status_path.is_file():  # a full render cleaned the site
                 self.write_status()
             return False
         while True:  # settled: the same twice, SETTLE apart
             time.sleep(SETTLE)
-            again = snapshot(self.data_dir)
+            again = self._look()
             if again == now:
                 break
             now = again
-        self.seen = now
+        sources = now[1]
+        # A file changed, not one that appeared (a page's first reads record) or went.
+        self.pending_sources |= {
+            n
+            for n in sources.keys() & self.seen_sources.keys()
+            if sources[n] != self.seen_sources[n]
+        }
+        self.seen, self.seen_sources = now
         self.handle()
         return True
 
@@ -188,6 +252,20 @@ class Watcher:
             return None
         return {by_file[f] for f in files}
 
+    def _pages(self, changed: set[str] | None) -> tuple[list[str] | None, str]:
+        """The pages to render (None: the project) and what changed, in words."""
+        sources, self.pending_sources = self.pending_sources, set()
+        config = {n for n in sources if "/" not in n and not n.endswith(SOURCES)}
+        what = [*(sorted(changed) if changed is not None else ["the data folder"])]
+        what += sorted(sources)
+        if config or self.whole:  # the whole site may change, pages without a record too
+            self.whole = False
+            return None, ", ".join(what)
+        pages = pages_to_render(self.project, changed)
+        if pages is not None:
+            pages = sorted(set(pages) | sources)
+        return pages, ", ".join(what)
+
     def handle(self) -> None:
         """Validate, then render what the edit changed (or report why not)."""
         began = time.monotonic()
@@ -199,16 +277,20 @@ class Watcher:
             )
             self.write_status()
             return
-        if changed is not None and not changed:
+        if changed is not None and not changed and not self.pending_sources and not self.whole:
             self.write_status()  # saved, nothing changed: only a banner to take down
             return
-        pages = pages_to_render(self.project, changed)
+        pages, what = self._pages(changed)
         named = ", ".join(pages) if pages is not None else "every page"
-        what = ", ".join(sorted(changed)) if changed is not None else "the data folder"
         self.say(f"preview: {what} changed: rendering {named}")
-        failed = self.render(pages)
+        self.idle.clear()
+        try:
+            failed = self.render(pages)
+        finally:
+            self.idle.set()
         if failed:
             self.problems = [f"The pages were not rendered again: {failed}"]
+            self.whole = True  # what it left half done is not known: the next save renders all
             self.say(f"preview: {self.problems[0]}")
             self.write_status()
             return
@@ -216,22 +298,43 @@ class Watcher:
         self.write_status()
         self.say(f"preview: HTML updated in {time.monotonic() - began:.1f} s")
 
+    def first_render(self, render: Callable[[], str | None]) -> None:
+        """The preview's first render (every page, every format), unless the folder does
+        not validate: then the problems are shown and the fix renders every page."""
+        self._changed_tables()
+        if self.problems:
+            self.whole = True  # no page was rendered for this data: the fix renders all
+            self.handle()
+            return
+        self.say("preview: rendering the site (every page, the PDF too)")
+        self.idle.clear()
+        try:
+            failed = render()
+        finally:
+            self.idle.set()
+        if failed:
+            self.problems = [f"The site was not rendered: {failed}"]
+            self.whole = True
+            self.say(f"preview: {self.problems[0]}")
+        self.write_status()
+
 
 def quarto_render(
-    quarto: str, project: Path, profile: str, daemon: int
+    quarto: str, project: Path, profile: str, daemon: int, *, to: str | None = "html"
 ) -> Callable[[list[str] | None], str | None]:
-    """Renders pages (``None``: the project) for HTML with the preview's profile and
-    Quarto's kernel daemon (a page's kernel kept ``daemon`` seconds for the next edit);
-    returns the end of Quarto's log when it failed, else None."""
+    """Renders pages (``None``: the project) for ``to`` (None: every format) with the
+    preview's profile and Quarto's kernel daemon (a page's kernel kept ``daemon`` seconds
+    for the next edit); returns the end of Quarto's log when it failed, else None."""
 
     def render(pages: list[str] | None) -> str | None:
-        args = [quarto, "render", *(pages or []), "--to", "html", "--profile", profile]
+        args = [quarto, "render", *(pages or []), "--profile", profile]
+        args += ["--to", to] if to else []
         args += ["--execute-daemon", str(daemon)]
         done = subprocess.run(
             args,
             cwd=project,
             # The HTML alone on the machine's cores: no PDF charts drawn ahead.
-            env={**os.environ, env.NO_PREFETCH: "1"},
+            env={**os.environ, env.NO_PREFETCH: "1"} if to == "html" else None,
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -245,17 +348,47 @@ def quarto_render(
     return render
 
 
-def _wait_for_server(port: int, preview: subprocess.Popen, timeout: float = 900) -> bool:
-    """Whether the preview's server answers (it does once its first render is done)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and preview.poll() is None:
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2),
-        ):
-            return True
-        time.sleep(0.5)
-    return False
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site; holds a request back while a render writes the site (the status
+    file excepted: the pages poll it, and it is replaced whole)."""
+
+    idle: threading.Event
+    #: The longest a request is held back (a render that hangs does not hang the browser).
+    HOLD = 600.0
+
+    def do_GET(self) -> None:
+        if self.path.split("?")[0].lstrip("/") != STATUS:
+            self.idle.wait(self.HOLD)
+        super().do_GET()
+
+    def do_HEAD(self) -> None:
+        self.idle.wait(self.HOLD)
+        super().do_HEAD()
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")  # a reload shows the new render
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the pages poll twice a second: the terminal is for edits and problems
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser that went away while its page was held back: nothing to report.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def serve(site: Path, port: int, idle: threading.Event) -> http.server.ThreadingHTTPServer:
+    """A server of ``site`` on 127.0.0.1:``port`` in a thread of its own (stop it with
+    ``shutdown()``); requests wait for ``idle``."""
+    handler = type("Handler", (_Handler,), {"idle": idle})
+    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
+    return server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -280,32 +413,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"preview: {e}", file=sys.stderr)
         return 1
     profile = f"{args.profile},{PROFILE}"
-    # --to all: the first render makes the PDF too.
-    command = [args.quarto, "preview", "--port", str(args.port), "--profile", profile]
-    command += ["--to", "all"]
-    command += ["--no-browser"] if args.no_browser else []
-    # Its own process group: stopped with everything it started when the preview ends.
-    preview = subprocess.Popen(command, cwd=project, start_new_session=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     render = quarto_render(args.quarto, project, profile, args.daemon)
+    everything = quarto_render(args.quarto, project, profile, args.daemon, to=None)
     watcher = Watcher(project, data_dir, render, say=_say)
+    # Its own process group's end (make's Ctrl-C, the test's SIGTERM) ends the renders too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        if not _wait_for_server(args.port, preview):
-            return preview.wait() or 1
-        watcher.write_status()
+        watcher.site.mkdir(parents=True, exist_ok=True)
+        try:
+            server = serve(watcher.site, args.port, watcher.idle)
+        except OSError as e:
+            _say(f"preview: cannot serve on 127.0.0.1:{args.port} ({e.strerror}); try PORT=")
+            return 1
+        watcher.idle.clear()  # nothing is served before the first render
+        url = f"http://127.0.0.1:{args.port}/"
+        _say(f"preview: serving {display_path(watcher.site)} at {url}")
+        watcher.first_render(lambda: everything(None))
         _say(f"preview: watching {display_path(data_dir)} (an edit re-renders its pages)")
-        while preview.poll() is None:
+        if not args.no_browser:
+            with contextlib.suppress(webbrowser.Error):
+                webbrowser.open(url)
+        while True:
             try:
                 watcher.poll()
             except Exception as e:  # the preview keeps running; the next edit tries again
                 _say(f"preview: {type(e).__name__}: {e}")
+                watcher.idle.set()
             time.sleep(args.poll)
-        return preview.returncode or 0
     except KeyboardInterrupt:
         return 0
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(preview.pid, signal.SIGTERM)
+        with contextlib.suppress(NameError):
+            server.shutdown()
 
 
 def _say(text: str) -> None:

@@ -56,19 +56,40 @@ class _Builder:
 
     def __init__(self, report: Report | None = None) -> None:
         self.report = report if report is not None else Report()
-        #: The section being read, and the rows stored from each.
-        self.section = ""
+        #: The section being read (setting it starts a new entry), the rows stored from each.
+        self.origin = ""
+        self._section = ""
         self.stored: dict[str, int] = {}
         package = default_package()
         self.fields = {t.name: t.field_names for t in package.tables}
         self.rows: dict[str, list[dict[str, str]]] = {name: [] for name in package.names}
         self.ids: dict[str, _Ids] = {name: _Ids() for name in package.names}
         self.problems: list[str] = []
+        #: The JSON path of the entry being read, and each row's (parallel to ``rows``):
+        #: a problem found only when the whole folder is validated names its entry.
+        self.origins: dict[str, list[str]] = {name: [] for name in package.names}
+
+    @property
+    def section(self) -> str:
+        return self._section
+
+    @section.setter
+    def section(self, name: str) -> None:
+        self._section, self.origin = name, ""
+
+    def entries(
+        self, document: Mapping[str, Any], key: str, prefix: str = ""
+    ) -> Iterable[tuple[int, Mapping[str, Any]]]:
+        """The objects of ``document[key]``, each made the current entry (``work[3]``)."""
+        for i, item in _objects(document, key):
+            self.origin = f"{prefix}{key}[{i}]"
+            yield i, item
 
     def add(self, table: str, **cells: str) -> dict[str, str]:
         # Every declared column, '' where there is nothing: what a CSV writer needs.
         row = {name: cells.get(name, "") for name in self.fields[table]}
         self.rows[table].append(row)
+        self.origins[table].append(self.origin or self.section)
         self.stored[self.section] = self.stored.get(self.section, 0) + 1
         return row
 

@@ -43,8 +43,10 @@ def to_tables(
     schema: Mapping[str, Any] | None = None,
     as_of: dt.date | None = None,
     report: Report | None = None,
+    origins: dict[str, list[str]] | None = None,
 ) -> dict[str, list[dict[str, str]]]:
-    """A JSON Resume document as rows of every CV table.
+    """A JSON Resume document as rows of every CV table (and, into ``origins`` when
+    given, each row's entry as a JSON path: ``work[3]``).
 
     The document is read into the 1.0 shape first (pre-1.0 keys, ``""`` and
     ``"present"`` dates, expected ends: :mod:`cvdata.formats.jsonresume._keys`), then
@@ -100,6 +102,8 @@ def to_tables(
         raise JsonResumeError(problems)
     _set_aside_unmapped(b, document, schema)
     _count(report, document, b)
+    if origins is not None:
+        origins.update(b.origins)
     return b.rows
 
 
@@ -261,10 +265,13 @@ def read(
     name = inputs[0]
     shown = shown_input(name) if os.fspath(name) == STDIN else display_path(Path(name))
     report = Report()  # to_tables says what it set aside, read anew and could not decide
+    origins: dict[str, list[str]] = {}
     try:
         document = read_document(name)
-        tables = to_tables(document, schema=load_schema(), as_of=as_of, report=report)
+        tables = to_tables(
+            document, schema=load_schema(), as_of=as_of, report=report, origins=origins
+        )
     except JsonResumeError as e:
         return Incoming(problems=[_problem(p, shown) for p in e.problems])
     _import_report(report, document, tables, existing, shown)
-    return Incoming(tables=tables, report=report)
+    return Incoming(tables=tables, report=report, origins=origins, source=shown)

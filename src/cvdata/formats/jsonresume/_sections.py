@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._builder import _URL, PROFILE_KINDS, _Builder, _list, _objects, _s, _score_cells
+from ._builder import _URL, PROFILE_KINDS, _Builder, _list, _s, _score_cells
 from ._keys import paper_kind
 
 
@@ -45,7 +45,7 @@ def _basics_rows(b: _Builder, document: Mapping[str, Any]) -> str:
     if address:
         b.add("contacts", id=ids.make("address", fallback="address"), kind="address",
               label=address, value=address, visibility="private")  # fmt: skip
-    for i, p in _objects(basics, "profiles"):
+    for i, p in b.entries(basics, "profiles", "basics."):
         network, username = _s(p.get("network")), _s(p.get("username"))
         link = b.url(_s(p.get("url")), f"basics.profiles[{i}].url")
         if not (network or username or link):
@@ -70,7 +70,7 @@ def _dates(b: _Builder, item: Mapping[str, Any], path: str) -> dict:
 
 
 def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, w in _objects(document, "work"):
+    for i, w in b.entries(document, "work"):
         path = f"work[{i}]"
         org = b.given(_s(w.get("name")), f"{path}.name", "Organisation not given")
         title = b.given(_s(w.get("position")), f"{path}.position", "Position not given")
@@ -91,7 +91,7 @@ def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _education_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, e in _objects(document, "education"):
+    for i, e in b.entries(document, "education"):
         path = f"education[{i}]"
         org = b.given(_s(e.get("institution")), f"{path}.institution", "Institution not given")
         study, area = _s(e.get("studyType")), _s(e.get("area"))
@@ -122,7 +122,7 @@ def _education_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _volunteer_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, v in _objects(document, "volunteer"):
+    for i, v in b.entries(document, "volunteer"):
         path = f"volunteer[{i}]"
         org = b.given(_s(v.get("organization")), f"{path}.organization", "Organisation not given")
         role = b.given(_s(v.get("position")), f"{path}.position", "Position not given")
@@ -140,7 +140,7 @@ def _volunteer_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _award_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, a in _objects(document, "awards"):
+    for i, a in b.entries(document, "awards"):
         path = f"awards[{i}]"
         name = b.need(_s(a.get("title")), f"{path}.title", "the award's title")
         date = b.date(_s(a.get("date")), f"{path}.date")
@@ -156,7 +156,7 @@ def _award_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _certificate_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, c in _objects(document, "certificates"):
+    for i, c in b.entries(document, "certificates"):
         path = f"certificates[{i}]"
         name = b.need(_s(c.get("name")), f"{path}.name", "the certificate's name")
         b.add(
@@ -170,7 +170,7 @@ def _certificate_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _publication_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, p in _objects(document, "publications"):
+    for i, p in b.entries(document, "publications"):
         path = f"publications[{i}]"
         title = b.need(_s(p.get("name")), f"{path}.name", "the publication's title")
         date = b.date(_s(p.get("releaseDate")), f"{path}.releaseDate")
@@ -206,7 +206,7 @@ def _publication_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 def _skill_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     seen: dict[str, int] = {}
-    for i, s in _objects(document, "skills"):
+    for i, s in b.entries(document, "skills"):
         path = f"skills[{i}]"
         name = b.need(_s(s.get("name")), f"{path}.name", "the skill's name (its category)")
         if name in seen:
@@ -226,7 +226,7 @@ def _skill_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 def _simple_rows(b: _Builder, document: Mapping[str, Any]) -> None:
     """Languages, interests and references: a row each, keywords as child rows."""
     b.section = "languages"
-    for i, lang in _objects(document, "languages"):
+    for i, lang in b.entries(document, "languages"):
         name = b.need(_s(lang.get("language")), f"languages[{i}].language", "the language")
         b.add(
             "languages",
@@ -235,13 +235,13 @@ def _simple_rows(b: _Builder, document: Mapping[str, Any]) -> None:
             fluency=_s(lang.get("fluency")),
         )
     b.section = "interests"
-    for i, it in _objects(document, "interests"):
+    for i, it in b.entries(document, "interests"):
         name = b.need(_s(it.get("name")), f"interests[{i}].name", "the interest's name")
         iid = b.ids["interests"].make(name, fallback=f"interest-{i + 1}")
         b.add("interests", id=iid, name=name)
         b.children("interest_keywords", "interest_id", iid, "keyword", _list(it, "keywords"))
     b.section = "references"
-    for i, r in _objects(document, "references"):
+    for i, r in b.entries(document, "references"):
         name = b.need(_s(r.get("name")), f"references[{i}].name", "who gives the reference")
         b.add(
             "references",
@@ -253,7 +253,7 @@ def _simple_rows(b: _Builder, document: Mapping[str, Any]) -> None:
 
 
 def _project_rows(b: _Builder, document: Mapping[str, Any]) -> None:
-    for i, p in _objects(document, "projects"):
+    for i, p in b.entries(document, "projects"):
         path = f"projects[{i}]"
         title = b.need(_s(p.get("name")), f"{path}.name", "the project's name")
         pid = b.ids["projects"].make(title, fallback=f"project-{i + 1}")
