@@ -104,29 +104,7 @@ def read_raw(
     except csv.Error as e:
         return None, [Problem(display, 1, None, f"cannot read the header row: {_why(e)}")]
     declared = table.field_names
-    # Computed once: per unknown column it scanned the header, the square of its width.
-    absent = [d for d in declared if d not in set(header)]
-    index = {}
-    unknown = 0
-    for pos, name in enumerate(header):
-        if name in index:
-            problems.append(Problem(display, 1, name, "column appears twice in the header"))
-        elif name in declared:
-            index[name] = pos
-        else:
-            unknown += 1
-            if unknown > MAX_UNKNOWN_SHOWN:
-                continue
-            close = difflib.get_close_matches(name, absent, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            label = repr(name) if name else "with an empty name"
-            problems.append(Problem(display, 1, None, f"unknown column {label}{hint}"))
-    if unknown > MAX_UNKNOWN_SHOWN:
-        more = unknown - MAX_UNKNOWN_SHOWN
-        problems.append(Problem(display, 1, None, f"and {more:,} more unknown columns"))
-    missing = [d for d in declared if d not in index]
-    for name in missing:
-        problems.append(Problem(display, 1, name, "missing column"))
+    index, missing = _check_header(header, declared, display, problems)
 
     # Parse every row first (the csv module does the work, in C); decide what to keep after.
     first = reader.line_num + 1
@@ -155,6 +133,39 @@ def read_raw(
     if error is not None:
         problems.append(error)
     return raw, problems
+
+
+def _check_header(
+    header: list[str], declared: tuple[str, ...], display: str, problems: list[Problem]
+) -> tuple[dict[str, int], list[str]]:
+    """Match the header row with the declared columns; append its problems to ``problems``.
+
+    Returns the position of each declared column found and the declared columns missing.
+    """
+    # Computed once: per unknown column it scanned the header, the square of its width.
+    absent = [d for d in declared if d not in set(header)]
+    index: dict[str, int] = {}
+    unknown = 0
+    for pos, name in enumerate(header):
+        if name in index:
+            problems.append(Problem(display, 1, name, "column appears twice in the header"))
+        elif name in declared:
+            index[name] = pos
+        else:
+            unknown += 1
+            if unknown > MAX_UNKNOWN_SHOWN:
+                continue
+            close = difflib.get_close_matches(name, absent, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            label = repr(name) if name else "with an empty name"
+            problems.append(Problem(display, 1, None, f"unknown column {label}{hint}"))
+    if unknown > MAX_UNKNOWN_SHOWN:
+        more = unknown - MAX_UNKNOWN_SHOWN
+        problems.append(Problem(display, 1, None, f"and {more:,} more unknown columns"))
+    missing = [d for d in declared if d not in index]
+    for name in missing:
+        problems.append(Problem(display, 1, name, "missing column"))
+    return index, missing
 
 
 def _control_problems(raw: RawTable) -> list[Problem]:

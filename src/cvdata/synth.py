@@ -27,6 +27,11 @@ from .schema import DESCRIPTOR, default_package
 
 AS_OF = dt.date(2026, 11, 26)
 
+#: Rows by table name, as the builders below fill them in.
+_Tables = dict[str, list[dict[str, object]]]
+#: A role as the later tables need it: id, kind, start and end (month index; None: ongoing).
+_Role = tuple[str, str, int, int | None]
+
 _ORGS = [
     ("Northbridge University", "School of Computing"),
     ("Lakeside Institute of Technology", "Systems Lab"),
@@ -133,9 +138,23 @@ def _tables(
     seed: int,
     as_of: dt.date,
     all_ongoing: bool,
-) -> dict[str, list[dict[str, object]]]:
+) -> _Tables:
+    # One generator drawn from in this order: the same seed gives the same tables.
     rng = random.Random(seed)
-    t: dict[str, list[dict[str, object]]] = {name: [] for name in default_package().names}
+    t: _Tables = {name: [] for name in default_package().names}
+    _person(t)
+    last = as_of.year * 12 + as_of.month - 1  # months since year 0 of the as-of month
+    first = last - 12 * 20
+    roles = _roles(t, rng, n_roles, first, last, all_ongoing)
+    _papers(t, rng, n_papers, first // 12 + 4, as_of)
+    _projects(t, rng, n_projects, roles, first, last)
+    _skills(t, rng, n_skills)
+    _awards(t, rng, n_roles, roles, first, last)
+    return t
+
+
+def _person(t: _Tables) -> None:
+    """The person and their one contact."""
     t["person"].append(
         {
             "id": "alex-example",
@@ -155,11 +174,14 @@ def _tables(
         }
     )
 
+
+def _roles(
+    t: _Tables, rng: random.Random, n_roles: int, first: int, last: int, all_ongoing: bool
+) -> list[_Role]:
+    """Roles, education and advisors; returns each role's id, kind, start and end month."""
     # Roles: a career of about twenty years; roles overlap (internships during a degree,
     # a research post beside a job); the most recent may still be going on.
-    last = as_of.year * 12 + as_of.month - 1  # months since year 0 of the as-of month
-    first = last - 12 * 20
-    roles: list[tuple[str, str, int, int | None]] = []  # id, kind, start, end (month index)
+    roles: list[_Role] = []
     for i in range(n_roles):
         kind = rng.choices(_KINDS, _KIND_WEIGHTS)[0] if n_roles > 1 else "industry"
         start = rng.randint(first, last - 1)
@@ -198,7 +220,11 @@ def _tables(
                         "title": "Professor",
                     }
                 )
+    return roles
 
+
+def _papers(t: _Tables, rng: random.Random, n_papers: int, first_year: int, as_of: dt.date) -> None:
+    """Venues, papers and their authors."""
     # Venues and papers. Co-authors come from a pool that grows with the number of papers;
     # a few recur often (a long collaboration), most appear once or twice.
     for vid, acronym, name, kind in _VENUES:
@@ -209,7 +235,6 @@ def _tables(
     ]
     people = list(dict.fromkeys(people))
     weights = [1 / (k + 1) ** 0.9 for k in range(len(people))]
-    first_year = first // 12 + 4
     for i in range(n_papers):
         pid = f"paper-{i + 1:05d}"
         year: int | None = rng.randint(first_year, as_of.year)
@@ -267,6 +292,11 @@ def _tables(
                 }
             )
 
+
+def _projects(
+    t: _Tables, rng: random.Random, n_projects: int, roles: list[_Role], first: int, last: int
+) -> None:
+    """Projects and their contributions."""
     # Projects: most belong to a role (never an education one when another exists); the
     # rest are listed as other projects with their own dates.
     work = [r for r in roles if r[1] != "education"] or roles
@@ -296,6 +326,9 @@ def _tables(
                 {"project_id": prj, "position": pos, "text": f"Contribution {pos} to {prj}."}
             )
 
+
+def _skills(t: _Tables, rng: random.Random, n_skills: int) -> None:
+    """Skills, skill categories and languages."""
     # Skills: named from the category lists, numbered once a list runs out.
     cats = list(_SKILL_CATEGORIES)
     for i in range(n_skills):
@@ -321,6 +354,11 @@ def _tables(
         {"id": "german", "language": "German", "fluency": "Intermediate"},
     ]
 
+
+def _awards(
+    t: _Tables, rng: random.Random, n_roles: int, roles: list[_Role], first: int, last: int
+) -> None:
+    """Awards, by year."""
     # Awards: a few per role, by year; one without a year.
     for i in range(max(1, n_roles // 2)):
         role_id, _, start, end = rng.choice(roles) if roles else ("", "", first, None)
@@ -334,7 +372,6 @@ def _tables(
                 "role_id": role_id if rng.random() < 0.5 else "",
             }
         )
-    return t
 
 
 def write_cv(
