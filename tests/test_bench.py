@@ -54,6 +54,13 @@ def _data() -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((PROJECT / "data").iterdir()) if p.is_file()}
 
 
+def _section(text: str, heading: str) -> str:
+    """The part of the report from ``heading`` to the next heading of its level."""
+    part = text.split(heading, 1)
+    assert len(part) == 2, f"no section {heading!r}"
+    return part[1].split("\n## ", 1)[0]
+
+
 def _row(text: str, start: str) -> list[str]:
     line = next((ln for ln in text.splitlines() if ln.startswith(f"| {start}")), None)
     assert line, f"no row starting {start!r}"
@@ -117,8 +124,19 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
     assert {name: (PROJECT / name).exists() for name in OUTPUTS} == tops
     assert _data() == data
 
+    # Issue #23's targets come first, each a ratio of one run with a verdict (RenderCV's
+    # is not measured in this run: its row says so).
+    issue23 = _section(text, "## Targets (issue #23")
+    for start in (
+        "cold render of S / Quarto's floor",
+        "nothing-changed render / the floor again",
+    ):
+        _, value, target, ratio, verdict = _row(issue23, start)
+        assert re.search(r"\d", value) and target.startswith("<"), (start, value)
+        assert verdict in ("PASS", "MISS", "n/a"), (start, verdict)
     # Each target of S is a row with a measured number and a verdict; those that need L
     # or RenderCV say they were not measured, and why.
+    issue15 = _section(text, "## Targets (issue #15)")
     measured = (
         "cold render of S (site + PDF)",
         "cold render of S / Quarto's floor",
@@ -129,7 +147,7 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
         "largest page HTML at S",
     )
     for start in measured:
-        _, value, target, ratio, verdict = _row(text, start)
+        _, value, target, ratio, verdict = _row(issue15, start)
         assert re.search(r"\d", value) and target.startswith("<"), (start, value)
         assert re.fullmatch(r"[\d.]+× \w+", ratio), (start, ratio)
         assert verdict in ("PASS", "MISS"), (start, verdict)
@@ -139,7 +157,7 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
         "largest page HTML at L",
         "peak memory of the whole render's process tree at L",
     ):
-        _, value, _, ratio, verdict = _row(text, start)
+        _, value, _, ratio, verdict = _row(issue15, start)
         assert value.startswith("not measured: ") and len(value) > 20, (start, value)
         assert (ratio, verdict) == ("—", "n/a"), start
     for heading in ("## Renders", "## Quarto's floor and RenderCV", "## Output sizes"):
