@@ -52,7 +52,7 @@
     return most * Math.abs(ax._m || 0);
   }
 
-  // The usual (median) distance between two rows of an axis, in pixels.
+  // The usual distance between two rows of an axis (the middle one of the gaps), in pixels.
   function spacing(ax, rows) {
     var ys = rows.map(function (r) { return Number(r.y); }).filter(isFinite).sort(function (a, b) { return a - b; });
     var gaps = [];
