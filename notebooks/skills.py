@@ -6,6 +6,8 @@
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/skills.yml
+# # The warm kernels' spec (cvdata.quarto.kernels; plain ipykernel when off or unavailable).
+# jupyter: cvdata
 # ---
 
 # %%

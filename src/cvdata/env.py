@@ -27,6 +27,7 @@ DATA_DIR = "CVDATA_DIR"
 AS_OF = "CVDATA_AS_OF"
 PLOTLYJS = "CVDATA_PLOTLYJS"
 NO_PREFETCH = "CVDATA_NO_PREFETCH"
+WARM_KERNELS = "CVDATA_WARM_KERNELS"
 FORMAT = "CVDATA_FORMAT"
 PREFETCH = "CVDATA_PREFETCH"
 PREFETCH_LOCK_FD = "CVDATA_PREFETCH_LOCK_FD"
@@ -51,6 +52,12 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable(PLOTLYJS, "you", "`full`: ship plotly's full bundle instead of the basic one"),
     Variable(NO_PREFETCH, "you", "`1`: the pre-render step draws no chart ahead (to compare)"),
+    Variable(
+        WARM_KERNELS,
+        "you",
+        "`0`: pages run in plain ipykernel kernels, not ones forked from a warm process "
+        "(to compare)",
+    ),
     Variable(
         FORMAT,
         "cvdata",

@@ -13,10 +13,11 @@ Quarto names them to the kernel in two ways:
   ``identifier.base-format``) and the document's file name.
 
 :func:`listen` takes that comm in this kernel (it is called when this module is first
-imported, so every execution after a kernel's first is told; the first is told by the
-environment, which is its own), and :func:`current` prefers what the latest execution
-said over the environment. Standard library only: a kernel imports it before a page's
-first cell.
+imported and again by :func:`current`, so every execution after a kernel's first is told,
+also in a warm kernel, forked from a process that imported this module before any kernel
+existed: :mod:`cvdata.quarto.kernels`; the first is told by the environment, which is its
+own), and :func:`current` prefers what the latest execution said over the environment.
+Standard library only: a kernel imports it before a page's first cell.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class _Latest:
         self.lock = threading.Lock()
         self.options: dict[str, Any] | None = None
         self.folder: Path | None = None  # the kernel's working folder when it was told
+        self.manager: object | None = None  # the comm manager listened on (one per kernel)
 
 
 _latest = _Latest()
@@ -104,7 +106,9 @@ def listen() -> bool:
     manager = getattr(getattr(shell, "kernel", None), "comm_manager", None)
     if manager is None:
         return False
-    manager.register_target(SETUP_COMM, _on_setup)
+    if _latest.manager is not manager:
+        manager.register_target(SETUP_COMM, _on_setup)
+        _latest.manager = manager
     return True
 
 
@@ -139,6 +143,7 @@ def current() -> Execution:
     cvdata._paths.EnvNameError
         When the format is not a plain name (it becomes part of a file name).
     """
+    listen()  # a warm kernel imported this module before it was a kernel
     with _latest.lock:
         options, folder = _latest.options, _latest.folder
     if options is not None:

@@ -4,6 +4,7 @@
 2. Wait for the PDF's charts being drawn ahead to be done (:mod:`cvdata.quarto.prefetch`): a
    render that used none of them (``--to html``) does not end while they are being drawn
    into its project (the drawing's browser may still be closing).
+3. Stop the warm kernels' fork server (:mod:`cvdata.quarto.kernels`): no more kernels.
 
 Standard library only, like :mod:`cvdata._paths` (and :mod:`cvdata.quarto` itself): this
 runs at the end of every render, and ``import pandas`` alone would add a third of a second
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from .. import env
 from .._paths import FIGURE_CACHE, META_DIR, PAGES_DIR, find_project_root, prefetch_running
+from . import kernels
 
 
 def remove_hidden_pages(project: Path, output_dir: Path) -> list[Path]:
@@ -53,6 +55,7 @@ def main(project: Path | None = None) -> int:
     out = env.get(env.PROJECT_OUTPUT_DIR)
     remove_hidden_pages(project, project / out if out else project / "_site")
     wait_for_prefetch(project)
+    kernels.stop(project)
     return 0
 
 

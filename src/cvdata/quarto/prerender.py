@@ -12,6 +12,8 @@
    and whose site it is (:mod:`cvdata.identity`: the title, description, favicon, photo).
 5. Start drawing the PDF's charts in the background (:mod:`cvdata.quarto.prefetch`), for the
    documents whose Typst pass will execute, while Quarto renders the other pages.
+6. Start the fork server of the warm kernels (:mod:`cvdata.quarto.kernels`) when some page
+   will execute.
 
 :mod:`cvdata.quarto.postrender` (``scripts/postrender.py``) deletes the empty files Quarto writes
 for the pages left out, and waits for the drawing to end.
@@ -37,6 +39,7 @@ from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
 from ..theme import BRAND_FILE, PDF_DESIGN_KEY, Brand, load_brand
 from ..upgrade import hint as upgrade_hint
+from . import kernels as _kernels
 from . import prefetch as _prefetch
 from .freeze import tables_read
 from .site import write_page_metadata
@@ -184,6 +187,29 @@ def _typst_to_run(project: Path) -> list[str]:
     return [d for d in input_files() if executes_typst(project, d)]
 
 
+def pages_will_execute(project: Path) -> bool:
+    """Whether some page of this render will likely run its cells (a hint: a server
+    started for nothing costs CPU, one not started costs warm kernels): always in a render
+    of some files; in a whole-project render, when a page has no frozen result or its
+    source is newer than them."""
+    if not env.get(env.PROJECT_RENDER_ALL):
+        return True
+    for document in input_files():
+        results = project / FREEZE_DIR / Path(document).with_suffix("") / "execute-results"
+        try:
+            frozen = max(p.stat().st_mtime for p in results.iterdir())
+            if (project / document).stat().st_mtime > frozen:
+                return True
+        except (OSError, ValueError):  # no results (max of nothing), or no source
+            return True
+    return False
+
+
+def start_kernels(project: Path) -> bool:
+    """Start the warm kernels' fork server, watching the render (this step's parent)."""
+    return _kernels.start(project, watch=os.getppid()) is not None
+
+
 def copy_plotly_js(project: Path) -> Path:
     """The site's plotly.js (the basic bundle when it matches plotly's; see _plotlyjs)."""
     src = _plotlyjs.bundle()
@@ -217,6 +243,8 @@ def main(project: Path | None = None) -> int:
     if problem := pdf_design_problem(load_brand(project / BRAND_FILE)):
         print(f"pre-render: {problem}; nothing was rendered.", file=sys.stderr)
         return 1
+    # The kernels' imports overlap the validation below (a page with data to show runs).
+    kernels = pages_will_execute(project) and start_kernels(project)
     drawing = env.get(_prefetch.OFF_ENV) != "1"
     # Where the PDF's pass will run whatever the data (a render of some files, or no frozen
     # result), the charts are drawn from now on, alongside the validation below; the
@@ -243,6 +271,8 @@ def main(project: Path | None = None) -> int:
         print(f"pre-render: {note}", file=sys.stderr)
     if drawing and not started:  # a frozen PDF pass whose data changed runs again
         _prefetch.start(project, _typst_to_run(project))
+    if dropped and not kernels:  # frozen pages whose data changed run again
+        start_kernels(project)
     print(
         f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
         + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
