@@ -14,6 +14,7 @@ ZMQ context, no event loop and no open file but its own sockets, which the child
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
 import json
 import os
@@ -138,13 +139,15 @@ class Server:
 
     def _bind(self) -> socket.socket:
         launcher.private_dir(self.path.parent, create=True)
-        if self.path.exists():
-            try:
-                launcher.connect(self.path, timeout=2).close()
-            except launcher.Unavailable:
-                self.path.unlink()  # a server that ended without removing it
-            else:
-                raise launcher.Unavailable(f"a server already listens on {self.path}")
+        # One server per project: it holds this lock while it listens.
+        self.lock_fd = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.lock_fd)
+            raise launcher.Unavailable(f"a server already runs for {self.path}") from None
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()  # left by a server that did not end well
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)  # the socket is made 0600, never open for a moment
         try:
@@ -209,6 +212,9 @@ class Server:
         with contextlib.suppress(OSError):
             if self.path.stat().st_ino == self.inode:  # not a newer server's socket
                 self.path.unlink()
+        if self.lock_fd >= 0:  # a new server may start (this one waits for its kernels)
+            os.close(self.lock_fd)
+            self.lock_fd = -1
 
     # -- requests ---------------------------------------------------------------
 
@@ -274,6 +280,8 @@ class Server:
         self.listener.close()
         os.close(self.wake_r)
         os.close(self.wake_w)
+        if self.lock_fd >= 0:  # the lock stays the server's alone
+            os.close(self.lock_fd)
         self.children = {}
 
     def _launcher_gone(self, pid: int) -> None:
@@ -353,13 +361,17 @@ def _fresh_module_state(environ: dict[str, str]) -> None:
     Quarto's set-up cell sets it anyway)."""
     kernelapp = sys.modules.get("ipykernel.kernelapp")
     if kernelapp is not None:
-        traits = kernelapp.IPKernelApp.class_traits()
+        app = kernelapp.IPKernelApp
         for trait, variable in (
             ("parent_handle", "JPY_PARENT_PID"),
             ("interrupt", "JPY_INTERRUPT_EVENT"),
         ):
             with contextlib.suppress(KeyError, ValueError):
-                traits[trait].default_value = int(environ.get(variable) or 0)
+                value = int(environ.get(variable) or 0)
+                app.class_traits()[trait].default_value = value
+                # traitlets copies a static default into each instance from this cache
+                if trait in getattr(app, "_static_immutable_initial_values", {}):
+                    app._static_immutable_initial_values[trait] = value
     numpy_random = sys.modules.get("numpy.random")
     if numpy_random is not None:
         numpy_random.seed()
