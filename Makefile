@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml scripts/setup-system.sh scripts/ipython_kerne
 	cp scripts/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
-$(KERNELSPEC): $(VENV)/.installed src/cvdata/quarto/kernels.py
+$(KERNELSPEC): $(VENV)/.installed $(wildcard src/cvdata/quarto/kernels.py)
 	$(PY) -m cvdata.quarto.kernels install
 
 # The Quarto to render with (found, or installed into .cache/quarto: scripts/quarto.sh).
