@@ -199,6 +199,28 @@ def test_a_killed_launcher_takes_its_kernel_with_it(served, tmp_path) -> None:
     kernel.km.cleanup_resources()
 
 
+def test_a_kernel_whose_jupyter_died_ends_as_a_plain_one_would(served, tmp_path) -> None:
+    # Jupyter's process (here a shell that started the launcher) dies without a shutdown.
+    code = (
+        "import os, subprocess, sys; env = dict(os.environ);"
+        f"env[{env.PROJECT_ROOT!r}] = {str(served)!r};"
+        "p = subprocess.Popen([sys.executable, '-m', 'cvdata.quarto.kernel_launcher', '-f',"
+        f" {str(tmp_path / 'k.json')!r}], env=env); print(p.pid, flush=True);"
+        "import time; time.sleep(5); os._exit(0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    launcher = int(done.stdout.split()[0]) if done.stdout.split() else pytest.fail(done.stderr)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            os.kill(launcher, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the launcher outlived Jupyter's process"
+        time.sleep(0.2)
+    assert "ended" in (served / kernels.LOG).read_text().splitlines()[-1]
+
+
 # ----------------------------------------------------------------------- fallbacks
 
 

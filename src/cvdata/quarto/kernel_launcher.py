@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import select
 import signal
 import socket
 import stat
@@ -45,6 +46,10 @@ RELAYED = (
     signal.SIGUSR1,
     signal.SIGUSR2,
 )
+
+
+#: The process that started this one (Jupyter's), taken first thing.
+_PARENT = os.getppid()
 
 
 class Unavailable(Exception):
@@ -230,13 +235,26 @@ def warm_kernel(args: list[str], relay: _Relay) -> int:
         if not answer or not isinstance(answer.get("pid"), int):
             raise Unavailable(str((answer or {}).get("refused", "the server went away")))
         relay.started(answer["pid"])
-        sock.settimeout(None)  # the kernel lives as long as it is used
-        try:
-            done = receive(reader)
-        except (OSError, ValueError):
-            done = None
+        done = wait_for_exit(sock, reader, answer["pid"])
     # No status: the server died; the kernel, which held the socket too, is gone.
     return int(done["exit"]) if done and isinstance(done.get("exit"), int) else 1
+
+
+def wait_for_exit(sock: socket.socket, reader: Any, pid: int) -> dict[str, Any] | None:
+    """The server's word on how the kernel ended; None when it went away. A plain kernel
+    ends when Jupyter's process does (ipykernel watches its parent): so does this one,
+    which is the forked kernel's parent for Jupyter."""
+    parent = _PARENT
+    while True:
+        ready, _, _ = select.select([sock], [], [], 1.0)
+        if ready:
+            try:
+                return receive(reader)
+            except (OSError, ValueError):
+                return None
+        if parent > 1 and os.getppid() != parent:  # Jupyter's process is gone
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def exit_as(status: int) -> None:
