@@ -69,6 +69,8 @@ def test_each_page_is_rendered_in_its_web_format_the_full_cv_first(tmp_path: Pat
         ("html", ["index.qmd", "notebooks/skills.py"]),
     ]
     assert preview.web_format(project, "notebooks/new.py") == "html"  # no record yet
+    (reads / "dashboard.html.json").write_text('["talks"]')  # left by an older preview
+    assert preview.web_format(project, "dashboard.qmd") == "dashboard"
 
 
 def test_an_edit_no_page_reads_renders_nothing(tmp_path: Path, monkeypatch) -> None:

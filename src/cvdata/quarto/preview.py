@@ -176,10 +176,12 @@ def pages_to_render(project: Path, changed: set[str] | None) -> list[str] | None
 
 def web_format(project: Path, source: str) -> str:
     """The format a page is shown in on the site, as its kernel recorded it (``html``,
-    ``dashboard``); ``html`` for a page with no record yet."""
+    ``dashboard``); ``html`` for a page with no record yet (or only the PDF's)."""
     stem = Path(source).with_suffix("").as_posix()
     found = {fmt for s, fmt, _ in _record_files(project) if s == stem} - PRINT_FORMATS
-    return "html" if not found or "html" in found else sorted(found)[0]
+    # A format of its own (``dashboard``) wins over ``html``: a record of an HTML pass
+    # may be left from an older preview, which rendered every page ``--to html``.
+    return min(found - {"html"}, default="html")
 
 
 def render_batches(project: Path, pages: Sequence[str]) -> list[tuple[str, list[str]]]:
