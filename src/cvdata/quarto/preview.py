@@ -52,23 +52,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import hashlib
-import http.server
 import io
 import json
-import os
 import signal
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-import urllib.parse
 import webbrowser
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .. import env
 from .._paths import META_DIR, find_data_dir, find_project_root
@@ -76,9 +69,9 @@ from ..problems import display_path, format_report
 from . import prerendered
 from .freeze import READS_DIR
 from .prerendered import snapshot
+from .preview_render import QuartoRender, Render
+from .preview_server import STATUS, Hold, serve
 
-#: Written into the site's output folder; the preview profile's script polls it.
-STATUS = "cvdata-preview.json"
 #: The profile that adds that script (``_quarto-preview.yml``).
 PROFILE = "preview"
 #: A changed file must stay unchanged this long before it is read. An editor or a
@@ -200,45 +193,6 @@ def render_batches(project: Path, pages: Sequence[str]) -> list[tuple[str, list[
 def site_path(source: str) -> str:
     """Where a page's HTML is on the site (``notebooks/skills.py``: ``notebooks/skills.html``)."""
     return Path(source).with_suffix(".html").as_posix()
-
-
-class Hold:
-    """What the server holds back while a render writes it: some paths of the site, or
-    all of it (``None``)."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._held: frozenset[str] | None = frozenset()
-
-    def hold(self, paths: Iterable[str] | None) -> None:
-        """Hold back these site paths (``None``: every one) until :meth:`release`."""
-        with self._changed:
-            self._held = None if paths is None else frozenset(paths)
-
-    def release(self) -> None:
-        with self._changed:
-            self._held = frozenset()
-            self._changed.notify_all()
-
-    def held(self, path: str) -> bool:
-        with self._changed:
-            return self._held is None or path in self._held
-
-    def wait(self, path: str, timeout: float) -> bool:
-        """Wait until ``path`` is not held back (at most ``timeout`` s); True when free."""
-        with self._changed:
-            return self._changed.wait_for(
-                lambda: self._held is not None and path not in self._held, timeout
-            )
-
-
-class Render(Protocol):
-    """Renders ``pages`` (None: the project) for the format ``to`` (None: every format);
-    ``stamp`` names the pre-render work done ahead. Returns why it failed, or None."""
-
-    def __call__(
-        self, pages: list[str] | None, to: str | None = None, stamp: Path | None = None
-    ) -> str | None: ...
 
 
 class Watcher:
@@ -458,102 +412,6 @@ class Watcher:
             self.whole = True
             self.say(f"preview: {self.problems[0]}")
         self.write_status()
-
-
-class QuartoRender:
-    """``quarto render`` with the preview's profile and Quarto's kernel daemon (a page's
-    kernel kept ``daemon`` seconds for the next edit); see :class:`Render`. Keeps the last
-    render's log lines with the time each came, and Quarto's own timings, in :attr:`last`."""
-
-    def __init__(self, quarto: str, project: Path, profile: str, daemon: int) -> None:
-        self.quarto, self.project, self.profile, self.daemon = quarto, project, profile, daemon
-        self.last: dict[str, Any] | None = None
-        self._scratch = Path(tempfile.mkdtemp(prefix="cvdata-preview-"))
-
-    def __call__(
-        self, pages: list[str] | None, to: str | None = None, stamp: Path | None = None
-    ) -> str | None:
-        args = [self.quarto, "render", *(pages or []), "--profile", self.profile]
-        args += ["--to", to] if to else []
-        args += ["--execute-daemon", str(self.daemon)]
-        timing = self._scratch / "quarto-timing.json"
-        timing.unlink(missing_ok=True)
-        extra = {env.PROFILER_OUTPUT: str(timing)}
-        if to is not None:  # the web pages alone on the machine's cores: no PDF charts
-            extra[env.NO_PREFETCH] = "1"
-        if stamp is not None:
-            extra[env.PRERENDERED] = str(stamp)
-        began = time.time()
-        lines: list[tuple[float, str]] = []
-        with subprocess.Popen(
-            args,
-            cwd=self.project,
-            env={**os.environ, **extra},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        ) as quarto:
-            assert quarto.stdout is not None
-            for line in quarto.stdout:
-                lines.append((round(time.time() - began, 3), line.rstrip()))
-        self.last = {"start": began, "end": time.time(), "lines": lines}
-        with contextlib.suppress(OSError, ValueError):
-            self.last["profile"] = json.loads(timing.read_text(encoding="utf-8"))
-        if quarto.returncode == 0:
-            return None
-        return "quarto render failed:\n" + "\n".join(text for _, text in lines[-30:])
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site; holds a request back while a render writes what it asks for (the
-    status file never: the pages poll it, and it is replaced whole)."""
-
-    hold: Hold
-    #: The longest a request is held back (a render that hangs does not hang the browser).
-    HOLD = 600.0
-
-    def _wait(self) -> None:
-        path = urllib.parse.unquote(self.path.split("?")[0]).lstrip("/")
-        if path == STATUS:
-            return
-        if path == "" or path.endswith("/"):
-            path += "index.html"
-        self.hold.wait(path, self.HOLD)
-
-    def do_GET(self) -> None:
-        self._wait()
-        super().do_GET()
-
-    def do_HEAD(self) -> None:
-        self._wait()
-        super().do_HEAD()
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")  # a reload shows the new render
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # the pages poll several times a second: the terminal is for edits and problems
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A browser that went away while its page was held back: nothing to report.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-def serve(site: Path, port: int, hold: Hold) -> http.server.ThreadingHTTPServer:
-    """A server of ``site`` on 127.0.0.1:``port`` in a thread of its own (stop it with
-    ``shutdown()``); a request waits while ``hold`` holds what it asks for."""
-    handler = type("Handler", (_Handler,), {"hold": hold})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
-    return server
 
 
 def _parser() -> argparse.ArgumentParser:
