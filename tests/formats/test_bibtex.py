@@ -322,9 +322,11 @@ def test_result_that_would_not_validate_leaves_data_untouched(
     )
     proc = run_cvdata("import", "bibtex", str(future), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
-    assert "papers.csv:24: year: a published paper dated 2031 is after the as-of date" in (
+    # Found only by validating the folder with the new row, told as the entry's problem.
+    assert "future.bib:1: entry 'late': year: a published paper dated 2031 is after the" in (
         proc.stdout
     )
+    assert "papers.csv:" not in proc.stdout
     assert str(folder.name) in proc.stdout and "cvdata-import" not in proc.stdout
     assert "nothing was imported and no file changed" in proc.stdout
     assert _fingerprint(folder) == before
@@ -368,3 +370,27 @@ def test_bibtex_lands_through_the_one_landing_path(cv: cvdata.CV, broken_copy, b
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers) + 4
     assert rows[-1][header.index("id")] == "zhou2025fast2"
+
+
+def test_a_problem_of_an_entrys_rows_names_its_line_and_key(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    # The second entry's year is past what the folder allows, in its paper and in the
+    # award al-folio's 'award' makes of it (a row of another table): both are told as
+    # the entry's, by its line and key, never as a line of papers.csv or awards.csv.
+    folder = broken_copy()
+    refs = _write(
+        tmp_path / "refs.bib",
+        """\
+        @article{good, title = {A Good One}, author = {Ann Example}, year = {2020}}
+
+        @article{odd,
+          title = {An Odd One}, author = {Ann Example}, year = {2040}, award = {Best Paper}}
+        """,
+    )
+    proc = run_cvdata("import", "bibtex", str(refs), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout
+    told = [ln for ln in proc.stdout.splitlines() if ln.startswith("refs.bib:3: entry 'odd': ")]
+    assert len(told) == 3, proc.stdout  # the paper twice (late, published), the award once
+    assert "year: 2040 is more than 10 years after the as-of date" in told[0]
+    assert ".csv:" not in proc.stdout

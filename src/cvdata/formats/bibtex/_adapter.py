@@ -89,7 +89,12 @@ def read(
         plan = plan_import(existing, library, str(name))
     except BibImportError as e:
         return Incoming(problems=[_problem(m, shown) for m in e.messages])
-    return Incoming(tables=plan.rows(), report=_report(plan, library, shown))
+    return Incoming(
+        tables=plan.rows(),
+        report=_report(plan, library, shown),
+        origins=plan.origins(),
+        source=shown,
+    )
 
 
 __all__ = ["read"]

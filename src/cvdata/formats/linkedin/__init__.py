@@ -136,8 +136,7 @@ def tables_from_export(export: _Export, existing: CV | None, as_of: dt.date) -> 
     except ExportError as e:
         im.problems.append(Problem(export.shown, None, None, str(e)))
     _not_imported(im)
-    tables = {k: v for k, v in im.rows.tables.items() if v}
-    return Incoming(tables=tables, report=im.report, problems=im.problems)
+    return im.rows.incoming(im.report, im.problems, export.shown)
 
 
 def read(
