@@ -173,9 +173,12 @@ def paper_type(entry_type: str, fields: dict[str, str]) -> str | None:
     """The paper type of an entry, or ``None`` for entry types cvdata has no place for."""
     etype = entry_type.lower()
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
-    if etype == "article" and (
-        _is_arxiv(fields) or _server(fields) or journal.lower().startswith("arxiv")
-    ):
+    if etype == "article" and (_server(fields) or journal.lower().startswith("arxiv")):
+        return "preprint"
+    # An arXiv id beside a journal is the published paper's preprint (Mendeley and Zotero
+    # add eprint/archivePrefix to journal articles); with no journal, the preprint itself
+    # (al-folio's `arxiv = {...}` with `abbr = {arXiv}`).
+    if etype == "article" and not journal.strip() and (_is_arxiv(fields) or arxiv_id(fields)):
         return "preprint"
     if etype == "misc":
         where = " ".join(fields.get(f, "") for f in ("howpublished", "organization", "note"))
@@ -243,7 +246,9 @@ _VENUE_KINDS = {"conference": "conference", "journal": "journal", "preprint": "p
 #: DBLP's braced acronym before a year: ``{ICML} 2023``, ``{(PAIS} 2020)``.
 _DBLP_ACRONYM = re.compile(r"\{\(?([A-Za-z][\w\-/&+@.]*)\}\s*'?(\d{4}|\d{2})\b")
 _SERIES = re.compile(r"^([A-Z][\w\-&/+@]*)\s*['’]\s*\d{2}$")
-_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z\-]*)(\s*['’]?\d{2,4})?\)")
+#: An acronym in parentheses, with its year: ``(IJCAI 2020)``, ``(OptMAS-18)``: a hyphen
+#: inside the acronym joins letters (``AAMAS-DC``), before the year it is not the acronym's.
+_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z](?:[A-Za-z]|-(?=[A-Za-z]))*)(\s*[-'’]?\s*\d{2,4})?\)")
 
 
 def venue_of(ptype: str, fields: dict[str, str], raw: dict[str, str]) -> Venue:
