@@ -455,3 +455,17 @@ def test_a_problem_only_the_whole_folder_finds_names_the_records_json_path(
         assert "roles.csv:" not in done.stdout + done.stderr
     assert not (tmp_path / "cv").exists()
     assert (seed / "roles.csv").read_bytes() == (DATA_DIR / "roles.csv").read_bytes()
+
+
+def test_a_biographys_paragraphs_are_kept(tmp_path: Path) -> None:
+    # ORCID keeps the blank line the person typed between paragraphs ("\r\n\r\n", as in
+    # ORCID's own demonstration record); the CV's summary is prose and keeps them too.
+    record = {
+        "person": {
+            "name": {"given-names": {"value": "Ann"}, "family-name": {"value": "Ex"}},
+            "biography": {"content": "Ann studies  pots.\r\n\r\n\r\nShe also\r\nteaches.  "},
+        }
+    }
+    (tmp_path / "r.json").write_text(json.dumps(record), encoding="utf-8")
+    (person,) = read(tmp_path / "r.json").tables["person"]
+    assert person["summary"] == "Ann studies pots.\n\nShe also teaches."

@@ -11,7 +11,7 @@ from ... import dates
 from ...problems import Problem
 from .._format import Report
 from .._rows import Rows, fold, site_kind, tally
-from ._json import _get, _list, _s, fuzzy_date
+from ._json import _get, _list, _paragraphs, _s, fuzzy_date
 
 if TYPE_CHECKING:
     from ...load import CV
@@ -118,7 +118,7 @@ def _person(im: _Import, record: Any) -> None:
             "person",
             id=im.rows.new_id("person", name, fallback="owner"),
             name=name,
-            summary=_s(person, "biography", "content"),
+            summary=_paragraphs(person, "biography", "content"),
             country_code=next((c for c in countries if c), ""),
             notes=notes,
         )
