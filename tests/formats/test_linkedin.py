@@ -572,3 +572,24 @@ def test_a_websites_kind_is_read_from_its_host(tmp_path: Path) -> None:
         "https://x.com/ann": "twitter",
         "https://scholar.google.co.uk/citations?user=abc": "scholar",
     }
+
+
+def test_html_escaped_cells_are_read_as_written(tmp_path: Path) -> None:
+    # Some exports write cells HTML-escaped (seen in a published parser's fixtures of a real
+    # export): '&amp;' is '&' in every cell, a name and a link's text alike.
+    incoming = read(FIXTURES / "student")
+    (person,) = incoming.tables["person"]
+    assert person["summary"] == 'Curious about "small" data & models.'
+    (degree,) = rows(incoming, "roles", kind="education")
+    assert degree["summary"].startswith("Dean's List & more.")
+    assert degree["end"] == "2028-05"  # an expected end
+    assert rows(incoming, "roles", organisation="Harbor & Co")
+    highlights = [r["text"] for r in incoming.tables["role_highlights"]]
+    assert "Built a model & its tests." in highlights
+    (volunteering,) = incoming.tables["volunteering"]
+    assert volunteering["summary"] == "Shelved books & ran the reading hour."
+    assert volunteering["start"] == "2019-06"  # Cause before the dates: read by name
+    undated = rows(incoming, "awards", name="Dean's List")
+    assert undated and undated[0]["date"] == "" and undated[0]["summary"] == "Spring 2024"
+    folder = land_in(FIXTURES / "student", tmp_path / "cv")
+    assert folder.ok, folder.problems
