@@ -163,6 +163,21 @@ def test_mendeley_and_alfolio_preprints_by_the_evidence(tmp_path: Path) -> None:
     assert preprint.paper["venue_id"] == "arxiv"
 
 
+def test_arxivs_own_shapes_are_preprints_with_their_ids(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "arxiv-export.bib")
+    papers = _by_key(plan)
+    for key, arxiv in (
+        ("quinn2019tall", "1911.01234"),
+        ("quinn2022corpus", ""),  # publisher = {arXiv} is its only venue
+        ("quinn2025linear", "2501.01234"),  # eprint = {arXiv:ID}
+    ):
+        paper = papers[key]
+        assert (paper.paper["type"], paper.paper["venue_id"]) == ("preprint", "arxiv"), key
+        ids = [i["value"] for i in paper.identifiers if i["scheme"] == "arxiv"]
+        assert ids == ([arxiv] if arxiv else []), key
+    assert not [w for w in plan.warnings if "no arXiv id" in w]
+
+
 def test_vita_talks_editorial_board_and_guesses(tmp_path: Path) -> None:
     plan = _plan(tmp_path, "vita.bib")
     talks = {t["id"]: t for t in plan.talks}

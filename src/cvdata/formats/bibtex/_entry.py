@@ -135,7 +135,10 @@ def fields_of(entry: model.Entry) -> dict[str, str]:
 
 
 def _server(fields: dict[str, str]) -> tuple[str, str] | None:
+    """The preprint server the entry names as its journal (DBLP's ``CoRR``), or, with no
+    journal, as its publisher (arXiv's own export: ``publisher = {arXiv}``)."""
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
+    journal = journal or fields.get("publisher", "")
     for pattern, acronym, name in SERVERS:
         if pattern.match(journal.strip()):
             return acronym, name
@@ -150,7 +153,10 @@ def arxiv_id(fields: dict[str, str]) -> str:
     """The entry's arXiv id, from the first field that gives one (module docstring)."""
     server = _server(fields)
     if fields.get("eprint") and (_is_arxiv(fields) or (server and server[0] == "arXiv")):
-        return fields["eprint"].strip()
+        return re.sub(r"^arxiv:\s*", "", fields["eprint"].strip(), flags=re.I)
+    m = re.match(rf"^arxiv:\s*{_ARXIV_ID}$", fields.get("eprint", "").strip(), re.I)
+    if m:  # `eprint = {arXiv:2501.01087}`, the prefix saying which server
+        return m.group(1)
     if server and server[0] == "arXiv":
         m = re.match(rf"^abs/{_ARXIV_ID}$", fields.get("volume", "").strip())
         if m:
