@@ -593,3 +593,27 @@ def test_html_escaped_cells_are_read_as_written(tmp_path: Path) -> None:
     assert undated and undated[0]["date"] == "" and undated[0]["summary"] == "Spring 2024"
     folder = land_in(FIXTURES / "student", tmp_path / "cv")
     assert folder.ok, folder.problems
+
+
+def test_the_summary_from_profile_summary_csv(tmp_path: Path) -> None:
+    # Later exports keep the summary in its own file, Profile.csv's Summary left empty; it
+    # was named "not part of a CV (activity and account data)" and lost.
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Headline,Summary\nAnn,Example,Engineer,\n", encoding="utf-8"
+    )
+    (tmp_path / "Profile Summary.csv").write_text(
+        'Profile Summary\n"I build things.\nAnd teach."\n', encoding="utf-8"
+    )
+    incoming = read(tmp_path)
+    assert incoming.tables["person"][0]["summary"] == "I build things.\nAnd teach."
+    section = incoming.report.sections["Profile Summary.csv"]
+    assert (section.came_in, section.stored, section.set_aside) == (1, 1, [])
+    # Profile.csv's own summary wins; the other is named, with why.
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Headline,Summary\nAnn,Example,Engineer,Mine.\n", encoding="utf-8"
+    )
+    incoming = read(tmp_path)
+    assert incoming.tables["person"][0]["summary"] == "Mine."
+    assert incoming.report.sections["Profile Summary.csv"].set_aside == [
+        ("Profile Summary.csv", "Profile.csv gives its own summary: that one is kept")
+    ]

@@ -154,7 +154,7 @@ def _profile(im: _Import) -> None:
             id=im.rows.new_id("person", name, fallback="owner"),
             name=name,
             headline=line(r0.get("Headline")),
-            summary=paragraph(r0.get("Summary")),
+            summary=paragraph(r0.get("Summary")) or _summary_file(im),
             city=line(r0.get("Geo Location")),
             notes=notes,
         )
@@ -180,6 +180,35 @@ def _profile(im: _Import) -> None:
             "Instant Messengers",
         ],
     )
+
+
+def _summary_file(im: _Import) -> str:
+    """The summary from ``Profile Summary.csv`` (later exports keep it there, one column,
+    and leave Profile.csv's ``Summary`` empty), counted in the report as stored."""
+    t = im.table("Profile Summary")
+    if t is None or not t.rows:
+        return ""
+    summary = paragraph(t.rows[0].get("Profile Summary"))
+    section = im.report.section(t.name)
+    section.came_in, section.stored = len(t.rows), int(bool(summary))
+    return summary
+
+
+def profile_summary(im: _Import) -> None:
+    """``Profile Summary.csv``: read with Profile.csv (:func:`_summary_file`) when it has
+    no summary of its own; otherwise named in the report, not taken."""
+    t = im.table("Profile Summary")
+    if t is None or im.report.sections.get(t.name):
+        return
+    section = im.report.section(t.name)
+    section.came_in = len(t.rows)
+    if any(line(r.get("Profile Summary")) for r in t.rows):
+        why = (
+            "person.csv already has the person: kept as it is"
+            if im.rows.has_person
+            else "Profile.csv gives its own summary: that one is kept"
+        )
+        im.aside(t, None, "", why)
 
 
 def _bracket_list(value: str) -> list[tuple[str, str]]:
