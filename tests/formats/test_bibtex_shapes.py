@@ -273,3 +273,10 @@ def test_person_keys_merge_conservatively() -> None:
     # 'J. Doe' could be Jane or John: nothing is merged with it.
     keys = person_keys(["Jane Doe", "John Doe", "J. Doe"])
     assert len(set(keys.values())) == 3
+
+
+def test_an_article_whose_journal_is_a_conference_is_a_conference_paper(tmp_path: Path) -> None:
+    """al-folio files write `@article{..., journal = {ICML}}`: the venue is a conference."""
+    paper = _by_key(_plan(tmp_path, "mendeley.bib"))["quinn2023conf"].paper
+    assert (paper["type"], paper["status"]) == ("conference", "published")
+    assert paper["venue_display"] == "ICML"

@@ -2,6 +2,7 @@
 
 - **Kind.** The entry type decides (``@inproceedings``: a conference paper), except where the
   content says more: ``journal = {CoRR}`` (DBLP's arXiv), ``{arXiv}`` or ECCC is a preprint;
+  an ``@article`` whose journal is only a known conference's name (``ICML``) a conference paper;
   a ``@misc`` that is a talk or keynote (its title, ``howpublished``, ``type`` or ``note``
   says so) goes to ``talks.csv``; an editorial board is set aside for ``service.csv``; any
   other ``@misc`` without an arXiv id is a preprint, flagged as a guess.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from bibtexparser import model
 
 from ...cells import STATUS_ORDER
+from .._venues import only_a_conference
 from ._latex import CONTROL, LatexError, decode
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
@@ -186,6 +188,10 @@ def paper_type(entry_type: str, fields: dict[str, str]) -> str | None:
     # (al-folio's `arxiv = {...}` with `abbr = {arXiv}`).
     if etype == "article" and not journal.strip() and (_is_arxiv(fields) or arxiv_id(fields)):
         return "preprint"
+    # al-folio and hand-written files put a conference in `journal` (`@article{...,
+    # journal = {ICML}}`): a conference paper, when the field is nothing but its name.
+    if etype == "article" and only_a_conference(journal):
+        return "conference"
     if etype == "misc":
         where = " ".join(fields.get(f, "") for f in ("howpublished", "organization", "note"))
         return "blog" if "blog" in where.lower() and not _is_arxiv(fields) else "preprint"

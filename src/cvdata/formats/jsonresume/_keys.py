@@ -31,6 +31,7 @@ import pandas as pd
 
 from ...cells import ONGOING_EDUCATION_YEARS
 from .._format import Report
+from .._venues import CONFERENCES, paper_kind
 
 #: Pre-1.0 keys and their 1.0 names, per section (``basics`` is the person).
 OLD_KEYS: dict[str, dict[str, str]] = {
@@ -69,33 +70,6 @@ _EXPECTED = re.compile(
     r"|^(\d{4}(?:-\d{2}){0,2})\s*\((?:expected|anticipated)\)$",
     re.IGNORECASE,
 )
-
-#: Conferences a publisher or venue text may name (matched as whole words, any case).
-CONFERENCES = (
-    "NeurIPS", "NIPS", "ICML", "ICLR", "CVPR", "ICCV", "ECCV", "ACL", "EMNLP", "NAACL",
-    "COLING", "AAAI", "IJCAI", "KDD", "SIGGRAPH", "CHI", "UIST", "SIGIR", "WWW", "WSDM",
-    "AISTATS", "UAI", "COLT", "CoRL", "RSS", "ICRA", "IROS", "INTERSPEECH", "ICASSP",
-    "OSDI", "SOSP", "NSDI", "SIGMOD", "VLDB", "ICSE", "FSE", "PLDI", "POPL", "STOC", "FOCS",
-    "SODA", "CCS", "USENIX", "MICCAI",
-)  # fmt: skip
-_CONFERENCE = re.compile(r"\b(" + "|".join(CONFERENCES) + r")\b", re.IGNORECASE)
-_CONFERENCE_WORDS = re.compile(r"\b(conference|proceedings|symposium|workshop)\b", re.I)
-_PREPRINT = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
-_JOURNAL = re.compile(r"\b(journal|transactions|letters|review|magazine)\b", re.IGNORECASE)
-
-
-def paper_kind(venue: str) -> tuple[str, str, bool]:
-    """``(type, status, sure)`` of a publication from its publisher or venue text:
-    a known conference or the words conference, proceedings, symposium, workshop: a
-    conference paper; arXiv, CoRR, bioRxiv, a preprint; a journal word: a journal paper;
-    else a journal paper, not sure (the report asks the owner to check)."""
-    if _PREPRINT.search(venue):
-        return "preprint", "preprint", True
-    if _CONFERENCE.search(venue) or _CONFERENCE_WORDS.search(venue):
-        return "conference", "published", True
-    if _JOURNAL.search(venue):
-        return "journal", "published", True
-    return "journal", "published", False
 
 
 def normalise(document: object, report: Report, as_of: dt.date) -> tuple[Any, dict, list[str]]:
