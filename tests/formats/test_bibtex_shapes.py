@@ -280,3 +280,13 @@ def test_an_article_whose_journal_is_a_conference_is_a_conference_paper(tmp_path
     paper = _by_key(_plan(tmp_path, "mendeley.bib"))["quinn2023conf"].paper
     assert (paper["type"], paper["status"]) == ("conference", "published")
     assert paper["venue_display"] == "ICML"
+
+
+def test_words_in_the_year_become_the_status_and_are_reported(tmp_path: Path) -> None:
+    """`year = {2020, in press, journal track}`: 2020, accepted, and a warning naming what
+    is not stored (it was dropped without a word)."""
+    plan = _plan(tmp_path, "mendeley.bib")
+    paper = _by_key(plan)["quinn2020press"].paper
+    assert (str(paper["year"]), paper["status"]) == ("2020", "accepted")
+    (said,) = [w for w in plan.warnings if "quinn2020press" in w]
+    assert "year: '2020, in press, journal track'" in said and "'in press, journal track'" in said

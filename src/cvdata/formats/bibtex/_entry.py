@@ -234,12 +234,31 @@ def year_of(fields: dict[str, str]) -> str:
     return ""
 
 
+#: A state written into the year field (``year = {2020, in press}``), as ``pubstate`` says it.
+_YEAR_STATES = (
+    (re.compile(r"\bin\s*press\b", re.I), "accepted"),
+    (re.compile(r"\b(?:to appear|forthcoming)\b", re.I), "forthcoming"),
+    (re.compile(r"\bunder\s+review\b", re.I), "under-review"),
+    (re.compile(r"\bsubmitted\b", re.I), "submitted"),
+)
+
+
+def year_rest(fields: dict[str, str]) -> str:
+    """What the year field says besides its year (``in press, journal track``), or ''."""
+    said = fields.get("year", "")
+    return re.sub(r"\b\d{4}\b", "", said, count=1).strip(" \t,;.()") if said else ""
+
+
 def status_of(ptype: str, fields: dict[str, str]) -> str:
     state = fields.get("pubstate", "").strip().lower()
     if state in STATUS_ORDER:
         return state
     if state in PUBSTATES:
         return PUBSTATES[state]
+    rest = year_rest(fields)
+    for pattern, status in _YEAR_STATES if rest else ():
+        if pattern.search(rest):
+            return status
     return "preprint" if ptype == "preprint" else "published"
 
 
@@ -389,4 +408,5 @@ __all__ = [
     "status_of",
     "venue_of",
     "year_of",
+    "year_rest",
 ]

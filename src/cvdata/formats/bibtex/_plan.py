@@ -23,7 +23,17 @@ from ...load import CV
 from ...names import is_owner_name, near_names
 from ...problems import display_path
 from ..export import ID_FIELD
-from ._entry import URL, arxiv_id, fields_of, links_of, patent, status_of, venue_of, year_of
+from ._entry import (
+    URL,
+    arxiv_id,
+    fields_of,
+    links_of,
+    patent,
+    status_of,
+    venue_of,
+    year_of,
+    year_rest,
+)
 from ._entry import kind as entry_kind
 from ._latex import CONTROL, LatexError
 from ._names import author, split_authors
@@ -238,6 +248,11 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     if kind.guessed:
         plan.warnings.append(f"{where}: {kind.guessed}; check its kind")
     year, doi = year_of(fields), fields.get("doi", "")
+    if year_rest(fields):  # nothing dropped without a word: the status takes what it can
+        plan.warnings.append(
+            f"{where}: year: {fields['year']!r} is read as {year or 'no year'}; "
+            f"the rest ({year_rest(fields)!r}) is not stored (a status like 'in press' is)"
+        )
     cvdata_id = fields.get(ID_FIELD, "")
     why = ctx.known.duplicate(cvdata_id, doi, title, year)
     if why:
