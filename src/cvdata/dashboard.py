@@ -150,12 +150,26 @@ def card_markdown(card: Card, plot: str, *, tabbed: bool) -> str:
     )
 
 
+def title_markdown(cv: CV) -> str:
+    """The page's ``h1``, the person's name as on every other page, in a row of its own
+    above the value boxes (``dashboard.css`` draws it without a card's frame)."""
+    import html
+
+    from .cells import text
+
+    name = " ".join(text(cv.owner.get("name")).split()) or "CV"
+    return (
+        '## Row {height="auto" .cvdata-title}\n'
+        f'```{{=html}}\n<h1 class="cvdata-name">{html.escape(name, quote=False)}</h1>\n```\n'
+    )
+
+
 def write(page: Page) -> None:
     """The dashboard page's body: a row of value boxes, then rows of chart cards; only
     what the CV has. In a cell with ``output: asis``."""
     from . import charts
 
-    out = ['## Row {height="auto" .cvdata-values}\n']
+    out = [title_markdown(page.cv), '## Row {height="auto" .cvdata-values}\n']
     out += [value_box_markdown(box) for box in value_boxes(page.cv)]
     for row in layout(page.cv, page.brand):
         out.append("## Row {.tabset}\n" if row.tabs else "## Row\n")
@@ -173,6 +187,7 @@ __all__ = [
     "Row",
     "ValueBox",
     "card_markdown",
+    "title_markdown",
     "layout",
     "value_box_markdown",
     "value_boxes",

@@ -153,6 +153,12 @@ class Page:
         ``p.words("heading.career")`` (:mod:`cvdata.i18n`)."""
         return i18n.current()
 
+    def intro(self, page: str) -> None:
+        """The opening sentences of a page of the site (``intro.<page>`` of the
+        catalogues), in the CV's language; printed literally (``words.json`` may hold
+        any character)."""
+        self.markdown(md_escape(self.words(f"intro.{page}")))
+
     def heading(self, text: str, level: int = 2, ident: str | None = None) -> None:
         attr = f" {{#{ident}}}" if ident else ""
         self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
