@@ -26,8 +26,8 @@ from xml.sax.saxutils import escape as xml_escape
 from ._files import FileRefused, check_location, read_bytes
 from ._paths import META_DIR
 from .cells import text as _s
-from .load import CV
 from .i18n import words_of
+from .load import CV
 from .quarto.site import md_literal, navbar
 
 #: The generated site metadata, included by ``_quarto.yml``.
