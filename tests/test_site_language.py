@@ -58,9 +58,7 @@ def _with_language(folder: Path, tag: str, tmp_path: Path) -> Path:
     return data
 
 
-def _english_left(
-    text: str, data: Path, words: list[str] = ENGLISH, lang: str = "fr"
-) -> list[str]:
+def _english_left(text: str, data: Path, words: list[str] = ENGLISH, lang: str = "fr") -> list[str]:
     """The words of ``words`` in ``text`` that neither the person's own tables nor the
     language ``lang`` itself (its catalogue, its month names: French "contributions",
     German "September") holds."""
