@@ -271,3 +271,17 @@ def test_a_chinese_sites_navbar_and_titles_are_chinese(tmp_path: Path) -> None:
     assert menu == ["概览", "一览", "完整简历", "时间线", "出版物", "技能", "项目", "合作者", "PDF"]
     assert "<title>概览 – Zoë Ångström-Novák</title>" in page
     assert _english_left(_visible(page), data, ENGLISH_NAV) == []
+
+
+def test_chart_labels_and_titles_follow_the_language(cv: cvdata.CV) -> None:
+    # The slot of the papers without a year, and the overview's panel title, in French;
+    # English's figures are its snapshots (tests/charts/snapshots), unchanged.
+    papers = cv.papers.copy()
+    papers.loc[papers.index[0], "year"] = None
+    undated = dataclasses.replace(cv, papers=papers)
+    with i18n.use(i18n.Words("fr")):
+        years = charts.draw("years", undated).figure
+        overview = charts.draw("skills_overview", cv).figure
+    assert years.layout.xaxis.ticktext[-1] == "sans année"
+    titles = [a.text for a in overview.layout.annotations]
+    assert "<b>Années par compétence</b> : médiane ● et étendue" in titles

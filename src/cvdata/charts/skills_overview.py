@@ -114,10 +114,12 @@ def figure(
     has_level = cats["level"].fillna("") != ""
     right = "years" if not dated.empty else ("level" if has_level.any() else None)
     ordinal = right == "level" and bool(cats.loc[has_level, "level_rank"].notna().all())
+    w = i18n.current()
     if right == "years":
-        second = ["<b>Years per skill</b>: median ● and range"]
+        second = [w("overview.panel-years", title=f"<b>{w('overview.years-per-skill')}</b>")]
     elif right == "level":
-        second = ["<b>Level</b>" if ordinal else "<b>Level</b> as written"]
+        level = f"<b>{w('chart.level')}</b>"
+        second = [level if ordinal else w("overview.panel-level-written", title=level)]
     else:
         second = []
     fig = make_subplots(

@@ -83,6 +83,10 @@ def figure(
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
     )
+    no_year = i18n.current()("chart.no-year")
+    if NO_YEAR in slots and no_year != NO_YEAR:  # the slot's name in the CV's language
+        ticks = [no_year if s == NO_YEAR else s for s in slots]
+        fig.update_xaxes(tickmode="array", tickvals=_escs(slots), ticktext=_escs(ticks))
     fig.update_yaxes(
         title=i18n.current()("chart.papers"),
         rangemode="tozero",
