@@ -254,7 +254,12 @@ def test_a_french_site_and_pdf_have_french_words_only(tmp_path: Path) -> None:
     assert captions > 10
     dashboard = (out / "dashboard.html").read_text(encoding="utf-8")
     assert '<h1 class="cvdata-name">Zoë Ångström-Novák</h1>' in dashboard
-    assert "Chronologie du parcours : " in (out / "notebooks/timeline.html").read_text("utf-8")
+    timeline = (out / "notebooks/timeline.html").read_text("utf-8")
+    assert "Chronologie du parcours : " in timeline
+    # A shared link's card names the page in French and the person, as English's does.
+    card = "Chronologie du parcours – Zoë Ångström-Novák"
+    assert f'<meta property="og:title" content="{card}">' in timeline
+    assert f'<meta name="twitter:title" content="{card}">' in timeline
     pdf = _pdf_text(out / "cv.pdf")
     assert "Expérience" in pdf and _english_left(pdf, data) == []
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import i18n
 from .._paths import META_DIR
+from ..cells import text as text_of
 from ..charts._tables import coauthor_rows
 from ..load import CV
 
@@ -85,14 +86,23 @@ def page_metadata(cv: CV, name: str, shown: bool = True) -> str:
     page's heading and, with the site's title, its ``<title>``) and whether it is shown.
     Strings are written as JSON (valid YAML: no tag or anchor of an override takes
     effect)."""
-    title = json.dumps(md_literal(i18n.words_of(cv)(f"page.{name}")), ensure_ascii=False)
-    return (
+    words = i18n.words_of(cv)(f"page.{name}")
+    title = json.dumps(md_literal(words), ensure_ascii=False)
+    text = (
         "# Written by the pre-render step (cvdata.quarto.site): the page's title in the\n"
         "# CV's language, and is the page shown?\n"
         f"title: {title}\n"
         f"pagetitle: {title}\n"
         f"draft: {'false' if shown else 'true'}\n"
     )
+    if name in PAGES:
+        # A shared link's title names the person on the pages whose title is shown (as
+        # Quarto wrote it when the title was the front matter's; from a metadata file it
+        # would write the page's title alone).
+        person = " ".join(text_of(cv.owner.get("name")).split()) or "CV"
+        card = json.dumps({"title": md_literal(f"{words} – {person}")}, ensure_ascii=False)
+        text += f"open-graph: {card}\ntwitter-card: {card}\n"
+    return text
 
 
 def write_page_metadata(project: Path, cv: CV) -> list[str]:
