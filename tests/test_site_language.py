@@ -290,3 +290,4 @@ def test_chart_labels_and_titles_follow_the_language(cv: cvdata.CV) -> None:
     assert years.layout.xaxis.ticktext[-1] == "sans année"
     titles = [a.text for a in overview.layout.annotations]
     assert "<b>Années par compétence</b> : médiane ● et étendue" in titles
+    assert "<b>Compétences listées</b>" in titles

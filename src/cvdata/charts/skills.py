@@ -397,7 +397,7 @@ def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) ->
         cats=w.number(cats),
         shown=w.number(len(shown)),
         total=w.number(len(table)),
-        names="; ".join(names[:20])
+        names=w("punct.semicolon").join(names[:20])
         + (w("skills.grid-alt-more", n=w.number(len(names) - 20)) if len(names) > 20 else ""),
     )
     return caption, alt

@@ -128,7 +128,7 @@ def figure(
         shared_yaxes=True,
         column_widths=[0.4, 0.6] if right else None,
         horizontal_spacing=0.04,
-        subplot_titles=["<b>Skills listed</b>", *second],
+        subplot_titles=[f"<b>{w('overview.skills-listed')}</b>", *second],
     )
     y = _escs(cats["category"])
     hover = _hover(cats, years=right == "years")

@@ -29,7 +29,7 @@ def describe(
         w("timeline.at", title=r.title, organisation=r.organisation)
         for r in everyone[everyone["ongoing"]].itertuples()
     ]
-    listed = "; ".join(ongoing[:5]) + (
+    listed = w("punct.semicolon").join(ongoing[:5]) + (
         w("list.and-more", n=w.number(len(ongoing) - 5)) if len(ongoing) > 5 else ""
     )
     now = w("timeline.ongoing-as-of", date=w.month_year(as_of), listed=listed) if ongoing else ""
@@ -99,8 +99,8 @@ def _below(w: i18n.Words, markers: pd.DataFrame, caption: str, alt: str) -> tupl
             )
     if extra:
         key = "timeline.below-bars" if bars else "timeline.below-dots"
-        caption += w(key, what="; ".join(extra))
+        caption += w(key, what=w("punct.semicolon").join(extra))
     if alt_extra:
         key = "timeline.below-alt-bars" if bars else "timeline.below-alt-dots"
-        alt += w(key, what="; ".join(alt_extra))
+        alt += w(key, what=w("punct.semicolon").join(alt_extra))
     return caption, alt
