@@ -127,7 +127,7 @@ def describe(counts: pd.DataFrame) -> tuple[str, str]:
     if not buckets.empty:
         caption += w(
             "venues.caption-buckets",
-            buckets=", ".join(f"{v}: {w.number(n)}" for v, n in buckets.items()),
+            buckets=", ".join(f"{v}{w('punct.colon')}{w.number(n)}" for v, n in buckets.items()),
         )
     caption += w("punct.end")
     top = shown.drop_duplicates("venue").head(3)
