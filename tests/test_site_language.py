@@ -291,3 +291,12 @@ def test_chart_labels_and_titles_follow_the_language(cv: cvdata.CV) -> None:
     titles = [a.text for a in overview.layout.annotations]
     assert "<b>Années par compétence</b> : médiane ● et étendue" in titles
     assert "<b>Compétences listées</b>" in titles
+
+
+def test_headline_numbers_are_babels_in_the_cvs_language(cv: cvdata.CV) -> None:
+    from cvdata import dashboard
+
+    years = next(b for b in dashboard.value_boxes(cv) if b.key == "experience_years")
+    with i18n.use(i18n.Words("fr")):
+        french = next(b for b in dashboard.value_boxes(cv) if b.key == "experience_years")
+    assert "." in years.value and french.value == years.value.replace(".", ",")

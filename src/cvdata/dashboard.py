@@ -96,7 +96,7 @@ def value_boxes(cv: CV) -> list[ValueBox]:
             continue
         title = title and words.get(f"tile.{key.replace('_', '-')}", title)
         shown = title or (label[:1].upper() + label[1:])
-        boxes.append(ValueBox(key, shown, f"{value:g}", icon, color))
+        boxes.append(ValueBox(key, shown, words.stat(value), icon, color))
     return boxes
 
 

@@ -150,6 +150,11 @@ class Words:
 
     # ------------------------------------------------------------ CLDR: numbers, dates
 
+    def stat(self, value: float) -> str:
+        """A headline number (``9.3`` years, ``22`` papers): ``9.3`` as English always
+        printed it, Babel's decimal elsewhere (``9,3`` in French)."""
+        return f"{value:g}" if self._en else self.number(value)
+
     def month_year(self, day: dt.date) -> str:
         """A month in full, in a sentence: ``March 2025``, ``mars 2025``, ``2025年3月``."""
         if self._en:
