@@ -112,10 +112,11 @@ def test_the_page_writes_rows_of_value_boxes_and_cards(cv: cvdata.CV) -> None:
     assert text.count("{.valuebox ") == len(dashboard.value_boxes(cv))
     # The page's h1 is the person's name, as on the other pages (issue 22), escaped.
     assert f'<h1 class="cvdata-name">{cv.owner["name"]}</h1>' in text
-    hostile = dataclasses.replace(cv, person=cv.person.assign(name="<b>A & B</b>"))
-    assert '<h1 class="cvdata-name">&lt;b&gt;A &amp; B&lt;/b&gt;</h1>' in (
-        dashboard.title_markdown(hostile)
-    )
+    hostile = dataclasses.replace(cv, person=cv.person.assign(name="<b>A & B</b> {{< meta >}}"))
+    assert (
+        '<h1 class="cvdata-name">&lt;b&gt;A &amp; B&lt;/b&gt; &#123;&#123;&lt; meta &gt;}}</h1>'
+        in (dashboard.title_markdown(hostile))
+    )  # no shortcode for Quarto to run
     assert text.count('<div class="cvdata-plot"') == 7
     assert text.count("assets/plotly.min.js") == 1  # plotly.js once, from the site
     # Drawn once the page is shown: drawn hidden, plotly.js measures its text as empty.

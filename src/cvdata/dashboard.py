@@ -153,14 +153,15 @@ def card_markdown(card: Card, plot: str, *, tabbed: bool) -> str:
 def title_markdown(cv: CV) -> str:
     """The page's ``h1``, the person's name as on every other page, in a row of its own
     above the value boxes (``dashboard.css`` draws it without a card's frame)."""
-    import html
-
     from .cells import text
+    from .document.html import esc_html
 
     name = " ".join(text(cv.owner.get("name")).split()) or "CV"
+    # esc_html also escapes "{" and "`": Quarto reads shortcodes ({{< meta >}}) even in a
+    # raw HTML block.
     return (
         '## Row {height="auto" .cvdata-title}\n'
-        f'```{{=html}}\n<h1 class="cvdata-name">{html.escape(name, quote=False)}</h1>\n```\n'
+        f'```{{=html}}\n<h1 class="cvdata-name">{esc_html(name)}</h1>\n```\n'
     )
 
 
