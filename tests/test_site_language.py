@@ -300,3 +300,10 @@ def test_headline_numbers_are_babels_in_the_cvs_language(cv: cvdata.CV) -> None:
     with i18n.use(i18n.Words("fr")):
         french = next(b for b in dashboard.value_boxes(cv) if b.key == "experience_years")
     assert "." in years.value and french.value == years.value.replace(".", ",")
+
+
+def test_a_card_title_never_carries_a_shortcode(cv: cvdata.CV) -> None:
+    named = dataclasses.replace(cv, person=cv.person.assign(name="Ada {{< meta >}}"))
+    assert "open-graph" not in site.page_metadata(named, "timeline")
+    assert "open-graph" in site.page_metadata(cv, "timeline")
+    assert "open-graph" not in site.page_metadata(cv, "overview")  # as Quarto wrote it

@@ -95,11 +95,13 @@ def page_metadata(cv: CV, name: str, shown: bool = True) -> str:
         f"pagetitle: {title}\n"
         f"draft: {'false' if shown else 'true'}\n"
     )
-    if name in PAGES:
+    person = " ".join(text_of(cv.owner.get("name")).split()) or "CV"
+    # Quarto reads "{{" in a card's title as a shortcode even escaped: such a name leaves
+    # the card its page's title alone.
+    if name in PAGES and "{{" not in person:
         # A shared link's title names the person on the pages whose title is shown (as
         # Quarto wrote it when the title was the front matter's; from a metadata file it
         # would write the page's title alone).
-        person = " ".join(text_of(cv.owner.get("name")).split()) or "CV"
         card = json.dumps({"title": md_literal(f"{words} – {person}")}, ensure_ascii=False)
         text += f"open-graph: {card}\ntwitter-card: {card}\n"
     return text
