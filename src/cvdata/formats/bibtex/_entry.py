@@ -135,7 +135,10 @@ def fields_of(entry: model.Entry) -> dict[str, str]:
 
 
 def _server(fields: dict[str, str]) -> tuple[str, str] | None:
+    """The preprint server the entry names as its journal (DBLP's ``CoRR``), or, with no
+    journal, as its publisher (arXiv's own export: ``publisher = {arXiv}``)."""
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
+    journal = journal or fields.get("publisher", "")
     for pattern, acronym, name in SERVERS:
         if pattern.match(journal.strip()):
             return acronym, name
@@ -150,7 +153,10 @@ def arxiv_id(fields: dict[str, str]) -> str:
     """The entry's arXiv id, from the first field that gives one (module docstring)."""
     server = _server(fields)
     if fields.get("eprint") and (_is_arxiv(fields) or (server and server[0] == "arXiv")):
-        return fields["eprint"].strip()
+        return re.sub(r"^arxiv:\s*", "", fields["eprint"].strip(), flags=re.I)
+    m = re.match(rf"^arxiv:\s*{_ARXIV_ID}$", fields.get("eprint", "").strip(), re.I)
+    if m:  # `eprint = {arXiv:2501.01087}`, the prefix saying which server
+        return m.group(1)
     if server and server[0] == "arXiv":
         m = re.match(rf"^abs/{_ARXIV_ID}$", fields.get("volume", "").strip())
         if m:
@@ -173,9 +179,12 @@ def paper_type(entry_type: str, fields: dict[str, str]) -> str | None:
     """The paper type of an entry, or ``None`` for entry types cvdata has no place for."""
     etype = entry_type.lower()
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
-    if etype == "article" and (
-        _is_arxiv(fields) or _server(fields) or journal.lower().startswith("arxiv")
-    ):
+    if etype == "article" and (_server(fields) or journal.lower().startswith("arxiv")):
+        return "preprint"
+    # An arXiv id beside a journal is the published paper's preprint (Mendeley and Zotero
+    # add eprint/archivePrefix to journal articles); with no journal, the preprint itself
+    # (al-folio's `arxiv = {...}` with `abbr = {arXiv}`).
+    if etype == "article" and not journal.strip() and (_is_arxiv(fields) or arxiv_id(fields)):
         return "preprint"
     if etype == "misc":
         where = " ".join(fields.get(f, "") for f in ("howpublished", "organization", "note"))
@@ -243,7 +252,9 @@ _VENUE_KINDS = {"conference": "conference", "journal": "journal", "preprint": "p
 #: DBLP's braced acronym before a year: ``{ICML} 2023``, ``{(PAIS} 2020)``.
 _DBLP_ACRONYM = re.compile(r"\{\(?([A-Za-z][\w\-/&+@.]*)\}\s*'?(\d{4}|\d{2})\b")
 _SERIES = re.compile(r"^([A-Z][\w\-&/+@]*)\s*['’]\s*\d{2}$")
-_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z\-]*)(\s*['’]?\d{2,4})?\)")
+#: An acronym in parentheses, with its year: ``(IJCAI 2020)``, ``(OptMAS-18)``: a hyphen
+#: inside the acronym joins letters (``AAMAS-DC``), before the year it is not the acronym's.
+_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z](?:[A-Za-z]|-(?=[A-Za-z]))*)(\s*[-'’]?\s*\d{2,4})?\)")
 
 
 def venue_of(ptype: str, fields: dict[str, str], raw: dict[str, str]) -> Venue:

@@ -76,6 +76,8 @@ class ImportPlan:
     venues: list[dict[str, str]] = field(default_factory=list)
     #: ``(type, line)`` of the entry each talk came from, in the order of ``talks``.
     talk_entries: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(line, entry key)`` of each talk's entry, in the order of ``talks``.
+    talk_keys: list[tuple[int, str]] = field(default_factory=list)
 
     def rows(self) -> dict[str, list[dict[str, str]]]:
         """New rows by table name (only tables that get rows)."""
@@ -89,6 +91,25 @@ class ImportPlan:
             "talks": self.talks,
         }
         return {name: rows for name, rows in tables.items() if rows}
+
+    def origins(self) -> dict[str, list[str | tuple[int, str]]]:
+        """Where each row of :meth:`rows` came from, ``(line, "entry 'key'")`` (parallel
+        to it; a venue, made for every entry that names it, has none): a problem only the
+        whole folder's validation finds is told as the entry's."""
+
+        def of(p: NewPaper) -> tuple[int, str]:
+            return p.line, f"entry {p.key!r}"
+
+        origins: dict[str, list[str | tuple[int, str]]] = {
+            "venues": ["" for _ in self.venues],
+            "papers": [of(p) for p in self.added],
+            "paper_authors": [of(p) for p in self.added for _ in p.authors],
+            "paper_identifiers": [of(p) for p in self.added for _ in p.identifiers],
+            "paper_links": [of(p) for p in self.added for _ in p.links],
+            "awards": [of(p) for p in self.added for _ in p.awards],
+            "talks": [(line, f"entry {key!r}") for line, key in self.talk_keys],
+        }
+        return {name: rows for name, rows in origins.items() if rows}
 
 
 @dataclass
@@ -257,6 +278,7 @@ def _plan_talk(
     )
     url = fields.get("url", "")
     plan.talk_entries.append((entry.entry_type.lower(), line))
+    plan.talk_keys.append((line, entry.key))
     plan.talks.append(
         {
             "id": tid,
