@@ -299,3 +299,28 @@ def test_a_themes_location_keys_are_read_as_location() -> None:
         "'León, Castilla y León': a theme's key, and education[1].location is given too",
     ) in aside
     assert "work[0].jobLocation: a theme's key, read as work[0].location" in report.warnings
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "bare"),
+    [
+        ("es", "Grado en Ingeniería", "Estudios"),
+        ("fr", "Grado en Ingeniería", "Études"),
+        ("zh", "IngenieríaGrado", "学业"),
+        ("en", "Grado in Ingeniería", "Studies"),
+        ("", "Grado in Ingeniería", "Studies"),
+    ],
+)
+def test_a_degrees_title_is_written_in_the_resumes_language(lang, title, bare) -> None:
+    """'Grado in Ingeniería' was an English word inside a Spanish CV."""
+    doc = {
+        "basics": {"name": "Ana Ejemplo"},
+        "education": [
+            {"institution": "Universidad", "studyType": "Grado", "area": "Ingeniería"},
+            {"institution": "Escuela"},
+        ],
+    }
+    if lang:
+        doc["meta"] = {"language": lang}
+    roles = to_tables(doc, as_of=AS_OF, report=Report())["roles"]
+    assert [r["title"] for r in roles] == [title, bare]
