@@ -42,7 +42,8 @@ def _wrap(text: str, width: int = 60, limit: int | None = None) -> str:
     """Escaped text broken into lines for a hover box; ``limit`` lines at most."""
     lines = textwrap.wrap(text, width) or [""]
     if limit is not None and len(lines) > limit:
-        lines = [*lines[:limit], f"… ({len(lines) - limit} more lines)"]
+        words = i18n.current()
+        lines = [*lines[:limit], words("hover.more-lines", n=words.number(len(lines) - limit))]
     return "<br>".join(_esc(line) for line in lines)
 
 
@@ -50,7 +51,8 @@ def _list_hover(items: list[str], limit: int = 12) -> str:
     """Up to ``limit`` items, one per line, and how many more there are."""
     shown = [_esc(textwrap.shorten(i, 80, placeholder="…")) for i in items[:limit]]
     if len(items) > limit:
-        shown.append(f"… and {len(items) - limit} more")
+        words = i18n.current()
+        shown.append(_esc(words("hover.and-more", n=words.number(len(items) - limit))))
     return "<br>".join(shown)
 
 
