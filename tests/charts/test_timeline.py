@@ -423,3 +423,21 @@ def test_timeline_empty() -> None:
     roles = charts.timeline.table(synth.make_cv(n_roles=1)).iloc[0:0]
     fig = charts.timeline.figure(roles, as_of=AS_OF, brand=BRAND)
     assert "No roles yet." in notes(fig)
+
+
+def test_year_bars_and_long_lists_speak_the_cvs_language() -> None:
+    """A busy year's bar and a long hover list were English in a French CV ("(dated by
+    year only)", "… and 3 more")."""
+    from cvdata import i18n, synth
+    from cvdata.charts import timeline
+    from cvdata.charts._common import _list_hover
+
+    cv = synth.make_cv(n_papers=500, n_roles=5, n_projects=5, n_skills=5, seed=0)
+    with i18n.use(i18n.Words("fr")):
+        fig = timeline.draw(cv).figure
+        hovers = [h for t in fig.data if t.type == "bar" and t.hovertext for h in t.hovertext]
+        listed = _list_hover([f"item {i}" for i in range(15)])
+    year_bars = [h for h in hovers if "datés à l’année" in h]
+    assert year_bars and not [h for h in hovers if "dated by year" in h]
+    assert not [h for h in year_bars if re.search(r"\bof\b", h)]
+    assert listed.endswith("… et 3 autres")

@@ -283,3 +283,44 @@ def test_a_pre_1_0_resume_renders_with_its_undated_expected_and_kinds(
     # The timeline draws the dated roles, not the undated ones.
     timeline_page = (out / "notebooks" / "timeline.html").read_text(encoding="utf-8")
     assert "Tiny Robotics" in timeline_page and "Weekend cashier" not in timeline_page
+
+
+def test_a_themes_location_keys_are_read_as_location() -> None:
+    # jsonresume-theme-professional's resumes write work.jobLocation and
+    # education.schoolLocation (seen in published resumes); 1.0 has `location` for both.
+    rows, report = _read("theme-professional")
+    places = {r["organisation"]: r["location"] for r in rows["roles"]}
+    assert places["Perros Limpios SL"] == "Oviedo"
+    assert places["Academia Canina del Norte"] == "Oviedo, Asturias"  # "" gives way
+    assert places["Universidad de Ejemplo"] == "León"  # 1.0's key wins ...
+    aside = report.sections["education"].set_aside
+    assert (  # ... and the theme's is named, not dropped
+        "education[1].schoolLocation",
+        "'León, Castilla y León': a theme's key, and education[1].location is given too",
+    ) in aside
+    assert "work[0].jobLocation: a theme's key, read as work[0].location" in report.warnings
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "bare"),
+    [
+        ("es", "Grado en Ingeniería", "Estudios"),
+        ("fr", "Grado en Ingeniería", "Études"),
+        ("zh", "IngenieríaGrado", "学业"),
+        ("en", "Grado in Ingeniería", "Studies"),
+        ("", "Grado in Ingeniería", "Studies"),
+    ],
+)
+def test_a_degrees_title_is_written_in_the_resumes_language(lang, title, bare) -> None:
+    """'Grado in Ingeniería' was an English word inside a Spanish CV."""
+    doc = {
+        "basics": {"name": "Ana Ejemplo"},
+        "education": [
+            {"institution": "Universidad", "studyType": "Grado", "area": "Ingeniería"},
+            {"institution": "Escuela"},
+        ],
+    }
+    if lang:
+        doc["meta"] = {"language": lang}
+    roles = to_tables(doc, as_of=AS_OF, report=Report())["roles"]
+    assert [r["title"] for r in roles] == [title, bare]

@@ -68,6 +68,7 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
     counts = markers_per_year(part)
     counts["base"] = counts.groupby("year")["items"].cumsum() - counts["items"]
     word = "paper" if kind == "paper" else "award"
+    w = i18n.current()
     present = set(counts["status"])
     order = [st for st in STATUS_ORDER if st in present] + sorted(present - set(STATUS_ORDER))
     for status in order:
@@ -93,8 +94,9 @@ def _year_bars(fig: go.Figure, kind: str, part: pd.DataFrame, brand: Brand, row:
                 marker=marker,
                 hovertext=[
                     f"<b>{int(y)}</b>: {what}{_plural(int(n), word)}"
-                    + (f" of {int(t):,}" if t != n else "")
-                    + "<br>(dated by year only)"
+                    + (w("hover.of-total", n=w.number(int(t))) if t != n else "")
+                    + "<br>"
+                    + w("hover.year-only")
                     for y, n, t in zip(g["year"], g["items"], g["year_items"], strict=True)
                 ],
                 hovertemplate="%{hovertext}<extra></extra>",

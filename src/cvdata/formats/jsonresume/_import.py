@@ -31,6 +31,7 @@ from ._sections import (
     _skill_rows,
     _volunteer_rows,
     _work_rows,
+    resume_language,
 )
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def _all_rows(b: _Builder, document: Mapping[str, Any]) -> None:
         "last_modified": _s(meta.get("lastModified")),
         "schema": b.url(_s(document.get("$schema")), "$schema"),
         # The CV's language (cvdata.i18n), under whichever name the resume gives it.
-        "language": next((_s(meta[k]) for k in ("language", "lang", "x-lang") if meta.get(k)), ""),
+        "language": resume_language(document),
     }
     if any(cells.values()):
         b.add("meta", person_id=person_id, **cells)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ... import i18n
 from ._builder import _URL, PROFILE_KINDS, _Builder, _list, _s, _score_cells
 from ._keys import paper_kind
 
@@ -90,13 +91,25 @@ def _work_rows(b: _Builder, document: Mapping[str, Any]) -> None:
         b.children("role_highlights", "role_id", rid, "text", _list(w, "highlights"))
 
 
+def resume_language(document: Mapping[str, Any]) -> str:
+    """The resume's language, under whichever name its ``meta`` gives it; '' for none."""
+    meta = document.get("meta")
+    meta = meta if isinstance(meta, Mapping) else {}
+    return next((_s(meta[k]) for k in ("language", "lang", "x-lang") if meta.get(k)), "")
+
+
 def _education_rows(b: _Builder, document: Mapping[str, Any]) -> None:
+    # A degree's title in the resume's language: "Grado en Ingeniería", not "Grado in ...".
+    words = i18n.Words(resume_language(document) or i18n.DEFAULT)
     for i, e in b.entries(document, "education"):
         path = f"education[{i}]"
         org = b.given(_s(e.get("institution")), f"{path}.institution", "Institution not given")
         study, area = _s(e.get("studyType")), _s(e.get("area"))
         # The schema requires neither: 'Studies' at the institution, when both are missing.
-        title = " in ".join(x for x in (study, area) if x) or "Studies"
+        if study and area:
+            title = words("import.degree-in", degree=study, area=area)
+        else:
+            title = study or area or words("import.studies")
         rid = b.ids["roles"].make(org, study, area, fallback=f"education-{i + 1}")
         thesis = _s(e.get("thesis"))  # a theme's key (not the schema's): kept as the summary
         b.add(
