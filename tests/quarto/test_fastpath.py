@@ -49,7 +49,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("QUARTO_PROJECT_ROOT", str(proj))
     monkeypatch.setenv("CVDATA_AS_OF", AS_OF)
     monkeypatch.setenv(prefetch.OFF_ENV, "1")
-    for name in ("QUARTO_PROJECT_INPUT_FILES", "QUARTO_PROJECT_RENDER_ALL", "CVDATA_PLOTLYJS"):
+    monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")  # the whole project, no page in it
+    for name in ("QUARTO_PROJECT_INPUT_FILES", "CVDATA_PLOTLYJS"):
         monkeypatch.delenv(name, raising=False)
     return proj
 
@@ -225,31 +226,73 @@ def test_an_edit_made_while_the_step_runs_is_seen_by_the_next(
     assert step(project) == ("skipped", 0)
 
 
+def _freeze(project: Path, document: str, *formats: str) -> None:
+    """Frozen results of ``document`` (written after its source: up to date)."""
+    results = project / "_freeze" / Path(document).with_suffix("") / "execute-results"
+    results.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        (results / f"{fmt}.json").write_text("{}")
+
+
+def _newer(path: Path) -> None:
+    """Make ``path`` newer than anything written so far (a page's source edited)."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def test_a_page_that_will_run_runs_the_whole_step(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole step starts what running pages use (warm kernels); a render where every
+    # page is frozen, and only such a render, skips it.
+    (project / "notebooks").mkdir()
+    monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "index.qmd\nnotebooks/skills.py")
+    for document in ("index.qmd", "notebooks/skills.py"):
+        (project / document).write_text("# a page\n")
+    assert step(project) == ("whole", 0)  # (which drops frozen pages it knows nothing of)
+    for document in ("index.qmd", "notebooks/skills.py"):
+        _freeze(project, document, "html")  # the pages run by that render
+    assert step(project) == ("skipped", 0)
+    _newer(project / "index.qmd")  # its source edited: Quarto runs it again
+    assert step(project) == ("whole", 0)
+    assert step(project) == ("whole", 0)
+    _freeze(project, "index.qmd", "html")
+    _newer(project / "_freeze" / "index" / "execute-results" / "html.json")
+    assert step(project) == ("skipped", 0)  # run and frozen again
+    shutil.rmtree(project / "_freeze" / "notebooks")  # no frozen result: it runs
+    assert step(project) == ("whole", 0)
+    _freeze(project, "notebooks/skills.py", "html")
+    _newer(project / "_freeze" / "notebooks" / "skills" / "execute-results" / "html.json")
+    assert step(project) == ("skipped", 0)
+    # A page left out (nothing to show) runs nothing, frozen or not.
+    (project / "notebooks" / "publications.py").write_text("# a page\n")
+    monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "index.qmd\nnotebooks/publications.py")
+    assert fastpath.pages_will_execute(project)
+    (project / "_cvdata" / "publications.yml").write_text("draft: true\n")  # as site.py does
+    assert not fastpath.pages_will_execute(project)
+    monkeypatch.delenv("QUARTO_PROJECT_RENDER_ALL")  # `quarto render index.qmd`: it runs
+    assert step(project) == ("whole", 0)
+
+
 def test_a_pdf_pass_that_will_run_runs_the_whole_step(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The whole step draws the PDF's charts ahead when its Typst pass runs (no frozen
-    # result of it, or a render of some files): never skipped then.
+    # result of it): never skipped then.
     shutil.copy(PROJECT / "cv.qmd", project / "cv.qmd")
     started: list[list[str]] = []
     monkeypatch.setattr(prefetch, "start", lambda p, docs: started.append(docs))
     monkeypatch.delenv(prefetch.OFF_ENV)
-    monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "index.qmd\ncv.qmd")
-    monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")
+    monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "cv.qmd")
     assert step(project) == ("whole", 0)
-    assert step(project) == ("whole", 0)  # cv.qmd's Typst pass is not frozen
-    assert ["index.qmd", "cv.qmd"] in started
-    frozen = project / "_freeze" / "cv" / "execute-results"
-    frozen.mkdir(parents=True)
-    (frozen / "typ.json").write_text("{}")
-    assert step(project) == ("skipped", 0)  # frozen now: nothing to draw
-    monkeypatch.delenv("QUARTO_PROJECT_RENDER_ALL")  # `quarto render cv.qmd`: it runs
-    started.clear()
+    _freeze(project, "cv.qmd", "html")  # the HTML pass frozen, the Typst pass not
     assert step(project) == ("whole", 0)
-    assert step(project) == ("whole", 0)
-    assert started and {tuple(docs) for docs in started} == {("index.qmd", "cv.qmd")}
+    assert started and {tuple(docs) for docs in started} == {("cv.qmd",)}
     monkeypatch.setenv(prefetch.OFF_ENV, "1")  # nothing drawn ahead: nothing to start
     assert step(project) == ("skipped", 0)
+    monkeypatch.delenv(prefetch.OFF_ENV)
+    _freeze(project, "cv.qmd", "typ")
+    assert step(project) == ("skipped", 0)  # frozen now: nothing to draw
 
 
 def test_links_pipes_and_devices_in_the_data_folder_are_never_read(
@@ -270,6 +313,7 @@ def test_links_pipes_and_devices_in_the_data_folder_are_never_read(
 def test_the_script_skips_without_pandas_and_says_so(project: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CVDATA_", "QUARTO_"))}
     env.update(CVDATA_AS_OF=AS_OF, CVDATA_NO_PREFETCH="1", QUARTO_PROJECT_ROOT=str(project))
+    env["QUARTO_PROJECT_RENDER_ALL"] = "1"
     run = (
         "import runpy, sys\n"
         "try:\n"

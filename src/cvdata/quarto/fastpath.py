@@ -14,12 +14,13 @@ asks :func:`skip`, which compares a fingerprint of everything the step reads wit
 - the project's configuration (``_brand.yml``, every ``_quarto*.yml``) by its bytes;
 - cvdata's own code and the installed plotly.js (by size and time changed), the Python.
 
-When they are the same, and every file the step wrote (``_cvdata/*``, ``assets/*``,
-``_freeze``'s stamp) is still there byte for byte, the step would write the same bytes
+When they are the same, every file the step wrote (``_cvdata/*``, ``assets/*``,
+``_freeze``'s stamp) is still there byte for byte, and no page will run (a whole-project
+render, every page frozen: :func:`pages_will_execute`), the step would write the same bytes
 again and find the same data valid: it prints what it printed then and stops, leaving every
-generated file untouched (Quarto sees no change either). When anything differs, or a
-PDF pass will run whose charts the step draws ahead (:mod:`cvdata.quarto.prefetch`), the
-whole step runs: changed data is always validated.
+generated file untouched (Quarto sees no change either). When anything differs, a page will
+run, or a PDF pass will run whose charts the step draws ahead
+(:mod:`cvdata.quarto.prefetch`), the whole step runs: changed data is always validated.
 
 The fingerprint is taken before the whole step reads anything (:func:`taken`), so an edit
 made while it runs is seen by the next render.
@@ -168,6 +169,37 @@ def executes_typst(project: Path, document: str) -> bool:
     return not (project / FREEZE_DIR / stem / "execute-results" / "typ.json").is_file()
 
 
+def _hidden(project: Path, document: str) -> bool:
+    """Whether the page is left out (``draft: true`` in ``_cvdata/<page>.yml``, written by
+    :mod:`cvdata.quarto.site`, as :mod:`cvdata.quarto.postrender` reads it)."""
+    try:
+        meta = (project / META_DIR / f"{Path(document).stem}.yml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "draft: true" in meta
+
+
+def pages_will_execute(project: Path) -> bool:
+    """Whether some page of this render will likely run its cells: always in a render of
+    some files (Quarto uses ``_freeze/`` only for the whole project); in a whole-project
+    render, when a page has no frozen result or its source is newer than them. The whole
+    step then runs: what it starts for the pages that run (the charts drawn ahead, warm
+    kernels) is worth its second, and a render that runs nothing does not need it."""
+    if not env.get(env.PROJECT_RENDER_ALL):
+        return True
+    for document in input_files():
+        if _hidden(project, document):
+            continue  # left out (draft): Quarto writes an empty stand-in, runs nothing
+        results = project / FREEZE_DIR / Path(document).with_suffix("") / "execute-results"
+        try:
+            frozen = max(p.stat().st_mtime_ns for p in results.iterdir())
+            if (project / document).stat().st_mtime_ns > frozen:
+                return True
+        except (OSError, ValueError):  # no results (the max of nothing), or no source
+            return True
+    return False
+
+
 def _draws_ahead(project: Path) -> bool:
     """Whether the whole step would start drawing a PDF's charts: a Typst pass will run
     the cells of a document that draws (:func:`cvdata.quarto.prefetch.draws_static_figures`,
@@ -206,7 +238,9 @@ def skip(project: Path | None = None) -> bool:
         return False  # the whole step says what is wrong
     _TAKEN[project] = now
     kept = _stamp(project)
-    if kept is None or kept.get("inputs") != now or _draws_ahead(project):
+    if kept is None or kept.get("inputs") != now:
+        return False
+    if pages_will_execute(project) or _draws_ahead(project):
         return False
     if kept.get("outputs") != outputs(project):
         return False
@@ -247,4 +281,14 @@ def record(project: Path, fingerprint: str | None, said: str, stderr: list[str])
     part.replace(path)
 
 
-__all__ = ["STAMP", "executes_typst", "input_files", "inputs", "outputs", "record", "skip", "taken"]
+__all__ = [
+    "STAMP",
+    "executes_typst",
+    "input_files",
+    "inputs",
+    "outputs",
+    "pages_will_execute",
+    "record",
+    "skip",
+    "taken",
+]
