@@ -96,9 +96,6 @@ def opens_with_the_person(pdf: Path, cv: cvdata.CV) -> None:
     from cvdata.document import build
 
     first = _first_page(pdf)
-    # The "last updated" line sits at the page's top right: text extraction may read it
-    # before the name (it is the header's furniture, not a section).
-    first = re.sub(r"^Last updated \d{1,2} \w{3,4} \d{4} ", "", first)
     assert first.startswith(cv.owner["name"]), first[:200]
     _, sections = build(cv)
     lead = sections[0]

@@ -83,6 +83,9 @@ def test_footer_on_every_page_and_the_face_embedded(tmp_path: Path, design: str)
     for n, text in enumerate(pages, start=1):
         assert f"Ada Example – {n}/{len(pages)}" in text, (n, text[-200:])
     assert "Last updated 30 Nov 2026" in pages[0]
+    # In the first page's footer, away from the name (at the top it sat against it).
+    tail = [ln for ln in pages[0].splitlines() if ln.strip()][-2:]
+    assert any("Last updated" in ln for ln in tail), tail
     assert "Last updated" not in "".join(pages[1:])
     fonts = _fonts(pdf)
     assert any(FACES[design] in name for name, _ in fonts), fonts
@@ -124,7 +127,8 @@ def test_the_date_column_never_runs_into_the_title(tmp_path: Path, design: str) 
 
 @pytest.mark.parametrize("design", sorted(DESIGNS))
 def test_a_long_place_breaks_after_its_dot(tmp_path: Path, design: str) -> None:
-    """City and work mode on lines of their own when both do not fit the column; a short
+    """City and work mode on lines of their own when both do not fit the column, with no
+    separator left at a line's end (readers saw "United States ·" as a stray dot); a short
     place stays on one line."""
 
     def lines(place: str) -> list[str]:
@@ -134,7 +138,8 @@ def test_a_long_place_breaks_after_its_dot(tmp_path: Path, design: str) -> None:
         return "".join(_pages_text(pdf)).splitlines()
 
     long = lines("Leeds, United Kingdom · Remote & on-site")
-    assert "Leeds, United Kingdom ·" in long and "Remote & on-site" in long
+    assert "Leeds, United Kingdom" in long and "Remote & on-site" in long
+    assert not any(ln.rstrip().endswith("·") for ln in long), long
     assert "Berlin · Remote" in lines("Berlin · Remote")
 
 
@@ -167,10 +172,22 @@ def test_contact_icons_are_drawn_not_text(tmp_path: Path) -> None:
 def test_one_line_entries_are_items_not_headings() -> None:
     bare = tuple(Entry(title=(Run(f"Explored idea {i}.", strong=True),)) for i in range(3))
     full = Entry(title=(Run("Project", strong=True),), bullets=((Run("did"),),))
-    typ = typst_section(Section("x", "X", (full, *bare)))
+    typ = typst_section(Section("x", "X", (*bare, full)))
     assert typ.count("#cv-items(") == 1 and typ.count("#cv-entry(") == 1
-    items = typ.split("#cv-items(")[1]
+    items = typ.split("#cv-items(")[1].split("#cv-entry(")[0]
     assert '#"Explored idea 0."' in items and "strong(" not in items
+
+
+def test_one_liners_after_full_entries_have_a_label(tmp_path: Path) -> None:
+    """A run of one-liners after a group's full entries sits under "More", so it does not
+    read as the last entry's bullets; a group of one-liners only needs no label."""
+    bare = tuple(Entry(title=(Run(f"Explored idea {i}.", strong=True),)) for i in range(2))
+    full = Entry(title=(Run("Project", strong=True),), bullets=((Run("did"),),))
+    typ = typst_section(Section("x", "X", (full, *bare)))
+    assert typ.count('#cv-more("More", ') == 1 and "#cv-items(" not in typ
+    text = "".join(_pages_text(_compile(typ, tmp_path)))
+    assert re.search(r"did\s+More\s+• Explored idea 0\.", text), text
+    assert "#cv-more(" not in typst_section(Section("x", "X", bare))
 
 
 def test_a_compact_sections_one_liners_stay_lines() -> None:

@@ -129,10 +129,11 @@ _PREAMBLE = r"""
 // One indentation scheme: titles, lines and bullet markers at the entry's edge; a role's
 // projects one step in. The date and place sit in a column of their own width, wrapping
 // inside it, so they never run into the title.
-// A place too wide for the column breaks after its " · " (city · work mode), not inside.
+// A place too wide for the column breaks where its " · " was (city, then work mode), not
+// inside a part, and no separator is left dangling at a line's end.
 #let cv-place(place) = context {
   if measure(place).width <= cv-date-width or not place.contains(" · ") { place } else {
-    place.split(" · ").map(part => [#part]).join([ ·#linebreak()])
+    place.split(" · ").map(part => [#part]).join(linebreak())
   }
 }
 #let cv-entry(title, date: "", subtitle: none, place: "", long: false, body) = block(
@@ -159,6 +160,12 @@ _PREAMBLE = r"""
 #let cv-line(body) = block(above: cv-gap-line, below: cv-gap-line, body)
 // One-line entries (a title and nothing else) as the items of a list, not as headings.
 #let cv-items(..items) = block(above: cv-gap-entry, below: 0.2em, list(..items))
+// One-liners after a group's full entries: under a label at a title's level, so that they
+// do not read as the bullets of the entry before them.
+#let cv-more(label, ..items) = block(above: cv-gap-entry, below: 0.2em, sticky: true, {
+  strong(label)
+  block(above: cv-gap-line, list(..items))
+})
 #let cv-group(name) = block(
   above: cv-gap-entry + 0.2em, below: 0.1em, sticky: true,
   text(fill: cv-accent, weight: "bold", name),
@@ -239,28 +246,36 @@ def _header_chars(e: Entry) -> int:
 
 def _typst_entries(entries: tuple[Entry, ...], *, as_items: bool = True) -> list[str]:
     """The entries' Typst; with ``as_items``, runs of title-only entries as one list (a
-    compact section's one-liners, "Git (Advanced)" among "Data: pandas, ...", stay lines)."""
+    compact section's one-liners, "Git (Advanced)" among "Data: pandas, ...", stay lines).
+    A run that follows full entries of its group gets a label (:func:`_typst_items`)."""
     out, group, items = [], "", []
+    after_full = False  # the run follows a full entry of the same group
     for e in entries:
         if items and (not _bare(e) or (e.group and e.group != group)):
-            out.append(_typst_items(items))
+            out.append(_typst_items(items, labelled=after_full))
             items = []
         if e.group and e.group != group:
             out.append(f"#cv-group({typst_str(e.group)})")
+            after_full = False
         group = e.group
         if as_items and _bare(e):
             items.append(e)
         else:
             out.append(typst_entry(e))
+            after_full = True
     if items:
-        out.append(_typst_items(items))
+        out.append(_typst_items(items, labelled=after_full))
     return out
 
 
-def _typst_items(entries: list[Entry]) -> str:
-    """Title-only entries as one list, in the body's weight (their bold was a heading's)."""
+def _typst_items(entries: list[Entry], *, labelled: bool = False) -> str:
+    """Title-only entries as one list, in the body's weight (their bold was a heading's);
+    under "More" when ``labelled``."""
     plain_titles = (tuple(dataclasses.replace(r, strong=False) for r in e.title) for e in entries)
-    return "#cv-items(" + ", ".join(typst_text(t) for t in plain_titles) + ")"
+    items = ", ".join(typst_text(t) for t in plain_titles)
+    if labelled:
+        return f"#cv-more({typst_str(i18n.current()('word.more'))}, {items})"
+    return f"#cv-items({items})"
 
 
 def typst_section(section: Section) -> str:
@@ -269,7 +284,7 @@ def typst_section(section: Section) -> str:
 
 def typst_header(h: Header) -> str:
     """The person: name, headline, contacts with their icons, quote; the running footer
-    ("name – n/N" on every page) and the last-updated date at the top of the first page."""
+    ("name – n/N" on every page, the last-updated date at the right of the first's)."""
     kinds = h.kinds if len(h.kinds) == len(h.contacts) else ("link",) * len(h.contacts)
     contacts = " #h(1.1em, weak: true) ".join(
         f"#box[#cv-icon({typst_str(ICON_PATHS[icon_for(k)])})#h(0.3em)#{typst_text(c)}]"
@@ -279,23 +294,26 @@ def typst_header(h: Header) -> str:
     if h.quote:
         said = h.quote + (f" — {h.quote_author}" if h.quote_author else "")
         quote = f'#block(above: 1em, text(style: "italic", fill: cv-muted)[#{typst_str(said)}])'
-    footer = (
-        "#set page(footer: context align(center, text(size: 0.85em, fill: cv-muted)["
-        f"#{typst_str(h.name)} – #str(here().page())/#str(counter(page).final().first())]))\n"
-    )
+    # The running footer: "name – n/N" on every page; the last-updated date at the right
+    # of the first page's (at the top it sat against the name).
     updated = ""
     if h.updated:
-        updated = (
-            '#place(top + right, dy: -0.9em, text(size: 0.8em, style: "italic", fill: cv-muted)'
-            f"[#{typst_str(i18n.current()('word.last-updated', date=h.updated))}])\n"
-        )
+        said = i18n.current()("word.last-updated", date=h.updated)
+        updated = f"if here().page() == 1 {{ align(right, [#{typst_str(said)}]) }}"
+    footer = (
+        "#set page(footer: context text(size: 0.85em, fill: cv-muted, grid(\n"
+        "  columns: (1fr, auto, 1fr), [],\n"
+        f"  [#{typst_str(h.name)} – #str(here().page())/#str(counter(page).final().first())],\n"
+        f"  {{ {updated} }},\n"
+        ")))\n"
+    )
     headline = (
         f"  #v(0.45em)#block(text(size: 1.15em, fill: cv-accent)[#{typst_str(h.headline)}])\n"
         if h.headline
         else ""
     )
     return (
-        footer + updated + "#align(center)[\n"
+        footer + "#align(center)[\n"
         f'  #block(below: 0pt, text(size: cv-name-size, weight: "bold")[#{typst_str(h.name)}])\n'
         f"{headline}"
         f"  #block(above: 1em, text(size: 0.92em)[{contacts}])\n"
