@@ -40,6 +40,8 @@ EXECUTE_INFO = "QUARTO_EXECUTE_INFO"
 DOCUMENT_PATH = "QUARTO_DOCUMENT_PATH"
 DOCUMENT_FILE = "QUARTO_DOCUMENT_FILE"
 PUB_AUTH_TOKEN = "QUARTO_PUB_AUTH_TOKEN"
+PRERENDERED = "CVDATA_PRERENDERED"
+PROFILER_OUTPUT = "QUARTO_PROFILER_OUTPUT"
 
 #: Every variable the package reads, in the order the README lists them.
 VARIABLES: tuple[Variable, ...] = (
@@ -67,6 +69,11 @@ VARIABLES: tuple[Variable, ...] = (
         "the file descriptor of the lock the drawing ahead holds while it runs",
     ),
     Variable(
+        PRERENDERED,
+        "cvdata",
+        "the preview's stamp: its pre-render work is done while the data folder is as it says",
+    ),
+    Variable(
         CRASH_AT, "tests", "`<step>[:<SIGNAL>]`: an import kills itself at that step (crash tests)"
     ),
     Variable(
@@ -87,6 +94,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(EXECUTE_INFO, "Quarto", "a JSON file that names the format a page is executed for"),
     Variable(DOCUMENT_PATH, "Quarto", "the folder of the document being executed"),
     Variable(DOCUMENT_FILE, "Quarto", "the file name of the document being executed"),
+    Variable(
+        PROFILER_OUTPUT, "cvdata", "where Quarto writes its timings of a render (the preview's)"
+    ),
     Variable(
         PUB_AUTH_TOKEN,
         "you",

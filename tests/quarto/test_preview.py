@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, PROJECT, copy_project, quarto
 
-from cvdata.quarto import preview
+from cvdata.quarto import prerendered, preview
 
 
 def _project_with_records(tmp_path: Path) -> Path:
@@ -52,14 +52,53 @@ def test_an_edit_renders_the_pages_that_read_the_table(tmp_path: Path) -> None:
     assert preview.pages_to_render(tmp_path / "empty", {"talks"}) is None  # nothing known
 
 
+def test_each_page_is_rendered_in_its_web_format_the_full_cv_first(tmp_path: Path) -> None:
+    project = _project_with_records(tmp_path)
+    (project / "dashboard.qmd").write_text("")
+    reads = project / "_cvdata" / "reads"
+    (reads / "dashboard.dashboard.json").write_text('["talks", "skills"]')
+    # ``--to html`` would make the dashboard a plain HTML page: it is rendered on its own.
+    assert preview.render_batches(project, ["dashboard.qmd", "cv.qmd"]) == [
+        ("html", ["cv.qmd"]),
+        ("dashboard", ["dashboard.qmd"]),
+    ]
+    pages = preview.pages_to_render(project, {"skills"})
+    assert preview.render_batches(project, pages) == [
+        ("html", ["cv.qmd"]),
+        ("dashboard", ["dashboard.qmd"]),
+        ("html", ["index.qmd", "notebooks/skills.py"]),
+    ]
+    assert preview.web_format(project, "notebooks/new.py") == "html"  # no record yet
+    (reads / "dashboard.html.json").write_text('["talks"]')  # left by an older preview
+    assert preview.web_format(project, "dashboard.qmd") == "dashboard"
+
+
+def test_an_edit_no_page_reads_renders_nothing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    project = _project_with_records(tmp_path)
+    copy_project(project / "data", PROJECT / "data")
+    renders = _Renders()
+    said: list[str] = []
+    watcher = preview.Watcher(project, project / "data", renders, say=said.append)
+    _append(project / "data" / "awards.csv", "preview-award,Previewing,Here,2026,,,,,,,")
+    assert watcher.poll()
+    assert renders.calls == []  # not the whole project: no page shows awards
+    assert "no page shows it" in said[-1]
+
+
 class _Renders:
-    """Stands in for quarto render: records what it was asked."""
+    """Stands in for quarto render: records the pages it was asked for (and, in
+    :attr:`asked`, the format and the pre-render stamp too)."""
 
     def __init__(self) -> None:
         self.calls: list[list[str] | None] = []
+        self.asked: list[tuple[list[str] | None, str | None, Path | None]] = []
 
-    def __call__(self, pages: list[str] | None) -> str | None:
+    def __call__(
+        self, pages: list[str] | None, to: str | None = None, stamp: Path | None = None
+    ) -> str | None:
         self.calls.append(pages)
+        self.asked.append((pages, to, stamp))
         return None
 
 
@@ -84,10 +123,20 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     _append(talks, "preview-edit,Previewing,invited-talk,Here,2026-01-01,,,,")
     assert watcher.poll()
     assert renders.calls == [["cv.qmd"]]
+    # For HTML, with the pre-render step's work done ahead, as the stamp says.
+    ((_, to, stamp),) = renders.asked
+    assert to == "html" and stamp is not None
+    monkeypatch.setenv("CVDATA_PRERENDERED", str(stamp))
+    assert prerendered.done_ahead()
     status = json.loads(watcher.status_path.read_text())
     assert status == {"rendered": 1, "problems": []}
+    timings = json.loads((project / "_cvdata" / preview.TIMINGS).read_text())
+    assert timings["noticed"] <= timings["settled"] <= timings["validated"]
+    assert timings["validated"] <= timings["renders"][0]["start"] <= timings["renders"][0]["end"]
     # A broken row: reported (file, row, column), nothing rendered, the status says so.
     _append(talks, "preview-bad,Broken,invited-talk,Here,20x6,,,,")
+    assert not prerendered.done_ahead()  # the data changed: the render's step works
+    monkeypatch.delenv("CVDATA_PRERENDERED")
     assert watcher.poll()
     assert len(renders.calls) == 1
     report = "\n".join(json.loads(watcher.status_path.read_text())["problems"])
@@ -97,8 +146,9 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     assert watcher.poll() and len(renders.calls) == 1
     talks.write_text(good, encoding="utf-8")  # fixed (and the edit taken back)
     assert watcher.poll()
-    assert renders.calls[1] == ["cv.qmd", "index.qmd", "notebooks/skills.py"]
-    assert json.loads(watcher.status_path.read_text()) == {"rendered": 2, "problems": []}
+    # The full CV on its own first, then the other pages that read the edited tables.
+    assert renders.calls[1:] == [["cv.qmd"], ["index.qmd", "notebooks/skills.py"]]
+    assert json.loads(watcher.status_path.read_text()) == {"rendered": 3, "problems": []}
 
 
 def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monkeypatch) -> None:
@@ -151,8 +201,9 @@ def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) 
     site.mkdir()
     (site / "cv.html").write_text("old")
     (site / preview.STATUS).write_text('{"rendered": 0, "problems": []}')
-    idle = threading.Event()
-    server = preview.serve(site, _free_port(), idle)
+    hold = preview.Hold()
+    hold.hold(None)  # the whole site: a render of the project
+    server = preview.serve(site, _free_port(), hold)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         got: list[bytes | None] = []
@@ -163,11 +214,38 @@ def test_the_server_holds_pages_back_while_a_render_writes_them(tmp_path: Path) 
         asker.join(1.0)
         assert asker.is_alive() and not got
         (site / "cv.html").write_text("new")
-        idle.set()  # the render is done
+        hold.release()  # the render is done
         asker.join(5.0)
         assert got == [b"new"]
     finally:
-        idle.set()
+        hold.release()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_render_of_some_pages_holds_back_those_pages_alone(tmp_path: Path) -> None:
+    site = tmp_path / "_site"
+    site.mkdir()
+    for name in ("cv.html", "dashboard.html", "index.html"):
+        (site / name).write_text(name)
+    hold = preview.Hold()
+    server = preview.serve(site, _free_port(), hold)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        # The dashboard renders after the full CV: the CV is served meanwhile.
+        hold.hold([preview.site_path("dashboard.qmd"), "search.json"])
+        assert _get(f"{base}/cv.html") == b"cv.html"
+        assert _get(f"{base}/") == b"index.html"
+        got: list[bytes | None] = []
+        asker = threading.Thread(target=lambda: got.append(_get(f"{base}/dashboard.html")))
+        asker.start()
+        asker.join(1.0)
+        assert asker.is_alive() and not got
+        hold.release()
+        asker.join(5.0)
+        assert got == [b"dashboard.html"]
+    finally:
+        hold.release()
         server.shutdown()
         server.server_close()
 

@@ -10,7 +10,9 @@
 - :mod:`~cvdata.quarto.execution`: which format, document and data folder an execution is
   for;
 - :mod:`~cvdata.quarto.static`, :mod:`~cvdata.quarto.prefetch`: the PDF's static figures
-  (kaleido, the figure cache) and their drawing ahead.
+  (kaleido, the figure cache) and their drawing ahead;
+- :mod:`~cvdata.quarto.preview` (with ``preview_render``, ``preview_server`` and
+  ``prerendered``): ``make preview``.
 
 Nothing is imported here: the post-render step imports :mod:`cvdata.quarto.postrender`
 alone, standard library only.

@@ -11,17 +11,24 @@ file changed and stayed the same for a moment, it
    on every open page (a banner the preview's pages poll for, ``cvdata-preview.json`` in
    the site), and nothing is rendered: the preview keeps running, and fixing the table
    renders again (edits made meanwhile included);
-2. renders again, for HTML, the pages that read a changed table, as their kernels
-   recorded (:mod:`cvdata.quarto.freeze`; every page when the descriptor, another file of
-   the folder or the project's configuration changed), and a page whose own source
-   (``cv.qmd``, ``notebooks/skills.py``) changed, with Quarto's kernel daemon, so a page's
-   kernel stays warm from one edit to the next (:mod:`cvdata.quarto.execution` tells it
-   each execution's format). The PDF is made by the first render and by ``make render``;
-3. once their HTML is written, bumps the count in ``cvdata-preview.json``: the open pages
-   reload.
+2. does the pre-render step's work itself, in this process, where pandas and the data are
+   loaded already (:mod:`cvdata.quarto.prerendered`: the render's own step then does
+   nothing);
+3. renders again the pages that read a changed table, as their kernels recorded
+   (:mod:`cvdata.quarto.freeze`; every page when the descriptor, another file of the folder
+   or the project's configuration changed), and a page whose own source (``cv.qmd``,
+   ``notebooks/skills.py``) changed, each in its web format (``html``; ``dashboard`` for
+   the dashboard), with Quarto's kernel daemon, so a page's kernel stays warm from one edit
+   to the next (:mod:`cvdata.quarto.execution` tells it each execution's format). The full
+   CV first, on its own, then the other pages a format at a time; the PDF is made by the
+   first render and by ``make render``;
+4. once a batch's HTML is written, bumps the count in ``cvdata-preview.json``: the open
+   pages reload.
 
-While a render runs, the server holds back every request but the status file's until it
-is done, so a page is never served half written.
+While a batch renders, the server holds back the requests for its pages and the search
+index until it is done, so a page is never served half written (the whole site is held
+while the whole project renders). How long each step of the last edit took is written to
+``_cvdata/preview-timings.json`` (``benchmarks/preview_latency.py`` reads it).
 
 Why not ``quarto preview``: its server renders a page again itself whenever the page's HTML
 changed since its own last render and the browser asks for it (``fileRequiresReRender``
@@ -45,55 +52,48 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import hashlib
-import http.server
+import io
 import json
-import os
 import signal
-import subprocess
 import sys
-import threading
 import time
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import env
 from .._paths import META_DIR, find_data_dir, find_project_root
 from ..problems import display_path, format_report
+from . import prerendered
 from .freeze import READS_DIR
+from .prerendered import snapshot
+from .preview_render import QuartoRender, Render
+from .preview_server import STATUS, Hold, serve
 
-#: Written into the site's output folder; the preview profile's script polls it.
-STATUS = "cvdata-preview.json"
 #: The profile that adds that script (``_quarto-preview.yml``).
 PROFILE = "preview"
-#: A changed file must stay unchanged this long before it is read (an editor's save may
-#: write a file in more than one step).
-SETTLE = 0.25
+#: A changed file must stay unchanged this long before it is read. An editor or a
+#: spreadsheet program saves a CSV of a CV in one write or a rename, well within this;
+#: a save caught half written does not validate, and its end is seen at the next look.
+SETTLE = 0.1
 #: The sources a page may have, in the order looked for.
 SOURCES = (".qmd", ".py", ".ipynb", ".md")
 #: Project files every page depends on: a change renders every page.
 CONFIG = ("_quarto*.yml", "_brand.yml", "*.css", "*.scss")
+#: The page rendered first, on its own: the one that shows every table.
+FIRST = "cv.qmd"
+#: The formats of the PDF: the preview renders the web ones.
+PRINT_FORMATS = frozenset({"typst", "pdf", "latex", "docx"})
+#: In the meta folder: the stamp of the pre-render work done ahead, and the timings.
+STAMP = "preview-prerendered.json"
+TIMINGS = "preview-timings.json"
+#: What the site serves beside the pages that a render of some pages rewrites.
+SHARED_OUTPUTS = ("search.json",)
 
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file of ``folder`` (recursively) with its time changed and size, from
-    ``lstat``: nothing is opened, and no link is followed."""
-    found: dict[str, tuple[int, int]] = {}
-
-    def walk(here: Path, prefix: str) -> None:
-        with contextlib.suppress(OSError), os.scandir(here) as entries:
-            for entry in entries:
-                with contextlib.suppress(OSError):
-                    st = entry.stat(follow_symlinks=False)
-                    if entry.is_dir(follow_symlinks=False):
-                        walk(Path(entry.path), f"{prefix}{entry.name}/")
-                    else:
-                        found[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
-
-    walk(folder, "")
-    return found
+__all__ = ["Hold", "Watcher", "main", "page_records", "pages_to_render", "render_batches"]
+__all__ += ["serve", "snapshot"]
 
 
 def _sha(path: Path) -> str:
@@ -103,13 +103,22 @@ def _sha(path: Path) -> str:
         return "missing"
 
 
+def _record_files(project: Path) -> list[tuple[str, str, Path]]:
+    """The reads records: ``(page stem, format, file)``, ``notebooks/skills.html.json``
+    giving ``("notebooks/skills", "html", ...)``."""
+    folder = project / META_DIR / READS_DIR
+    found = []
+    for record in sorted(folder.rglob("*.json")):
+        stem, fmt = record.relative_to(folder).as_posix().rsplit(".", 2)[:2]
+        found.append((stem, fmt, record))
+    return found
+
+
 def page_records(project: Path) -> dict[str, set[str]]:
     """Each page with a reads record (``notebooks/skills``) and the tables it read in any
     format."""
-    folder = project / META_DIR / READS_DIR
     pages: dict[str, set[str]] = {}
-    for record in sorted(folder.rglob("*.json")):
-        stem = record.relative_to(folder).as_posix().rsplit(".", 2)[0]
+    for stem, _fmt, record in _record_files(project):
         try:
             tables = set(json.loads(record.read_text(encoding="utf-8")))
         except (OSError, ValueError):
@@ -118,14 +127,15 @@ def page_records(project: Path) -> dict[str, set[str]]:
     return pages
 
 
+def _source(project: Path, stem: str) -> str | None:
+    return next((f"{stem}{s}" for s in SOURCES if (project / f"{stem}{s}").is_file()), None)
+
+
 def page_sources(project: Path) -> list[str]:
-    """The sources of the pages with a reads record (``cv.qmd``, ``notebooks/skills.py``)."""
-    found = []
-    for stem in page_records(project):
-        source = next((f"{stem}{s}" for s in SOURCES if (project / f"{stem}{s}").is_file()), None)
-        if source is not None:
-            found.append(source)
-    return sorted(found)
+    """The sources of the pages with a reads record (``cv.qmd``, ``notebooks/skills.py``);
+    from the records' names alone (the watcher looks several times a second)."""
+    stems = {stem for stem, _fmt, _record in _record_files(project)}
+    return sorted(filter(None, (_source(project, stem) for stem in stems)))
 
 
 def source_snapshot(project: Path) -> dict[str, tuple[int, int]]:
@@ -151,12 +161,38 @@ def pages_to_render(project: Path, changed: set[str] | None) -> list[str] | None
     chosen = []
     for stem, tables in records.items():
         if changed is None or "*" in tables or tables & changed:
-            source = next(
-                (f"{stem}{s}" for s in SOURCES if (project / f"{stem}{s}").is_file()), None
-            )
+            source = _source(project, stem)
             if source is not None:
                 chosen.append(source)
     return sorted(chosen)
+
+
+def web_format(project: Path, source: str) -> str:
+    """The format a page is shown in on the site, as its kernel recorded it (``html``,
+    ``dashboard``); ``html`` for a page with no record yet (or only the PDF's)."""
+    stem = Path(source).with_suffix("").as_posix()
+    found = {fmt for s, fmt, _ in _record_files(project) if s == stem} - PRINT_FORMATS
+    # A format of its own (``dashboard``) wins over ``html``: a record of an HTML pass
+    # may be left from an older preview, which rendered every page ``--to html``.
+    return min(found - {"html"}, default="html")
+
+
+def render_batches(project: Path, pages: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The renders of an edit, in order: ``(format, pages)``. The full CV (:data:`FIRST`)
+    on its own first, then the others a format at a time: one ``quarto render --to`` for
+    every page of a format (``--to html`` would turn the dashboard into an HTML page)."""
+    batches: list[tuple[str, list[str]]] = []
+    if FIRST in pages:
+        batches.append((web_format(project, FIRST), [FIRST]))
+    by_format: dict[str, list[str]] = {}
+    for page in sorted(set(pages) - {FIRST}):
+        by_format.setdefault(web_format(project, page), []).append(page)
+    return batches + sorted(by_format.items())
+
+
+def site_path(source: str) -> str:
+    """Where a page's HTML is on the site (``notebooks/skills.py``: ``notebooks/skills.html``)."""
+    return Path(source).with_suffix(".html").as_posix()
 
 
 class Watcher:
@@ -167,7 +203,7 @@ class Watcher:
         self,
         project: Path,
         data_dir: Path,
-        render: Callable[[list[str] | None], str | None],
+        render: Render,
         *,
         say: Callable[[str], None] = print,
     ) -> None:
@@ -184,9 +220,10 @@ class Watcher:
         self.pending_sources: set[str] = set()
         #: The next render renders the whole project (the first render did not happen).
         self.whole = False
-        #: Set while nothing renders: the server holds pages back until then.
-        self.idle = threading.Event()
-        self.idle.set()
+        #: What the server holds back while a render writes it.
+        self.hold = Hold()
+        #: When each step of the edit being handled began or ended (``time.time()``).
+        self.timings: dict[str, Any] = {}
 
     @property
     def site(self) -> Path:
@@ -204,6 +241,17 @@ class Watcher:
         part.write_text(text, encoding="utf-8")
         part.replace(self.status_path)
 
+    def _stamp(self, step: str) -> None:
+        self.timings[step] = time.time()
+
+    def write_timings(self) -> None:
+        """The last edit's timings, for ``benchmarks/preview_latency.py``."""
+        path = self.project / META_DIR / TIMINGS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_name(TIMINGS + ".part")
+        part.write_text(json.dumps(self.timings, indent=1), encoding="utf-8")
+        part.replace(path)
+
     def _look(self) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
         return snapshot(self.data_dir), source_snapshot(self.project)
 
@@ -214,12 +262,14 @@ class Watcher:
             if not self.status_path.is_file():  # a full render cleaned the site
                 self.write_status()
             return False
+        self.timings = {"noticed": time.time()}
         while True:  # settled: the same twice, SETTLE apart
             time.sleep(SETTLE)
             again = self._look()
             if again == now:
                 break
             now = again
+        self._stamp("settled")
         sources = now[1]
         # A file changed, not one that appeared (a page's first reads record) or went.
         self.pending_sources |= {
@@ -228,7 +278,10 @@ class Watcher:
             if sources[n] != self.seen_sources[n]
         }
         self.seen, self.seen_sources = now
-        self.handle()
+        try:
+            self.handle()
+        finally:
+            self.write_timings()
         return True
 
     def _changed_tables(self) -> set[str] | None:
@@ -266,10 +319,27 @@ class Watcher:
             pages = sorted(set(pages) | sources)
         return pages, ", ".join(what)
 
+    def prerender(self) -> Path | None:
+        """The pre-render step's work, done here (see :mod:`cvdata.quarto.prerendered`);
+        returns the stamp to name to the render, or None when the step found something
+        wrong (the render's own step then runs, and reports it)."""
+        from . import prerender
+
+        done_for = prerendered.state(self.data_dir)
+        said = io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            code = prerender.main(self.project)
+        if code != 0:
+            return None
+        stamp = self.project / META_DIR / STAMP
+        prerendered.write(stamp, done_for)
+        return stamp
+
     def handle(self) -> None:
         """Validate, then render what the edit changed (or report why not)."""
-        began = time.monotonic()
+        began = self.timings.get("noticed", time.time())
         changed = self._changed_tables()
+        self._stamp("validated")
         if self.problems:
             self.say(
                 f"preview: {display_path(self.data_dir)} does not validate; the pages keep "
@@ -281,22 +351,47 @@ class Watcher:
             self.write_status()  # saved, nothing changed: only a banner to take down
             return
         pages, what = self._pages(changed)
+        if pages is not None and not pages:
+            self.say(f"preview: {what} changed: no page shows it")
+            self.write_status()
+            return
         named = ", ".join(pages) if pages is not None else "every page"
         self.say(f"preview: {what} changed: rendering {named}")
-        self.idle.clear()
+        if pages is None:  # the project, every format, its own pre-render step
+            batches: list[tuple[str | None, list[str] | None]] = [(None, None)]
+            stamp = None
+        else:
+            batches = [*render_batches(self.project, pages)]
+            stamp = self.prerender()
+            self._stamp("prerendered")
+        self.timings["renders"] = []
+        for to, batch in batches:
+            if not self._render(to, batch, stamp):
+                return
+        self.say(f"preview: HTML updated in {time.time() - began:.1f} s")
+
+    def _render(self, to: str | None, pages: list[str] | None, stamp: Path | None) -> bool:
+        """One render of an edit; the open pages reload once it is written."""
+        timing: dict[str, Any] = {"to": to, "pages": pages, "start": time.time()}
+        self.timings["renders"].append(timing)
+        held = None if pages is None else [*map(site_path, pages), *SHARED_OUTPUTS]
+        self.hold.hold(held)
         try:
-            failed = self.render(pages)
+            failed = self.render(pages, to, stamp)
         finally:
-            self.idle.set()
+            self.hold.release()
+        timing["end"] = time.time()
+        timing["quarto"] = getattr(self.render, "last", None)
         if failed:
             self.problems = [f"The pages were not rendered again: {failed}"]
             self.whole = True  # what it left half done is not known: the next save renders all
             self.say(f"preview: {self.problems[0]}")
             self.write_status()
-            return
+            return False
         self.rendered += 1
         self.write_status()
-        self.say(f"preview: HTML updated in {time.monotonic() - began:.1f} s")
+        timing["status"] = time.time()
+        return True
 
     def first_render(self, render: Callable[[], str | None]) -> None:
         """The preview's first render (every page, every format), unless the folder does
@@ -307,88 +402,16 @@ class Watcher:
             self.handle()
             return
         self.say("preview: rendering the site (every page, the PDF too)")
-        self.idle.clear()
+        self.hold.hold(None)
         try:
             failed = render()
         finally:
-            self.idle.set()
+            self.hold.release()
         if failed:
             self.problems = [f"The site was not rendered: {failed}"]
             self.whole = True
             self.say(f"preview: {self.problems[0]}")
         self.write_status()
-
-
-def quarto_render(
-    quarto: str, project: Path, profile: str, daemon: int, *, to: str | None = "html"
-) -> Callable[[list[str] | None], str | None]:
-    """Renders pages (``None``: the project) for ``to`` (None: every format) with the
-    preview's profile and Quarto's kernel daemon (a page's kernel kept ``daemon`` seconds
-    for the next edit); returns the end of Quarto's log when it failed, else None."""
-
-    def render(pages: list[str] | None) -> str | None:
-        args = [quarto, "render", *(pages or []), "--profile", profile]
-        args += ["--to", to] if to else []
-        args += ["--execute-daemon", str(daemon)]
-        done = subprocess.run(
-            args,
-            cwd=project,
-            # The HTML alone on the machine's cores: no PDF charts drawn ahead.
-            env={**os.environ, env.NO_PREFETCH: "1"} if to == "html" else None,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            check=False,
-        )
-        if done.returncode == 0:
-            return None
-        return "quarto render failed:\n" + "\n".join((done.stdout + done.stderr).splitlines()[-30:])
-
-    return render
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site; holds a request back while a render writes the site (the status
-    file excepted: the pages poll it, and it is replaced whole)."""
-
-    idle: threading.Event
-    #: The longest a request is held back (a render that hangs does not hang the browser).
-    HOLD = 600.0
-
-    def do_GET(self) -> None:
-        if self.path.split("?")[0].lstrip("/") != STATUS:
-            self.idle.wait(self.HOLD)
-        super().do_GET()
-
-    def do_HEAD(self) -> None:
-        self.idle.wait(self.HOLD)
-        super().do_HEAD()
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")  # a reload shows the new render
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass  # the pages poll twice a second: the terminal is for edits and problems
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A browser that went away while its page was held back: nothing to report.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-def serve(site: Path, port: int, idle: threading.Event) -> http.server.ThreadingHTTPServer:
-    """A server of ``site`` on 127.0.0.1:``port`` in a thread of its own (stop it with
-    ``shutdown()``); requests wait for ``idle``."""
-    handler = type("Handler", (_Handler,), {"idle": idle})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
-    return server
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -397,7 +420,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--quarto", default="quarto", help="the Quarto to run")
     ap.add_argument("--profile", default="full", help="the project's profile (full)")
     ap.add_argument("--no-browser", action="store_true", help="open no browser")
-    ap.add_argument("--poll", type=float, default=0.3, help="seconds between looks")
+    ap.add_argument("--poll", type=float, default=0.1, help="seconds between looks")
     ap.add_argument(
         "--daemon", type=int, default=300, help="seconds a kernel stays warm between edits"
     )
@@ -412,23 +435,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:
         print(f"preview: {e}", file=sys.stderr)
         return 1
-    profile = f"{args.profile},{PROFILE}"
-    render = quarto_render(args.quarto, project, profile, args.daemon)
-    everything = quarto_render(args.quarto, project, profile, args.daemon, to=None)
+    render = QuartoRender(args.quarto, project, f"{args.profile},{PROFILE}", args.daemon)
     watcher = Watcher(project, data_dir, render, say=_say)
     # Its own process group's end (make's Ctrl-C, the test's SIGTERM) ends the renders too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         watcher.site.mkdir(parents=True, exist_ok=True)
         try:
-            server = serve(watcher.site, args.port, watcher.idle)
+            server = serve(watcher.site, args.port, watcher.hold)
         except OSError as e:
             _say(f"preview: cannot serve on 127.0.0.1:{args.port} ({e.strerror}); try PORT=")
             return 1
-        watcher.idle.clear()  # nothing is served before the first render
+        watcher.hold.hold(None)  # nothing is served before the first render
         url = f"http://127.0.0.1:{args.port}/"
         _say(f"preview: serving {display_path(watcher.site)} at {url}")
-        watcher.first_render(lambda: everything(None))
+        watcher.first_render(lambda: render(None))
+        from . import prerender  # noqa: F401 (imported now, not on the first edit)
+
         _say(f"preview: watching {display_path(data_dir)} (an edit re-renders its pages)")
         if not args.no_browser:
             with contextlib.suppress(webbrowser.Error):
@@ -438,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 watcher.poll()
             except Exception as e:  # the preview keeps running; the next edit tries again
                 _say(f"preview: {type(e).__name__}: {e}")
-                watcher.idle.set()
+                watcher.hold.release()
             time.sleep(args.poll)
     except KeyboardInterrupt:
         return 0
