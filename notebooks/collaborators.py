@@ -1,20 +1,18 @@
 # %% [markdown]
 # ---
-# title: "Collaborators"
-# # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); the page's title in it, and shown only when the CV
+# # has something for it (cvdata.quarto.site: a title here would win over the file's). The
+# # words are cvdata's (p.intro, headings of p.chart): no Markdown heading here for
+# # Quarto's Jupyter fix-up to promote to the title.
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/collaborators.yml
 # ---
-
-# %% [markdown]
-# The co-authors who share most papers with the owner. Names are matched ignoring case and
-# spacing and shown in their most common spelling; hover a bar to list the shared papers.
 
 # %%
 #| output: asis
 from cvdata import page
 
 p = page.setup()
+p.intro("collaborators")
 p.chart("coauthors", top=25)

@@ -1,22 +1,20 @@
 # %% [markdown]
 # ---
-# title: "Projects"
-# # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); the page's title in it, and shown only when the CV
+# # has something for it (cvdata.quarto.site: a title here would win over the file's). The
+# # words are cvdata's (p.intro, headings of p.chart): no Markdown heading here for
+# # Quarto's Jupyter fix-up to promote to the title.
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/projects.yml
 # ---
-
-# %% [markdown]
-# Projects per role, with the contributions listed under each project below. Hover a bar to
-# list the role's projects.
 
 # %%
 #| output: asis
 from cvdata import page
 
 p = page.setup()
+p.intro("projects")
 p.chart("projects")
 
 # %%

@@ -1,35 +1,26 @@
 # %% [markdown]
 # ---
-# title: "Publications"
-# # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); the page's title in it, and shown only when the CV
+# # has something for it (cvdata.quarto.site: a title here would win over the file's). The
+# # words are cvdata's (p.intro, headings of p.chart): no Markdown heading here for
+# # Quarto's Jupyter fix-up to promote to the title.
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/publications.yml
 # ---
-
-# %% [markdown]
-# Where the papers appeared, when, and in which author position. Colours stand for a paper's
-# status and are the same in every chart; papers without a venue or a year are counted in
-# their own bars.
 
 # %%
 #| output: asis
 from cvdata import page
 
 p = page.setup()
+p.intro("publications")
 p.chart("venues", top=15)
 
-# %% [markdown]
-# ## Papers per year
+# %%
+#| output: asis
+p.chart("years", heading=p.words("heading.years"))
 
 # %%
 #| output: asis
-p.chart("years")
-
-# %% [markdown]
-# ## Authorship
-
-# %%
-#| output: asis
-p.chart("authorship")
+p.chart("authorship", heading=p.words("heading.authorship"))

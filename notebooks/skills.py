@@ -1,8 +1,9 @@
 # %% [markdown]
 # ---
-# title: "Skills"
-# # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); the page's title in it, and shown only when the CV
+# # has something for it (cvdata.quarto.site: a title here would win over the file's). The
+# # words are cvdata's (p.intro, headings of p.chart): no Markdown heading here for
+# # Quarto's Jupyter fix-up to promote to the title.
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/skills.yml
@@ -19,9 +20,6 @@ p = page.setup()
 p.markdown(page.md_escape(skills.describe_page(skills.table(p.cv))))
 p.chart("skills_overview")
 
-# %% [markdown]
-# ## Every skill
-
 # %%
 #| output: asis
-p.chart("skills")
+p.chart("skills", heading=p.words("heading.every-skill"))

@@ -1,29 +1,22 @@
 # %% [markdown]
 # ---
-# title: "Career timeline"
-# # The CV's language (cvdata.i18n); shown only when the CV has something for it
-# # (cvdata.quarto.site).
+# # The CV's language (cvdata.i18n); the page's title in it, and shown only when the CV
+# # has something for it (cvdata.quarto.site: a title here would win over the file's). The
+# # words are cvdata's (p.intro, headings of p.chart): no Markdown heading here for
+# # Quarto's Jupyter fix-up to promote to the title.
 # metadata-files:
 #   - ../_cvdata/language.yml
 #   - ../_cvdata/timeline.yml
 # ---
-
-# %% [markdown]
-# Every role of the CV as a bar on a time axis, in lanes by kind. Hover a bar for the title,
-# organisation, dates, place and advisors. Ongoing roles run to the as-of date and are
-# hatched. Papers and awards are dated by year only, so they sit at mid-year, one dot each,
-# stacked per year.
 
 # %%
 #| output: asis
 from cvdata import page
 
 p = page.setup()
+p.intro("timeline")
 p.chart("timeline")
-
-# %% [markdown]
-# ## Time per kind of role
 
 # %%
 #| output: asis
-p.chart("career_time")
+p.chart("career_time", heading=p.words("heading.career-time"))

@@ -62,12 +62,10 @@ def test_flag(value: object, expected: bool) -> None:
     assert cells.flag(value) is expected
 
 
-def test_the_document_and_the_exports_share_the_rule() -> None:
-    # Before cvdata.cells, the document showed a missing date as 'NaT' and the exports as ''.
-    from cvdata.document import _format, _publications
-
+def test_the_exports_read_cells_by_the_one_rule() -> None:
+    # Before cvdata.cells, the document showed a missing date as 'NaT' and the exports as
+    # ''; the document's side is tests/document/test_cells_rule.py.
     assert export.text is cells.text
-    assert _format._s is cells.text and _publications._flag is cells.flag
 
 
 def test_a_missing_date_in_a_text_column_prints_nothing() -> None:

@@ -4,6 +4,7 @@ Markdown it writes, and the rendered page in Chromium at 1440×900 and on a phon
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import http.server
 import io
@@ -101,6 +102,7 @@ def test_the_page_writes_rows_of_value_boxes_and_cards(cv: cvdata.CV) -> None:
     text = out.getvalue()
     rows = re.findall(r"^## Row.*$", text, flags=re.M)
     assert rows == [
+        '## Row {height="auto" .cvdata-title}',
         '## Row {height="auto" .cvdata-values}',
         "## Row",
         "## Row {.tabset}",
@@ -108,6 +110,13 @@ def test_the_page_writes_rows_of_value_boxes_and_cards(cv: cvdata.CV) -> None:
         "## Row",
     ]
     assert text.count("{.valuebox ") == len(dashboard.value_boxes(cv))
+    # The page's h1 is the person's name, as on the other pages (issue 22), escaped.
+    assert f'<h1 class="cvdata-name">{cv.owner["name"]}</h1>' in text
+    hostile = dataclasses.replace(cv, person=cv.person.assign(name="<b>A & B</b> {{< meta >}}"))
+    assert (
+        '<h1 class="cvdata-name">&lt;b&gt;A &amp; B&lt;/b&gt; &#123;&#123;&lt; meta &gt;}}</h1>'
+        in (dashboard.title_markdown(hostile))
+    )  # no shortcode for Quarto to run
     assert text.count('<div class="cvdata-plot"') == 7
     assert text.count("assets/plotly.min.js") == 1  # plotly.js once, from the site
     # Drawn once the page is shown: drawn hidden, plotly.js measures its text as empty.

@@ -184,22 +184,6 @@ def test_a_chart_of_one_thing_is_left_out_of_the_pdf_only(monkeypatch, tmp_path,
     assert page.drawn_items(go.Figure(go.Bar(x=[1]))) is None  # says nothing: shown
 
 
-@pytest.mark.parametrize(
-    ("kinds", "label"),
-    [
-        ({"industry", "research", "education"}, "years of industry and research experience"),
-        ({"internship", "research"}, "years of industry and research experience"),
-        ({"research", "education"}, "years of research experience"),
-        ({"industry", "education"}, "years of experience"),
-        ({"internship"}, "years of experience"),
-    ],
-)
-def test_the_years_say_what_they_count(kinds: set[str], label: str) -> None:
-    from cvdata.charts.numbers import _experience_label
-
-    assert _experience_label(kinds) == label
-
-
 @pytest.mark.parametrize("fmt", ["html", "typst"])
 def test_a_public_reference_is_printed_and_a_private_one_never(monkeypatch, tmp_path, capsys, fmt):
     import cvdata

@@ -21,7 +21,7 @@ import pytest
 from conftest import AS_OF, DATA_DIR, PROJECT
 
 import cvdata
-from cvdata.formats._land import init_data_dir
+from cvdata.formats import init_data_dir
 from cvdata.transaction import (
     SCRATCH_MARKER,
     STAGING,

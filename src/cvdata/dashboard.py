@@ -96,7 +96,7 @@ def value_boxes(cv: CV) -> list[ValueBox]:
             continue
         title = title and words.get(f"tile.{key.replace('_', '-')}", title)
         shown = title or (label[:1].upper() + label[1:])
-        boxes.append(ValueBox(key, shown, f"{value:g}", icon, color))
+        boxes.append(ValueBox(key, shown, words.stat(value), icon, color))
     return boxes
 
 
@@ -150,12 +150,27 @@ def card_markdown(card: Card, plot: str, *, tabbed: bool) -> str:
     )
 
 
+def title_markdown(cv: CV) -> str:
+    """The page's ``h1``, the person's name as on every other page, in a row of its own
+    above the value boxes (``dashboard.css`` draws it without a card's frame)."""
+    from .cells import text
+    from .document.html import esc_html
+
+    name = " ".join(text(cv.owner.get("name")).split()) or "CV"
+    # esc_html also escapes "{" and "`": Quarto reads shortcodes ({{< meta >}}) even in a
+    # raw HTML block.
+    return (
+        '## Row {height="auto" .cvdata-title}\n'
+        f'```{{=html}}\n<h1 class="cvdata-name">{esc_html(name)}</h1>\n```\n'
+    )
+
+
 def write(page: Page) -> None:
     """The dashboard page's body: a row of value boxes, then rows of chart cards; only
     what the CV has. In a cell with ``output: asis``."""
     from . import charts
 
-    out = ['## Row {height="auto" .cvdata-values}\n']
+    out = [title_markdown(page.cv), '## Row {height="auto" .cvdata-values}\n']
     out += [value_box_markdown(box) for box in value_boxes(page.cv)]
     for row in layout(page.cv, page.brand):
         out.append("## Row {.tabset}\n" if row.tabs else "## Row\n")
@@ -174,6 +189,7 @@ __all__ = [
     "ValueBox",
     "card_markdown",
     "layout",
+    "title_markdown",
     "value_box_markdown",
     "value_boxes",
     "write",

@@ -133,7 +133,39 @@ class Words:
         the data brings, such as a kind of service of a fork's own)."""
         return self(key) if key in catalogue(DEFAULT) or key in self.overrides else default
 
+    def has(self, key: str) -> bool:
+        """Whether some catalogue (or the override file) has ``key``."""
+        return key in self.overrides or key in catalogue(DEFAULT)
+
+    def count(self, noun: str, n: int) -> str:
+        """``n`` things as the language says it: ``1 paper``, ``3,526 papers``, ``2 articles``,
+        ``3 篇论文``. The words are ``count.<noun>.<form>``, ``form`` the CLDR plural
+        category of ``n`` in the language (``one``, ``few``, ``many``...), else ``other``;
+        the number is Babel's."""
+        form = self.locale.plural_form(n)
+        key = f"count.{noun}.{form}"
+        if not self.has(key):
+            key = f"count.{noun}.other"
+        return self(key, n=self.number(n))
+
     # ------------------------------------------------------------ CLDR: numbers, dates
+
+    def stat(self, value: float) -> str:
+        """A headline number (``9.3`` years, ``22`` papers): ``9.3`` as English always
+        printed it, Babel's decimal elsewhere (``9,3`` in French)."""
+        return f"{value:g}" if self._en else self.number(value)
+
+    def month_year(self, day: dt.date) -> str:
+        """A month in full, in a sentence: ``March 2025``, ``mars 2025``, ``2025年3月``."""
+        if self._en:
+            return f"{day:%B %Y}"
+        return _formatted(self.tag, "skeleton", "yMMMM", day)
+
+    def full_date(self, day: dt.date) -> str:
+        """A day in full, in a sentence: ``07 March 2025``, ``7 mars 2025``, ``2025年3月7日``."""
+        if self._en:
+            return f"{day:%d %B %Y}"
+        return _formatted(self.tag, "skeleton", "yMMMMd", day)
 
     def number(self, n: float) -> str:
         """``3,526`` in English, ``3 526`` in French, ``3.526`` in German."""

@@ -2,7 +2,8 @@
 
 The pre-render step (:mod:`cvdata.quarto.prerender`) writes ``_cvdata/site.yml``, which
 ``_quarto.yml`` includes (``metadata-files``): the navbar title and every page's
-``<title>`` name the person, and Quarto writes the description and the Open Graph and
+``<title>`` name the person, the navbar lists the pages in the CV's language
+(:func:`cvdata.quarto.site.navbar`), and Quarto writes the description and the Open Graph and
 Twitter card tags from it. It also draws a favicon from the person's initials
 (``assets/favicon.svg``) and copies their photo (``assets/photo.<ext>``) when
 ``person.csv``'s ``image`` names a file in the data folder. A photo at a web address is
@@ -25,7 +26,9 @@ from xml.sax.saxutils import escape as xml_escape
 from ._files import FileRefused, check_location, read_bytes
 from ._paths import META_DIR
 from .cells import text as _s
+from .i18n import words_of
 from .load import CV
+from .quarto.site import md_literal, navbar
 
 #: The generated site metadata, included by ``_quarto.yml``.
 SITE_META = f"{META_DIR}/site.yml"
@@ -174,8 +177,11 @@ def site_metadata(cv: CV, photo: str | None = None) -> dict[str, object]:
         # Quarto puts the site's title into each page's <title> as it is (escaped as
         # HTML), but reads the navbar's and the cards' as Markdown: each gets its own.
         "title": name,
-        "navbar": {"title": _md_literal(name)},
+        # The whole navbar, in the CV's language and with only the pages shown: a list
+        # here would be added to one in _quarto.yml, so _quarto.yml has none.
+        "navbar": {"title": _md_literal(name), **navbar(cv)},
         "favicon": FAVICON,
+        "page-footer": {"center": md_literal(words_of(cv)("site.footer"))},
         # The card of a link shared on LinkedIn, Slack, Mastodon...: Quarto takes a
         # page's own description, else its first paragraph (on these pages, none).
         # (og:site_name is Quarto's rendering of the title as Markdown: a name that is

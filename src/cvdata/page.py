@@ -153,6 +153,12 @@ class Page:
         ``p.words("heading.career")`` (:mod:`cvdata.i18n`)."""
         return i18n.current()
 
+    def intro(self, page: str) -> None:
+        """The opening sentences of a page of the site (``intro.<page>`` of the
+        catalogues), in the CV's language; printed literally (``words.json`` may hold
+        any character)."""
+        self.markdown(md_escape(self.words(f"intro.{page}")))
+
     def heading(self, text: str, level: int = 2, ident: str | None = None) -> None:
         attr = f" {{#{ident}}}" if ident else ""
         self.markdown(f"{'#' * level} {md_escape(text)}{attr}")
@@ -256,10 +262,11 @@ class Page:
         numbers = numbers[numbers["value"] > 0]  # no "0 publications" tile
         if numbers.empty:
             return
+        stat = i18n.current().stat  # 9.3, 9,3 in French
         if self.is_html:
             cards = "".join(
                 f'<div class="cvdata-stat" data-key="{esc_html(r.key)}">'
-                f'<span class="cvdata-stat-value">{r.value:g}</span>'
+                f'<span class="cvdata-stat-value">{stat(r.value)}</span>'
                 f'<span class="cvdata-stat-label">{esc_html(r.label)}</span></div>'
                 for r in numbers.itertuples()
             )
@@ -267,7 +274,7 @@ class Page:
         else:
             self._typst_preamble()
             cells = ", ".join(
-                f'[#text(size: 16pt, weight: "bold", fill: cv-accent)[#{typst_str(f"{r.value:g}")}]'
+                f'[#text(size: 16pt, weight: "bold", fill: cv-accent)[#{typst_str(stat(r.value))}]'
                 f"\\ #text(fill: cv-muted)[#{typst_str(r.label)}]]"
                 for r in numbers.itertuples()
             )

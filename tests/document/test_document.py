@@ -168,3 +168,15 @@ def test_the_resume_shows_languages_only_where_a_fork_tags_them() -> None:
     _, resume = build_resume(dataclasses.replace(cv, languages=tagged))
     (languages,) = [s for s in resume if s.id == "languages"]
     assert [_text(e.title) for e in languages.entries] == ["Spanish: Native speaker"]
+
+
+def test_a_role_says_how_long_it_lasted_in_the_full_cv_only() -> None:
+    """The date column says how long each role lasted (ongoing ones: so far, to the as-of
+    date); the two-page résumé has no room for it."""
+    cv = cvdata.load(DATA_DIR, as_of=AS_OF)
+    _, (experience,) = build(cv, ["experience"])
+    first = experience.entries[0]  # Together.AI, since May 2024, ongoing
+    assert first.date.startswith("May 2024") and first.length == "2 years 6 months"
+    assert all(e.length for e in experience.entries if e.date)
+    _, sections = build_resume(cv)
+    assert not any(e.length for s in sections for e in s.entries)

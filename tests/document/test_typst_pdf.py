@@ -184,10 +184,10 @@ def test_one_liners_after_full_entries_have_a_label(tmp_path: Path) -> None:
     bare = tuple(Entry(title=(Run(f"Explored idea {i}.", strong=True),)) for i in range(2))
     full = Entry(title=(Run("Project", strong=True),), bullets=((Run("did"),),))
     typ = typst_section(Section("x", "X", (full, *bare)))
-    assert typ.count('#cv-more("More", ') == 1 and "#cv-items(" not in typ
+    assert typ.count('#cv-tail("More", ') == 1 and "#cv-items(" not in typ
     text = "".join(_pages_text(_compile(typ, tmp_path)))
     assert re.search(r"did\s+More\s+• Explored idea 0\.", text), text
-    assert "#cv-more(" not in typst_section(Section("x", "X", bare))
+    assert "#cv-tail(" not in typst_section(Section("x", "X", bare))
 
 
 def test_a_compact_sections_one_liners_stay_lines() -> None:

@@ -322,9 +322,11 @@ def test_result_that_would_not_validate_leaves_data_untouched(
     )
     proc = run_cvdata("import", "bibtex", str(future), str(folder), cwd=tmp_path)
     assert proc.returncode == 1
-    assert "papers.csv:24: year: a published paper dated 2031 is after the as-of date" in (
+    # Found only by validating the folder with the new row, told as the entry's problem.
+    assert "future.bib:1: entry 'late': year: a published paper dated 2031 is after the" in (
         proc.stdout
     )
+    assert "papers.csv:" not in proc.stdout
     assert str(folder.name) in proc.stdout and "cvdata-import" not in proc.stdout
     assert "nothing was imported and no file changed" in proc.stdout
     assert _fingerprint(folder) == before
@@ -368,3 +370,87 @@ def test_bibtex_lands_through_the_one_landing_path(cv: cvdata.CV, broken_copy, b
     header, rows, _ = read_csv(folder / "papers.csv")
     assert len(rows) == len(cv.papers) + 4
     assert rows[-1][header.index("id")] == "zhou2025fast2"
+
+
+def test_a_problem_of_an_entrys_rows_names_its_line_and_key(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    # The second entry's year is past what the folder allows, in its paper and in the
+    # award al-folio's 'award' makes of it (a row of another table): both are told as
+    # the entry's, by its line and key, never as a line of papers.csv or awards.csv.
+    folder = broken_copy()
+    refs = _write(
+        tmp_path / "refs.bib",
+        """\
+        @article{good, title = {A Good One}, author = {Ann Example}, year = {2020}}
+
+        @article{odd,
+          title = {An Odd One}, author = {Ann Example}, year = {2040}, award = {Best Paper}}
+        """,
+    )
+    proc = run_cvdata("import", "bibtex", str(refs), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout
+    told = [ln for ln in proc.stdout.splitlines() if ln.startswith("refs.bib:3: entry 'odd': ")]
+    assert len(told) == 3, proc.stdout  # the paper twice (late, published), the award once
+    assert "year: 2040 is more than 10 years after the as-of date" in told[0]
+    assert ".csv:" not in proc.stdout
+
+
+_BROKEN_ENTRIES = """\
+@article{nobrace2021,
+  title = {Missing brace,
+  author = {A B},
+  year = {2021}
+}
+
+@inproceedings{nocomma2020 title = {No comma}, year = {2020}}
+
+@book{notitle2019, author = {A B}, year = {2019}}
+"""
+
+
+def test_a_file_of_only_broken_entries_fails_naming_each_and_changes_nothing(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    folder = broken_copy()
+    before = _fingerprint(folder)
+    bad = _write(tmp_path / "bad.bib", _BROKEN_ENTRIES)
+    proc = run_cvdata("import", "bibtex", str(bad), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    err = proc.stderr
+    assert "bad.bib:1: entry 'nobrace2021': " in err
+    assert "bad.bib:7: entry 'nocomma2020': Expected comma after entry key" in err
+    assert "bad.bib:9: entry 'notitle2019': has no title" in err
+    assert "bad.bib: no entry can be imported (all 3 entries above set aside)" in err
+    assert "nothing was imported" in err and "Traceback" not in err
+    assert _fingerprint(folder) == before
+
+
+def test_a_file_of_no_entries_fails_and_a_second_import_does_not(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    folder = broken_copy()
+    empty = _write(tmp_path / "empty.bib", "% nothing here but a comment\n")
+    proc = run_cvdata("import", "bibtex", str(empty), str(folder), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "empty.bib: holds no BibTeX entry" in proc.stderr
+    # Every entry already in the CV is no failure: the second import adds nothing.
+    one = _write(tmp_path / "one.bib", "@article{one, title = {One}, author = {A B}, year = 2020}")
+    assert run_cvdata("import", "bibtex", str(one), str(folder), cwd=tmp_path).returncode == 0
+    again = run_cvdata("import", "bibtex", str(one), str(folder), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "nothing to add" in again.stdout
+
+
+def test_broken_entries_beside_a_good_one_are_set_aside_and_it_imports(
+    broken_copy, run_cvdata, tmp_path: Path
+) -> None:
+    folder = broken_copy()
+    good = "\n@article{good2022, title = {Still Good}, author = {A B}, year = {2022}}\n"
+    mixed = _write(tmp_path / "mixed.bib", _BROKEN_ENTRIES + good)
+    proc = run_cvdata("import", "bibtex", str(mixed), str(folder), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "set aside mixed.bib:7 (entry nocomma2020): Expected comma" in proc.stdout
+    assert "set aside mixed.bib:9 (entry notitle2019): has no title" in proc.stdout
+    _, rows, _ = read_csv(folder / "papers.csv")
+    assert "Still Good" in [r[1] for r in rows]

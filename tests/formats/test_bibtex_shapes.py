@@ -144,6 +144,40 @@ def test_scholar_and_zotero_shapes(tmp_path: Path) -> None:
     assert zotero["quinn_budgets_2020"].paper["type"] == "journal"
 
 
+def test_mendeley_and_alfolio_preprints_by_the_evidence(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "mendeley.bib")
+    papers = _by_key(plan)
+    # Mendeley adds the preprint's arXiv id to the published article: a journal paper,
+    # published, with both its DOI and its arXiv id.
+    article = papers["Quinn2016"]
+    assert (article.paper["type"], article.paper["status"]) == ("journal", "published")
+    assert article.paper["venue_display"] == "Journal of Tall Things"
+    schemes = {i["scheme"]: i["value"] for i in article.identifiers}
+    assert schemes == {"doi": "10.1000/jtt.2016.0042", "arxiv": "1609.01234"}
+    # A year after the acronym belongs to the year, never to the acronym.
+    assert papers["Quinn2018c"].paper["venue_id"] == "tallag"
+    assert [v["acronym"] for v in plan.venues if v["id"] == "tallag"] == ["TallAg"]
+    # al-folio's preprint: an @article with an arXiv id and no journal.
+    preprint = papers["quinn2024visual"]
+    assert (preprint.paper["type"], preprint.paper["status"]) == ("preprint", "preprint")
+    assert preprint.paper["venue_id"] == "arxiv"
+
+
+def test_arxivs_own_shapes_are_preprints_with_their_ids(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, "arxiv-export.bib")
+    papers = _by_key(plan)
+    for key, arxiv in (
+        ("quinn2019tall", "1911.01234"),
+        ("quinn2022corpus", ""),  # publisher = {arXiv} is its only venue
+        ("quinn2025linear", "2501.01234"),  # eprint = {arXiv:ID}
+    ):
+        paper = papers[key]
+        assert (paper.paper["type"], paper.paper["venue_id"]) == ("preprint", "arxiv"), key
+        ids = [i["value"] for i in paper.identifiers if i["scheme"] == "arxiv"]
+        assert ids == ([arxiv] if arxiv else []), key
+    assert not [w for w in plan.warnings if "no arXiv id" in w]
+
+
 def test_vita_talks_editorial_board_and_guesses(tmp_path: Path) -> None:
     plan = _plan(tmp_path, "vita.bib")
     talks = {t["id"]: t for t in plan.talks}
@@ -239,3 +273,20 @@ def test_person_keys_merge_conservatively() -> None:
     # 'J. Doe' could be Jane or John: nothing is merged with it.
     keys = person_keys(["Jane Doe", "John Doe", "J. Doe"])
     assert len(set(keys.values())) == 3
+
+
+def test_an_article_whose_journal_is_a_conference_is_a_conference_paper(tmp_path: Path) -> None:
+    """al-folio files write `@article{..., journal = {ICML}}`: the venue is a conference."""
+    paper = _by_key(_plan(tmp_path, "mendeley.bib"))["quinn2023conf"].paper
+    assert (paper["type"], paper["status"]) == ("conference", "published")
+    assert paper["venue_display"] == "ICML"
+
+
+def test_words_in_the_year_become_the_status_and_are_reported(tmp_path: Path) -> None:
+    """`year = {2020, in press, journal track}`: 2020, accepted, and a warning naming what
+    is not stored (it was dropped without a word)."""
+    plan = _plan(tmp_path, "mendeley.bib")
+    paper = _by_key(plan)["quinn2020press"].paper
+    assert (str(paper["year"]), paper["status"]) == ("2020", "accepted")
+    (said,) = [w for w in plan.warnings if "quinn2020press" in w]
+    assert "year: '2020, in press, journal track'" in said and "'in press, journal track'" in said

@@ -171,11 +171,13 @@ def test_a_stray_closing_brace_is_skipped_with_its_line(
     line = 3 + list(fields).index(field)
     proc = run_cvdata("import", "bibtex", str(bib), str(folder), "--dry-run", cwd=tmp_path)
     _no_traceback(proc)
-    # Skipped with its line, as BibTeX goes on past a broken entry (issue 21 item 7).
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Skipped with its line, as BibTeX goes on past a broken entry (issue 21 item 7); the
+    # file's only entry, so nothing can be imported: that fails, naming it.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"skip x2021 (line {line}): field {field!r}: " in proc.stdout
+    assert f"refs.bib:{line}: entry 'x2021': field {field!r}: " in proc.stderr
     assert "brace" in proc.stdout
-    assert "nothing to add" in proc.stdout
+    assert "no entry can be imported" in proc.stderr
     assert "validates" not in proc.stdout
     assert _fingerprint(folder) == before
 
@@ -204,10 +206,12 @@ def test_malformed_entries_are_skipped_by_line(
     path.write_text(bib, encoding="utf-8")
     proc = run_cvdata("import", "bibtex", str(path), str(folder), cwd=tmp_path)
     _no_traceback(proc)
-    # Skipped with its line; nothing else to add, so no file changes.
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Skipped with its line; the file's only entry, so the import fails, naming it, and
+    # no file changes.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
     assert f"(line {line}): " in proc.stdout and words in proc.stdout
-    assert "nothing to add" in proc.stdout
+    assert f"bad.bib:{line}: entry 'a': " in proc.stderr and words in proc.stderr
+    assert "no entry can be imported" in proc.stderr
     assert _fingerprint(folder) == before
 
 
@@ -267,8 +271,9 @@ def test_control_characters_in_a_refusal_are_escaped(broken_copy, run_cvdata, tm
     bib = tmp_path / "bad.bib"
     bib.write_text("@misc{a\x1b[2J, title = {A} \x1b[31mjunk}\n", encoding="utf-8")
     proc = run_cvdata("import", "bibtex", str(bib), str(folder), cwd=tmp_path)
-    assert proc.returncode == 0  # the broken entry is skipped, and said so
+    assert proc.returncode == 1  # the only entry is broken: refused, and said so
     assert "\x1b" not in proc.stdout + proc.stderr and "\\x1b" in proc.stdout
+    assert "\\x1b" in proc.stderr
 
 
 def test_cells_with_control_characters_are_refused_and_never_printed_raw(

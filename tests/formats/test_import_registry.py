@@ -119,3 +119,14 @@ def test_a_format_of_many_files_takes_them_all(
     assert cli.main([*args, "--as-of", AS_OF.isoformat()]) == 0
     assert seen == [["a.part", "b.part"]]
     assert "fake-award" in (folder / "awards.csv").read_text(encoding="utf-8")
+
+
+def test_the_landing_path_is_public_from_the_package() -> None:
+    # Tests and tools outside formats/ reach the landing path by its public names,
+    # loaded on first use; an unknown name is still an AttributeError.
+    import cvdata.formats as formats
+    from cvdata.formats import _land
+
+    assert formats.init_data_dir is _land.init_data_dir and formats.land is _land.land
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = formats.no_such_name

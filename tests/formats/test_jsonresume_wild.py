@@ -283,3 +283,19 @@ def test_a_pre_1_0_resume_renders_with_its_undated_expected_and_kinds(
     # The timeline draws the dated roles, not the undated ones.
     timeline_page = (out / "notebooks" / "timeline.html").read_text(encoding="utf-8")
     assert "Tiny Robotics" in timeline_page and "Weekend cashier" not in timeline_page
+
+
+def test_a_themes_location_keys_are_read_as_location() -> None:
+    # jsonresume-theme-professional's resumes write work.jobLocation and
+    # education.schoolLocation (seen in published resumes); 1.0 has `location` for both.
+    rows, report = _read("theme-professional")
+    places = {r["organisation"]: r["location"] for r in rows["roles"]}
+    assert places["Perros Limpios SL"] == "Oviedo"
+    assert places["Academia Canina del Norte"] == "Oviedo, Asturias"  # "" gives way
+    assert places["Universidad de Ejemplo"] == "León"  # 1.0's key wins ...
+    aside = report.sections["education"].set_aside
+    assert (  # ... and the theme's is named, not dropped
+        "education[1].schoolLocation",
+        "'León, Castilla y León': a theme's key, and education[1].location is given too",
+    ) in aside
+    assert "work[0].jobLocation: a theme's key, read as work[0].location" in report.warnings

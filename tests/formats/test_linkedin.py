@@ -533,3 +533,87 @@ def test_a_degree_may_end_ahead_and_a_position_ending_ahead_is_current(tmp_path:
     (job,) = rows(got, "roles", kind="industry")
     assert job["end"] == ""  # ends after the as-of date: current as of it
     assert land_in(folder, tmp_path / "cv").ok
+
+
+def test_a_problem_only_the_whole_folder_finds_names_the_exports_row(
+    run_cvdata, tmp_path: Path
+) -> None:
+    # An end before its start is found by validating the tables the rows make: it is told
+    # as the export's file and line (the row a spreadsheet shows), never as
+    # 'cv/roles.csv:3' of a folder that does not exist yet.
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Profile.csv").write_text("First Name,Last Name\nAnn,Example\n", encoding="utf-8")
+    (export / "Positions.csv").write_text(
+        "Company Name,Title,Description,Location,Started On,Finished On\n"
+        "Initech,Analyst,,,Jan 2015,Jan 2016\n"
+        ",,,,,\n"
+        "Acme,Engineer,Built things.,,May 2020,Jan 2019\n",
+        encoding="utf-8",
+    )
+    done = run_cvdata("import", "linkedin", "export", "cv", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert "export: Positions.csv:4: end: 2019-01 is before start 2020-05" in done.stdout
+    assert "roles.csv" not in done.stdout + done.stderr
+    assert not (tmp_path / "cv").exists()
+
+
+def test_a_websites_kind_is_read_from_its_host(tmp_path: Path) -> None:
+    # 'x.com' inside 'dropbox.com' once made a Dropbox link a Twitter profile.
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Websites\n"
+        'Ann,Example,"[PORTFOLIO:https://www.dropbox.com/sh/ann,OTHER:https://x.com/ann,'
+        'OTHER:https://scholar.google.co.uk/citations?user=abc]"\n',
+        encoding="utf-8",
+    )
+    kinds = {r["url"]: r["kind"] for r in read(tmp_path).tables["contacts"]}
+    assert kinds == {
+        "https://www.dropbox.com/sh/ann": "website",
+        "https://x.com/ann": "twitter",
+        "https://scholar.google.co.uk/citations?user=abc": "scholar",
+    }
+
+
+def test_html_escaped_cells_are_read_as_written(tmp_path: Path) -> None:
+    # Some exports write cells HTML-escaped (seen in a published parser's fixtures of a real
+    # export): '&amp;' is '&' in every cell, a name and a link's text alike.
+    incoming = read(FIXTURES / "student")
+    (person,) = incoming.tables["person"]
+    assert person["summary"] == 'Curious about "small" data & models.'
+    (degree,) = rows(incoming, "roles", kind="education")
+    assert degree["summary"].startswith("Dean's List & more.")
+    assert degree["end"] == "2028-05"  # an expected end
+    assert rows(incoming, "roles", organisation="Harbor & Co")
+    highlights = [r["text"] for r in incoming.tables["role_highlights"]]
+    assert "Built a model & its tests." in highlights
+    (volunteering,) = incoming.tables["volunteering"]
+    assert volunteering["summary"] == "Shelved books & ran the reading hour."
+    assert volunteering["start"] == "2019-06"  # Cause before the dates: read by name
+    undated = rows(incoming, "awards", name="Dean's List")
+    assert undated and undated[0]["date"] == "" and undated[0]["summary"] == "Spring 2024"
+    folder = land_in(FIXTURES / "student", tmp_path / "cv")
+    assert folder.ok, folder.problems
+
+
+def test_the_summary_from_profile_summary_csv(tmp_path: Path) -> None:
+    # Later exports keep the summary in its own file, Profile.csv's Summary left empty; it
+    # was named "not part of a CV (activity and account data)" and lost.
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Headline,Summary\nAnn,Example,Engineer,\n", encoding="utf-8"
+    )
+    (tmp_path / "Profile Summary.csv").write_text(
+        'Profile Summary\n"I build things.\nAnd teach."\n', encoding="utf-8"
+    )
+    incoming = read(tmp_path)
+    assert incoming.tables["person"][0]["summary"] == "I build things.\nAnd teach."
+    section = incoming.report.sections["Profile Summary.csv"]
+    assert (section.came_in, section.stored, section.set_aside) == (1, 1, [])
+    # Profile.csv's own summary wins; the other is named, with why.
+    (tmp_path / "Profile.csv").write_text(
+        "First Name,Last Name,Headline,Summary\nAnn,Example,Engineer,Mine.\n", encoding="utf-8"
+    )
+    incoming = read(tmp_path)
+    assert incoming.tables["person"][0]["summary"] == "Mine."
+    assert incoming.report.sections["Profile Summary.csv"].set_aside == [
+        ("Profile Summary.csv", "Profile.csv gives its own summary: that one is kept")
+    ]

@@ -413,3 +413,59 @@ def test_a_degree_with_only_its_end_is_printed_not_drawn(tmp_path: Path) -> None
     assert not any("Lisboa" in o for o in shown)  # the MSc: only its end year is known
     (msc,) = cv.roles[cv.roles["title"] == "MSc"].itertuples()
     assert role_range(msc, AS_OF) == "2011"
+
+
+def _employment(org: str, start: tuple[str, str], end: tuple[str, str]) -> dict:
+    def date(year: str, month: str) -> dict:
+        return {"year": {"value": year}, "month": {"value": month}, "day": None}
+
+    summary = {
+        "role-title": "Engineer",
+        "organization": {"name": org},
+        "start-date": date(*start),
+        "end-date": date(*end),
+    }
+    return {"summaries": [{"employment-summary": summary}]}
+
+
+def test_a_problem_only_the_whole_folder_finds_names_the_records_json_path(
+    run_cvdata, broken_copy, tmp_path: Path
+) -> None:
+    # An end before its start is found by validating the tables, after the rows are made:
+    # into a new folder and into the seed's, the message names the record's JSON path,
+    # never a line of roles.csv.
+    record = {
+        "person": {"name": {"given-names": {"value": "Ann"}, "family-name": {"value": "Ex"}}},
+        "activities-summary": {
+            "employments": {
+                "affiliation-group": [
+                    _employment("Initech", ("2015", "01"), ("2016", "01")),
+                    _employment("Acme", ("2020", "05"), ("2019", "01")),
+                ]
+            }
+        },
+    }
+    (tmp_path / "r.json").write_text(json.dumps(record), encoding="utf-8")
+    seed = broken_copy("seed")
+    for folder in ("cv", "seed"):
+        done = run_cvdata("import", "orcid", "r.json", "--data-dir", folder, cwd=tmp_path)
+        assert done.returncode == 1, done.stdout
+        where = "r.json: employments.affiliation-group[1].summaries[0]"
+        assert f"{where}: end: 2019-01 is before start 2020-05" in done.stdout
+        assert "roles.csv:" not in done.stdout + done.stderr
+    assert not (tmp_path / "cv").exists()
+    assert (seed / "roles.csv").read_bytes() == (DATA_DIR / "roles.csv").read_bytes()
+
+
+def test_a_biographys_paragraphs_are_kept(tmp_path: Path) -> None:
+    # ORCID keeps the blank line the person typed between paragraphs ("\r\n\r\n", as in
+    # ORCID's own demonstration record); the CV's summary is prose and keeps them too.
+    record = {
+        "person": {
+            "name": {"given-names": {"value": "Ann"}, "family-name": {"value": "Ex"}},
+            "biography": {"content": "Ann studies  pots.\r\n\r\n\r\nShe also\r\nteaches.  "},
+        }
+    }
+    (tmp_path / "r.json").write_text(json.dumps(record), encoding="utf-8")
+    (person,) = read(tmp_path / "r.json").tables["person"]
+    assert person["summary"] == "Ann studies pots.\n\nShe also teaches."

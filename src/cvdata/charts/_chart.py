@@ -64,18 +64,13 @@ class Chart:
 
 
 def _in_language(module: str, drawn: Drawn) -> Drawn:
-    """In a CV in another language than English, the chart's caption and alt text are
-    its catalogue's (``caption.<module>``, ``alt.<module>``: what the chart shows, in
-    general terms); English keeps the detailed sentences its module states from the data."""
+    """The chart's caption and alt text, as its module states them from the data in the
+    CV's language (``describe``), unless the data folder's ``words.json`` gives its own
+    (``caption.<module>``, ``alt.<module>``: a sentence of the person's for this chart)."""
     from .. import i18n
 
-    words = i18n.current()
-    if i18n.catalogue_language(words.tag) == i18n.DEFAULT and not words.overrides:
-        return drawn
-    caption = words.get(f"caption.{module}", drawn.caption)
-    alt = words.get(f"alt.{module}", drawn.alt)
-    if words.tag == i18n.DEFAULT or i18n.catalogue_language(words.tag) == i18n.DEFAULT:
-        # English with overrides: only the overridden sentences change.
-        caption = words.overrides.get(f"caption.{module}", drawn.caption)
-        alt = words.overrides.get(f"alt.{module}", drawn.alt)
-    return drawn._replace(caption=caption, alt=alt)
+    overrides = i18n.current().overrides
+    return drawn._replace(
+        caption=overrides.get(f"caption.{module}", drawn.caption),
+        alt=overrides.get(f"alt.{module}", drawn.alt),
+    )

@@ -55,7 +55,20 @@ def _list_hover(items: list[str], limit: int = 12) -> str:
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` things in the CV's language (``count.<word>`` of the catalogues, the spaces of
+    ``word`` as hyphens: "more venue" is ``count.more-venue``); English's own plural for a
+    word no catalogue has."""
+    words = i18n.current()
+    noun = word.replace(" ", "-")
+    if words.has(f"count.{noun}.other"):
+        return words.count(noun, int(n))
     return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+def _kind_word(label: str) -> str:
+    """A label (a kind of role, a status) inside a sentence: lower case, except in German,
+    whose nouns keep their capital."""
+    return label if i18n.catalogue_language(i18n.current().tag) == "de" else label.lower()
 
 
 def _empty(brand: Brand, message: str, title: str | None = None) -> go.Figure:
@@ -122,8 +135,14 @@ def _more_note(
     """The line under a chart cut to its top N: "+ 5 more venues with 12 papers not shown
     (at most 3 each)". ``noun`` is singular ("more venue"); ``holding`` what the left-out
     items hold; ``detail`` goes in brackets; ``where`` places it (see :func:`_note`)."""
-    text = f"+ {_plural(n, noun)}" + (f" with {holding}" if holding else "") + " not shown"
-    _note(fig, text + (f" ({detail})" if detail else ""), brand, **where)
+    words = i18n.current()
+    count = _plural(n, noun)
+    text = (
+        words("note.more-holding", count=count, holding=holding)
+        if holding
+        else words("note.more", count=count)
+    )
+    _note(fig, text + (words("note.detail", detail=detail) if detail else ""), brand, **where)
 
 
 def _shown(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

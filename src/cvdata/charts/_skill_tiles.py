@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import i18n
 from ..theme import Brand
 from ._chart import ITEMS
 from ._common import _cut, _esc, _plural, _title, _translucent, _width
@@ -142,9 +143,17 @@ def _panel_count(part: pd.DataFrame, columns: int, first: str) -> str:
     n_shown, total = int(part["shown"].sum()), len(part)
     if n_shown == total:
         return _plural(total, "skill")
+    words = i18n.current()
     if columns > 1:
-        return f"{first} {n_shown} of {total}"
-    return f"{total} skills ({n_shown} shown, {total - n_shown} more)"
+        return words(
+            f"skills.panel-cut-{first}", shown=words.number(n_shown), total=words.number(total)
+        )
+    return words(
+        "skills.panel-cut",
+        skills=_plural(total, "skill"),
+        shown=words.number(n_shown),
+        more=words.number(total - n_shown),
+    )
 
 
 def _titles_over_panels(fig: go.Figure, panels: int) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import Drawn
 from ._common import _empty, _esc, _plural, _stacked_hbar
 from ._tables import _status_rank, papers_table, status_labels
 
+#: The groups in English; a CV's own language names them ``authorship.group-<group>``.
 AUTHORSHIP_LABELS = {
     "all": "All papers",
     "first": "First author",
@@ -42,7 +44,7 @@ def table(cv: CV) -> pd.DataFrame:
     rows = [
         (
             g,
-            AUTHORSHIP_LABELS[g],
+            i18n.current()(f"authorship.group-{g}"),
             s,
             status_labels().get(s, s),
             int((mask & (p["status"] == s)).sum()),
@@ -62,7 +64,7 @@ def figure(
     except first author and equal contribution (a zero there is worth reading)."""
     brand = brand or load_brand()
     if counts.empty or counts["papers"].sum() == 0:
-        return _empty(brand, "No papers yet.", title)
+        return _empty(brand, i18n.current()("empty.papers"), title)
     per = counts.groupby("group", sort=False)["papers"].sum()
     keep = [g for g in per.index if per[g] > 0 or g in ("all", "first", "equal")]
     df = counts[counts["group"].isin(keep)]
@@ -76,22 +78,21 @@ def figure(
 def describe(counts: pd.DataFrame) -> tuple[str, str]:
     per = counts.groupby("group", sort=False)["papers"].sum()
     total = int(per.get("all", 0))
+    w = i18n.current()
     if not total:
-        return "No papers yet.", "An empty chart: the CV lists no papers."
+        return w("empty.papers"), w("empty-alt.papers")
     first, equal = int(per.get("first", 0)), int(per.get("equal", 0))
     unlisted = int(per.get("unlisted", 0))
-    caption = (
-        f"Authorship: first author on {first:,} of {_plural(total, 'paper')}, equal "
-        f"contribution (marked *) on {equal:,}"
-        + (f"; {unlisted:,} without an author list" if unlisted else "")
-        + "; a paper can be both first-author and equal-contribution."
-    )
-    alt = (
-        f"Horizontal stacked bar chart by status: all papers {total:,}, first author {first:,}, "
-        f"equal contribution {equal:,}, other author position {int(per.get('other', 0)):,}"
-        + (f", authors not listed {unlisted:,}" if unlisted else "")
-        + "."
-    )
+    n = {
+        "papers": _plural(total, "paper"),
+        "total": w.number(total),
+        "first": w.number(first),
+        "equal": w.number(equal),
+        "other": w.number(int(per.get("other", 0))),
+        "unlisted": w.number(unlisted),
+    }
+    caption = w("authorship.caption-unlisted" if unlisted else "authorship.caption", **n)
+    alt = w("authorship.alt-unlisted" if unlisted else "authorship.alt", **n)
     return caption, alt
 
 

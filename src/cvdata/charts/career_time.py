@@ -9,11 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import dates as _dates
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from . import timeline
 from ._chart import Drawn
-from ._common import BAR_ROW, _empty, _esc, _escs, _plural, _title
+from ._common import BAR_ROW, _empty, _esc, _escs, _kind_word, _plural, _title
 from ._theme import kind_color, plotly_template
 from .numbers import _role_spans, covered_months
 
@@ -35,7 +36,9 @@ def table(cv: CV, as_of: dt.date | None = None) -> pd.DataFrame:
         rows.append((kind, group["kind_label"].iloc[0], spans[group.index].tolist(), len(group)))
     work = t[t["kind"] != "education"]
     if not work.empty:
-        rows.append(("work", "All work (not education)", spans[work.index].tolist(), len(work)))
+        rows.append(
+            ("work", i18n.current()("career.all-work"), spans[work.index].tolist(), len(work))
+        )
     months = [covered_months(s) for _, _, s, _ in rows]
     out = pd.DataFrame(
         {
@@ -59,7 +62,7 @@ def figure(
     roles``."""
     brand = brand or load_brand()
     if time.empty:
-        return _empty(brand, "No roles yet.", title)
+        return _empty(brand, i18n.current()("empty.roles"), title)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     fig.add_trace(
         go.Bar(
@@ -79,7 +82,7 @@ def figure(
             showlegend=False,
         )
     )
-    fig.update_xaxes(title="Years (overlapping roles counted once)", rangemode="tozero")
+    fig.update_xaxes(title=i18n.current()("career.axis"), rangemode="tozero")
     fig.update_xaxes(range=[0, float(time["years"].max()) * 1.3 + 0.1])
     fig.update_yaxes(autorange="reversed", automargin=True, title=None)
     fig.update_layout(height=120 + BAR_ROW * 1.4 * len(time), bargap=0.3, margin={"t": 30})
@@ -87,14 +90,12 @@ def figure(
 
 
 def describe(time: pd.DataFrame) -> tuple[str, str]:
+    w = i18n.current()
     if time.empty:
-        return "No roles yet.", "An empty chart: the CV lists no roles."
-    parts = [f"{r.kind_label.lower()} {r.duration}" for r in time.itertuples()]
-    caption = (
-        "Years per kind of role; overlapping roles of one kind are counted once, so the "
-        "bars need not add up."
-    )
-    alt = "Horizontal bar chart of years spent per kind of role: " + ", ".join(parts) + "."
+        return w("empty.roles"), w("empty-alt.roles")
+    parts = [f"{_kind_word(r.kind_label)} {r.duration}" for r in time.itertuples()]
+    caption = w("career.caption")
+    alt = w("career.alt", parts=", ".join(parts))
     return caption, alt
 
 

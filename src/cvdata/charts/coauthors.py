@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..names import person_keys
 from ..theme import Brand, load_brand
@@ -97,7 +98,7 @@ def figure(
     counted under the plot. ``people`` from :func:`table`."""
     brand = brand or load_brand()
     if people.empty:
-        return _empty(brand, "No co-authors yet.", title)
+        return _empty(brand, i18n.current()("empty.coauthors"), title)
     shown = people[people["shown"]]
     order = list(dict.fromkeys(shown["name"]))
     hover = {}
@@ -105,14 +106,20 @@ def figure(
         years = (
             f"{r.first_year}–{r.last_year}"
             if pd.notna(r.first_year) and r.first_year != r.last_year
-            else (str(r.first_year) if pd.notna(r.first_year) else "years not given")
+            else (
+                str(r.first_year)
+                if pd.notna(r.first_year)
+                else i18n.current()("chart.years-not-given")
+            )
         )
         hover[str(r.name)] = (
-            f"<b>{_esc(r.name)}</b>: {_plural(int(r.total), 'paper')} together ({years})<br>"
+            f"<b>{_esc(r.name)}</b>: "
+            + i18n.current()("coauthors.hover", papers=_plural(int(r.total), "paper"), years=years)
+            + "<br>"
             + _list_hover(str(r.titles).split("\n"), 8)
         )
     fig = _stacked_hbar(shown, category="name", order=order, hover=hover, brand=brand, title=title)
-    fig.update_xaxes(title="Papers shared with the owner")
+    fig.update_xaxes(title=i18n.current()("coauthors.axis"))
     hidden = people[~people["shown"]].drop_duplicates("key")
     if not hidden.empty:
         most = int(hidden["total"].max())
@@ -121,32 +128,29 @@ def figure(
             brand,
             len(hidden),
             "more co-author",
-            detail=f"each shares {_plural(most, 'paper')} or fewer",
+            detail=i18n.current()("coauthors.more-detail", papers=_plural(most, "paper")),
         )
     return fig
 
 
 def describe(people: pd.DataFrame) -> tuple[str, str]:
+    w = i18n.current()
     if people.empty:
-        return "No co-authors yet.", "An empty chart: the CV lists no co-authors."
+        return w("empty.coauthors"), w("empty-alt.coauthors")
     each = people.drop_duplicates("key")
     shown = each[each["shown"]]
-    caption = (
-        f"Most frequent co-authors: {len(shown)} of {_plural(len(each), 'co-author')} by papers "
-        "shared, stacked by status (one person's spellings counted once: the same family name "
-        "with compatible given names or initials)"
-        + (
-            f"; {len(each) - len(shown)} more counted below the chart"
-            if len(shown) < len(each)
-            else ""
-        )
-        + "."
+    more = w("coauthors.more", n=w.number(len(each) - len(shown))) if len(shown) < len(each) else ""
+    caption = w(
+        "coauthors.caption",
+        shown=w.number(len(shown)),
+        coauthors=_plural(len(each), "co-author"),
+        more=more,
     )
-    alt = (
-        f"Horizontal stacked bar chart of the {len(shown)} co-authors with most shared papers: "
-        + ", ".join(f"{r.name} {r.total:,}" for r in shown.head(5).itertuples())
-        + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
-        + "."
+    alt = w(
+        "coauthors.alt",
+        shown=w.number(len(shown)),
+        top=", ".join(f"{r.name} {w.number(r.total)}" for r in shown.head(5).itertuples())
+        + (w("list.and-more-plain", n=w.number(len(shown) - 5)) if len(shown) > 5 else ""),
     )
     return caption, alt
 

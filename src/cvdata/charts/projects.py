@@ -94,9 +94,9 @@ def table(cv: CV, as_of: dt.date | None = None, top: int | None = PROJECT_ROLES)
         rows.append(
             (
                 pd.NA,
-                "Other projects (no role)",
+                i18n.current()("projects.other-row"),
                 "other",
-                "Other",
+                i18n.current()("kind.other"),
                 len(loose),
                 int(loose["contributions"].sum()),
                 "\n".join(loose["title"]),
@@ -118,6 +118,15 @@ def roles_without_projects(cv: CV) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _counts(key: str, projects: float, contributions: float) -> str:
+    """A role's projects and contribution bullets, as the word ``key`` says them."""
+    return i18n.current()(
+        key,
+        projects=_plural(int(projects), "project"),
+        contributions=_plural(int(contributions), "contribution"),
+    )
+
+
 def figure(
     table: pd.DataFrame, *, brand: Brand | None = None, title: str | None = None
 ) -> go.Figure:
@@ -127,7 +136,7 @@ def figure(
     ``table`` from :func:`table`."""
     brand = brand or load_brand()
     if table.empty:
-        return _empty(brand, "No projects yet.", title)
+        return _empty(brand, i18n.current()("empty.projects"), title)
     table, hidden = _shown(table)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     labels = [_wrapped(lab) for lab in _unique(list(table["label"]))]
@@ -142,15 +151,16 @@ def figure(
                 x=[int(v) for v in part["projects"]],
                 y=[lab for lab, m in zip(labels, mask, strict=True) if m],
                 text=[
-                    f"{_plural(int(p), 'project')} · {_plural(int(c), 'contribution')}"
+                    _counts("projects.bar", p, c)
                     for p, c in zip(part["projects"], part["contributions"], strict=True)
                 ],
                 textposition="outside",
                 cliponaxis=False,
                 marker={"color": kind_color(brand, str(kind))},
                 hovertext=[
-                    f"<b>{_wrap(str(r.label), 60)}</b><br>{_plural(int(r.projects), 'project')}, "
-                    f"{_plural(int(r.contributions), 'contribution')}<br>"
+                    f"<b>{_wrap(str(r.label), 60)}</b><br>"
+                    + _counts("projects.hover", r.projects, r.contributions)
+                    + "<br>"
                     + _list_hover(str(r.titles).split("\n"), 15)
                     for r in part.itertuples()
                 ],
@@ -192,41 +202,50 @@ def figure(
             len(hidden),
             "earlier role",
             holding=_plural(int(hidden["projects"].sum()), "project"),
-            detail=f"at most {int(hidden['projects'].max()):,} each",
+            detail=i18n.current()(
+                "note.at-most", n=i18n.current().number(int(hidden["projects"].max()))
+            ),
         )
     return fig
 
 
 def describe(table: pd.DataFrame, without: pd.DataFrame | None = None) -> tuple[str, str]:
+    w = i18n.current()
     if table.empty:
-        return "No projects yet.", "An empty chart: the CV lists no projects."
+        return w("empty.projects"), w("empty-alt.projects")
     total, bullets = int(table["projects"].sum()), int(table["contributions"].sum())
     shown, hidden = _shown(table)
-    caption = (
-        f"Projects per role: {_plural(total, 'project')} with {_plural(bullets, 'contribution')} "
-        f"across {_plural(int(table['role_id'].notna().sum()), 'role')}, most recent role first"
+    caption = w(
+        "projects.caption",
+        projects=_plural(total, "project"),
+        contributions=_plural(bullets, "contribution"),
+        roles=_plural(int(table["role_id"].notna().sum()), "role"),
     )
     if not hidden.empty:
-        caption += (
-            f"; the {int(shown['role_id'].notna().sum()):,} most recent roles drawn, "
-            f"{len(hidden):,} earlier roles ({_plural(int(hidden['projects'].sum()), 'project')}) "
-            "counted below the chart"
+        caption += w(
+            "projects.caption-cut",
+            shown=w.number(int(shown["role_id"].notna().sum())),
+            hidden=w.number(len(hidden)),
+            projects=_plural(int(hidden["projects"].sum()), "project"),
         )
     if without is not None and not without.empty:
-        caption += f"; {_plural(len(without), 'role')} list no projects and are not drawn"
-    caption += "."
+        caption += w("projects.caption-without", roles=_plural(len(without), "role"))
+    caption += w("punct.end")
     top = shown.sort_values("projects", ascending=False, kind="stable").head(3)
-    alt = (
-        f"Horizontal bar chart of projects per role ({len(shown)} bars"
-        + (
-            f"; {len(hidden):,} earlier roles with {int(hidden['projects'].sum()):,} projects "
-            "left out"
-            if not hidden.empty
-            else ""
+    cut = (
+        w(
+            "projects.alt-cut",
+            hidden=w.number(len(hidden)),
+            projects=w.number(int(hidden["projects"].sum())),
         )
-        + "). Most: "
-        + ", ".join(f"{r.label} {r.projects}" for r in top.itertuples())
-        + "."
+        if not hidden.empty
+        else ""
+    )
+    alt = w(
+        "projects.alt",
+        bars=w.number(len(shown)),
+        cut=cut,
+        top=", ".join(f"{r.label} {w.number(r.projects)}" for r in top.itertuples()),
     )
     return caption, alt
 

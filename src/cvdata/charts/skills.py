@@ -34,6 +34,17 @@ from ._theme import plotly_template
 YEARS_NOT_GIVEN = "years not given"
 
 
+def _years_label(years: object) -> str:
+    """A skill's years as its bar is labelled: ``6 yrs`` (CLDR's short unit in another
+    language), or the word for none given."""
+    words = i18n.current()
+    if pd.isna(years):
+        return words("chart.years-not-given")
+    if i18n.catalogue_language(words.tag) == i18n.DEFAULT:
+        return f"{years} yr" if years == 1 else f"{years} yrs"
+    return words.years_short(years)  # type: ignore[arg-type]
+
+
 #: Skill levels as CVs write them (JSON Resume's ``level`` is free text), by rank on one
 #: ordinal scale; a level not listed here has no rank, and charts then show levels as
 #: written rather than guess an order.
@@ -116,10 +127,7 @@ def table(
             "skill": s["skill"],
             "years": s["years"],
             "years_label": pd.Series(
-                [
-                    YEARS_NOT_GIVEN if pd.isna(y) else (f"{y} yr" if y == 1 else f"{y} yrs")
-                    for y in s["years"]
-                ],
+                [_years_label(y) for y in s["years"]],
                 index=s.index,
                 dtype="string",
             ),
@@ -163,7 +171,7 @@ def figure(
     overview)."""
     brand = brand or load_brand()
     if table.empty:
-        return _empty(brand, "No skills yet.", title)
+        return _empty(brand, i18n.current()("empty.skills"), title)
     if not table["years"].notna().any():
         return _skills_grid(table, columns=columns, brand=brand, title=title)
     cats = list(dict.fromkeys(table["category"]))
@@ -259,14 +267,14 @@ def _years_panel(
                 ids=list(part["skill_id"][~has]),
                 # Words only: a marker at zero would sit on the end of the skill's label.
                 mode="text",
-                text=[YEARS_NOT_GIVEN] * int((~has).sum()),
+                text=[i18n.current()("chart.years-not-given")] * int((~has).sum()),
                 textposition="middle right",
                 textfont={"color": brand.muted, "size": 11},
                 hovertext=[t for t, h in zip(hover, has, strict=True) if not h],
                 hovertemplate="%{hovertext}<extra></extra>",
                 cliponaxis=False,
                 showlegend=False,
-                name=_esc(f"{category} (years not given)"),
+                name=_esc(i18n.current()("skills.category-no-years", category=category)),
             ),
             row=r,
             col=col,
@@ -295,7 +303,10 @@ def _top_per_category(table: pd.DataFrame) -> int:
 def _listing(items: list[str], limit: int) -> str:
     """Up to ``limit`` items joined by ", ", then how many more there are."""
     more = len(items) - limit
-    return ", ".join(items[:limit]) + (f" and {more:,} more" if more > 0 else "")
+    words = i18n.current()
+    return ", ".join(items[:limit]) + (
+        words("list.and-more-plain", n=words.number(more)) if more > 0 else ""
+    )
 
 
 def _levels_said(levels: dict[str, str]) -> str:
@@ -303,80 +314,91 @@ def _levels_said(levels: dict[str, str]) -> str:
     given = [f"{c} {v}" for c, v in levels.items() if v]
     if not given:
         return ""
-    which = "" if len(given) == len(levels) else f" (given for {len(given)} of {len(levels)})"
-    return f"; level per category{which}: {_listing(given, 10)}"
+    words = i18n.current()
+    which = (
+        ""
+        if len(given) == len(levels)
+        else words(
+            "skills.levels-which", n=words.number(len(given)), total=words.number(len(levels))
+        )
+    )
+    return words("skills.levels", which=which, levels=_listing(given, 10))
 
 
 def describe(table: pd.DataFrame) -> tuple[str, str]:
     """Caption and alt text of :func:`skills`, for what it draws: years per skill, or,
     when no skill gives years, the tiles of each category and its level."""
+    w = i18n.current()
     if table.empty:
-        return "No skills yet.", "An empty chart: the CV lists no skills."
+        return w("empty.skills"), w("empty-alt.skills")
     cats = table["category"].nunique()
     shown = table[table["shown"]]
     if not table["years"].notna().any():
         return _describe_skill_grid(table, shown, cats)
     missing = int(shown["years"].isna().sum())
+    skills = _plural(len(table), "skill")
     if len(shown) == len(table):
-        lead = (
-            f"Years of experience per skill: all {_plural(len(table), 'skill')} in "
-            f"{_plural(cats, 'category', 'categories')}"
-        )
+        lead = w("skills.lead-all", skills=skills, categories=_plural(cats, "category"))
     else:
         # "longest-held" only when every skill drawn has years.
-        which = (
-            f"the {len(shown)} longest-held of {_plural(len(table), 'skill')}"
-            if not missing
-            else f"{len(shown)} of {_plural(len(table), 'skill')}, longest-held first"
+        which = w(
+            "skills.which-some" if missing else "skills.which-longest",
+            shown=w.number(len(shown)),
+            skills=skills,
         )
-        lead = (
-            f"Years of experience per skill: {which} (the top {_top_per_category(table)} of "
-            "each category; each panel says how many more it has)"
-        )
+        lead = w("skills.lead-cut", which=which, top=w.number(_top_per_category(table)))
     caption = (
         lead
         + (
-            f"; {_plural(missing, 'skill')} without years shown as “years not given”"
+            w("skills.missing", skills=_plural(missing, "skill"), label=w("chart.years-not-given"))
             if missing
             else ""
         )
-        + "."
+        + w("punct.end")
     )
     longest = table.dropna(subset=["years"]).sort_values("years", ascending=False).head(3)
-    alt = (
-        f"Horizontal bar charts of years per skill, one panel per category ({cats}); "
-        f"{len(shown)} of {len(table)} skills drawn"
-        + (
-            ". Longest: " + ", ".join(f"{r.skill} {r.years} years" for r in longest.itertuples())
-            if not longest.empty
-            else ""
+    alt = w(
+        "skills.alt",
+        cats=w.number(cats),
+        shown=w.number(len(shown)),
+        total=w.number(len(table)),
+        longest=w(
+            "skills.alt-longest",
+            items=", ".join(
+                w("skills.years-item", skill=r.skill, years=w.number(r.years))
+                for r in longest.itertuples()
+            ),
         )
-        + "."
+        if not longest.empty
+        else "",
     )
     return caption, alt
 
 
 def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) -> tuple[str, str]:
+    w = i18n.current()
     levels = dict(zip(table["category"], table["level"].fillna(""), strict=True))
-    in_cats = _plural(cats, "category", "categories")
-    if len(shown) == len(table):
-        lead = f"The {_plural(len(table), 'skill')} of the CV in {in_cats}, in the CV's order"
-    else:
-        lead = (
-            f"The first {_top_per_category(table)} skills of each category: {len(shown)} of "
-            f"{_plural(len(table), 'skill')} in {in_cats} (each panel says how many more it has)"
-        )
-    caption = lead + "; the CV gives no years per skill" + _levels_said(levels) + "."
+    counts = {
+        "skills": _plural(len(table), "skill"),
+        "categories": _plural(cats, "category"),
+        "shown": w.number(len(shown)),
+        "top": w.number(_top_per_category(table)),
+    }
+    lead = w(
+        "skills.grid-lead-all" if len(shown) == len(table) else "skills.grid-lead-cut", **counts
+    )
+    caption = lead + w("skills.grid-no-years") + _levels_said(levels) + w("punct.end")
     names: list[str] = []
     for c, part in shown.groupby("category", sort=False):
         level = f" ({levels[c]})" if levels[c] else ""
         names.append(f"{c}{level}: {_listing([str(v) for v in part['skill']], 12)}")
-    alt = (
-        f"Labelled tiles, one panel per category ({cats}) and one tile per skill; "
-        f"{len(shown)} of {len(table)} skills drawn. "
-        + "; ".join(names[:20])
-        + (f"; and {len(names) - 20} more categories" if len(names) > 20 else "")
-        + "."
+    alt = w(
+        "skills.grid-alt",
+        cats=w.number(cats),
+        shown=w.number(len(shown)),
+        total=w.number(len(table)),
+        names=w("punct.semicolon").join(names[:20])
+        + (w("skills.grid-alt-more", n=w.number(len(names) - 20)) if len(names) > 20 else ""),
     )
     return caption, alt
 
@@ -384,32 +406,26 @@ def _describe_skill_grid(table: pd.DataFrame, shown: pd.DataFrame, cats: int) ->
 def describe_page(table: pd.DataFrame) -> str:
     """The skills page's opening sentence, for what its charts show. ``table`` from
     :func:`table`, as the page's chart of every skill draws it."""
+    w = i18n.current()
     if table.empty:
         return ""
     dated = int(table["years"].notna().sum())
     if dated == len(table):
-        lead = "Every skill of the CV with its years of experience, by category."
+        lead = w("skills.page-all")
     elif dated:
-        lead = (
-            "Every skill of the CV by category, with its years of experience where the CV "
-            f"gives them ({dated:,} of {_plural(len(table), 'skill')})."
-        )
+        lead = w("skills.page-some", dated=w.number(dated), skills=_plural(len(table), "skill"))
     else:
         levels = table.groupby("category", sort=False)["level"].first().fillna("")
         with_level = (
             ""
             if not (levels != "").any()
-            else ", with each category's level"
+            else w("skills.page-level-all")
             if (levels != "").all()
-            else ", with each category's level where the CV gives one"
+            else w("skills.page-level-some")
         )
-        lead = f"Every skill of the CV by category{with_level}."
-    names = (
-        "the chart below names each one"
-        if table["shown"].all()
-        else "the chart below names the first of each category and says how many more"
-    )
-    return f"{lead} Hover a category in the overview to list its skills; {names}."
+        lead = w("skills.page-none", level=with_level)
+    names = w("skills.page-names-all" if table["shown"].all() else "skills.page-names-cut")
+    return w("skills.page", lead=lead, names=names)
 
 
 def draw(

@@ -16,7 +16,6 @@ from ._common import _cut, _empty, _esc, _escs, _plural, _title, _wrap
 from ._theme import plotly_template
 from .skills import (
     LEVEL_RANKS,
-    YEARS_NOT_GIVEN,
     _category_levels,
     _levels_said,
     _listing,
@@ -110,15 +109,17 @@ def figure(
     :func:`table`."""
     brand = brand or load_brand()
     if cats.empty:
-        return _empty(brand, "No skills yet.", title)
+        return _empty(brand, i18n.current()("empty.skills"), title)
     dated = cats[cats["with_years"] > 0]
     has_level = cats["level"].fillna("") != ""
     right = "years" if not dated.empty else ("level" if has_level.any() else None)
     ordinal = right == "level" and bool(cats.loc[has_level, "level_rank"].notna().all())
+    w = i18n.current()
     if right == "years":
-        second = ["<b>Years per skill</b>: median ● and range"]
+        second = [w("overview.panel-years", title=f"<b>{w('overview.years-per-skill')}</b>")]
     elif right == "level":
-        second = ["<b>Level</b>" if ordinal else "<b>Level</b> as written"]
+        level = f"<b>{w('chart.level')}</b>"
+        second = [level if ordinal else w("overview.panel-level-written", title=level)]
     else:
         second = []
     fig = make_subplots(
@@ -127,7 +128,7 @@ def figure(
         shared_yaxes=True,
         column_widths=[0.4, 0.6] if right else None,
         horizontal_spacing=0.04,
-        subplot_titles=["<b>Skills listed</b>", *second],
+        subplot_titles=[f"<b>{w('overview.skills-listed')}</b>", *second],
     )
     y = _escs(cats["category"])
     hover = _hover(cats, years=right == "years")
@@ -178,23 +179,36 @@ def figure(
     return fig
 
 
+def _num(x: float) -> str:
+    """A median of years: ``2.5``, ``2,5`` (Babel's, in another language than English)."""
+    words = i18n.current()
+    return f"{x:g}" if i18n.catalogue_language(words.tag) == i18n.DEFAULT else words.number(x)
+
+
 def _hover(cats: pd.DataFrame, *, years: bool) -> list[str]:
     """Each category's hover: its count, its years or level, and every skill in it;
     ``years``: the right panel shows years (so say how many skills give none)."""
+    w = i18n.current()
     return [
         f"<b>{_esc(r.category)}</b><br>"
-        + (_plural(int(r.skills), "skill") if r.skills else "no skills listed")
+        + (_plural(int(r.skills), "skill") if r.skills else w("overview.no-skills"))
         + (
-            f", {int(r.skills) - int(r.with_years)} without years"
+            w("overview.without-years", n=w.number(int(r.skills) - int(r.with_years)))
             if years and r.with_years < r.skills
             else ""
         )
         + (
-            f"<br>median {r.median_years:g} yrs, range {r.min_years}–{r.max_years}"
+            "<br>"
+            + w(
+                "overview.median-hover",
+                median=_num(r.median_years),
+                low=r.min_years,
+                high=r.max_years,
+            )
             if r.with_years
             else ""
         )
-        + (f"<br>level {_esc(r.level)}" if r.level else "")
+        + ("<br>" + w("overview.level-hover", level=_esc(r.level)) if r.level else "")
         + ("<br>" if r.skills else "")
         # No line break inside "(5 yrs)": a no-break space is not whitespace to textwrap.
         + _wrap(
@@ -265,7 +279,9 @@ def _years_panel(
         row=1,
         col=2,
     )
-    _missing_text(fig, cats[cats["with_years"] == 0], 0, YEARS_NOT_GIVEN, brand)
+    _missing_text(
+        fig, cats[cats["with_years"] == 0], 0, i18n.current()("chart.years-not-given"), brand
+    )
     top = float(cats["max_years"].max()) if cats["max_years"].notna().any() else 1.0
     fig.update_xaxes(title=i18n.current()("chart.years"), range=[0, top + 1], row=1, col=2)
 
@@ -298,7 +314,7 @@ def _level_panel(
             row=1,
             col=2,
         )
-        _missing_text(fig, cats[~given], 0.6, "no level given", brand)
+        _missing_text(fig, cats[~given], 0.6, i18n.current()("chart.no-level"), brand)
         # The whole scale, so that the highest level given is not drawn as the top.
         top = max(LEVEL_RANKS.values())
         fig.update_xaxes(
@@ -328,51 +344,59 @@ def _level_panel(
         row=1,
         col=2,
     )
-    _missing_text(fig, cats[~given], 0, "no level given", brand)
+    _missing_text(fig, cats[~given], 0, i18n.current()("chart.no-level"), brand)
     fig.update_xaxes(range=[0, 1], visible=False, row=1, col=2)
 
 
 def describe(cats: pd.DataFrame) -> tuple[str, str]:
     """Caption and alt text of :func:`skills_overview`, for what its right panel shows:
     years, levels, or nothing."""
+    w = i18n.current()
     if cats.empty:
-        return "No skills yet.", "An empty chart: the CV lists no skills."
+        return w("empty.skills"), w("empty-alt.skills")
     total = int(cats["skills"].sum())
     biggest = cats.sort_values("skills", ascending=False, kind="stable").iloc[0]
     bare = [str(c) for c in cats.loc[cats["skills"] == 0, "category"]]
-    lead = f"Skills by category: {_plural(total, 'skill')} in " + _plural(
-        len(cats), "category", "categories"
+    lead = w(
+        "overview.lead", skills=_plural(total, "skill"), categories=_plural(len(cats), "category")
     )
-    hover = "hover a category to list its skills."
+    hover = w("overview.hover")
     if bare:  # a category with a level and no skills of its own (JSON Resume)
-        hover = f"{_listing(bare, 5)} {'lists' if len(bare) == 1 else 'list'} no skills; " + hover
+        key = "overview.bare-one" if len(bare) == 1 else "overview.bare-many"
+        hover = w(key, names=_listing(bare, 5)) + hover
     dated = cats[cats["with_years"] > 0]
     levels = {str(r.category): str(r.level) for r in cats.itertuples()}
+    n_cats = w.number(len(cats))
     if not dated.empty:
         some = (
-            "" if len(dated) == len(cats) else f" (given in {len(dated)} of {len(cats)} categories)"
+            ""
+            if len(dated) == len(cats)
+            else w("overview.some", n=w.number(len(dated)), total=n_cats)
         )
-        caption = f"{lead}, with the median and range of years per skill{some}; {hover}"
-        alt = (
-            f"Two panels over {len(cats)} categories: skill counts (largest: "
-            f"{biggest['category']}, {int(biggest['skills'])}) and years per skill as median "
-            "dots on min–max lines ("
-            + ", ".join(f"{r.category} median {r.median_years:g}" for r in dated.itertuples())
-            + ")."
+        caption = w("overview.caption-years", lead=lead, some=some, hover=hover)
+        alt = w(
+            "overview.alt-years",
+            cats=n_cats,
+            biggest=biggest["category"],
+            n=w.number(int(biggest["skills"])),
+            medians=", ".join(
+                w("overview.median-item", category=r.category, median=_num(r.median_years))
+                for r in dated.itertuples()
+            ),
         )
         return caption, alt
-    counts = _listing([f"{r.category} {int(r.skills)}" for r in cats.itertuples()], 20)
+    counts = _listing([f"{r.category} {w.number(int(r.skills))}" for r in cats.itertuples()], 20)
     if any(levels.values()):
-        caption = f"{lead}{_levels_said(levels)}; {hover}"
-        alt = (
-            f"Two panels over {len(cats)} categories: skill counts ({counts}) and each "
-            "category's level ("
-            + _listing([f"{c} {v or 'not given'}" for c, v in levels.items()], 20)
-            + ")."
+        caption = w("overview.caption-levels", lead=lead, levels=_levels_said(levels), hover=hover)
+        alt = w(
+            "overview.alt-levels",
+            cats=n_cats,
+            counts=counts,
+            levels=_listing([f"{c} {v or w('overview.not-given')}" for c, v in levels.items()], 20),
         )
         return caption, alt
-    caption = f"{lead}; {hover}"
-    alt = f"Bars of the number of skills in each of {len(cats)} categories: {counts}."
+    caption = w("overview.caption", lead=lead, hover=hover)
+    alt = w("overview.alt", cats=n_cats, counts=counts)
     return caption, alt
 
 

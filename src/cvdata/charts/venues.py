@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..load import CV
 from ..theme import Brand, load_brand
 from ._chart import ITEMS, Drawn
-from ._common import _empty, _esc, _more_note, _plural, _stacked_hbar, _wrap
+from ._common import _empty, _esc, _kind_word, _more_note, _plural, _stacked_hbar, _wrap
 from ._tables import _mark_top, _status_rank, papers_table
 
 
@@ -72,15 +73,16 @@ def figure(
     ``counts`` from :func:`table`."""
     brand = brand or load_brand()
     if counts.empty:
-        return _empty(brand, "No papers yet.", title)
+        return _empty(brand, i18n.current()("empty.papers"), title)
     if not counts["has_venue"].any():  # nothing to compare: the page leaves the chart out
-        return _empty(brand, "No paper names its venue.", title)
+        return _empty(brand, i18n.current()("empty-alt.venues"), title)
     shown = counts[counts["shown"]]
     order = list(dict.fromkeys(shown["venue"]))
     hover = {
         str(v): f"<b>{_esc(v)}</b>"
         + (f"<br>{_wrap(str(n), 60)}" if isinstance(n, str) and n != v else "")
-        + f"<br>{_plural(int(t), 'paper')} in all"
+        + "<br>"
+        + i18n.current()("venues.in-all", papers=_plural(int(t), "paper"))
         for v, n, t in shown[["venue", "venue_name", "venue_papers"]]
         .drop_duplicates("venue")
         .itertuples(index=False)
@@ -95,48 +97,46 @@ def figure(
             hidden["venue"].nunique(),
             "more venue",
             holding=_plural(int(hidden["papers"].sum()), "paper"),
-            detail=f"at most {int(hidden['venue_papers'].max()):,} each",
+            detail=i18n.current()(
+                "note.at-most", n=i18n.current().number(int(hidden["venue_papers"].max()))
+            ),
         )
     return fig
 
 
 def describe(counts: pd.DataFrame) -> tuple[str, str]:
+    w = i18n.current()
     if counts.empty:
-        return "No papers yet.", "An empty chart: the CV lists no papers."
+        return w("empty.papers"), w("empty-alt.papers")
     if not counts["has_venue"].any():
         n = _plural(int(counts["papers"].sum()), "paper")
-        return (
-            f"No venue chart: none of the {n} names its venue.",
-            "An empty chart: no paper names its venue.",
-        )
+        return w("venues.none", papers=n), w("venues.none-alt")
     total = int(counts["papers"].sum())
     venues = counts[counts["has_venue"]]["venue"].nunique()
     shown = counts[counts["shown"]]
     hidden = counts[~counts["shown"]]
     buckets = counts[~counts["has_venue"]].groupby("venue", sort=False)["papers"].sum()
-    where = f" at {_plural(venues, 'venue')}"
-    caption = f"Publications by venue: {_plural(total, 'paper')}{where}, stacked by status"
+    caption = w("venues.caption", papers=_plural(total, "paper"), venues=_plural(venues, "venue"))
     if not hidden.empty:
-        caption += (
-            f"; the {shown[shown['has_venue']]['venue'].nunique()} venues with most papers "
-            f"shown, {hidden['venue'].nunique()} more ({int(hidden['papers'].sum()):,} papers) "
-            "counted below the chart"
+        caption += w(
+            "venues.caption-cut",
+            shown=w.number(shown[shown["has_venue"]]["venue"].nunique()),
+            hidden=w.number(hidden["venue"].nunique()),
+            papers=w.number(int(hidden["papers"].sum())),
         )
     if not buckets.empty:
-        caption += (
-            "; papers without a venue in their own bars ("
-            + ", ".join(f"{v}: {n}" for v, n in buckets.items())
-            + ")"
+        caption += w(
+            "venues.caption-buckets",
+            buckets=", ".join(f"{v}{w('punct.colon')}{w.number(n)}" for v, n in buckets.items()),
         )
-    caption += "."
+    caption += w("punct.end")
     top = shown.drop_duplicates("venue").head(3)
     by_status = counts.groupby("status_label", sort=False)["papers"].sum()
-    alt = (
-        f"Horizontal stacked bar chart of {_plural(total, 'paper')} per venue. Most papers: "
-        + ", ".join(f"{r.venue} {r.venue_papers:,}" for r in top.itertuples())
-        + ". By status: "
-        + ", ".join(f"{s.lower()} {n:,}" for s, n in by_status.items())
-        + "."
+    alt = w(
+        "venues.alt",
+        papers=_plural(total, "paper"),
+        top=", ".join(f"{r.venue} {w.number(r.venue_papers)}" for r in top.itertuples()),
+        statuses=", ".join(f"{_kind_word(s)} {w.number(n)}" for s, n in by_status.items()),
     )
     return caption, alt
 

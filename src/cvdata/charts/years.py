@@ -49,7 +49,7 @@ def figure(
     end. ``counts`` from :func:`table`."""
     brand = brand or load_brand()
     if counts.empty:
-        return _empty(brand, "No papers yet.", title)
+        return _empty(brand, i18n.current()("empty.papers"), title)
     fig = go.Figure(layout={"template": plotly_template(brand), "title": _title(title)})
     slots = list(dict.fromkeys(counts["year_label"]))
     for status in dict.fromkeys(counts["status"]):
@@ -83,6 +83,10 @@ def figure(
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=_escs(slots), title=None, tickangle=0
     )
+    no_year = i18n.current()("chart.no-year")
+    if NO_YEAR in slots and no_year != NO_YEAR:  # the slot's name in the CV's language
+        ticks = [no_year if s == NO_YEAR else s for s in slots]
+        fig.update_xaxes(tickmode="array", tickvals=_escs(slots), ticktext=_escs(ticks))
     fig.update_yaxes(
         title=i18n.current()("chart.papers"),
         rangemode="tozero",
@@ -99,24 +103,28 @@ def figure(
 
 
 def describe(counts: pd.DataFrame) -> tuple[str, str]:
+    w = i18n.current()
     if counts.empty:
-        return "No papers yet.", "An empty chart: the CV lists no papers."
+        return w("empty.papers"), w("empty-alt.papers")
     per = counts.groupby("year_label", sort=False)["papers"].sum()
     undated = int(per.get(NO_YEAR, 0))
     dated = per.drop(NO_YEAR, errors="ignore")
-    caption = "Papers per year, stacked by status"
+    caption = w("years.caption")
     if undated:
-        caption += f"; {_plural(undated, 'paper')} without a year in the last bar ({NO_YEAR})"
-    caption += "."
-    if dated.empty:
-        alt = f"Bar chart with one bar: {_plural(undated, 'paper')} without a year."
-    else:
-        busiest = dated.idxmax()
-        alt = (
-            f"Vertical stacked bar chart of papers per year from {dated.index[0]} to "
-            f"{dated.index[-1]}; most in {busiest} ({int(dated.max()):,})"
-            + (f"; {undated:,} without a year." if undated else ".")
+        caption += w(
+            "years.caption-undated", papers=_plural(undated, "paper"), label=w("chart.no-year")
         )
+    caption += w("punct.end")
+    if dated.empty:
+        alt = w("years.alt-undated-only", papers=_plural(undated, "paper"))
+    else:
+        alt = w(
+            "years.alt",
+            first=dated.index[0],
+            last=dated.index[-1],
+            busiest=dated.idxmax(),
+            n=w.number(int(dated.max())),
+        ) + (w("years.alt-undated", n=w.number(undated)) if undated else w("punct.end"))
     return caption, alt
 
 

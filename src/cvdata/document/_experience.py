@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import i18n
+from ..cells import end_state
 from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
+from ..dates import duration
 from ..load import CV
 from ._format import (
     _group,
@@ -73,6 +77,18 @@ def _role_place(role) -> str:
     return " · ".join(p for p in (where, mode) if p)
 
 
+def _role_length(role, as_of) -> str:
+    """How long a role lasted, or has so far ("2 years 7 months"): readers look for it in the
+    date column. Never more precise than the dates; '' for an expected, unknown or undated
+    end."""
+    state = end_state(role.start, role.end, getattr(role, "kind", None), as_of)
+    if state == "ended":
+        return duration(role.start, _precision(role, "start"), role.end, _precision(role, "end"))
+    if state == "ongoing":
+        return duration(role.start, _precision(role, "start"), pd.Timestamp(as_of), "month")
+    return ""
+
+
 def _advisor_line(adv: list) -> Text:
     if not adv:
         return ()
@@ -107,6 +123,7 @@ def experience(cv: CV, details: bool = True) -> Section:
                 subtitle=_organisation(role),
                 date=role_range(role, cv.as_of),
                 place=_role_place(role),
+                length=_role_length(role, cv.as_of) if details else "",
                 lines=tuple(lines),
                 bullets=_texts(highlights.get(role.id, ())),
                 children=children,

@@ -42,6 +42,8 @@ class Entry:
     subtitle: Text = ()
     date: str = ""
     place: str = ""
+    #: How long a role lasted ("2 years 7 months"), under the place; '' when not shown.
+    length: str = ""
     lines: tuple[Text, ...] = ()
     bullets: tuple[Text, ...] = ()
     children: tuple[Entry, ...] = ()

@@ -53,6 +53,11 @@ def html_entry(e: Entry) -> str:
             f'<div class="cv-row"><span class="cv-subtitle">{html_text(e.subtitle)}</span>'
             f'<span class="cv-place">{esc_html(e.place)}</span></div>'
         )
+    if e.length:
+        parts.append(
+            f'<div class="cv-row"><span></span><span class="cv-length">{esc_html(e.length)}'
+            "</span></div>"
+        )
     parts += [f'<p class="cv-line">{html_text(line)}</p>' for line in e.lines]
     if e.bullets:
         items = "".join(f"<li>{html_text(b)}</li>" for b in e.bullets)

@@ -136,7 +136,7 @@ _PREAMBLE = r"""
     place.split(" · ").map(part => [#part]).join(linebreak())
   }
 }
-#let cv-entry(title, date: "", subtitle: none, place: "", long: false, body) = block(
+#let cv-entry(title, date: "", subtitle: none, place: "", length: "", long: false, body) = block(
   width: 100%, breakable: true, above: cv-gap-entry, below: 0.2em,
   {
     // Keep the title block with its first line (sticky); let long bodies break across pages.
@@ -151,6 +151,9 @@ _PREAMBLE = r"""
         ..(if subtitle != none {
           (subtitle, align(right, text(fill: cv-muted, cv-place(place))))
         } else { () }),
+        ..(if length != "" {
+          ([], align(right, text(fill: cv-muted, size: 0.9em, length)))
+        } else { () }),
       )
     }
     block(breakable: long, sticky: true, below: cv-gap-line + 0.1em, head)
@@ -162,7 +165,7 @@ _PREAMBLE = r"""
 #let cv-items(..items) = block(above: cv-gap-entry, below: 0.2em, list(..items))
 // One-liners after a group's full entries: under a label at a title's level, so that they
 // do not read as the bullets of the entry before them.
-#let cv-more(label, ..items) = block(above: cv-gap-entry, below: 0.2em, sticky: true, {
+#let cv-tail(label, ..items) = block(above: cv-gap-entry, below: 0.2em, sticky: true, {
   strong(label)
   block(above: cv-gap-line, list(..items))
 })
@@ -217,7 +220,10 @@ TYPST_RESUME = r"""
 
 def _bare(e: Entry) -> bool:
     """An entry that is only a title (a project named in one line): shown as an item."""
-    return not (e.subtitle or e.date or e.place or e.lines or e.bullets or e.children or e.items)
+    return not (
+        e.subtitle or e.date or e.place or e.length or e.lines or e.bullets or e.children
+        or e.items
+    )  # fmt: skip
 
 
 def typst_entry(e: Entry) -> str:
@@ -228,9 +234,10 @@ def typst_entry(e: Entry) -> str:
     if e.children:
         body.append("#cv-children[" + "\n".join(_typst_entries(e.children)) + "]")
     long = ", long: true" if _header_chars(e) > LONG_HEADER else ""
+    length = f", length: {typst_str(e.length)}" if e.length else ""
     return (
         f"#cv-entry({typst_text(with_items(e))}, date: {typst_str(e.date)}, subtitle: {sub}, "
-        f"place: {typst_str(e.place)}{long})[" + "\n".join(body) + "]"
+        f"place: {typst_str(e.place)}{length}{long})[" + "\n".join(body) + "]"
     )
 
 
@@ -274,7 +281,7 @@ def _typst_items(entries: list[Entry], *, labelled: bool = False) -> str:
     plain_titles = (tuple(dataclasses.replace(r, strong=False) for r in e.title) for e in entries)
     items = ", ".join(typst_text(t) for t in plain_titles)
     if labelled:
-        return f"#cv-more({typst_str(i18n.current()('word.more'))}, {items})"
+        return f"#cv-tail({typst_str(i18n.current()('word.more'))}, {items})"
     return f"#cv-items({items})"
 
 

@@ -90,4 +90,25 @@ EXPORTS: dict[str, ExportFormat] = {
     )
 }
 
-__all__ = ["EXPORTS", "IMPORTS", "ExportFormat", "ImportFormat"]
+#: The landing path's public names, imported on first use (``cvdata --help`` reads the
+#: registry above without loading the landing path's dependencies).
+_LANDING = ("Landed", "init_data_dir", "land")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LANDING:
+        from . import _land
+
+        return getattr(_land, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "EXPORTS",
+    "IMPORTS",
+    "ExportFormat",
+    "ImportFormat",
+    "Landed",
+    "init_data_dir",
+    "land",
+]

@@ -71,10 +71,12 @@ class Incoming:
     report: Report = field(default_factory=Report)
     #: Problems of the input; any problem means nothing is written.
     problems: list[Problem] = field(default_factory=list)
-    #: Where each row came from in the input (parallel to ``tables``: ``work[3]``), and
-    #: the input as messages name it: a problem that only the validation of the whole
-    #: folder finds in a new row is told in the input's terms, not a table's line.
-    origins: dict[str, list[str]] = field(default_factory=dict)
+    #: Where each row came from in the input (parallel to ``tables``: ``work[3]``, or
+    #: ``(line, "entry 'key'")`` for an input read by lines), and the input as messages
+    #: name it: a problem that only the validation of the whole folder finds in a new row
+    #: is told in the input's terms (``r.json: work[3]: end: ...``, ``refs.bib:12: entry
+    #: 'key': year: ...``), not a table's line; '' where a row has none.
+    origins: dict[str, list[str | tuple[int, str]]] = field(default_factory=dict)
     source: str = ""
 
 

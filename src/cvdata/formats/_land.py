@@ -282,7 +282,7 @@ def _in_input_terms(
         for name, rows in incoming.tables.items()
         for row, origin in zip(rows, incoming.origins.get(name, ()), strict=False)
     }
-    at: dict[tuple[str, int], str] = {}
+    at: dict[tuple[str, int], str | tuple[int, str]] = {}
     for name, rows in fresh.items():
         path = package[name].path
         starts = _record_lines(txn.read_bytes(path))
@@ -296,7 +296,8 @@ def _in_input_terms(
         origin = at.get((p.path, p.line)) if p.line is not None else None
         if origin:
             what = f"{p.column}: {p.message}" if p.column else p.message
-            told.append(Problem(incoming.source, None, origin, what))
+            line, where = origin if isinstance(origin, tuple) else (None, origin)
+            told.append(Problem(incoming.source, line, where, what))
         else:
             told.append(p)
     return told

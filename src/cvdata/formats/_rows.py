@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from .. import dates
 from ..cells import text
 from ..schema import default_package
+from ._format import Incoming, Report, SectionReport
 from .bibtex import norm_doi, norm_title
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..load import CV
+    from ..problems import Problem
 
 
 def fold(value: str) -> str:
@@ -40,6 +43,39 @@ def slug(value: str) -> str:
     """A stable id from text: ASCII-folded, lowercase, words joined by single hyphens."""
     folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", folded.lower()))
+
+
+#: Profile sites a contact's kind is read from: a host that is, or ends with, the name's
+#: labels (``x.com`` is Twitter, ``dropbox.com`` is not); a name ending in a dot matches
+#: any ending (``scholar.google.`` is Scholar in every country).
+_SITES = (
+    ("github.com", "github"),
+    ("scholar.google.", "scholar"),
+    ("orcid.org", "orcid"),
+    ("dblp.", "dblp"),
+    ("twitter.com", "twitter"),
+    ("x.com", "twitter"),
+    ("linkedin.com", "linkedin"),
+)
+
+
+def site_kind(url: str) -> str:
+    """The contact kind of a profile's address (``github``, ``scholar``, ...), by its
+    host; ``website`` for any other site."""
+    try:
+        host = f".{(urlsplit(url).hostname or '').casefold()}."
+    except ValueError:  # a malformed address (an unclosed IPv6 bracket): no known site
+        return "website"
+    return next((kind for name, kind in _SITES if f".{name.rstrip('.')}." in host), "website")
+
+
+def tally(section: SectionReport, added: str | None) -> None:
+    """Count one entry of ``section``: stored when ``added`` (its new id), else merged."""
+    section.came_in += 1
+    if added is None:
+        section.merged += 1
+    else:
+        section.stored += 1
 
 
 def _contact(r: Mapping[str, str]) -> tuple[str, ...]:
@@ -100,6 +136,10 @@ class Rows:
         self.seen: dict[str, dict[tuple[str, ...], str]] = {name: {} for name in SIGNATURES}
         self.has_person = False
         self.papers = PaperIndex()
+        #: Where in the input the entry being read is (``Positions.csv:3``, an ORCID
+        #: record's JSON path): every row added while it is set is told as coming from it.
+        self.origin = ""
+        self._origins: dict[int, str] = {}
         if existing is None:
             return
         for name in package.names:
@@ -148,12 +188,69 @@ class Rows:
         if "id" in row and id_parts:
             row["id"] = self.new_id(table, *id_parts, fallback=fallback or table)
         self.seen[table][signature] = row.get("id", "")
-        self.tables[table].append(row)
+        self._keep(table, row)
         return row.get("id", "") or "added"
 
     def child(self, table: str, **cells: str) -> None:
-        """Add a row of a child table (its parent is new in this import)."""
-        self.tables[table].append(self.row(table, cells))
+        """Add a row of a child table (its parent is new in this import), or of a table
+        without a signature (``person``, ``papers``)."""
+        self._keep(table, self.row(table, cells))
+
+    def _keep(self, table: str, row: dict[str, str]) -> None:
+        self.tables[table].append(row)
+        if self.origin:
+            self._origins[id(row)] = self.origin
+
+    def contact(
+        self, section: SectionReport, kind: str, label: str, value: str, url: str, visibility: str
+    ) -> None:
+        """Add a contact (merged when the folder has it: same kind and address) and count
+        it as an entry of ``section``."""
+        added = self.add(
+            "contacts",
+            kind,
+            fallback=kind,
+            kind=kind,
+            label=label,
+            value=value,
+            url=url,
+            visibility=visibility,
+        )
+        tally(section, added)
+
+    def paper(
+        self, id_parts: Sequence[str], fallback: str, *, doi: str, url: str, **cells: str
+    ) -> str:
+        """Add a paper the folder does not have (the caller asked :attr:`papers`), with its
+        address as a link when it has one; its new id (made from ``id_parts``)."""
+        pid = self.new_id("papers", *id_parts, fallback=fallback)
+        self.papers.add(pid, doi, cells["title"], cells.get("year", ""))
+        self.child("papers", id=pid, **cells)
+        if url:
+            self.child(
+                "paper_links", paper_id=pid, position="1", kind="paper", label="Link", url=url
+            )
+        return pid
+
+    def origins(self) -> dict[str, list[str | tuple[int, str]]]:
+        """Each row's origin, parallel to :attr:`tables` ('' where none was set)."""
+        return {
+            name: [self._origins.get(id(row), "") for row in rows]
+            for name, rows in self.tables.items()
+            if rows
+        }
+
+    def incoming(self, report: Report, problems: list[Problem], source: str) -> Incoming:
+        """What the format's ``read`` returns: the tables that got rows, with each row's
+        origin in ``source`` (the input as messages name it)."""
+        tables = {name: rows for name, rows in self.tables.items() if rows}
+        return Incoming(
+            tables=tables,
+            report=report,
+            problems=problems,
+            origins=self.origins(),
+            source=source,
+        )
 
     def children(self, table: str, key: str, parent: str, column: str, items: list[str]) -> int:
         """Add ``items`` as numbered child rows of ``parent``; how many were added."""
@@ -190,4 +287,14 @@ class PaperIndex:
         self.titles.setdefault((norm_title(title), year), pid)
 
 
-__all__ = ["SIGNATURES", "PaperIndex", "Rows", "digits", "fold", "norm_doi", "slug"]
+__all__ = [
+    "SIGNATURES",
+    "PaperIndex",
+    "Rows",
+    "digits",
+    "fold",
+    "norm_doi",
+    "site_kind",
+    "slug",
+    "tally",
+]

@@ -1,4 +1,4 @@
-"""The timeline's caption and alt text."""
+"""The timeline's caption and alt text, in the CV's language (``timeline.*`` words)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from .._common import _plural, _shown
+from ... import i18n
+from .._common import _kind_word, _plural, _shown
 from ._markers import _per_year
 
 
@@ -14,75 +15,92 @@ def describe(
     roles: pd.DataFrame, as_of: dt.date, markers: pd.DataFrame | None = None
 ) -> tuple[str, str]:
     """Caption and alt text for :func:`timeline`, stated from the data it draws."""
+    w = i18n.current()
     if roles.empty:
-        return "No roles yet.", "An empty timeline: the CV lists no roles."
+        return w("empty.roles"), w("empty-alt.timeline")
     everyone = roles
     roles, hidden = _shown(roles)
     first, last = roles["start"].min(), roles["end"].max()
     lanes = roles.groupby("kind_label", sort=False).size()
-    per_lane = ", ".join(f"{n} {k.lower()}" for k, n in lanes.items())
-    ongoing = [f"{r.title} at {r.organisation}" for r in everyone[everyone["ongoing"]].itertuples()]
-    listed = "; ".join(ongoing[:5]) + (f"; and {len(ongoing) - 5} more" if len(ongoing) > 5 else "")
-    now = f"; ongoing as of {as_of:%B %Y}: {listed}" if ongoing else ""
-    # Only drawn bars are hatched: say so only when one of them is ongoing.
-    hatched = (
-        f"; hatched bars are ongoing and run to {as_of:%d %B %Y}" if roles["ongoing"].any() else ""
+    per_lane = ", ".join(
+        w("timeline.per-lane", n=w.number(n), kind=_kind_word(k)) for k, n in lanes.items()
     )
+    ongoing = [
+        w("timeline.at", title=r.title, organisation=r.organisation)
+        for r in everyone[everyone["ongoing"]].itertuples()
+    ]
+    listed = w("punct.semicolon").join(ongoing[:5]) + (
+        w("list.and-more", n=w.number(len(ongoing) - 5)) if len(ongoing) > 5 else ""
+    )
+    now = w("timeline.ongoing-as-of", date=w.month_year(as_of), listed=listed) if ongoing else ""
+    # Only drawn bars are hatched: say so only when one of them is ongoing.
+    hatched = w("timeline.hatched", date=w.full_date(as_of)) if roles["ongoing"].any() else ""
+    years = {"first": w.date(first, "year"), "last": w.date(last, "year")}
+    months = {"first": w.month_year(first), "last": w.month_year(last)}
     if hidden.empty:
-        caption = (
-            f"Career timeline: {_plural(len(roles), 'role')} from {first:%Y} to {last:%Y}, one "
-            f"bar each, in lanes by kind{hatched}."
-        )
-        alt = (
-            f"Horizontal bar timeline of {_plural(len(roles), 'role')} between {first:%B %Y} "
-            f"and {last:%B %Y} ({per_lane}){now}."
+        caption = w("timeline.caption", roles=_plural(len(roles), "role"), hatched=hatched, **years)
+        alt = w(
+            "timeline.alt", roles=_plural(len(roles), "role"), lanes=per_lane, now=now, **months
         )
     else:
         left = hidden.groupby("kind_label", sort=False).size()
-        caption = (
-            f"Career timeline: the {len(roles):,} most recent of {_plural(len(everyone), 'role')}"
-            f", from {first:%Y} to {last:%Y}, one bar each, in lanes by kind{hatched}; "
-            f"{len(hidden):,} earlier roles are counted below the chart, not drawn."
-        )
-        alt = (
-            f"Horizontal bar timeline of the {len(roles):,} most recent of "
-            f"{_plural(len(everyone), 'role')}, between {first:%B %Y} and {last:%B %Y} "
-            f"({per_lane}); {len(hidden):,} earlier roles not drawn ("
-            + ", ".join(f"{n:,} {k.lower()}" for k, n in left.items())
-            + f"){now}."
+        counts = {
+            "shown": w.number(len(roles)),
+            "roles": _plural(len(everyone), "role"),
+            "hidden": w.number(len(hidden)),
+        }
+        caption = w("timeline.caption-cut", hatched=hatched, **counts, **years)
+        alt = w(
+            "timeline.alt-cut",
+            lanes=per_lane,
+            left=", ".join(
+                w("timeline.per-lane", n=w.number(n), kind=_kind_word(k)) for k, n in left.items()
+            ),
+            now=now,
+            **counts,
+            **months,
         )
     if markers is not None:
-        extra, alt_extra, bars = [], [], False
-        for kind, word in (("paper", "paper"), ("award", "award")):
-            part = markers[markers["marker"] == kind]
-            if part.empty:
-                continue
-            placed = part[part["date"].notna()]
-            undated = len(part) - len(placed)
-            if _per_year(placed):
-                bars = True
-                text = f"{_plural(len(placed), word)} counted in bars per year" + (
-                    " and status" if kind == "paper" else ""
+        caption, alt = _below(w, markers, caption, alt)
+    return caption, alt
+
+
+def _below(w: i18n.Words, markers: pd.DataFrame, caption: str, alt: str) -> tuple[str, str]:
+    """The caption and alt text with what the rows under the bars show (papers, awards)."""
+    extra, alt_extra, bars = [], [], False
+    for kind in ("paper", "award"):
+        part = markers[markers["marker"] == kind]
+        if part.empty:
+            continue
+        placed = part[part["date"].notna()]
+        undated = len(part) - len(placed)
+        count = _plural(len(placed), kind)
+        if _per_year(placed):
+            bars = True
+            key = "timeline.marks-bars-status" if kind == "paper" else "timeline.marks-bars"
+            text = w(key, count=count)
+        else:
+            text = w("timeline.marks-dots", count=count)
+        if undated:
+            text += w("timeline.marks-undated", count=_plural(undated, kind))
+        extra.append(text)
+        if not placed.empty:
+            years = placed["year"]
+            busiest = years.value_counts().sort_index(ascending=False)
+            alt_extra.append(
+                w(
+                    "timeline.marks-alt",
+                    count=count,
+                    first=int(years.min()),
+                    last=int(years.max()),
+                    busiest=int(busiest.idxmax()),
                 )
-            else:
-                text = f"{_plural(len(placed), word)} as dots by year"
-            if undated:
-                text += f" ({_plural(undated, word)} without a year not placed)"
-            extra.append(text)
-            if not placed.empty:
-                years = placed["year"]
-                busiest = years.value_counts().sort_index(ascending=False)
-                alt_extra.append(
-                    f"{_plural(len(placed), word)} dated {int(years.min())}–{int(years.max())}, "
-                    f"most in {int(busiest.idxmax())}"
-                    + (f" ({int(busiest.max()):,})" if bars else "")
-                )
-        if extra:
-            caption += f" Below: {'; '.join(extra)}, " + (
-                "dated by year only; hover a bar for its count."
-                if bars
-                else "placed at mid-year (years only)."
+                + (w("timeline.marks-alt-most", n=w.number(int(busiest.max()))) if bars else "")
             )
-        if alt_extra:
-            alt += f" {'Per year' if bars else 'Dots'} below the bars: {'; '.join(alt_extra)}."
+    if extra:
+        key = "timeline.below-bars" if bars else "timeline.below-dots"
+        caption += w(key, what=w("punct.semicolon").join(extra))
+    if alt_extra:
+        key = "timeline.below-alt-bars" if bars else "timeline.below-alt-dots"
+        alt += w(key, what=w("punct.semicolon").join(alt_extra))
     return caption, alt

@@ -12,7 +12,7 @@ from ... import dates as _dates
 from ... import i18n
 from ...theme import Brand, load_brand
 from .._chart import ITEMS
-from .._common import _empty, _more_note, _shown, _title
+from .._common import _empty, _kind_word, _more_note, _shown, _title
 from .._theme import plotly_template
 from ._lanes import _lane_axis, _role_bars
 from ._markers import _marker_strips, _panels
@@ -56,7 +56,7 @@ def figure(
     """
     brand = brand or load_brand()
     if roles.empty:
-        return _empty(brand, "No roles yet.", title)
+        return _empty(brand, i18n.current()("empty.roles"), title)
     size = _PRINT if compact else _SCREEN
     roles, hidden = _shown(roles)
     panels = _panels(markers)
@@ -90,7 +90,7 @@ def figure(
             brand,
             len(hidden),
             "earlier role",
-            detail=", ".join(f"{k.lower()} {n:,}" for k, n in lanes.items()),
+            detail=_per_kind(lanes),
             # In the gap under the roles, using the width of the labels too.
             yshift=-5,
             bottom=bottom + more,
@@ -166,3 +166,8 @@ def _layout(
         },
         showlegend=True,
     )
+
+
+def _per_kind(lanes: pd.Series) -> str:
+    """How many roles of each kind: "industry 3, research 2"."""
+    return ", ".join(f"{_kind_word(k)} {i18n.current().number(n)}" for k, n in lanes.items())

@@ -71,6 +71,25 @@ def _report(plan: ImportPlan, library: bibtexparser.Library, shown: str) -> Repo
     return report
 
 
+def _nothing_to_import(plan: ImportPlan, shown: str) -> list[Problem]:
+    """Problems when no entry of the file can be imported (none added, none already in
+    the CV): each entry set aside, by its line, and what is wrong; a file of no entries
+    at all is named too. BibTeX's leniency skips a broken entry among good ones; a file
+    of nothing but broken entries is the wrong file, or a broken one, and says so."""
+    if plan.added or plan.talks:
+        return []
+    if any(s.reason.startswith("already in the CV") for s in plan.skipped):
+        return []  # a second import of the same file: nothing new, nothing wrong
+    if not plan.skipped:
+        return [Problem(shown, None, None, "holds no BibTeX entry (@article{key, ...})")]
+    problems = [Problem(shown, s.line, None, f"entry {s.key!r}: {s.reason}") for s in plan.skipped]
+    noun = "the entry" if len(plan.skipped) == 1 else f"all {len(plan.skipped)} entries"
+    problems.append(
+        Problem(shown, None, None, f"no entry can be imported ({noun} above set aside)")
+    )
+    return problems
+
+
 def read(
     inputs: Sequence[str], options: argparse.Namespace, existing: CV | None, as_of: dt.date
 ) -> Incoming:
@@ -89,7 +108,16 @@ def read(
         plan = plan_import(existing, library, str(name))
     except BibImportError as e:
         return Incoming(problems=[_problem(m, shown) for m in e.messages])
-    return Incoming(tables=plan.rows(), report=_report(plan, library, shown))
+    report = _report(plan, library, shown)
+    nothing = _nothing_to_import(plan, shown)
+    if nothing:
+        return Incoming(report=report, problems=nothing)
+    return Incoming(
+        tables=plan.rows(),
+        report=report,
+        origins=plan.origins(),
+        source=shown,
+    )
 
 
 __all__ = ["read"]

@@ -2,6 +2,7 @@
 
 - **Kind.** The entry type decides (``@inproceedings``: a conference paper), except where the
   content says more: ``journal = {CoRR}`` (DBLP's arXiv), ``{arXiv}`` or ECCC is a preprint;
+  an ``@article`` whose journal is only a known conference's name (``ICML``) a conference paper;
   a ``@misc`` that is a talk or keynote (its title, ``howpublished``, ``type`` or ``note``
   says so) goes to ``talks.csv``; an editorial board is set aside for ``service.csv``; any
   other ``@misc`` without an arXiv id is a preprint, flagged as a guess.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from bibtexparser import model
 
 from ...cells import STATUS_ORDER
+from .._venues import only_a_conference
 from ._latex import CONTROL, LatexError, decode
 
 #: BibTeX entry type -> paper type. ``misc`` is decided by :func:`paper_type`.
@@ -135,7 +137,10 @@ def fields_of(entry: model.Entry) -> dict[str, str]:
 
 
 def _server(fields: dict[str, str]) -> tuple[str, str] | None:
+    """The preprint server the entry names as its journal (DBLP's ``CoRR``), or, with no
+    journal, as its publisher (arXiv's own export: ``publisher = {arXiv}``)."""
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
+    journal = journal or fields.get("publisher", "")
     for pattern, acronym, name in SERVERS:
         if pattern.match(journal.strip()):
             return acronym, name
@@ -150,7 +155,10 @@ def arxiv_id(fields: dict[str, str]) -> str:
     """The entry's arXiv id, from the first field that gives one (module docstring)."""
     server = _server(fields)
     if fields.get("eprint") and (_is_arxiv(fields) or (server and server[0] == "arXiv")):
-        return fields["eprint"].strip()
+        return re.sub(r"^arxiv:\s*", "", fields["eprint"].strip(), flags=re.I)
+    m = re.match(rf"^arxiv:\s*{_ARXIV_ID}$", fields.get("eprint", "").strip(), re.I)
+    if m:  # `eprint = {arXiv:2501.01087}`, the prefix saying which server
+        return m.group(1)
     if server and server[0] == "arXiv":
         m = re.match(rf"^abs/{_ARXIV_ID}$", fields.get("volume", "").strip())
         if m:
@@ -173,10 +181,17 @@ def paper_type(entry_type: str, fields: dict[str, str]) -> str | None:
     """The paper type of an entry, or ``None`` for entry types cvdata has no place for."""
     etype = entry_type.lower()
     journal = fields.get("journal", "") or fields.get("journaltitle", "")
-    if etype == "article" and (
-        _is_arxiv(fields) or _server(fields) or journal.lower().startswith("arxiv")
-    ):
+    if etype == "article" and (_server(fields) or journal.lower().startswith("arxiv")):
         return "preprint"
+    # An arXiv id beside a journal is the published paper's preprint (Mendeley and Zotero
+    # add eprint/archivePrefix to journal articles); with no journal, the preprint itself
+    # (al-folio's `arxiv = {...}` with `abbr = {arXiv}`).
+    if etype == "article" and not journal.strip() and (_is_arxiv(fields) or arxiv_id(fields)):
+        return "preprint"
+    # al-folio and hand-written files put a conference in `journal` (`@article{...,
+    # journal = {ICML}}`): a conference paper, when the field is nothing but its name.
+    if etype == "article" and only_a_conference(journal):
+        return "conference"
     if etype == "misc":
         where = " ".join(fields.get(f, "") for f in ("howpublished", "organization", "note"))
         return "blog" if "blog" in where.lower() and not _is_arxiv(fields) else "preprint"
@@ -219,12 +234,31 @@ def year_of(fields: dict[str, str]) -> str:
     return ""
 
 
+#: A state written into the year field (``year = {2020, in press}``), as ``pubstate`` says it.
+_YEAR_STATES = (
+    (re.compile(r"\bin\s*press\b", re.I), "accepted"),
+    (re.compile(r"\b(?:to appear|forthcoming)\b", re.I), "forthcoming"),
+    (re.compile(r"\bunder\s+review\b", re.I), "under-review"),
+    (re.compile(r"\bsubmitted\b", re.I), "submitted"),
+)
+
+
+def year_rest(fields: dict[str, str]) -> str:
+    """What the year field says besides its year (``in press, journal track``), or ''."""
+    said = fields.get("year", "")
+    return re.sub(r"\b\d{4}\b", "", said, count=1).strip(" \t,;.()") if said else ""
+
+
 def status_of(ptype: str, fields: dict[str, str]) -> str:
     state = fields.get("pubstate", "").strip().lower()
     if state in STATUS_ORDER:
         return state
     if state in PUBSTATES:
         return PUBSTATES[state]
+    rest = year_rest(fields)
+    for pattern, status in _YEAR_STATES if rest else ():
+        if pattern.search(rest):
+            return status
     return "preprint" if ptype == "preprint" else "published"
 
 
@@ -243,7 +277,9 @@ _VENUE_KINDS = {"conference": "conference", "journal": "journal", "preprint": "p
 #: DBLP's braced acronym before a year: ``{ICML} 2023``, ``{(PAIS} 2020)``.
 _DBLP_ACRONYM = re.compile(r"\{\(?([A-Za-z][\w\-/&+@.]*)\}\s*'?(\d{4}|\d{2})\b")
 _SERIES = re.compile(r"^([A-Z][\w\-&/+@]*)\s*['’]\s*\d{2}$")
-_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z][A-Za-z\-]*)(\s*['’]?\d{2,4})?\)")
+#: An acronym in parentheses, with its year: ``(IJCAI 2020)``, ``(OptMAS-18)``: a hyphen
+#: inside the acronym joins letters (``AAMAS-DC``), before the year it is not the acronym's.
+_PAREN = re.compile(r"\(([A-Z][A-Za-z]*[A-Z](?:[A-Za-z]|-(?=[A-Za-z]))*)(\s*[-'’]?\s*\d{2,4})?\)")
 
 
 def venue_of(ptype: str, fields: dict[str, str], raw: dict[str, str]) -> Venue:
@@ -372,4 +408,5 @@ __all__ = [
     "status_of",
     "venue_of",
     "year_of",
+    "year_rest",
 ]

@@ -23,7 +23,17 @@ from ...load import CV
 from ...names import is_owner_name, near_names
 from ...problems import display_path
 from ..export import ID_FIELD
-from ._entry import URL, arxiv_id, fields_of, links_of, patent, status_of, venue_of, year_of
+from ._entry import (
+    URL,
+    arxiv_id,
+    fields_of,
+    links_of,
+    patent,
+    status_of,
+    venue_of,
+    year_of,
+    year_rest,
+)
 from ._entry import kind as entry_kind
 from ._latex import CONTROL, LatexError
 from ._names import author, split_authors
@@ -76,6 +86,8 @@ class ImportPlan:
     venues: list[dict[str, str]] = field(default_factory=list)
     #: ``(type, line)`` of the entry each talk came from, in the order of ``talks``.
     talk_entries: list[tuple[str, int]] = field(default_factory=list)
+    #: ``(line, entry key)`` of each talk's entry, in the order of ``talks``.
+    talk_keys: list[tuple[int, str]] = field(default_factory=list)
 
     def rows(self) -> dict[str, list[dict[str, str]]]:
         """New rows by table name (only tables that get rows)."""
@@ -89,6 +101,25 @@ class ImportPlan:
             "talks": self.talks,
         }
         return {name: rows for name, rows in tables.items() if rows}
+
+    def origins(self) -> dict[str, list[str | tuple[int, str]]]:
+        """Where each row of :meth:`rows` came from, ``(line, "entry 'key'")`` (parallel
+        to it; a venue, made for every entry that names it, has none): a problem only the
+        whole folder's validation finds is told as the entry's."""
+
+        def of(p: NewPaper) -> tuple[int, str]:
+            return p.line, f"entry {p.key!r}"
+
+        origins: dict[str, list[str | tuple[int, str]]] = {
+            "venues": ["" for _ in self.venues],
+            "papers": [of(p) for p in self.added],
+            "paper_authors": [of(p) for p in self.added for _ in p.authors],
+            "paper_identifiers": [of(p) for p in self.added for _ in p.identifiers],
+            "paper_links": [of(p) for p in self.added for _ in p.links],
+            "awards": [of(p) for p in self.added for _ in p.awards],
+            "talks": [(line, f"entry {key!r}") for line, key in self.talk_keys],
+        }
+        return {name: rows for name, rows in origins.items() if rows}
 
 
 @dataclass
@@ -217,6 +248,11 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     if kind.guessed:
         plan.warnings.append(f"{where}: {kind.guessed}; check its kind")
     year, doi = year_of(fields), fields.get("doi", "")
+    if year_rest(fields):  # nothing dropped without a word: the status takes what it can
+        plan.warnings.append(
+            f"{where}: year: {fields['year']!r} is read as {year or 'no year'}; "
+            f"the rest ({year_rest(fields)!r}) is not stored (a status like 'in press' is)"
+        )
     cvdata_id = fields.get(ID_FIELD, "")
     why = ctx.known.duplicate(cvdata_id, doi, title, year)
     if why:
@@ -257,6 +293,7 @@ def _plan_talk(
     )
     url = fields.get("url", "")
     plan.talk_entries.append((entry.entry_type.lower(), line))
+    plan.talk_keys.append((line, entry.key))
     plan.talks.append(
         {
             "id": tid,

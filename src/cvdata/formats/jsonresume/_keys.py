@@ -7,8 +7,9 @@ What is read how (issue 21):
 - **Old keys** (JSON Resume before 1.0: jsonresume/resume-website#98, resume-schema#270):
   ``basics.picture`` -> ``image``, ``website`` -> ``url`` (basics, work, volunteer,
   publications, projects), ``work.company`` -> ``name``, ``education.gpa`` -> ``score``,
-  ``languages.name``/``level`` -> ``language``/``fluency``. When both are given, the 1.0
-  key wins and the old one is set aside in the report.
+  ``languages.name``/``level`` -> ``language``/``fluency``; a theme's keys likewise
+  (:data:`THEME_KEYS`: ``work.jobLocation``, ``education.schoolLocation`` -> ``location``).
+  When both are given, the 1.0 key wins and the old one is set aside in the report.
 - **Dates**: ``""`` is no date (an undated entry, or an end not given); an end written
   ``present``, ``current``, ``now``, ``ongoing``, ``today`` (any case) is ongoing; an
   education end ``expected 2029`` (or ``2029 (expected)``) is an expected end. Any other
@@ -30,6 +31,7 @@ import pandas as pd
 
 from ...cells import ONGOING_EDUCATION_YEARS
 from .._format import Report
+from .._venues import CONFERENCES, paper_kind
 
 #: Pre-1.0 keys and their 1.0 names, per section (``basics`` is the person).
 OLD_KEYS: dict[str, dict[str, str]] = {
@@ -40,6 +42,13 @@ OLD_KEYS: dict[str, dict[str, str]] = {
     "publications": {"website": "url"},
     "projects": {"website": "url"},
     "languages": {"name": "language", "level": "fluency"},
+}
+
+#: Keys some themes' resumes use for a field 1.0 has (jsonresume-theme-professional's
+#: ``jobLocation`` and ``schoolLocation``): read as 1.0's, as the old keys are.
+THEME_KEYS: dict[str, dict[str, str]] = {
+    "work": {"jobLocation": "location"},
+    "education": {"schoolLocation": "location"},
 }
 
 #: Words for "still going on" in an end date (compared case-folded, stripped).
@@ -62,33 +71,6 @@ _EXPECTED = re.compile(
     re.IGNORECASE,
 )
 
-#: Conferences a publisher or venue text may name (matched as whole words, any case).
-CONFERENCES = (
-    "NeurIPS", "NIPS", "ICML", "ICLR", "CVPR", "ICCV", "ECCV", "ACL", "EMNLP", "NAACL",
-    "COLING", "AAAI", "IJCAI", "KDD", "SIGGRAPH", "CHI", "UIST", "SIGIR", "WWW", "WSDM",
-    "AISTATS", "UAI", "COLT", "CoRL", "RSS", "ICRA", "IROS", "INTERSPEECH", "ICASSP",
-    "OSDI", "SOSP", "NSDI", "SIGMOD", "VLDB", "ICSE", "FSE", "PLDI", "POPL", "STOC", "FOCS",
-    "SODA", "CCS", "USENIX", "MICCAI",
-)  # fmt: skip
-_CONFERENCE = re.compile(r"\b(" + "|".join(CONFERENCES) + r")\b", re.IGNORECASE)
-_CONFERENCE_WORDS = re.compile(r"\b(conference|proceedings|symposium|workshop)\b", re.I)
-_PREPRINT = re.compile(r"\b(arxiv|corr|biorxiv|medrxiv|ssrn|preprint)\b", re.IGNORECASE)
-_JOURNAL = re.compile(r"\b(journal|transactions|letters|review|magazine)\b", re.IGNORECASE)
-
-
-def paper_kind(venue: str) -> tuple[str, str, bool]:
-    """``(type, status, sure)`` of a publication from its publisher or venue text:
-    a known conference or the words conference, proceedings, symposium, workshop: a
-    conference paper; arXiv, CoRR, bioRxiv, a preprint; a journal word: a journal paper;
-    else a journal paper, not sure (the report asks the owner to check)."""
-    if _PREPRINT.search(venue):
-        return "preprint", "preprint", True
-    if _CONFERENCE.search(venue) or _CONFERENCE_WORDS.search(venue):
-        return "conference", "published", True
-    if _JOURNAL.search(venue):
-        return "journal", "published", True
-    return "journal", "published", False
-
 
 def normalise(document: object, report: Report, as_of: dt.date) -> tuple[Any, dict, list[str]]:
     """The document in the 1.0 shape, the explicit ``ongoing`` ends by JSON path, and the
@@ -102,9 +84,10 @@ def normalise(document: object, report: Report, as_of: dt.date) -> tuple[Any, di
     doc = copy.deepcopy(dict(document))
     ongoing: dict[str, bool] = {}
     problems: list[str] = []
-    for section, keys in OLD_KEYS.items():
-        for path, item in _entries(doc, section):
-            _rename(item, keys, path, report.section(section), report)
+    for renames, what in ((OLD_KEYS, "a pre-1.0 key"), (THEME_KEYS, "a theme's key")):
+        for section, keys in renames.items():
+            for path, item in _entries(doc, section):
+                _rename(item, keys, path, report.section(section), report, what)
     for section, keys in DATE_KEYS.items():
         for path, item in _entries(doc, section):
             for key in keys:
@@ -124,7 +107,9 @@ def _entries(doc: dict, section: str) -> list[tuple[str, dict]]:
     return [(f"{section}[{i}]", it) for i, it in enumerate(node) if isinstance(it, dict)]
 
 
-def _rename(item: dict, keys: Mapping[str, str], path: str, part: Any, report: Report) -> None:
+def _rename(
+    item: dict, keys: Mapping[str, str], path: str, part: Any, report: Report, what: str
+) -> None:
     for old, new in keys.items():
         if old not in item:
             continue
@@ -132,11 +117,11 @@ def _rename(item: dict, keys: Mapping[str, str], path: str, part: Any, report: R
         if new in item and item[new] not in ("", None):
             if value != item[new]:
                 part.set_aside.append(
-                    (f"{path}.{old}", f"{value!r}: a pre-1.0 key, and {path}.{new} is given too")
+                    (f"{path}.{old}", f"{value!r}: {what}, and {path}.{new} is given too")
                 )
             continue
         item[new] = value
-        report.warnings.append(f"{path}.{old}: a pre-1.0 key, read as {path}.{new}")
+        report.warnings.append(f"{path}.{old}: {what}, read as {path}.{new}")
 
 
 def _read_date(
@@ -195,4 +180,4 @@ def _late_degrees(doc: dict, ongoing: dict[str, bool], report: Report, as_of: dt
             )
 
 
-__all__ = ["CONFERENCES", "OLD_KEYS", "ONGOING_WORDS", "normalise", "paper_kind"]
+__all__ = ["CONFERENCES", "OLD_KEYS", "ONGOING_WORDS", "THEME_KEYS", "normalise", "paper_kind"]

@@ -18,6 +18,8 @@ Columns are found by name, never by position, across the export's vintages (2018
                             and instant messengers as ``contacts``; the address and zip
                             code as a *private* ``address`` contact. The birth date
                             (``Apr 22``, no year) is not stored.
+``Profile Summary.csv``     the summary, when Profile.csv's ``Summary`` is empty (later
+                            exports keep it here)
 ``Positions.csv``           ``roles`` (industry; ``internship`` for an intern) with the
                             description's first line as ``description`` and each further
                             line or bullet a ``role_highlights`` row
@@ -59,7 +61,7 @@ from ...problems import Problem
 from .._format import Incoming
 from ._cells import line, paragraph, parse_date, split_description
 from ._export import MAX_MEMBERS, MAX_TOTAL_BYTES, ExportError, _Export, _key, _parse, read_export
-from ._import import NOT_CV, _Import, _profile
+from ._import import NOT_CV, _Import, _profile, profile_summary
 from ._sections import (
     _certifications,
     _education,
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
 
 _READERS: tuple[tuple[tuple[str, ...], Callable[[_Import], None]], ...] = (
     (("Profile",), _profile),
+    (("Profile Summary",), profile_summary),
     (("Positions",), _positions),
     (("Education",), _education),
     (("Skills",), _skills),
@@ -136,8 +139,7 @@ def tables_from_export(export: _Export, existing: CV | None, as_of: dt.date) -> 
     except ExportError as e:
         im.problems.append(Problem(export.shown, None, None, str(e)))
     _not_imported(im)
-    tables = {k: v for k, v in im.rows.tables.items() if v}
-    return Incoming(tables=tables, report=im.report, problems=im.problems)
+    return im.rows.incoming(im.report, im.problems, export.shown)
 
 
 def read(

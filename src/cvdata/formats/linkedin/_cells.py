@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from ... import dates
@@ -27,8 +28,14 @@ _LIST_ITEM = re.compile(r"([A-Z_]+):(.+?)(?=,[A-Z_]+:|$)")
 # ---------------------------------------------------------------- cells
 
 
+#: An HTML character reference, closed by its semicolon: LinkedIn writes some cells
+#: escaped (``Dean's List &amp; more``, ``&quot;``, ``&#39;``); ``AT&T`` is no reference.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def _clean(value: str) -> str:
-    return _CONTROL.sub("", value)
+    """A cell as the person wrote it: HTML references read, control characters out."""
+    return _CONTROL.sub("", _ENTITY.sub(lambda m: html.unescape(m.group(0)), value))
 
 
 def line(value: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ... import dates
 from ...problems import Problem
 from .._format import Report
-from .._rows import Rows
+from .._rows import Rows, site_kind
 from ._cells import _CONTROL, line, paragraph, parse_date
 from ._export import _Export, _key, _parse, _Row, _Table
 
@@ -96,6 +96,7 @@ class _Import:
         """Run ``add`` on each row of ``t``: counts what came in, was stored or merged."""
         section = self.report.section(t.name)
         for r in t.rows:
+            self.rows.origin = f"{t.name}:{r.line}"  # a problem of its rows names this row
             section.came_in += 1
             missing = [c for c in required if not line(r.get(c))]
             if missing:
@@ -106,6 +107,7 @@ class _Import:
                 section.merged += 1
             else:
                 section.stored += 1
+        self.rows.origin = ""
 
 
 def _profile(im: _Import) -> None:
@@ -126,7 +128,6 @@ def _profile(im: _Import) -> None:
     section = im.report.section(t.name)
     section.came_in = len(t.rows)
     name = line(f"{r0.get('First Name')} {r0.get('Last Name')}")
-    person_id = ""
     if im.rows.has_person:
         section.merged += 1
         im.aside(
@@ -147,19 +148,15 @@ def _profile(im: _Import) -> None:
             for label, col in (("Maiden name", "Maiden Name"), ("Industry", "Industry"))
             if line(r0.get(col))
         )
-        person_id = im.rows.new_id("person", name, fallback="owner")
-        im.rows.tables["person"].append(
-            im.rows.row(
-                "person",
-                {
-                    "id": person_id,
-                    "name": name,
-                    "headline": line(r0.get("Headline")),
-                    "summary": paragraph(r0.get("Summary")),
-                    "city": line(r0.get("Geo Location")),
-                    "notes": notes,
-                },
-            )
+        im.rows.origin = f"{t.name}:{r0.line}"
+        im.rows.child(
+            "person",
+            id=im.rows.new_id("person", name, fallback="owner"),
+            name=name,
+            headline=line(r0.get("Headline")),
+            summary=paragraph(r0.get("Summary")) or _summary_file(im),
+            city=line(r0.get("Geo Location")),
+            notes=notes,
         )
         section.stored += 1
     if line(r0.get("Birth Date")):
@@ -185,6 +182,35 @@ def _profile(im: _Import) -> None:
     )
 
 
+def _summary_file(im: _Import) -> str:
+    """The summary from ``Profile Summary.csv`` (later exports keep it there, one column,
+    and leave Profile.csv's ``Summary`` empty), counted in the report as stored."""
+    t = im.table("Profile Summary")
+    if t is None or not t.rows:
+        return ""
+    summary = paragraph(t.rows[0].get("Profile Summary"))
+    section = im.report.section(t.name)
+    section.came_in, section.stored = len(t.rows), int(bool(summary))
+    return summary
+
+
+def profile_summary(im: _Import) -> None:
+    """``Profile Summary.csv``: read with Profile.csv (:func:`_summary_file`) when it has
+    no summary of its own; otherwise named in the report, not taken."""
+    t = im.table("Profile Summary")
+    if t is None or im.report.sections.get(t.name):
+        return
+    section = im.report.section(t.name)
+    section.came_in = len(t.rows)
+    if any(line(r.get("Profile Summary")) for r in t.rows):
+        why = (
+            "person.csv already has the person: kept as it is"
+            if im.rows.has_person
+            else "Profile.csv gives its own summary: that one is kept"
+        )
+        im.aside(t, None, "", why)
+
+
 def _bracket_list(value: str) -> list[tuple[str, str]]:
     """``[PERSONAL:https://a.org,COMPANY:https://b.com]`` -> ``[("PERSONAL", ...), ...]``;
     items without a label (Twitter's ``[handle]``) get ''."""
@@ -197,41 +223,15 @@ def _bracket_list(value: str) -> list[tuple[str, str]]:
     return [("", v.strip().strip('"').lstrip("@")) for v in inner.split(",") if v.strip()]
 
 
-_SITE_KINDS = (
-    ("github.com", "github"),
-    ("scholar.google", "scholar"),
-    ("orcid.org", "orcid"),
-    ("dblp.", "dblp"),
-    ("twitter.com", "twitter"),
-    ("x.com", "twitter"),
-    ("linkedin.com", "linkedin"),
-)
-
-
 def _profile_contacts(im: _Import, t: _Table, r0: _Row) -> None:
-    section = im.report.section(t.name)
-
-    def add(kind: str, label: str, value: str, url: str, visibility: str) -> None:
-        done = im.rows.add(
-            "contacts",
-            kind,
-            fallback=kind,
-            kind=kind,
-            label=label,
-            value=value,
-            url=url,
-            visibility=visibility,
-        )
-        section.came_in += 1  # each contact of the profile is an entry of its own
-        section.stored += done is not None
-        section.merged += done is None
-
+    section = im.report.section(t.name)  # each contact of the profile is an entry of its own
+    im.rows.origin = f"{t.name}:{r0.line}"
     for label, site in _bracket_list(r0.get("Websites")):
         url = site if _URL.match(site) else f"https://{site}" if "." in site else ""
         if not _URL.match(url):
             im.aside(t, r0, "Websites", f"{site!r} is not a web address: not imported")
             continue
-        kind = next((k for d, k in _SITE_KINDS if d in url.lower()), "website")
+        kind = site_kind(url)
         shown = {
             "PERSONAL": "Website",
             "COMPANY": "Company website",
@@ -239,13 +239,16 @@ def _profile_contacts(im: _Import, t: _Table, r0: _Row) -> None:
             "PORTFOLIO": "Portfolio",
             "RSS": "RSS feed",
         }.get(label, "Website")
-        add(
-            kind, shown if kind == "website" else kind.capitalize(), "", url, "public"
-        )  # the label links it, as JSON Resume's do
+        # the label links it, as JSON Resume's do
+        label = shown if kind == "website" else kind.capitalize()
+        im.rows.contact(section, kind, label, "", url, "public")
     for _, handle in _bracket_list(r0.get("Twitter Handles")):
-        add("twitter", "Twitter", handle, f"https://twitter.com/{handle}", "public")
+        im.rows.contact(
+            section, "twitter", "Twitter", handle, f"https://twitter.com/{handle}", "public"
+        )
     for label, handle in _bracket_list(r0.get("Instant Messengers")):
-        add("other", label.capitalize() or "Messenger", handle, "", "private")
+        im.rows.contact(section, "other", label.capitalize() or "Messenger", handle, "", "private")
     address = ", ".join(x for x in (line(r0.get("Address")), line(r0.get("Zip Code"))) if x)
     if address:
-        add("address", address, address, "", "private")
+        im.rows.contact(section, "address", address, address, "", "private")
+    im.rows.origin = ""

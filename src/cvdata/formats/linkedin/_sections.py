@@ -254,11 +254,15 @@ def _publications(im: _Import) -> None:
         kind, status = next(
             ((k, s) for rx, k, s in _PAPER_KINDS if rx.search(publisher)), ("journal", "published")
         )
-        pid = im.rows.new_id("papers", title, fallback="publication")
-        im.rows.papers.add(pid, "", title, date[:4])
-        im.rows.child(
-            "papers",
-            id=pid,
+        url = line(r.get("Url"))
+        if url and not _URL.match(url):
+            im.aside(t, r, "Url", f"{url!r} is not an http(s) address: not imported")
+            url = ""
+        pid = im.rows.paper(
+            [title],
+            "publication",
+            doi="",
+            url=url,
             title=title,
             type=kind,
             status=status,
@@ -272,13 +276,6 @@ def _publications(im: _Import) -> None:
             f"{t.name}:{r.line}: {title!r} filed as a {kind} paper (LinkedIn gives no kind; "
             "guessed from the publisher): check papers.csv 'type'"
         )
-        url = line(r.get("Url"))
-        if url and _URL.match(url):
-            im.rows.child(
-                "paper_links", paper_id=pid, position="1", kind="paper", label="Link", url=url
-            )
-        elif url:
-            im.aside(t, r, "Url", f"{url!r} is not an http(s) address: not imported")
         return pid
 
     im.each(t, ["Name"], add)

@@ -87,8 +87,7 @@ def tables_from_record(
         if n:
             im.report.section(key).came_in = n
             im.report.section(key).set_aside.append((key, "no place in the CV: not imported"))
-    tables = {k: v for k, v in im.rows.tables.items() if v}
-    return Incoming(tables=tables, report=im.report, problems=im.problems)
+    return im.rows.incoming(im.report, im.problems, shown)
 
 
 def read(

@@ -49,6 +49,18 @@ def _s(node: Any, *keys: str | int) -> str:
     return " ".join(str(value).split())
 
 
+def _paragraphs(node: Any, *keys: str | int) -> str:
+    """Prose (a biography): as :func:`_s`, but its paragraphs kept apart by a blank line
+    (ORCID keeps the ``\\r\\n\\r\\n`` the person typed between them)."""
+    value = _get(node, *keys) if keys else node
+    if isinstance(value, Mapping):
+        value = value.get("value", value.get("content"))
+    if value is None or isinstance(value, (Mapping, list)):
+        return ""
+    blocks = re.split(r"\n\s*\n", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n\n".join(" ".join(b.split()) for b in blocks if b.strip())
+
+
 def _list(node: Any, *keys: str) -> list:
     value = _get(node, *keys)
     return value if isinstance(value, list) else []

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ... import dates
 from ...problems import Problem
 from .._format import Report
-from .._rows import Rows, fold
-from ._json import _get, _list, _s, fuzzy_date
+from .._rows import Rows, fold, site_kind, tally
+from ._json import _get, _list, _paragraphs, _s, fuzzy_date
 
 if TYPE_CHECKING:
     from ...load import CV
@@ -22,16 +22,6 @@ _ACADEMIC = re.compile(
     r"univers|institut|college|école|ecole|hochschule|academy|academia|school|laborator|"
     r"\bcnrs\b|\binria\b|max planck|fraunhofer|research|hospital|universidad|università",
     re.I,
-)
-
-#: ORCID work types with a sure home; the others are mapped by :data:`GUESSED_TYPES`.
-_SITE_KINDS = (
-    ("github.com", "github"),
-    ("scholar.google", "scholar"),
-    ("dblp.", "dblp"),
-    ("twitter.com", "twitter"),
-    ("x.com/", "twitter"),
-    ("linkedin.com", "linkedin"),
 )
 
 
@@ -74,12 +64,7 @@ class _Import:
         return iso
 
     def count(self, section: str, added: str | None) -> None:
-        s = self.report.section(section)
-        s.came_in += 1
-        if added is None:
-            s.merged += 1
-        else:
-            s.stored += 1
+        tally(self.report.section(section), added)
 
 
 def _location(org: Any) -> str:
@@ -128,23 +113,20 @@ def _person(im: _Import, record: Any) -> None:
     else:
         countries = [_s(a, "country") for a in _list(person, "addresses", "address")]
         notes = f"Other names (ORCID): {'; '.join(others)}" if others else ""
-        pid = im.rows.new_id("person", name, fallback="owner")
-        im.rows.tables["person"].append(
-            im.rows.row(
-                "person",
-                {
-                    "id": pid,
-                    "name": name,
-                    "summary": _s(person, "biography", "content"),
-                    "country_code": next((c for c in countries if c), ""),
-                    "notes": notes,
-                },
-            )
+        im.rows.origin = "person"
+        im.rows.child(
+            "person",
+            id=im.rows.new_id("person", name, fallback="owner"),
+            name=name,
+            summary=_paragraphs(person, "biography", "content"),
+            country_code=next((c for c in countries if c), ""),
+            notes=notes,
         )
         section.stored = 1
     _contacts(im, person)
     for i, k in enumerate(_list(person, "keywords", "keyword")):
         word = _s(k, "content")
+        im.rows.origin = f"person.keywords.keyword[{i}]"
         if word:
             im.count("keywords", im.rows.add("interests", word, fallback="interest", name=word))
         else:
@@ -152,40 +134,36 @@ def _person(im: _Import, record: Any) -> None:
 
 
 def _contacts(im: _Import, person: Any) -> None:
-    def add(kind: str, label: str, value: str, url: str) -> None:
-        done = im.rows.add(
-            "contacts",
-            kind,
-            fallback=kind,
-            kind=kind,
-            label=label,
-            value=value,
-            url=url,
-            visibility="public",
-        )
-        im.count("contacts", done)
-
+    section = im.report.section("contacts")
     if im.orcid_id:
-        add("orcid", "ORCID", im.orcid_id, f"https://orcid.org/{im.orcid_id}")
+        im.rows.origin = "orcid-identifier"
+        im.rows.contact(
+            section, "orcid", "ORCID", im.orcid_id, f"https://orcid.org/{im.orcid_id}", "public"
+        )
     for i, u in enumerate(_list(person, "researcher-urls", "researcher-url")):
         url = _s(u, "url")
         if not _URL.match(url):
-            im.report.section("contacts").set_aside.append(
+            section.set_aside.append(
                 (f"person.researcher-urls[{i}]", f"{url!r} is not an http(s) address")
             )
             continue
-        kind = next((k for d, k in _SITE_KINDS if d in url.lower()), "website")
-        add(kind, _s(u, "url-name") or "Website", "", url)  # the label links it
-    for e in _list(person, "emails", "email"):
+        im.rows.origin = f"person.researcher-urls.researcher-url[{i}]"
+        # the label links it
+        im.rows.contact(section, site_kind(url), _s(u, "url-name") or "Website", "", url, "public")
+    for i, e in enumerate(_list(person, "emails", "email")):
         address = _s(e, "email")
         if address:
             url = f"mailto:{address}" if _URL.match(f"mailto:{address}") else ""
-            add("email", address, address, url)
-    for x in _list(person, "external-identifiers", "external-identifier"):
+            im.rows.origin = f"person.emails.email[{i}]"
+            im.rows.contact(section, "email", address, address, url, "public")
+    for i, x in enumerate(_list(person, "external-identifiers", "external-identifier")):
         label, value = _s(x, "external-id-type"), _s(x, "external-id-value")
         url = _s(x, "external-id-url")
         if label and value:
-            add("other", label, value, url if _URL.match(url) else "")
+            im.rows.origin = f"person.external-identifiers.external-identifier[{i}]"
+            im.rows.contact(
+                section, "other", label, value, url if _URL.match(url) else "", "public"
+            )
 
 
 def _affiliations(im: _Import, record: Any) -> None:
@@ -212,6 +190,7 @@ def _affiliations(im: _Import, record: Any) -> None:
 
 def _role(im: _Import, section: str, path: str, s: Any, kind: str, title: str) -> str | None:
     org = _s(s, "organization", "name")
+    im.rows.origin = path
     if not org:
         im.report.section(section).came_in += 1
         im.report.section(section).set_aside.append((path, "no organisation: not imported"))
@@ -249,6 +228,7 @@ def _honours(im: _Import, record: Any) -> None:
     for path, s in _summaries(record, "distinctions", "distinction"):
         org = _s(s, "organization", "name")
         name = _s(s, "role-title") or _s(s, "department-name") or org
+        im.rows.origin = path
         date = im.date("distinctions", f"{path}.start-date", s.get("start-date"))
         im.count(
             "distinctions",
@@ -266,6 +246,7 @@ def _honours(im: _Import, record: Any) -> None:
     for path, s in _summaries(record, "qualifications", "qualification"):
         org = _s(s, "organization", "name")
         name = _s(s, "role-title") or _s(s, "department-name") or org
+        im.rows.origin = path
         start = im.date("qualifications", f"{path}.start-date", s.get("start-date"))
         end = im.date("qualifications", f"{path}.end-date", s.get("end-date"), end=True)
         im.count(
@@ -285,6 +266,7 @@ def _honours(im: _Import, record: Any) -> None:
     for g, group in enumerate(_list(fundings, "group")):
         for i, f in enumerate(_list(group, "funding-summary")):
             path = f"fundings.group[{g}].funding-summary[{i}]"
+            im.rows.origin = path
             title = _s(f, "title", "title")
             if not title:
                 im.report.section("fundings").came_in += 1
@@ -314,6 +296,7 @@ def _honours(im: _Import, record: Any) -> None:
 def _service(im: _Import, record: Any) -> None:
     for path, s in _summaries(record, "memberships", "membership"):
         org = _s(s, "organization", "name")
+        im.rows.origin = path
         start = im.date("memberships", f"{path}.start-date", s.get("start-date"))
         im.count(
             "memberships",
@@ -332,6 +315,7 @@ def _service(im: _Import, record: Any) -> None:
     guessed = 0
     for path, s in _summaries(record, "services", "service"):
         org, role = _s(s, "organization", "name"), _s(s, "role-title") or "Service"
+        im.rows.origin = path
         words = role.lower()
         category = (
             "reviewer"
@@ -378,6 +362,7 @@ def _peer_reviews(im: _Import, record: Any) -> None:
                 year, _ = fuzzy_date(r.get("completion-date"))
                 by_org.setdefault(org or "(organisation not given)", []).append(year[:4])
     for org, years in by_org.items():
+        im.rows.origin = "peer-reviews"  # one row of many reviews: the section names them
         known = sorted(y for y in years if y)
         span = f"{known[0]}-{known[-1]}" if known and known[0] != known[-1] else "".join(known[:1])
         n = len(years)

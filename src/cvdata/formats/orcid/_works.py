@@ -154,11 +154,13 @@ def _work(im: _Import, path: str, versions: Sequence[Any]) -> bool:
             f"{path}: {title!r}: ORCID type {wtype or '(none)'!r} filed as {kind}: "
             "check papers.csv 'type'"
         )
-    pid = im.rows.new_id("papers", *title.split()[:8], fallback="work")
-    im.rows.papers.add(pid, doi, title, date[:4])
-    im.rows.child(
-        "papers",
-        id=pid,
+    url = _first(versions, lambda v: _s(v, "url"))
+    im.rows.origin = path
+    pid = im.rows.paper(
+        title.split()[:8],
+        "work",
+        doi=doi,
+        url=url if _URL.match(url) else "",
         title=title,
         type=kind,
         status=status,
@@ -179,11 +181,6 @@ def _work(im: _Import, path: str, versions: Sequence[Any]) -> bool:
     others = sorted({t for t, v, _ in ids if t not in kept and v})
     if others:
         section.set_aside.append((path, f"identifiers {', '.join(others)}: no column for them"))
-    url = _first(versions, lambda v: _s(v, "url"))
-    if _URL.match(url):
-        im.rows.child(
-            "paper_links", paper_id=pid, position="1", kind="paper", label="Link", url=url
-        )
     _authors(im, pid, versions[0])
     return True
 
