@@ -26,7 +26,7 @@ export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_
 KERNELSPEC := $(VENV)/share/jupyter/kernels/cvdata/kernel.json
 QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
 
-.PHONY: setup render validate test lint format clean test-deps bench quarto publish lab lab-env preview
+.PHONY: setup render validate test lint format clean test-deps bench bench-23 quarto publish lab lab-env preview
 setup: $(VENV)/.installed $(KERNELSPEC)
 
 # .venv and .cache are links to folders outside the project: Quarto walks every folder of
@@ -84,11 +84,16 @@ test: setup test-deps
 	@q=$$(scripts/quarto.sh) && echo "test: $$q $$("$$q" --version)" && \
 	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" $(PY) -m pytest
 
-# make bench: real quarto render at S, M, L, Quarto's floor, RenderCV -> BENCHMARKS.md (about 8 min)
+# make bench: real quarto render at S, M, L, Quarto's floor, RenderCV -> BENCHMARKS.md (about 8 min
+# on an idle machine); make bench-23: the same at S only, which is all issue #23's table needs.
 # Its scratch projects go outside this one too, which Quarto would otherwise walk.
+BENCH_ARGS ?=
 bench: setup
 	@q=$$(scripts/quarto.sh) && out=$$(scripts/state-dir.sh .cache)/bench && \
-	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" CVDATA_BENCH_OUT="$$out" $(PY) benchmarks/bench.py
+	  $(QUARTO_ENV) CVDATA_QUARTO="$$q" CVDATA_BENCH_OUT="$$out" $(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+bench-23:
+	@$(MAKE) --no-print-directory bench BENCH_ARGS="--sizes S"
 
 # JupyterLab and jupytext in .lab-venv, not .venv: the render's environment stays lean (a
 # Jupyter server's packages cost every executed document about 2 s, BENCHMARKS.md). The

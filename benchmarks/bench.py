@@ -36,14 +36,11 @@ outside the project, which Quarto would walk on every render of the project), el
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -58,7 +55,6 @@ from _jobs import (
     make_project,
     quarto_command,
     quarto_render,
-    render_env,
     worker,
 )
 from _peers import make_floor_site, make_floor_typst, pdf_pages, rendercv, sizes_and_pdf
@@ -68,7 +64,6 @@ from _settings import (
     DEFAULT_SIZES,
     DOCUMENTS,  # noqa: F401 (bench.DOCUMENTS: the project's documents, read by test_bench)
     OUT,
-    PREVIEW_TIMEOUT,
     RENDER_TIMEOUT,
     REPORT,
     SIZES,
@@ -118,52 +113,22 @@ def bench_floor(quarto: str, res: dict[str, Any]) -> None:
             floor[f"{key}_error"] = repr(exc)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_preview(quarto: str, data_dir: Path, tag: str) -> dict[str, Any]:
-    """``make preview`` on a fresh project: once it watches, the talks.csv edit of edit1 is
-    saved, and the time until the preview's ``_site/cv.html`` shows it is measured."""
-    proj = make_project(tag)
-    port, log = _free_port(), OUT / f"{tag}.log"
-    cmd = [sys.executable, "-m", "cvdata.quarto.preview", "--quarto", quarto]
-    cmd += ["--port", str(port), "--no-browser", "--daemon", "60"]
-    out: dict[str, Any] = {"log": str(log)}
-    with log.open("w") as f:
-        proc = subprocess.Popen(
-            cmd, cwd=proj, env=render_env(data_dir, tag), stdout=f, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-    cv_html = proj / "_site" / "cv.html"
+    """``make preview``'s latency on a fresh project at S, from saving a talk to
+    ``talks.csv`` to the preview serving ``cv.html`` with it: measured by
+    ``benchmarks/preview_latency.py`` (the preview's own measurement, its steps
+    included); without that module, not measured, and the report says why."""
     try:
-        deadline = time.monotonic() + PREVIEW_TIMEOUT
-        while "preview: watching" not in log.read_text(errors="replace"):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                return {**out, "error": "the preview did not start (see its log)"}
-            time.sleep(0.5)
-        before = cv_html.read_bytes()
-        path, old, out["what"] = edit_one_table(data_dir, "talks")
-        t0 = time.perf_counter()
-        try:
-            while b"Benchmarking" not in before:
-                if time.perf_counter() - t0 > PREVIEW_TIMEOUT:
-                    return {**out, "error": f"cv.html not updated in {PREVIEW_TIMEOUT} s"}
-                time.sleep(0.05)
-                with contextlib.suppress(OSError):
-                    before = cv_html.read_bytes()
-            out["latency_s"] = time.perf_counter() - t0
-        finally:
-            path.write_bytes(old)
-        return out
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+        from preview_latency import measure_preview_latency
+    except ImportError as exc:
+        return {"skipped": f"benchmarks/preview_latency.py is not there ({exc})"}
+    try:
+        return measure_preview_latency(
+            make_project(tag), data_dir=data_dir, quarto=quarto, with_render=False,
+            with_floor=False,
+        )  # fmt: skip
+    except Exception as exc:  # reported, not fatal
+        return {"error": f"the preview's measurement failed: {exc!r}"}
 
 
 def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
@@ -205,7 +170,8 @@ def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
     if s == "S":
         _log(f"{s}: make preview, then the talks.csv edit")
         r["preview"] = bench_preview(quarto, data_dir, f"{s}-preview")
-        _log(f"{s}: preview: {r['preview'].get('latency_s') or r['preview'].get('error')}")
+        p = r["preview"]
+        _log(f"{s}: preview: {p.get('latency_s') or p.get('error') or p.get('skipped')}")
     proj = make_project(f"{s}-typst")
     args = ["cv.qmd", "--to", "typst"]
     r["typst"] = quarto_render(quarto, proj, args, data_dir, f"{s}-typst", timeout, "cv.qmd")

@@ -43,3 +43,21 @@ def test_the_report_says_what_changed_results_show() -> None:
     text = _write_report(results)
     assert text != (FIXTURES / "report.md").read_text(encoding="utf-8")
     assert "failed (exit 2, log `S-cold.log`)" in text
+
+
+def test_issue_23_targets_not_measured_say_why() -> None:
+    results = json.loads((FIXTURES / "results.json").read_text(encoding="utf-8"))
+    results["sizes"]["S"]["preview"] = {"skipped": "benchmarks/preview_latency.py is not there"}
+    results["rendercv"] = {"skipped": "not run (--no-rendercv or CVDATA_BENCH_RENDERCV=0)"}
+    section = _write_report(results).split("## Targets (issue #23", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in section.splitlines()[4:] if line}
+    assert rows["`cv.qmd --to typst` / RenderCV's PDF"].split(" | ")[1:] == [
+        "not measured: RenderCV: not run (--no-rendercv or CVDATA_BENCH_RENDERCV=0)",
+        "< 3× RenderCV",
+        "—",
+        "n/a |",
+    ]
+    for what in ("preview: save talks.csv", "preview / `make render`"):
+        line = next(v for k, v in rows.items() if k.startswith(what))
+        assert "not measured: the preview: benchmarks/preview_latency.py is not there" in line
+    assert "(load 1.8 / 1.7)" in rows["nothing-changed render / the floor again"]

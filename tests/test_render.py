@@ -321,6 +321,7 @@ def test_freeze_reuses_pages_until_the_data_they_read_changes(tmp_path: Path) ->
     log = again.stdout + again.stderr
     assert again.returncode == 0, log[-3000:]
     assert "Executing" not in log and "Starting python3 kernel" not in log
+    assert "unchanged since the last render" in log  # the pre-render step's fast path
     # skills.csv changed: the pages that show skills run again, the others stay frozen.
     edit_cell(data / "skills.csv", "pascal", "skill", "Pascal of Tidy Data")
     third = render(project)

@@ -2,6 +2,8 @@
 
 - :mod:`~cvdata.quarto.prerender`, :mod:`~cvdata.quarto.postrender`: the project's pre- and
   post-render steps (``scripts/prerender.py``, ``scripts/postrender.py``);
+- :mod:`~cvdata.quarto.fastpath`: the pre-render step skipped when nothing it reads changed
+  (standard library only);
 - :mod:`~cvdata.quarto.site`: which pages of the website the CV has something for;
 - :mod:`~cvdata.quarto.freeze`: which page read which table, so that an edit re-runs only
   the pages that read it;

@@ -21,7 +21,6 @@ for the pages left out, and waits for the drawing to end.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -39,13 +38,15 @@ from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
 from ..theme import BRAND_FILE, PDF_DESIGN_KEY, Brand, load_brand
 from ..upgrade import hint as upgrade_hint
+from . import fastpath
 from . import kernels as _kernels
 from . import prefetch as _prefetch
+from .fastpath import executes_typst, input_files, pages_will_execute
 from .freeze import tables_read
 from .site import write_page_metadata
 
-FREEZE_DIR = "_freeze"
-STAMP = ".cvdata-data.json"
+FREEZE_DIR = fastpath.FREEZE_DIR
+STAMP = fastpath.FREEZE_STAMP
 #: Besides the tables, what every page's output depends on: a change clears every page.
 PROJECT_INPUTS = ("_brand.yml",)
 
@@ -162,47 +163,8 @@ def refresh_freeze(
     return dropped
 
 
-def input_files() -> list[str]:
-    """The files Quarto is about to render, relative to the project (from the variables
-    Quarto hands its pre-render scripts)."""
-    listed = env.get(env.PROJECT_INPUT_FILES)
-    named = env.get(env.USE_FILE_FOR_INPUT_FILES)
-    if listed is None and named:
-        with contextlib.suppress(OSError):
-            listed = Path(named).read_text(encoding="utf-8")
-    return [line for line in (listed or "").splitlines() if line.strip()]
-
-
-def executes_typst(project: Path, document: str) -> bool:
-    """Whether ``document``'s Typst pass will run its cells: always in a render of some
-    files (Quarto uses ``_freeze/`` only when it renders the whole project), else when no
-    frozen Typst result is left for it."""
-    if not env.get(env.PROJECT_RENDER_ALL):
-        return True
-    stem = Path(document).with_suffix("").as_posix()
-    return not (project / FREEZE_DIR / stem / "execute-results" / "typ.json").is_file()
-
-
 def _typst_to_run(project: Path) -> list[str]:
     return [d for d in input_files() if executes_typst(project, d)]
-
-
-def pages_will_execute(project: Path) -> bool:
-    """Whether some page of this render will likely run its cells (a hint: a server
-    started for nothing costs CPU, one not started costs warm kernels): always in a render
-    of some files; in a whole-project render, when a page has no frozen result or its
-    source is newer than them."""
-    if not env.get(env.PROJECT_RENDER_ALL):
-        return True
-    for document in input_files():
-        results = project / FREEZE_DIR / Path(document).with_suffix("") / "execute-results"
-        try:
-            frozen = max(p.stat().st_mtime for p in results.iterdir())
-            if (project / document).stat().st_mtime > frozen:
-                return True
-        except (OSError, ValueError):  # no results (max of nothing), or no source
-            return True
-    return False
 
 
 def start_kernels(project: Path) -> bool:
@@ -234,6 +196,7 @@ def pdf_design_problem(brand: Brand) -> str:
 
 def main(project: Path | None = None) -> int:
     project = (project or find_project_root(step=True) or Path.cwd()).resolve()
+    inputs = fastpath.taken(project)  # before anything is read: an edit from now on is seen
     try:
         data_dir = find_data_dir(None if env.get(env.DATA_DIR) else project / "data")
         as_of = resolve_as_of()
@@ -267,17 +230,18 @@ def main(project: Path | None = None) -> int:
     hidden = write_page_metadata(project, cv)
     i18n.write_quarto_metadata(project / META_DIR, cv)  # Quarto's lang: the CV's language
     colours = load_brand(project / "_brand.yml").colorway
-    for note in identity.write_site(project, cv, *colours[:1]):
-        print(f"pre-render: {note}", file=sys.stderr)
+    notes = [f"pre-render: {note}" for note in identity.write_site(project, cv, *colours[:1])]
+    for note in notes:
+        print(note, file=sys.stderr)
     if drawing and not started:  # a frozen PDF pass whose data changed runs again
         _prefetch.start(project, _typst_to_run(project))
     if dropped and not kernels:  # frozen pages whose data changed run again
         start_kernels(project)
-    print(
-        f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
-        + (f"; re-running {', '.join(dropped)} (their data changed)" if dropped else "")
-        + (f"; nothing to show on: {', '.join(hidden)}" if hidden else "")
-    )
+    valid = f"pre-render: {display_path(data_dir)}: {result.rows} rows valid (as of {as_of})"
+    shown = f"; nothing to show on: {', '.join(hidden)}" if hidden else ""
+    rerun = f"; re-running {', '.join(dropped)} (their data changed)" if dropped else ""
+    print(valid + rerun + shown)
+    fastpath.record(project, inputs, valid + shown, notes)  # the next render may skip all this
     return 0
 
 
