@@ -340,7 +340,7 @@ def parse_documents(
     docs = []
     for t, stop, name, total in spans:
         inside = [(lt, _clean(x)) for lt, x in lines if t <= lt < stop]
-        kernels = [lt for lt, x in inside if x.startswith("Starting python3 kernel")]
+        kernels = [lt for lt, x in inside if _KERNEL_START.match(x)]
         typst = any(x.startswith("[typst]") for _, x in inside)
         doc = {"doc": name, "of": total, "start_s": t, "s": stop - t, "kernels": len(kernels)}
         if len(kernels) == 2 and typst:
@@ -348,6 +348,11 @@ def parse_documents(
         doc["executions"] = _executions(inside, stop)
         docs.append(doc)
     return docs
+
+
+#: Quarto's line as a kernel starts: ``Starting python3 kernel`` (plain ipykernel, the
+#: floor's) or ``Starting cvdata kernel`` (the pages' warm kernels, cvdata.quarto.kernels).
+_KERNEL_START = re.compile(r"Starting \S+ kernel")
 
 
 def _executions(inside: list[tuple[float, str]], stop: float) -> list[dict[str, Any]]:
@@ -359,7 +364,7 @@ def _executions(inside: list[tuple[float, str]], stop: float) -> list[dict[str, 
     PDF's compile)."""
     runs: list[dict[str, Any]] = []
     for i, (t, text) in enumerate(inside):
-        if text.startswith("Starting python3 kernel"):
+        if _KERNEL_START.match(text):
             runs.append({"kernel_at": t, "kernel_s": None, "cells_s": [], "cells_end": None})
         elif not runs:
             continue
