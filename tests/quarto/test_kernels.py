@@ -252,9 +252,16 @@ def test_switched_off_or_refused_the_kernel_is_plain(served, tmp_path) -> None:
     assert "refused a kernel: Python's start-up variables" in (served / kernels.LOG).read_text()
 
 
-def test_the_server_forks_only_for_its_own_python_and_protocol() -> None:
+def test_the_server_forks_only_for_its_own_python_and_protocol(monkeypatch) -> None:
+    # This process stands in for the server: threads other tests of the suite left behind
+    # (a preview's server, Jupyter's channels) are not the server's, so count one...
+    monkeypatch.setattr(_forkserver.threading, "active_count", lambda: 1)
     request = kernel_launcher.kernel_request(["-f", "x.json"])
     assert _forkserver.refusal(request) == ""
+    # ...and a second thread in the server is refused (fork copies only the calling one).
+    monkeypatch.setattr(_forkserver.threading, "active_count", lambda: 2)
+    assert "threads in the server" in _forkserver.refusal(request)
+    monkeypatch.setattr(_forkserver.threading, "active_count", lambda: 1)
     assert "another Python" in _forkserver.refusal({**request, "prefix": "/elsewhere"})
     assert "protocol" in _forkserver.refusal({**request, "protocol": 0})
     assert "malformed" in _forkserver.refusal({**request, "env": None})
