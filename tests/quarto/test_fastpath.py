@@ -338,3 +338,17 @@ def test_the_script_skips_without_pandas_and_says_so(project: Path) -> None:
     (imported, code), out = script()
     assert (imported, code) == (False, 0), out
     assert "678 rows valid (as of 2026-11-26); unchanged since the last render" in out
+
+
+def test_files_other_steps_write_in_the_meta_folder_are_not_outputs(tmp_path) -> None:
+    """The warm kernels' log and the preview's files change on every render: counted as the
+    step's outputs, they switched the fast path off for good (a nothing-changed render of
+    a fresh clone ran the whole step)."""
+    from cvdata.quarto import kernels, preview
+
+    meta = tmp_path / "_cvdata"
+    meta.mkdir()
+    (meta / "site.yml").write_text("x", encoding="utf-8")
+    for name in (kernels.LOG, f"_cvdata/{preview.STAMP}", f"_cvdata/{preview.TIMINGS}"):
+        (tmp_path / name).write_text("changes every render", encoding="utf-8")
+    assert list(fastpath.outputs(tmp_path)) == ["_cvdata/site.yml"]

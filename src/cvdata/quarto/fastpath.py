@@ -53,6 +53,14 @@ FREEZE_DIR = "_freeze"
 #: What the frozen pages were made from (:func:`cvdata.quarto.prerender.refresh_freeze`).
 FREEZE_STAMP = ".cvdata-data.json"
 OUTPUTS = ((META_DIR, "*"), ("assets", "*"), (FREEZE_DIR, FREEZE_STAMP))
+#: Files in ``_cvdata/`` that other steps write while a render runs (the warm kernels'
+#: server log, the preview's stamp and timings): not the step's outputs, and they change on
+#: every render, which would switch the fast path off for good.
+NOT_OUTPUTS = (
+    f"{META_DIR}/kernels.log",
+    f"{META_DIR}/preview-prerendered.json",
+    f"{META_DIR}/preview-timings.json",
+)
 #: The project's own files the step reads (its configuration).
 CONFIG = ("_brand.yml", "_quarto*.yml")
 
@@ -144,6 +152,8 @@ def outputs(project: Path) -> dict[str, str]:
             rel = path.relative_to(project).as_posix()
             if rel.startswith(STAMP) or not path.is_file() or path.is_symlink():
                 continue  # the stamp itself (and a half-written one), folders, links
+            if rel in NOT_OUTPUTS:
+                continue
             found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 
