@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from .. import dates as _dates
 from .. import i18n
+from ..dates import month_span
 from ..load import CV
 from . import timeline
 from ._tables import _precisions
@@ -30,28 +30,6 @@ def covered_years(starts: pd.Series, ends: pd.Series) -> float:
     if cur_e is not None:
         total += cur_e - cur_s
     return total.days / 365.25
-
-
-def month_span(
-    start: object, start_precision: object, end: object, end_precision: object
-) -> tuple[int, int] | None:
-    """A period as whole months ``[first, past)`` counted from year 0, as
-    :func:`cvdata.dates.months_between` counts it (Dec 2013 to Dec 2014 is 12 months;
-    a year-only date counts whole years from January), except that between two known days
-    the last day counts (1 Dec 2013 to 31 May 2014 is 6 months). ``None`` without both
-    dates."""
-    months = _dates.months_between(start, start_precision, end, end_precision)
-    if months is None or months < 0:
-        return None
-    a = pd.Timestamp(start)  # type: ignore[arg-type]
-    if str(start_precision) == str(end_precision) == "day":
-        # Both days known: the end day is worked too, so 1 Oct 2012 to 31 Mar 2019 is
-        # 6 years 6 months (to 1 Apr 2019), whole months only.
-        b = pd.Timestamp(end) + pd.Timedelta(days=1)  # type: ignore[arg-type]
-        months = 12 * (b.year - a.year) + b.month - a.month - (b.day < a.day)
-    coarse = "year" in (str(start_precision), str(end_precision))
-    first = 12 * a.year + (0 if coarse else a.month - 1)
-    return first, first + months
 
 
 def covered_months(spans: list[tuple[int, int] | None]) -> int:

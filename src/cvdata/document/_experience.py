@@ -8,7 +8,7 @@ from .. import i18n
 from ..cells import end_state
 from ..cells import sorted_roles as _sorted_roles
 from ..cells import text as _s
-from ..dates import duration
+from ..dates import month_span, months_text
 from ..load import CV
 from ._format import (
     _group,
@@ -79,14 +79,17 @@ def _role_place(role) -> str:
 
 def _role_length(role, as_of) -> str:
     """How long a role lasted, or has so far ("2 years 7 months"): readers look for it in the
-    date column. Never more precise than the dates; '' for an expected, unknown or undated
-    end."""
+    date column. Counted as the career charts count it (:func:`cvdata.dates.month_span`),
+    never more precise than the dates; '' for an expected, unknown or undated end."""
     state = end_state(role.start, role.end, getattr(role, "kind", None), as_of)
-    if state == "ended":
-        return duration(role.start, _precision(role, "start"), role.end, _precision(role, "end"))
+    if state not in ("ended", "ongoing"):
+        return ""
     if state == "ongoing":
-        return duration(role.start, _precision(role, "start"), pd.Timestamp(as_of), "month")
-    return ""
+        end, end_precision = pd.Timestamp(as_of), "day"
+    else:
+        end, end_precision = role.end, _precision(role, "end")
+    span = month_span(role.start, _precision(role, "start"), end, end_precision)
+    return months_text(span[1] - span[0]) if span else ""
 
 
 def _advisor_line(adv: list) -> Text:
