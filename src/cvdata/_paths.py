@@ -23,6 +23,12 @@ PAGES_DIR = "notebooks"
 #: the pre-render step draws a document's figures ahead, in parallel with Quarto's work
 #: (:mod:`cvdata.quarto.prefetch`), and an unchanged figure is not drawn again.
 FIGURE_CACHE = f"{META_DIR}/figures"
+#: Files other steps write in the meta folder while a render runs (not the pre-render
+#: step's outputs, :mod:`cvdata.quarto.fastpath`): the warm kernels' server log, and the
+#: preview's stamp of the pre-render work it did ahead and its timings (names in it).
+KERNELS_LOG = f"{META_DIR}/kernels.log"
+PREVIEW_STAMP = "preview-prerendered.json"
+PREVIEW_TIMINGS = "preview-timings.json"
 #: Held (flock) by the process drawing figures ahead while it runs.
 PREFETCH_LOCK = ".prefetch.lock"
 #: Where the pre-render step puts plotly.js.

@@ -39,7 +39,14 @@ from pathlib import Path
 
 from .. import env
 from .._files import FileRefused, read_bytes
-from .._paths import META_DIR, find_data_dir, find_project_root
+from .._paths import (
+    KERNELS_LOG,
+    META_DIR,
+    PREVIEW_STAMP,
+    PREVIEW_TIMINGS,
+    find_data_dir,
+    find_project_root,
+)
 from ..problems import DataDirError
 
 #: What :func:`record` keeps (inside ``_cvdata/``, which only the pre-render step writes).
@@ -53,13 +60,12 @@ FREEZE_DIR = "_freeze"
 #: What the frozen pages were made from (:func:`cvdata.quarto.prerender.refresh_freeze`).
 FREEZE_STAMP = ".cvdata-data.json"
 OUTPUTS = ((META_DIR, "*"), ("assets", "*"), (FREEZE_DIR, FREEZE_STAMP))
-#: Files in ``_cvdata/`` that other steps write while a render runs (the warm kernels'
-#: server log, the preview's stamp and timings): not the step's outputs, and they change on
-#: every render, which would switch the fast path off for good.
+#: Files in ``_cvdata/`` that other steps write while a render runs: not the step's
+#: outputs, and they change on every render, which would switch the fast path off for good.
 NOT_OUTPUTS = (
-    f"{META_DIR}/kernels.log",
-    f"{META_DIR}/preview-prerendered.json",
-    f"{META_DIR}/preview-timings.json",
+    KERNELS_LOG,
+    f"{META_DIR}/{PREVIEW_STAMP}",
+    f"{META_DIR}/{PREVIEW_TIMINGS}",
 )
 #: The project's own files the step reads (its configuration).
 CONFIG = ("_brand.yml", "_quarto*.yml")

@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .._paths import META_DIR
+from .._paths import KERNELS_LOG
 from .kernel_launcher import (
     KERNEL_NAME,
     Unavailable,
@@ -41,7 +41,7 @@ from .kernel_launcher import (
 )
 
 #: The server's log, in the pre-render step's folder of the project.
-LOG = f"{META_DIR}/kernels.log"
+LOG = KERNELS_LOG
 
 
 def kernelspec() -> dict[str, object]:

@@ -64,7 +64,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import env
-from .._paths import META_DIR, find_data_dir, find_project_root
+from .._paths import (
+    META_DIR,
+    PREVIEW_STAMP,
+    PREVIEW_TIMINGS,
+    find_data_dir,
+    find_project_root,
+)
 from ..problems import display_path, format_report
 from . import prerendered
 from .freeze import READS_DIR
@@ -87,8 +93,8 @@ FIRST = "cv.qmd"
 #: The formats of the PDF: the preview renders the web ones.
 PRINT_FORMATS = frozenset({"typst", "pdf", "latex", "docx"})
 #: In the meta folder: the stamp of the pre-render work done ahead, and the timings.
-STAMP = "preview-prerendered.json"
-TIMINGS = "preview-timings.json"
+STAMP = PREVIEW_STAMP
+TIMINGS = PREVIEW_TIMINGS
 #: What the site serves beside the pages that a render of some pages rewrites.
 SHARED_OUTPUTS = ("search.json",)
 
