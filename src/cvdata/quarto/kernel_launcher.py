@@ -26,6 +26,7 @@ import socket
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,7 @@ def private_dir(folder: Path, *, create: bool = False) -> None:
     if create:
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-    try:
-        st = folder.lstat()
-    except OSError as e:
-        raise Unavailable(f"{folder}: {e.strerror}") from None
-    if not stat.S_ISDIR(st.st_mode):
-        raise Unavailable(f"{folder} is not a folder")
-    if st.st_uid != os.getuid():
-        raise Unavailable(f"{folder} belongs to another user (uid {st.st_uid})")
+    st = _owned(folder, stat.S_ISDIR, "folder")
     if st.st_mode & 0o077:
         raise Unavailable(f"{folder} is open to other users (mode {st.st_mode & 0o777:o})")
 
@@ -113,14 +107,26 @@ def check_socket(path: Path) -> None:
         When it is missing or is not (a server started by someone else is never used).
     """
     private_dir(path.parent)
+    _owned(path, stat.S_ISSOCK, "socket")
+
+
+def _owned(path: Path, is_kind: Callable[[int], bool], kind: str) -> os.stat_result:
+    """``path``'s own status (a link is not followed) when it is a ``kind`` of this user.
+
+    Raises
+    ------
+    Unavailable
+        When it is missing, not a ``kind`` or someone else's.
+    """
     try:
         st = path.lstat()
     except OSError as e:
         raise Unavailable(f"{path}: {e.strerror}") from None
-    if not stat.S_ISSOCK(st.st_mode):
-        raise Unavailable(f"{path} is not a socket")
+    if not is_kind(st.st_mode):
+        raise Unavailable(f"{path} is not a {kind}")
     if st.st_uid != os.getuid():
         raise Unavailable(f"{path} belongs to another user (uid {st.st_uid})")
+    return st
 
 
 def project_root() -> Path | None:
