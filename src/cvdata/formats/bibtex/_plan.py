@@ -248,10 +248,10 @@ def _plan_entry(ctx: _Context, plan: ImportPlan, entry: model.Entry) -> None:
     if kind.guessed:
         plan.warnings.append(f"{where}: {kind.guessed}; check its kind")
     year, doi = year_of(fields), fields.get("doi", "")
-    if year_rest(fields):  # nothing dropped without a word: the status takes what it can
+    if rest := year_rest(fields):  # nothing dropped without a word: the status takes it
         plan.warnings.append(
             f"{where}: year: {fields['year']!r} is read as {year or 'no year'}; "
-            f"the rest ({year_rest(fields)!r}) is not stored (a status like 'in press' is)"
+            f"the rest ({rest!r}) is not stored (a status like 'in press' is)"
         )
     cvdata_id = fields.get(ID_FIELD, "")
     why = ctx.known.duplicate(cvdata_id, doi, title, year)
