@@ -30,6 +30,7 @@ import json
 import linecache
 import os
 import re
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -267,7 +268,23 @@ def main(argv: list[str]) -> int:
     tmp = result.with_name(result.name + ".part")
     tmp.write_text(json.dumps(nb), encoding="utf-8")
     tmp.replace(result)
+    _leave_now()
     return 0
+
+
+def _leave_now() -> None:
+    """End a forked run as soon as its result is written: Python's shutdown (its modules,
+    kaleido closing its Chromium) takes about half a second the render would wait for. Only
+    in a session of its own (the fork server's child): its group is the run and what it
+    started, never Quarto's."""
+    if os.getpgrp() != os.getpid():
+        return  # a plain run, in Quarto's process group: the ordinary exit
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.killpg(os.getpgrp(), signal.SIGTERM)  # what the page started (a browser)
+    os._exit(0)
 
 
 if __name__ == "__main__":
