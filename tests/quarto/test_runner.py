@@ -252,3 +252,33 @@ def test_the_server_runs_only_a_kernel_or_the_runner(monkeypatch) -> None:
     request["env"] = dict(os.environ)
     assert _forkserver.refusal(request) == ""
     assert "a child runs only" in _forkserver.refusal(request | {"module": "os"})
+
+
+def test_a_forked_run_ends_what_its_page_started_once_its_result_is_written(
+    served, tmp_path
+) -> None:
+    project, _ = served
+    start = "import subprocess\nchild = subprocess.Popen(['sleep', '120'])\nprint(child.pid)"
+    request, result = _request(tmp_path, _nb(start))
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env({env.PROJECT_ROOT: str(project)}),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    pid = int(_outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, f"the page's child {pid} outlived its run"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
