@@ -133,6 +133,7 @@ class Server:
         self.watch = watch
         self.pid = os.getpid()
         self.children: dict[int, socket.socket] = {}
+        self.kinds: dict[int, str] = {}  # a child's kind for the log: kernel or runner
         self.stopping = False
         self.last = time.monotonic()
         self.selector = selectors.DefaultSelector()
@@ -265,6 +266,7 @@ class Server:
             os.close(fd)
         self.children[pid] = conn
         what = "runner" if request["module"] == launcher.RUNNER_MODULE else "kernel"
+        self.kinds[pid] = what
         log(f"{what} {pid} for {request['env'].get(env.DOCUMENT_FILE, '?')}")
         try:
             launcher.send(conn, {"pid": pid})
@@ -305,7 +307,7 @@ class Server:
             if conn is None:
                 continue
             code = os.waitstatus_to_exitcode(status)
-            log(f"kernel {pid} ended ({code})")
+            log(f"{self.kinds.pop(pid, 'kernel')} {pid} ended ({code})")
             self.last = time.monotonic()
             with contextlib.suppress(OSError):
                 launcher.send(conn, {"exit": code})
