@@ -18,7 +18,7 @@ const kEngine = "cvdata";
 const kKernel = "cvdata";
 
 function enabled() {
-  return (Deno.env.get("CVDATA_ENGINE") ?? "") !== "jupyter";
+  return (Deno.env.get("CVDATA_ENGINE") ?? "").trim().toLowerCase() !== "jupyter";
 }
 
 function isPercent(file) {
