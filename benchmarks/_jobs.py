@@ -351,8 +351,9 @@ def parse_documents(
 
 
 #: Quarto's line as a kernel starts: ``Starting python3 kernel`` (plain ipykernel, the
-#: floor's) or ``Starting cvdata kernel`` (the pages' warm kernels, cvdata.quarto.kernels).
-_KERNEL_START = re.compile(r"Starting \S+ kernel")
+#: floor's), ``Starting cvdata kernel`` (the pages' warm kernels, cvdata.quarto.kernels) or
+#: ``Starting cvdata runner`` (cvdata's engine extension, cvdata.quarto.runner).
+_KERNEL_START = re.compile(r"Starting \S+ (kernel|runner)")
 
 
 def _executions(inside: list[tuple[float, str]], stop: float) -> list[dict[str, Any]]:

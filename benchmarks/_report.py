@@ -53,13 +53,14 @@ def _renders(res: dict[str, Any], add: Callable[[str], None]) -> None:
     add("## Renders\n")
     add(
         "Each render in a scratch copy of the project's sources (the `_quarto*.yml` files, "
-        "`_brand.yml`, `styles.css`, `*.qmd`, `notebooks/`, `scripts/`) in a scratch folder "
-        "outside the project, with "
+        "`_brand.yml`, `styles.css`, `*.qmd`, `notebooks/`, `scripts/`, `_extensions/`) in a "
+        "scratch folder outside the project, with "
         f"`CVDATA_DIR` the size's data and `CVDATA_AS_OF={AS_OF}`; cold = a fresh copy (no "
         "`_site/`, `_freeze/`, `.quarto/`). Quarto's per-user caches and the OS file cache "
         "are warm, as after a first render on a developer's machine (the same for the floor). "
-        "Kernels = Python kernels Quarto started (`Starting python3 kernel` or, for our "
-        "pages' warm kernels, `Starting cvdata kernel` in its log). "
+        "Kernels = Python kernels or page runs Quarto started (`Starting python3 kernel`; for "
+        "our pages, `Starting cvdata runner` from cvdata's engine, or `Starting cvdata "
+        "kernel` with `CVDATA_ENGINE=jupyter`, in its log). "
         "Memory: every process of the render (Quarto's Deno, its Python, the kernels, "
         "kaleido's Chromium, Typst), summed Pss from `/proc/PID/smaps_rollup` every "
         f"{SAMPLE_S} s; the peak of that sum (RSS summed the same way double-counts shared "

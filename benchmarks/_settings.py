@@ -47,6 +47,7 @@ PROJECT_FILES = (
     "*.qmd",
     "notebooks",
     "scripts",
+    "_extensions",
 )
 # Never copied along: render outputs and caches a working copy may hold.
 IGNORE = shutil.ignore_patterns(

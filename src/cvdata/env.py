@@ -28,6 +28,7 @@ AS_OF = "CVDATA_AS_OF"
 PLOTLYJS = "CVDATA_PLOTLYJS"
 NO_PREFETCH = "CVDATA_NO_PREFETCH"
 WARM_KERNELS = "CVDATA_WARM_KERNELS"
+ENGINE = "CVDATA_ENGINE"
 FORMAT = "CVDATA_FORMAT"
 PREFETCH = "CVDATA_PREFETCH"
 PREFETCH_LOCK_FD = "CVDATA_PREFETCH_LOCK_FD"
@@ -55,10 +56,16 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(PLOTLYJS, "you", "`full`: ship plotly's full bundle instead of the basic one"),
     Variable(NO_PREFETCH, "you", "`1`: the pre-render step draws no chart ahead (to compare)"),
     Variable(
+        ENGINE,
+        "you",
+        "`jupyter`: pages run through Quarto's Jupyter engine, not cvdata's engine extension "
+        "(read by `_extensions/cvdata/cvdata-engine.js`; Quarto before 1.9 always uses Jupyter)",
+    ),
+    Variable(
         WARM_KERNELS,
         "you",
-        "`0`: pages run in plain ipykernel kernels, not ones forked from a warm process "
-        "(to compare)",
+        "`0`: pages run in plain processes (kernels, or the engine's runs), not ones forked "
+        "from a warm process (to compare)",
     ),
     Variable(
         FORMAT,

@@ -87,6 +87,8 @@ def refusal(request: dict[str, Any]) -> str:
     """Why this server cannot fork the kernel ``request`` asks for, or ''."""
     if request.get("protocol") != launcher.PROTOCOL:
         return f"protocol {request.get('protocol')!r}, the server speaks {launcher.PROTOCOL}"
+    if request.get("module") not in launcher.MODULES:
+        return f"module {request.get('module')!r}: a child runs only {launcher.MODULES}"
     if request.get("prefix") != sys.prefix or request.get("version") != sys.version:
         return f"another Python ({request.get('prefix')}), the server runs {sys.prefix}"
     theirs = request.get("env")
@@ -131,6 +133,7 @@ class Server:
         self.watch = watch
         self.pid = os.getpid()
         self.children: dict[int, socket.socket] = {}
+        self.kinds: dict[int, str] = {}  # a child's kind for the log: kernel or runner
         self.stopping = False
         self.last = time.monotonic()
         self.selector = selectors.DefaultSelector()
@@ -262,7 +265,9 @@ class Server:
         for fd in fds:
             os.close(fd)
         self.children[pid] = conn
-        log(f"kernel {pid} for {request['env'].get(env.DOCUMENT_FILE, '?')}")
+        what = "runner" if request["module"] == launcher.RUNNER_MODULE else "kernel"
+        self.kinds[pid] = what
+        log(f"{what} {pid} for {request['env'].get(env.DOCUMENT_FILE, '?')}")
         try:
             launcher.send(conn, {"pid": pid})
         except OSError:
@@ -302,7 +307,7 @@ class Server:
             if conn is None:
                 continue
             code = os.waitstatus_to_exitcode(status)
-            log(f"kernel {pid} ended ({code})")
+            log(f"{self.kinds.pop(pid, 'kernel')} {pid} ended ({code})")
             self.last = time.monotonic()
             with contextlib.suppress(OSError):
                 launcher.send(conn, {"exit": code})
@@ -350,7 +355,7 @@ def become_kernel(job: KernelJob) -> None:
     os.set_inheritable(job.conn.fileno(), False)
     sys.argv = [sys.argv[0], *request["args"]]
     sys.path[0] = request["cwd"]  # as `python -m` puts it (ipykernel_launcher removes it)
-    runpy.run_module("ipykernel_launcher", run_name="__main__", alter_sys=True)
+    runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
 
 
 def _fresh_module_state(environ: dict[str, str]) -> None:

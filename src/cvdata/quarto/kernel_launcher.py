@@ -35,7 +35,12 @@ from .. import env
 #: The kernelspec's name: the pages' ``jupyter:`` front matter names it.
 KERNEL_NAME = "cvdata"
 #: Bumped when the launcher and the server stop understanding each other.
-PROTOCOL = 1
+PROTOCOL = 2
+#: What a forked child may become: a kernel (Jupyter's engine), or the runner of one page
+#: (cvdata's engine extension: ``--run NOTEBOOK RESULT``, :mod:`cvdata.quarto.runner`).
+KERNEL_MODULE = "ipykernel_launcher"
+RUNNER_MODULE = "cvdata.quarto.runner"
+MODULES = (KERNEL_MODULE, RUNNER_MODULE)
 #: How long a kernel waits for the server's answer (it may still be importing).
 REPLY_TIMEOUT = 30.0
 #: Relayed to the forked kernel as Jupyter sends them to this process.
@@ -174,15 +179,17 @@ def receive(reader: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def kernel_request(args: list[str]) -> dict[str, Any]:
-    """What the forked kernel takes from this process: ipykernel's arguments, the
-    environment and working folder Jupyter gave this process (``QUARTO_*`` included), the
-    umask, and which Python this is (the server forks only for its own)."""
+def kernel_request(args: list[str], module: str = KERNEL_MODULE) -> dict[str, Any]:
+    """What the forked child takes from this process: the module it runs as ``python -m``
+    (:data:`MODULES`) and its arguments, the environment and working folder Jupyter or
+    the engine gave this process (``QUARTO_*`` included), the umask, and which Python this
+    is (the server forks only for its own)."""
     mask = os.umask(0)
     os.umask(mask)
     return {
         "op": "kernel",
         "protocol": PROTOCOL,
+        "module": module,
         "args": args,
         "env": dict(os.environ),
         "cwd": os.getcwd(),
@@ -216,7 +223,7 @@ class _Relay:
             self(signum, None)
 
 
-def warm_kernel(args: list[str], relay: _Relay) -> int:
+def warm_kernel(args: list[str], relay: _Relay, module: str = KERNEL_MODULE) -> int:
     """Ask the project's server for a kernel, relay signals to it until it ends; its exit
     status (negative: the signal that ended it).
 
@@ -234,7 +241,7 @@ def warm_kernel(args: list[str], relay: _Relay) -> int:
     with sock:
         reader = sock.makefile("rb")
         try:
-            send(sock, kernel_request(args), [0, 1, 2])
+            send(sock, kernel_request(args, module), [0, 1, 2])
             answer = receive(reader)
         except (OSError, ValueError) as e:
             raise Unavailable(f"the server did not answer: {e}") from None
@@ -272,19 +279,23 @@ def exit_as(status: int) -> None:
     sys.exit(status)
 
 
-def plain_kernel(args: list[str]) -> None:
-    """Become the kernel the ``python3`` spec starts (this process's arguments)."""
+def plain_kernel(args: list[str], module: str = KERNEL_MODULE) -> None:
+    """Become the kernel the ``python3`` spec starts (this process's arguments), or the
+    runner, in this process: what the fork would have run, with its own imports."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *args])
+    os.execv(sys.executable, [sys.executable, "-m", module, *args])
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    module = KERNEL_MODULE
+    if args[:1] == ["--run"]:  # cvdata's engine extension: one page's run, not a kernel
+        module, args = RUNNER_MODULE, args[1:]
     relay = _Relay()
     relay.install()  # a signal before the kernel exists is kept for it, not lost
     try:
-        status = warm_kernel(args, relay)
+        status = warm_kernel(args, relay, module)
     except Unavailable as e:
         ended = [s for s in relay.pending if s != signal.SIGINT]
         if ended:  # told to end before any kernel ran
@@ -293,7 +304,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"cvdata kernel: {e}; starting a plain kernel", file=sys.stderr)
         for signum in RELAYED:
             signal.signal(signum, signal.SIG_DFL)
-        plain_kernel(args)
+        plain_kernel(args, module)
         return
     exit_as(status)
 

@@ -1,0 +1,284 @@
+"""cvdata's engine, Python side (cvdata.quarto.runner): a page's notebook run as a Jupyter
+kernel would run it (streams, results, options, errors), and the launcher's ``--run`` mode:
+forked from the project's server when it runs, else in a process of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cvdata import env
+from cvdata.quarto import kernel_launcher, kernels, runner
+
+
+def _nb(*cells: str, markdown: str = "Some text.") -> dict:
+    return {
+        "cells": [{"cell_type": "markdown", "source": [markdown], "metadata": {}}]
+        + [
+            {"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "id": str(i)}
+            for i, c in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"name": "cvdata", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _outputs(nb: dict) -> list[list[dict]]:
+    return [c["outputs"] for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_cells_share_a_namespace_and_each_keeps_its_own_streams() -> None:
+    nb = runner.run_notebook(
+        _nb(
+            "#| output: asis\nx = 2\nprint('**a**')\nprint('b')",
+            "import sys\nprint(x * 21)\nprint('careful', file=sys.stderr)\nprint('c')",
+        ),
+        "page.qmd",
+        quiet=True,
+    )
+    first, second = _outputs(nb)
+    assert first == [{"output_type": "stream", "name": "stdout", "text": "**a**\nb\n"}]
+    assert [(o["name"], o["text"]) for o in second] == [
+        ("stdout", "42\n"),
+        ("stderr", "careful\n"),
+        ("stdout", "c\n"),
+    ]
+    assert [c.get("execution_count") for c in nb["cells"][1:]] == [1, 2]
+
+
+def test_a_last_expression_is_the_cells_result_with_its_html() -> None:
+    shown = (
+        "class Shown:\n"
+        "    def _repr_html_(self):\n        return '<b>shown</b>'\n"
+        "    def __repr__(self):\n        return 'Shown()'\n"
+    )
+    nb = runner.run_notebook(_nb(shown, "Shown()"), "p.qmd", quiet=True)
+    assert _outputs(nb) == [
+        [],
+        [
+            {
+                "output_type": "execute_result",
+                "data": {"text/plain": "Shown()", "text/html": "<b>shown</b>"},
+                "metadata": {},
+                "execution_count": None,
+            }
+        ],
+    ]
+
+
+def test_a_none_result_and_a_statement_show_nothing() -> None:
+    nb = runner.run_notebook(_nb("None", "y = 3", "y"), "p.qmd", quiet=True)
+    assert _outputs(nb)[:2] == [[], []]
+    assert _outputs(nb)[2][0]["data"] == {"text/plain": "3"}
+
+
+def test_eval_false_skips_a_cell_or_the_whole_document() -> None:
+    nb = runner.run_notebook(_nb("#| eval: false\nprint('no')", "print('yes')"), "p", quiet=True)
+    assert _outputs(nb) == [[], [{"output_type": "stream", "name": "stdout", "text": "yes\n"}]]
+    nb = runner.run_notebook(_nb("print('no')"), "p", execute={"eval": False}, quiet=True)
+    assert _outputs(nb) == [[]]
+
+
+def test_an_error_stops_the_page_with_its_document_cell_and_line() -> None:
+    with pytest.raises(runner.CellError) as caught:
+        runner.run_notebook(
+            _nb("print('fine')", "#| label: broken\n\nraise ValueError('no such table')"),
+            "cv.qmd",
+            quiet=True,
+        )
+    message = str(caught.value)
+    assert message.startswith("cv.qmd, cell 2 (broken):")
+    assert "ValueError: no such table" in message and "<cv.qmd, cell 2>" in message
+    assert "raise ValueError('no such table')" in message  # the line, as IPython shows it
+    assert "runner.py" not in message  # the page's frames, not the runner's
+
+
+def test_a_syntax_error_is_the_cells_error_with_its_line() -> None:
+    with pytest.raises(runner.CellError) as caught:
+        runner.run_notebook(_nb("x = 1", "y = (2 +"), "cv.qmd", quiet=True)
+    message = str(caught.value)
+    assert message.startswith("cv.qmd, cell 2:") and "SyntaxError" in message
+    assert "y = (2 +" in message and "runner.py" not in message
+
+
+def test_an_error_allowed_by_the_cell_or_the_document_is_an_output() -> None:
+    nb = runner.run_notebook(_nb("#| error: true\n1/0", "print('after')"), "p", quiet=True)
+    error, after = _outputs(nb)
+    assert error[0]["output_type"] == "error" and error[0]["ename"] == "ZeroDivisionError"
+    assert after[0]["text"] == "after\n"
+    nb = runner.run_notebook(_nb("1/0"), "p", execute={"error": True}, quiet=True)
+    assert _outputs(nb)[0][0]["ename"] == "ZeroDivisionError"
+
+
+def test_an_inline_expression_is_refused_with_a_way_out() -> None:
+    with pytest.raises(runner.CellError, match="CVDATA_ENGINE=jupyter"):
+        runner.run_notebook(_nb("x = 1", markdown="x is `{python} x`"), "p.qmd", quiet=True)
+
+
+def test_ipython_display_adds_a_display_output() -> None:
+    pytest.importorskip("IPython")
+    nb = runner.run_notebook(
+        _nb("from IPython.display import HTML, display\ndisplay(HTML('<i>x</i>'))"),
+        "p",
+        quiet=True,
+    )
+    (shown,) = _outputs(nb)[0]
+    assert shown["output_type"] == "display_data"
+    assert shown["data"]["text/html"] == "<i>x</i>"
+
+
+def test_progress_is_written_as_quartos_jupyter_engine_writes_it(capsys) -> None:
+    runner.run_notebook(_nb("#| label: one\nx = 1", "y = 2"), "cv.qmd")
+    err = capsys.readouterr().err
+    assert "Executing 'cv.qmd'" in err
+    assert "Cell 1/2: 'one'...Done" in err and "Cell 2/2: ''...Done" in err
+
+
+# ------------------------------------------------------------ the runner as a process
+
+
+def _request(folder: Path, nb: dict, document: str = "page.qmd") -> tuple[Path, Path]:
+    request, result = folder / "request.json", folder / "result.json"
+    payload = {"notebook": nb, "document": document, "execute": {}, "quiet": True}
+    request.write_text(json.dumps(payload), encoding="utf-8")
+    return request, result
+
+
+def _clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("QUARTO_", "CVDATA_"))}
+    return environ | (extra or {})
+
+
+def test_main_writes_the_executed_notebook_and_a_write_to_fd_1_cannot_spoil_it(
+    tmp_path,
+) -> None:
+    request, result = _request(tmp_path, _nb("import os\nos.write(1, b'not json')\nprint('kept')"))
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.quarto.runner", str(request), str(result)],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""  # fd 1 went to standard error
+    assert "not json" in done.stderr
+    nb = json.loads(result.read_text(encoding="utf-8"))
+    assert _outputs(nb)[0][0]["text"] == "kept\n"
+
+
+def test_main_exits_1_with_the_error_and_writes_no_result(tmp_path) -> None:
+    request, result = _request(tmp_path, _nb("raise KeyError('talks.csv')"), "cv.qmd")
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.quarto.runner", str(request), str(result)],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "An error in cv.qmd, cell 1:" in done.stderr and "KeyError: 'talks.csv'" in done.stderr
+    assert not result.exists()
+
+
+# ------------------------------------------------------------ the launcher's --run mode
+
+_WHO = "import os, sys\nprint(os.getppid(), 'pandas' in sys.modules, os.getcwd())"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int]]:
+    if not kernel_launcher.supported():
+        pytest.skip("Linux only")
+    project = tmp_path_factory.mktemp("runner") / "project"
+    project.mkdir()
+    (project / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    project = project.resolve()
+    server = kernels.start(project)
+    assert server is not None
+    deadline = time.monotonic() + 120
+    while not (answer := kernels.ask(project, "ping", timeout=60)):
+        assert time.monotonic() < deadline, (project / kernels.LOG).read_text()
+        time.sleep(0.1)
+    yield project, int(answer["pong"])
+    kernels.stop(project)
+    server.wait(timeout=30)
+
+
+def _launch(project: Path, folder: Path, extra: dict[str, str] | None = None):
+    request, result = _request(folder, _nb(_WHO))
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=_clean_env({env.PROJECT_ROOT: str(project), **(extra or {})}),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    text = _outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"]
+    parent, preloaded, cwd = text.split()
+    return int(parent), preloaded == "True", Path(cwd)
+
+
+def test_a_run_is_forked_from_the_server_in_the_launchers_folder(served, tmp_path) -> None:
+    project, server_pid = served
+    parent, preloaded, cwd = _launch(project, tmp_path)
+    assert parent == server_pid and preloaded  # a child of the server, pandas imported
+    assert cwd == tmp_path.resolve()
+    assert "runner" in (project / kernels.LOG).read_text(encoding="utf-8")
+
+
+def test_switched_off_the_run_is_a_process_of_its_own(served, tmp_path) -> None:
+    project, server_pid = served
+    parent, preloaded, _ = _launch(project, tmp_path, {env.WARM_KERNELS: "0"})
+    assert parent != server_pid and not preloaded
+
+
+def test_the_server_runs_only_a_kernel_or_the_runner(monkeypatch) -> None:
+    from cvdata.quarto import _forkserver
+
+    monkeypatch.setattr(_forkserver.threading, "active_count", lambda: 1)
+    request = kernel_launcher.kernel_request(["x"], kernel_launcher.RUNNER_MODULE)
+    request["env"] = dict(os.environ)
+    assert _forkserver.refusal(request) == ""
+    assert "a child runs only" in _forkserver.refusal(request | {"module": "os"})
+
+
+def test_a_forked_run_ends_what_its_page_started_once_its_result_is_written(
+    served, tmp_path
+) -> None:
+    project, _ = served
+    start = "import subprocess\nchild = subprocess.Popen(['sleep', '120'])\nprint(child.pid)"
+    request, result = _request(tmp_path, _nb(start))
+    done = subprocess.run(
+        [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=_clean_env({env.PROJECT_ROOT: str(project)}),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    pid = int(_outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        assert time.monotonic() < deadline, f"the page's child {pid} outlived its run"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
