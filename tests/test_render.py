@@ -307,6 +307,28 @@ def test_brand_reaches_the_html_and_the_pdf(rendered_site: RenderedSite) -> None
     assert "Lato-Regular" in fonts and "NotoSansCJK" in fonts
 
 
+def _linked(page: Path, link_id: str) -> list[Path]:
+    """The files a page links as stylesheets with Quarto's ``id``, in order."""
+    hrefs = re.findall(rf'<link href="([^"]+)"[^>]*id="{link_id}"', _text(page))
+    return [page.parent / h for h in hrefs]
+
+
+def test_pages_link_the_brand_css_once(rendered_site: RenderedSite) -> None:
+    # _brand.yml is the light brand only (_quarto.yml): Quarto read it alone as a light and
+    # an identical dark brand, and each page linked the same Bootstrap CSS three times and
+    # the code colours' light, dark and light again, all built again at every render. The
+    # dashboard's format always adds a dark sheet: its own brand makes that the same CSS.
+    for name in sorted(n for n in SITE if n.endswith(".html")):
+        page = rendered_site.page(name)
+        sheets = _linked(page, "quarto-bootstrap")
+        assert sheets and len({s.read_bytes() for s in sheets}) == 1, (name, sheets)
+        if name != "dashboard.html":
+            assert len(sheets) == 1, (name, sheets)
+            assert len(_linked(page, "quarto-text-highlighting-styles")) == 1, name
+            assert "quarto-color-scheme" not in _text(page), name
+        assert re.search(r"--bs-primary:\s*#0072B2", _text(sheets[0]), re.I), name
+
+
 # ------------------------------------------------------------------ freeze and the data
 
 
