@@ -191,7 +191,7 @@ def test_main_exits_1_with_the_error_and_writes_no_result(tmp_path) -> None:
 
 # ------------------------------------------------------------ the launcher's --run mode
 
-_WHO = "import os, sys\nprint(os.getppid(), 'pandas' in sys.modules, os.getcwd())"
+_WHO = "import os, sys\nprint(os.getppid(), 'pandas' in sys.modules, os.getcwd(), os.getpid())"
 
 
 @pytest.fixture(scope="module")
@@ -215,33 +215,33 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int
 
 def _launch(project: Path, folder: Path, extra: dict[str, str] | None = None):
     request, result = _request(folder, _nb(_WHO))
-    done = subprocess.run(
+    launcher = subprocess.Popen(
         [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
         cwd=folder,
-        capture_output=True,
+        stderr=subprocess.PIPE,
         text=True,
         env=_clean_env({env.PROJECT_ROOT: str(project), **(extra or {})}),
-        timeout=120,
-        check=False,
     )
-    assert done.returncode == 0, done.stderr
+    _, err = launcher.communicate(timeout=120)
+    assert launcher.returncode == 0, err
     text = _outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"]
-    parent, preloaded, cwd = text.split()
-    return int(parent), preloaded == "True", Path(cwd)
+    parent, preloaded, cwd, pid = text.split()
+    return int(parent), preloaded == "True", Path(cwd), int(pid) == launcher.pid
 
 
 def test_a_run_is_forked_from_the_server_in_the_launchers_folder(served, tmp_path) -> None:
     project, server_pid = served
-    parent, preloaded, cwd = _launch(project, tmp_path)
+    parent, preloaded, cwd, in_launcher = _launch(project, tmp_path)
     assert parent == server_pid and preloaded  # a child of the server, pandas imported
-    assert cwd == tmp_path.resolve()
+    assert cwd == tmp_path.resolve() and not in_launcher
     assert "runner" in (project / kernels.LOG).read_text(encoding="utf-8")
 
 
-def test_switched_off_the_run_is_a_process_of_its_own(served, tmp_path) -> None:
+def test_switched_off_the_run_is_the_launchers_own(served, tmp_path) -> None:
     project, server_pid = served
-    parent, preloaded, _ = _launch(project, tmp_path, {env.WARM_KERNELS: "0"})
+    parent, preloaded, _, in_launcher = _launch(project, tmp_path, {env.WARM_KERNELS: "0"})
     assert parent != server_pid and not preloaded
+    assert in_launcher  # run in the launcher's own process (no exec, no other process)
 
 
 def test_the_server_runs_only_a_kernel_or_the_runner(monkeypatch) -> None:

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import runpy
 import select
 import signal
 import socket
@@ -279,12 +280,18 @@ def exit_as(status: int) -> None:
     sys.exit(status)
 
 
-def plain_kernel(args: list[str], module: str = KERNEL_MODULE) -> None:
-    """Become the kernel the ``python3`` spec starts (this process's arguments), or the
-    runner, in this process: what the fork would have run, with its own imports."""
+def plain_kernel(args: list[str]) -> None:
+    """Become the kernel the ``python3`` spec starts (this process's arguments)."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, [sys.executable, "-m", module, *args])
+    os.execv(sys.executable, [sys.executable, "-m", KERNEL_MODULE, *args])
+
+
+def plain_run(args: list[str]) -> None:
+    """Run the page in this process, with imports of its own (not ``exec``: on Windows it
+    starts another process and this one ends, and the engine would read no result)."""
+    sys.argv = [sys.argv[0], *args]
+    runpy.run_module(RUNNER_MODULE, run_name="__main__", alter_sys=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -304,7 +311,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"cvdata kernel: {e}; starting a plain kernel", file=sys.stderr)
         for signum in RELAYED:
             signal.signal(signum, signal.SIG_DFL)
-        plain_kernel(args, module)
+        if module == RUNNER_MODULE:
+            plain_run(args)
+        else:
+            plain_kernel(args)
         return
     exit_as(status)
 
