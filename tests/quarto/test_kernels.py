@@ -24,6 +24,13 @@ from cvdata.quarto import _forkserver, execution, kernel_launcher, kernels, prer
 pytestmark = pytest.mark.skipif(not kernel_launcher.supported(), reason="Linux only")
 
 
+@pytest.fixture(autouse=True)
+def _forking_on_unless_a_test_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about forked kernels and runs: the suite may run with them switched
+    off (``CVDATA_WARM_KERNELS=0``); a test that means them off says so itself."""
+    monkeypatch.delenv(env.WARM_KERNELS, raising=False)
+
+
 def _project(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
@@ -43,7 +50,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A project whose fork server runs (one for the module's tests: its imports take
     seconds)."""
     project = _project(tmp_path_factory.mktemp("served") / "project")
-    server = kernels.start(project)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(env.WARM_KERNELS, raising=False)  # the suite may run with it off
+        server = kernels.start(project)
     assert server is not None
     _wait_ready(project)
     yield project

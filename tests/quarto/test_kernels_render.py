@@ -28,12 +28,13 @@ def _forked(project: Path) -> list[str]:
     return re.findall(r"(?:kernel|runner) \d+ for (\S+)", text)
 
 
-#: How a page runs: cvdata's engine or Quarto's Jupyter engine, forked or plain; the line
-#: Quarto's log shows as it starts.
+#: How a page runs: cvdata's engine or Quarto's Jupyter engine, forked or plain (each named
+#: outright: the suite itself may run with either switched); the line Quarto's log shows
+#: as it starts.
 WAYS = {
-    "engine": ({}, "Starting cvdata runner"),
-    "engine-plain": ({env.WARM_KERNELS: "0"}, "Starting cvdata runner"),
-    "jupyter": ({env.ENGINE: "jupyter"}, "Starting cvdata kernel"),
+    "engine": ({env.ENGINE: "", env.WARM_KERNELS: "1"}, "Starting cvdata runner"),
+    "engine-plain": ({env.ENGINE: "", env.WARM_KERNELS: "0"}, "Starting cvdata runner"),
+    "jupyter": ({env.ENGINE: "jupyter", env.WARM_KERNELS: "1"}, "Starting cvdata kernel"),
     "jupyter-plain": ({env.ENGINE: "jupyter", env.WARM_KERNELS: "0"}, "Starting cvdata kernel"),
 }
 
@@ -112,7 +113,7 @@ def test_pages_rendered_by_forked_runs_share_no_state_and_see_their_own_execute_
     tmp_path, engine: bool
 ) -> None:
     project = _pages_project(tmp_path / "pages", steps=True, engine=engine)
-    done = render(project)
+    done = render(project, env=(WAYS["engine"] if engine else WAYS["jupyter"])[0])
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
     said = "Starting cvdata runner" if engine else "Starting cvdata kernel"
     assert said in done.stdout + done.stderr
@@ -127,7 +128,7 @@ def test_pages_rendered_by_forked_runs_share_no_state_and_see_their_own_execute_
 @pytest.mark.parametrize("engine", [True, False], ids=["engine", "jupyter"])
 def test_without_a_running_server_the_pages_run_plain_and_render(tmp_path, engine: bool) -> None:
     project = _pages_project(tmp_path / "pages", steps=False, engine=engine)
-    done = render(project)
+    done = render(project, env=(WAYS["engine"] if engine else WAYS["jupyter"])[0])
     assert done.returncode == 0, (done.stdout + done.stderr)[-5000:]
     said = "Starting cvdata runner" if engine else "Starting cvdata kernel"
     assert said in done.stdout + done.stderr and _forked(project) == []
@@ -157,7 +158,7 @@ def test_a_failing_cell_stops_the_render_with_the_page_cell_and_error(tmp_path) 
         ),
         encoding="utf-8",
     )
-    done = render(project)
+    done = render(project, env=WAYS["engine"][0])
     said = done.stdout + done.stderr
     assert done.returncode != 0
     assert "An error in b.qmd, cell 1:" in said and "LookupError: no table named talks" in said

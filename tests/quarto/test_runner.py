@@ -18,6 +18,13 @@ from cvdata import env
 from cvdata.quarto import kernel_launcher, kernels, runner
 
 
+@pytest.fixture(autouse=True)
+def _forking_on_unless_a_test_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about forked kernels and runs: the suite may run with them switched
+    off (``CVDATA_WARM_KERNELS=0``); a test that means them off says so itself."""
+    monkeypatch.delenv(env.WARM_KERNELS, raising=False)
+
+
 def _nb(*cells: str, markdown: str = "Some text.") -> dict:
     return {
         "cells": [{"cell_type": "markdown", "source": [markdown], "metadata": {}}]
@@ -202,7 +209,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int
     project.mkdir()
     (project / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
     project = project.resolve()
-    server = kernels.start(project)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(env.WARM_KERNELS, raising=False)  # the suite may run with it off
+        server = kernels.start(project)
     assert server is not None
     deadline = time.monotonic() + 120
     while not (answer := kernels.ask(project, "ping", timeout=60)):
