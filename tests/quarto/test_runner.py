@@ -164,17 +164,22 @@ def _clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return environ | (extra or {})
 
 
-def test_main_writes_the_executed_notebook_and_a_write_to_fd_1_cannot_spoil_it(
-    tmp_path,
-) -> None:
-    request, result = _request(tmp_path, _nb("import os\nos.write(1, b'not json')\nprint('kept')"))
-    done = subprocess.run(
+def _runner(request: Path, result: Path) -> subprocess.CompletedProcess:
+    """``python -m cvdata.quarto.runner REQUEST RESULT``, as the launcher's plain run."""
+    return subprocess.run(
         [sys.executable, "-m", "cvdata.quarto.runner", str(request), str(result)],
         capture_output=True,
         text=True,
         env=_clean_env(),
         check=False,
     )
+
+
+def test_main_writes_the_executed_notebook_and_a_write_to_fd_1_cannot_spoil_it(
+    tmp_path,
+) -> None:
+    request, result = _request(tmp_path, _nb("import os\nos.write(1, b'not json')\nprint('kept')"))
+    done = _runner(request, result)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""  # fd 1 went to standard error
     assert "not json" in done.stderr
@@ -184,13 +189,7 @@ def test_main_writes_the_executed_notebook_and_a_write_to_fd_1_cannot_spoil_it(
 
 def test_main_exits_1_with_the_error_and_writes_no_result(tmp_path) -> None:
     request, result = _request(tmp_path, _nb("raise KeyError('talks.csv')"), "cv.qmd")
-    done = subprocess.run(
-        [sys.executable, "-m", "cvdata.quarto.runner", str(request), str(result)],
-        capture_output=True,
-        text=True,
-        env=_clean_env(),
-        check=False,
-    )
+    done = _runner(request, result)
     assert done.returncode == 1
     assert "An error in cv.qmd, cell 1:" in done.stderr and "KeyError: 'talks.csv'" in done.stderr
     assert not result.exists()
@@ -222,8 +221,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int
     server.wait(timeout=30)
 
 
-def _launch(project: Path, folder: Path, extra: dict[str, str] | None = None):
-    request, result = _request(folder, _nb(_WHO))
+def _launch_run(
+    project: Path, folder: Path, code: str, extra: dict[str, str] | None = None
+) -> tuple[str, int]:
+    """A one-cell page run as the engine runs it (``kernel_launcher --run`` in ``folder``):
+    what the cell printed, and the launcher's pid."""
+    request, result = _request(folder, _nb(code))
     launcher = subprocess.Popen(
         [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
         cwd=folder,
@@ -233,9 +236,13 @@ def _launch(project: Path, folder: Path, extra: dict[str, str] | None = None):
     )
     _, err = launcher.communicate(timeout=120)
     assert launcher.returncode == 0, err
-    text = _outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"]
+    return _outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"], launcher.pid
+
+
+def _launch(project: Path, folder: Path, extra: dict[str, str] | None = None):
+    text, launcher_pid = _launch_run(project, folder, _WHO, extra)
     parent, preloaded, cwd, pid = text.split()
-    return int(parent), preloaded == "True", Path(cwd), int(pid) == launcher.pid
+    return int(parent), preloaded == "True", Path(cwd), int(pid) == launcher_pid
 
 
 def test_a_run_is_forked_from_the_server_in_the_launchers_folder(served, tmp_path) -> None:
@@ -268,18 +275,8 @@ def test_a_forked_run_ends_what_its_page_started_once_its_result_is_written(
 ) -> None:
     project, _ = served
     start = "import subprocess\nchild = subprocess.Popen(['sleep', '120'])\nprint(child.pid)"
-    request, result = _request(tmp_path, _nb(start))
-    done = subprocess.run(
-        [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request), str(result)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=_clean_env({env.PROJECT_ROOT: str(project)}),
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    pid = int(_outputs(json.loads(result.read_text(encoding="utf-8")))[0][0]["text"])
+    text, _ = _launch_run(project, tmp_path, start)
+    pid = int(text)
     deadline = time.monotonic() + 10
     while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
         assert time.monotonic() < deadline, f"the page's child {pid} outlived its run"
