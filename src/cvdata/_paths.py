@@ -141,3 +141,17 @@ def find_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
         f"no data/ folder with a datapackage.json in {here} or above it; "
         f"pass the folder or set {env.DATA_DIR}"
     )
+
+
+def project_data_dir(project: str | os.PathLike[str]) -> Path:
+    """The data folder a render of ``project`` reads: ``CVDATA_DIR`` when set, else the
+    project's ``data/``, with or without a ``datapackage.json`` of its own (the package's
+    descriptor then describes it). The pre-render step, the preview and every page use this
+    one rule, so a folder the pre-render step validated is the folder the pages read.
+
+    Raises
+    ------
+    DataDirError
+        When that folder does not exist.
+    """
+    return find_data_dir(None if env.get(env.DATA_DIR) else Path(project) / "data")

@@ -14,7 +14,7 @@ import pytest
 from conftest import DATA_DIR, PROJECT, copy_project, render
 
 from cvdata import page
-from cvdata._paths import EnvNameError
+from cvdata._paths import EnvNameError, project_data_dir
 from cvdata.quarto import execution
 
 
@@ -98,6 +98,21 @@ def test_outside_quarto_the_format_is_html_and_nothing_is_tracked() -> None:
     now = execution.current()
     assert (now.format, now.document, now.by_quarto, now.source) == ("html", None, False, "default")
     assert now.project_root is None and now.data_dir is None
+
+
+def test_a_data_folder_without_its_own_descriptor_is_the_pages_as_the_pre_render_steps(
+    monkeypatch, tmp_path
+) -> None:
+    """Tables copied into data/ without a datapackage.json (an example's folder): the
+    pre-render step validates that folder with the package's descriptor, so the pages
+    read it too (they once looked elsewhere and failed with a traceback)."""
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "_quarto.yml").write_text("project:\n  type: website\n", encoding="utf-8")
+    (project / "cv.qmd").write_text("", encoding="utf-8")
+    _environment(monkeypatch, tmp_path, "html", project / "cv.qmd")
+    monkeypatch.delenv("CVDATA_DIR", raising=False)
+    assert execution.current().data_dir == project / "data" == project_data_dir(project)
 
 
 def test_the_data_folder_the_person_chose_wins(monkeypatch, tmp_path) -> None:

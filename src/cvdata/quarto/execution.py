@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import env
-from .._paths import FORMAT_ENV, PROJECT_FILE, checked_name
+from .._paths import FORMAT_ENV, PROJECT_FILE, checked_name, project_data_dir
 
 #: The comm Quarto's Jupyter engine opens before each execution (its ``notebook.py``).
 SETUP_COMM = "quarto_kernel_setup"
@@ -63,14 +63,15 @@ class Execution:
     @property
     def data_dir(self) -> Path | None:
         """The data folder: ``CVDATA_DIR`` when set (the person's choice for the whole
-        render or preview), else the project's ``data/``; None when neither is known (the
-        loader then looks for ``data/`` from the working folder)."""
+        render or preview), else the project's ``data/`` (:func:`project_data_dir`, the
+        pre-render step's rule: with or without a descriptor of its own); None when neither
+        is known (the loader then looks for ``data/`` from the working folder)."""
         chosen = env.get(env.DATA_DIR)
         if chosen:
             return Path(chosen).expanduser()
         root = self.project_root
-        if root is not None and (root / "data" / "datapackage.json").is_file():
-            return root / "data"
+        if root is not None and (root / "data").is_dir():
+            return project_data_dir(root)
         return None
 
 

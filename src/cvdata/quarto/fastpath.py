@@ -44,8 +44,8 @@ from .._paths import (
     META_DIR,
     PREVIEW_STAMP,
     PREVIEW_TIMINGS,
-    find_data_dir,
     find_project_root,
+    project_data_dir,
 )
 from ..problems import DataDirError
 
@@ -138,7 +138,7 @@ def inputs(project: Path) -> str:
     DataDirError, ValueError
         No data folder, or a bad as-of date: the whole step says so.
     """
-    data_dir = find_data_dir(None if env.get(env.DATA_DIR) else project / "data")
+    data_dir = project_data_dir(project)
     h = hashlib.sha256(f"cvdata pre-render {VERSION}\n".encode())
     h.update(f"data {data_dir.resolve()}\nas of {env.resolve_as_of()}\n".encode())
     h.update(f"plotly.js {env.get(env.PLOTLYJS, '')}\n".encode())

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from .. import _plotlyjs, env, i18n, identity
 from .._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
-from .._paths import META_DIR, PLOTLY_JS, find_project_root
-from ..load import CV, check, find_data_dir, resolve_as_of
+from .._paths import META_DIR, PLOTLY_JS, find_project_root, project_data_dir
+from ..load import CV, check, resolve_as_of
 from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
 from ..theme import BRAND_FILE, PDF_DESIGN_KEY, Brand, load_brand
@@ -198,7 +198,7 @@ def main(project: Path | None = None) -> int:
     project = (project or find_project_root(step=True) or Path.cwd()).resolve()
     inputs = fastpath.taken(project)  # before anything is read: an edit from now on is seen
     try:
-        data_dir = find_data_dir(None if env.get(env.DATA_DIR) else project / "data")
+        data_dir = project_data_dir(project)
         as_of = resolve_as_of()
     except (DataDirError, ValueError) as e:
         print(f"pre-render: {e}", file=sys.stderr)

@@ -68,8 +68,8 @@ from .._paths import (
     META_DIR,
     PREVIEW_STAMP,
     PREVIEW_TIMINGS,
-    find_data_dir,
     find_project_root,
+    project_data_dir,
 )
 from ..problems import display_path, format_report
 from . import prerendered
@@ -437,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = (find_project_root() or Path.cwd()).resolve()
     try:
-        data_dir = find_data_dir(None if env.get(env.DATA_DIR) else project / "data")
+        data_dir = project_data_dir(project)
     except ValueError as e:
         print(f"preview: {e}", file=sys.stderr)
         return 1
