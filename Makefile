@@ -24,7 +24,9 @@ export CVDATA_DIR := $(if $(filter /%,$(DATA_DIR)),$(DATA_DIR),$(CURDIR)/$(DATA_
 # (cvdata.quarto.kernels), in the project's environment. Its own target, so that an
 # environment made before it gets it too.
 KERNELSPEC := $(VENV)/share/jupyter/kernels/cvdata/kernel.json
-QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)"
+# Quarto's dart-sass with the site's compiled theme kept between renders (cvdata.quarto.sass).
+QUARTO_ENV := PATH="$(CURDIR)/$(VENV)/bin:$$PATH" QUARTO_PYTHON="$(CURDIR)/$(PY)" \
+  QUARTO_DART_SASS="$(CURDIR)/scripts/dart-sass"
 
 .PHONY: setup render validate test lint format clean test-deps bench bench-23 quarto publish lab lab-env preview
 setup: $(VENV)/.installed $(KERNELSPEC)

@@ -386,8 +386,11 @@ def render_env(data_dir: Path | None, tag: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("CVDATA_DIR", "CVDATA_AS_OF", "QUARTO_PROFILE", "QUARTO_PROJECT_ROOT"):
         env.pop(name, None)
+    env.pop("QUARTO_DART_SASS", None)  # Quarto's floor: Quarto's own dart-sass
     if data_dir is not None:
         env.update(CVDATA_DIR=str(data_dir), CVDATA_AS_OF=AS_OF)
+        # As make: the compiled theme kept between renders (cvdata.quarto.sass).
+        env["QUARTO_DART_SASS"] = str(ROOT / "scripts" / "dart-sass")
     # As make bench: the project's Python runs Quarto's Jupyter engine, its tools on PATH.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("QUARTO_PYTHON", sys.executable)

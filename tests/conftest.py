@@ -159,8 +159,9 @@ def render(
     timeout: float = 900,
 ) -> subprocess.CompletedProcess:
     """``quarto render ARGS`` in ``project`` as ``make render`` runs it: the project's Python
-    for the Jupyter engine (``QUARTO_PYTHON``, its bin/ first on PATH), the tests' as-of
-    date, and ``data`` as ``CVDATA_DIR`` when given. Output decoded as UTF-8 text."""
+    for the Jupyter engine (``QUARTO_PYTHON``, its bin/ first on PATH), its
+    ``scripts/dart-sass`` (``QUARTO_DART_SASS``), the tests' as-of date, and ``data`` as
+    ``CVDATA_DIR`` when given. Output decoded as UTF-8 text."""
     base = {k: v for k, v in os.environ.items() if k not in CVDATA_ENV}
     base.pop("QUARTO_PROFILE", None)
     bindir = str(Path(sys.executable).parent)
@@ -170,8 +171,9 @@ def render(
         "QUARTO_PYTHON": sys.executable,
         "CVDATA_AS_OF": AS_OF.isoformat(),
         **({"CVDATA_DIR": str(data)} if data is not None else {}),
-        **(env or {}),
     }
+    sass = project / "scripts" / "dart-sass"  # as make: the compiled theme kept
+    full.update({"QUARTO_DART_SASS": str(sass)} if sass.is_file() else {}, **(env or {}))
     return subprocess.run(
         [quarto(), "render", *args],
         cwd=project,

@@ -44,6 +44,7 @@ DOCUMENT_FILE = "QUARTO_DOCUMENT_FILE"
 PUB_AUTH_TOKEN = "QUARTO_PUB_AUTH_TOKEN"
 PRERENDERED = "CVDATA_PRERENDERED"
 PROFILER_OUTPUT = "QUARTO_PROFILER_OUTPUT"
+QUARTO_BIN_PATH = "QUARTO_BIN_PATH"
 
 #: Every variable the package reads, in the order the README lists them.
 VARIABLES: tuple[Variable, ...] = (
@@ -112,6 +113,11 @@ VARIABLES: tuple[Variable, ...] = (
         PROFILER_OUTPUT, "cvdata", "where Quarto writes its timings of a render (the preview's)"
     ),
     Variable(
+        QUARTO_BIN_PATH,
+        "Quarto",
+        "Quarto's own folder: where `scripts/dart-sass` finds Quarto's dart-sass",
+    ),
+    Variable(
         PUB_AUTH_TOKEN,
         "you",
         "a Quarto Pub token for `make publish` (a repository secret in CI); it wins over "
@@ -124,6 +130,11 @@ VARIABLES: tuple[Variable, ...] = (
 TOOL_VARIABLES: tuple[Variable, ...] = (
     Variable("CVDATA_STATE", "you", "where scripts/state-dir.sh puts `.venv` and `.cache`"),
     Variable("CVDATA_QUARTO", "make", "the Quarto the tests and `make bench` render with"),
+    Variable(
+        "QUARTO_DART_SASS",
+        "make",
+        "`scripts/dart-sass`: Quarto's dart-sass with the compiled theme kept between renders",
+    ),
     Variable("CVDATA_PROPERTY_EXAMPLES", "you", "how many examples each property test tries"),
     Variable("CVDATA_PROPERTY_RANDOM", "you", "`1`: the property tests try new examples"),
     Variable("CVDATA_BENCH_OUT", "make", "the benchmark's scratch folder"),

@@ -11,6 +11,8 @@
   for;
 - :mod:`~cvdata.quarto.static`, :mod:`~cvdata.quarto.prefetch`: the PDF's static figures
   (kaleido, the figure cache) and their drawing ahead;
+- :mod:`~cvdata.quarto.sass`: Quarto's dart-sass with the compiled theme kept between
+  renders (``scripts/dart-sass``, named by ``QUARTO_DART_SASS``);
 - :mod:`~cvdata.quarto.preview` (with ``preview_render``, ``preview_server`` and
   ``prerendered``): ``make preview``.
 

@@ -4,6 +4,8 @@ A Typst render spends most of its cells in kaleido: Chromium's start (about 1.3 
 one SVG per chart. The pre-render step (:func:`start`) runs the document's own cells in a
 process of its own, in the Typst format, with what they print thrown away: each figure
 goes into the figure cache (:data:`cvdata._paths.FIGURE_CACHE`), named by what it draws.
+Its browser starts first, in the background, while the cells import, load the data and
+build the first figure (:func:`cvdata.quarto.static.start_browser_early`).
 Quarto meanwhile starts, renders the other pages and starts the document's kernel, whose
 :meth:`cvdata.page.Page.figure` then takes the SVG from the cache
 (:mod:`cvdata.quarto.static`), waiting for it while this process runs
@@ -123,6 +125,9 @@ def run(project: Path, document: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from .static import start_browser_early
+
+    start_browser_early()  # every document here draws figures
     project, documents = Path(argv[0]).resolve(), argv[1:]
     failed = 0
     for doc in documents:
