@@ -163,6 +163,8 @@ def test_a_kernel_is_forked_with_its_own_environment_folder_and_no_state_of_anot
         first.run("import cvdata; cvdata.h30_mark = 'first'; x = 1")
     finally:
         first.shutdown()
+    # ipykernel was imported once, by the server, for the first kernel (not at its start).
+    assert (served / kernels.LOG).read_text(encoding="utf-8").count("ipykernel imported") == 1
     second = Kernel(served, tmp_path / "..", {"H30_SEEN": "second"})
     try:
         assert second.value("getattr(__import__('cvdata'), 'h30_mark', None)") is None
@@ -171,6 +173,7 @@ def test_a_kernel_is_forked_with_its_own_environment_folder_and_no_state_of_anot
         assert second.value("__import__('os').environ.get('QUARTO_EXECUTE_INFO')") is None
     finally:
         second.shutdown()
+    assert (served / kernels.LOG).read_text(encoding="utf-8").count("ipykernel imported") == 1
 
 
 def test_an_interrupt_reaches_the_forked_kernel_and_shutdown_ends_both(served, tmp_path) -> None:

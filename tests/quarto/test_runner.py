@@ -253,6 +253,15 @@ def test_a_run_is_forked_from_the_server_in_the_launchers_folder(served, tmp_pat
     assert "runner" in (project / kernels.LOG).read_text(encoding="utf-8")
 
 
+def test_a_server_that_ran_only_pages_never_imported_ipykernel(served, tmp_path) -> None:
+    # cvdata's engine needs no Jupyter kernel: the server is ready without ipykernel, and
+    # imports it before the first kernel it forks (tests/quarto/test_kernels.py).
+    project, _ = served
+    text, _ = _launch_run(project, tmp_path, "import sys\nprint('ipykernel' in sys.modules)")
+    assert text.strip() == "False"
+    assert "ipykernel imported" not in (project / kernels.LOG).read_text(encoding="utf-8")
+
+
 def test_switched_off_the_run_is_the_launchers_own(served, tmp_path) -> None:
     project, server_pid = served
     parent, preloaded, _, in_launcher = _launch(project, tmp_path, {env.WARM_KERNELS: "0"})

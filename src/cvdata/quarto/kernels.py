@@ -1,5 +1,5 @@
-"""Kernels that start warm: forked from a process that has already imported ipykernel,
-pandas, plotly and cvdata.
+"""Kernels that start warm: forked from a process that has already imported pandas, plotly
+and cvdata (and ipykernel, before the first Jupyter kernel: cvdata's engine needs none).
 
 Each executed page costs a kernel: a fresh ipykernel, then Quarto's set-up cell and the
 page's imports, about a second before its first cell, eight times in a cold render. The
