@@ -55,7 +55,12 @@ VARIABLES: tuple[Variable, ...] = (
         AS_OF, "you", "the as-of date, YYYY-MM-DD: nothing may be dated after it (default: today)"
     ),
     Variable(PLOTLYJS, "you", "`full`: ship plotly's full bundle instead of the basic one"),
-    Variable(NO_PREFETCH, "you", "`1`: the pre-render step draws no chart ahead (to compare)"),
+    Variable(
+        NO_PREFETCH,
+        "you",
+        "`1`: the pre-render step draws no chart ahead; `0`: it does in every render (by "
+        "default only in a whole-project render)",
+    ),
     Variable(
         ENGINE,
         "you",

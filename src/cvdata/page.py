@@ -50,7 +50,8 @@ from .load import CV, load
 from .quarto.execution import current as current_execution
 from .quarto.execution import output_format
 from .quarto.freeze import track_reads
-from .quarto.static import static_export
+from .quarto.prefetch import draws_static_figures
+from .quarto.static import start_browser_if_needed, static_export
 from .theme import Brand, load_brand
 
 #: Where a figure may float in the PDF (see :meth:`Page.figure`).
@@ -340,7 +341,7 @@ class Page:
             stem = self.document.stem if self.document else "figure"
             rel = Path(FIGURE_DIR) / stem / f"{label}.svg"
             cache = self.project_root / FIGURE_CACHE
-            static_export(fig, Path.cwd() / rel, width, height, cache)
+            static_export(fig, Path.cwd() / rel, width, height, cache, self.document)
             # Full width, unless the chart is taller than wide: at full width it would not
             # fit on a page under its heading, leaving the heading alone on a page. Then a
             # share of the page's height (the width follows, keeping the aspect ratio).
@@ -448,9 +449,11 @@ def setup(
 ) -> Page:
     """Load the data and prepare the page for the format being rendered.
 
-    In a static format (PDF) the charts' browser starts at the first chart that is not
-    drawn already (the pre-render step draws them ahead, see :mod:`cvdata.quarto.prefetch`):
-    a page whose charts all are starts none.
+    In a static format (PDF) the charts' browser starts at once, in the background, when
+    the page will likely draw a chart (:func:`cvdata.quarto.static.start_browser_if_needed`:
+    not when a whole-project render draws them ahead, see :mod:`cvdata.quarto.prefetch`, nor
+    when every chart of its last render is drawn already); else at the first chart that is
+    not drawn already.
 
     Raises
     ------
@@ -476,7 +479,7 @@ def setup(
     # Every word the page writes, in the CV's language (meta.csv's language, words.json):
     # read after the tracking starts, so that a change of language re-runs every page.
     i18n.activate(cv)
-    return Page(
+    page = Page(
         cv=cv,
         format=fmt,
         brand=load_brand(root / "_brand.yml"),
@@ -484,6 +487,9 @@ def setup(
         document=document,
         quarto=quarto,
     )
+    if quarto and not page.is_html and document is not None and draws_static_figures(document):
+        start_browser_if_needed(root / FIGURE_CACHE, document)
+    return page
 
 
 __all__ = ["Page", "drawn_items", "md_escape", "output_format", "setup", "typst_str"]

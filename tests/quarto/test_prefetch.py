@@ -4,6 +4,7 @@ figure cache the pages read them from (cvdata.quarto.static)."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import threading
@@ -128,17 +129,20 @@ def test_the_whole_render_takes_the_pdf_charts_drawn_ahead(tmp_path: Path) -> No
 
 @pytest.mark.render
 def test_the_pdf_alone_is_the_same_with_and_without_drawing_ahead(tmp_path: Path) -> None:
+    # "0": drawn ahead (switched on); "1": never; unset: a render of some files (this one)
+    # draws nothing ahead, and the page starts its browser at once.
     images = []
-    for off in ("0", "1"):
+    for off in ("0", "1", None):
         project = copy_project(tmp_path / f"off-{off}")
-        done = render(project, "cv.qmd", "--to", "typst", env={prefetch.OFF_ENV: off})
+        switch = {prefetch.OFF_ENV: off} if off else {}
+        done = render(project, "cv.qmd", "--to", "typst", env=switch)
         assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
         cache, used = _cache_and_figures(project)
         assert len(used) == 3 and cache.keys() == used.keys()
         drawn_ahead = (project / page.FIGURE_CACHE / prefetch.LOG).is_file()
         assert drawn_ahead == (off == "0")
         images.append(sorted(used))
-    assert images[0] == images[1]  # the same charts, byte for byte
+    assert images[0] == images[1] == images[2]  # the same charts, byte for byte
 
 
 @pytest.mark.render
@@ -151,7 +155,7 @@ def test_a_drawing_that_fails_costs_nothing_but_time(tmp_path: Path) -> None:
     broken = "```{python}\nimport os\n\nif os.environ.get('CVDATA_PREFETCH'):\n"
     broken += "    raise RuntimeError('broken ahead')\n```\n\n"
     cv.write_text(text.replace("```{python}", broken + "```{python}", 1), encoding="utf-8")
-    done = render(project, "cv.qmd", "--to", "typst")
+    done = render(project, "cv.qmd", "--to", "typst", env={prefetch.OFF_ENV: "0"})
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     log = (project / page.FIGURE_CACHE / prefetch.LOG).read_text()
     assert "RuntimeError: broken ahead" in log
@@ -160,9 +164,9 @@ def test_a_drawing_that_fails_costs_nothing_but_time(tmp_path: Path) -> None:
 
 
 def test_the_drawing_starts_before_the_data_is_validated(tmp_path: Path, monkeypatch) -> None:
-    # Where the PDF's pass will run whatever the data says (a render of cv.qmd alone), the
-    # drawing overlaps the pre-render step's validation; for data that does not validate
-    # the render stops at the pre-render step anyway.
+    # Where the PDF's pass will run whatever the data says (a render of cv.qmd alone, with
+    # the drawing ahead switched on), the drawing overlaps the pre-render step's
+    # validation; for data that does not validate the render stops there anyway.
     project = copy_project(tmp_path / "project")
     order: list[str] = []
     monkeypatch.setattr(prefetch, "start", lambda p, docs: order.append(f"start {docs}"))
@@ -170,10 +174,15 @@ def test_the_drawing_starts_before_the_data_is_validated(tmp_path: Path, monkeyp
     monkeypatch.setattr(prerender, "check", lambda *a: order.append("check") or real_check(*a))
     monkeypatch.setenv("QUARTO_PROJECT_INPUT_FILES", "cv.qmd")
     monkeypatch.delenv("QUARTO_PROJECT_RENDER_ALL", raising=False)
-    monkeypatch.delenv(prefetch.OFF_ENV, raising=False)
+    monkeypatch.setenv(prefetch.OFF_ENV, "0")
     monkeypatch.setenv("CVDATA_AS_OF", "2026-11-26")
     assert prerender.main(project) == 0
     assert order[:2] == ["start ['cv.qmd']", "check"]
+    # By default a render of some files draws nothing ahead: the page draws its own.
+    order.clear()
+    monkeypatch.delenv(prefetch.OFF_ENV)
+    assert prerender.main(project) == 0
+    assert order == ["check"]
     # A whole render with a frozen PDF pass: drawn only once the data says it runs again.
     order.clear()
     monkeypatch.setenv("QUARTO_PROJECT_RENDER_ALL", "1")
@@ -231,3 +240,54 @@ def test_a_browser_that_cannot_start_early_is_started_by_the_first_figure(
     assert calls == [1]
     with pytest.raises(RuntimeError, match="no Chromium"):
         static._start_browser()
+
+
+def test_only_a_whole_project_render_draws_ahead_unless_switched(monkeypatch) -> None:
+    from cvdata.quarto import fastpath
+
+    for render_all, switch, wanted in [
+        ("1", None, True),  # the other pages overlap the drawing
+        (None, None, False),  # `quarto render cv.qmd --to typst`: the page draws its own
+        ("1", "1", False),
+        (None, "0", True),
+        ("1", "0", True),
+    ]:
+        for name, value in (("QUARTO_PROJECT_RENDER_ALL", render_all), (prefetch.OFF_ENV, switch)):
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        assert fastpath.drawing_ahead_wanted() is wanted, (render_all, switch)
+
+
+def test_a_page_starts_its_browser_at_once_only_when_it_will_draw(
+    tmp_path: Path, monkeypatch
+) -> None:
+    started: list[int] = []
+    monkeypatch.setattr(static, "start_browser_early", lambda: started.append(1))
+    real = static._browser  # the exports below draw with this process's browser
+    monkeypatch.setattr(static, "_browser", None)
+    monkeypatch.setattr(static, "_used", {})
+    cache = tmp_path / "cache"
+    cv = copy_project(tmp_path / "project") / "cv.qmd"
+    # Never rendered: its charts will be drawn.
+    assert static.start_browser_if_needed(cache, cv) and started == [1]
+    # The figures it takes are noted, in order, for its next render.
+    monkeypatch.setattr(static, "_browser", real)
+    for n in (3, 4):
+        static.static_export(_fig(n), tmp_path / f"{n}.svg", 400, 300, cache, used_by=cv)
+    static.static_export(_fig(3), tmp_path / "3.svg", 400, 300, cache, used_by=cv)
+    used = json.loads(static._used_file(cache, cv).read_text())
+    assert used == [static._figure_key(static._still(_fig(n)), 400, 300) for n in (3, 4)]
+    monkeypatch.setattr(static, "_browser", None)  # as in the next render's process
+    # Every chart of its last render is drawn already: no browser (an edit of a talk).
+    assert not static.start_browser_if_needed(cache, cv)
+    # One of them is gone (pruned, or the data changed what it draws): it starts one.
+    (cache / f"{used[1]}.svg").unlink()
+    assert static.start_browser_if_needed(cache, cv) and started == [1, 1]
+    # Something else than a list of names: as if never rendered.
+    static._used_file(cache, cv).write_text('{"../x": 1}')
+    assert static.start_browser_if_needed(cache, cv)
+    # While the drawing ahead runs, it draws them: the page starts none.
+    monkeypatch.setattr(static, "_prefetch_running", lambda c: True)
+    assert not static.start_browser_if_needed(cache, cv)

@@ -216,11 +216,22 @@ def pages_will_execute(project: Path) -> bool:
     return False
 
 
+def drawing_ahead_wanted() -> bool:
+    """Whether this render draws the PDF's charts ahead (:mod:`cvdata.quarto.prefetch`):
+    a whole-project render does, where the drawing overlaps the other pages; a render of
+    some files (``quarto render cv.qmd --to typst``) does not, where it would only repeat
+    the page's own work beside it (the page starts its browser at once instead:
+    :func:`cvdata.quarto.static.start_browser_if_needed`). ``CVDATA_NO_PREFETCH``: ``1``
+    never, ``0`` in every render."""
+    switch = env.get(env.NO_PREFETCH)
+    return switch == "0" or (switch != "1" and bool(env.get(env.PROJECT_RENDER_ALL)))
+
+
 def _draws_ahead(project: Path) -> bool:
     """Whether the whole step would start drawing a PDF's charts: a Typst pass will run
     the cells of a document that draws (:func:`cvdata.quarto.prefetch.draws_static_figures`,
     asked only of a ``.qmd`` that names Typst at all: it imports a YAML parser)."""
-    if env.get(env.NO_PREFETCH) == "1":
+    if not drawing_ahead_wanted():
         return False
     for document in input_files():
         path = project / document

@@ -10,8 +10,9 @@
    ``skills.csv`` re-runs the pages that show skills and no other.
 4. Say which pages the CV has something for (:mod:`cvdata.quarto.site`): the others are left out;
    and whose site it is (:mod:`cvdata.identity`: the title, description, favicon, photo).
-5. Start drawing the PDF's charts in the background (:mod:`cvdata.quarto.prefetch`), for the
-   documents whose Typst pass will execute, while Quarto renders the other pages.
+5. In a whole-project render, start drawing the PDF's charts in the background
+   (:mod:`cvdata.quarto.prefetch`), for the documents whose Typst pass will execute, while
+   Quarto renders the other pages (:func:`cvdata.quarto.fastpath.drawing_ahead_wanted`).
 6. Start the fork server of the warm kernels (:mod:`cvdata.quarto.kernels`) when some page
    will execute.
 
@@ -30,7 +31,7 @@ import stat
 import sys
 from pathlib import Path
 
-from .. import _plotlyjs, env, i18n, identity
+from .. import _plotlyjs, i18n, identity
 from .._files import MAX_DESCRIPTOR_BYTES, MAX_TABLE_BYTES, FileRefused, read_bytes
 from .._paths import META_DIR, PLOTLY_JS, find_project_root, project_data_dir
 from ..load import CV, check, resolve_as_of
@@ -208,7 +209,7 @@ def main(project: Path | None = None) -> int:
         return 1
     # The kernels' imports overlap the validation below (a page with data to show runs).
     kernels = pages_will_execute(project) and start_kernels(project)
-    drawing = env.get(_prefetch.OFF_ENV) != "1"
+    drawing = fastpath.drawing_ahead_wanted()
     # Where the PDF's pass will run whatever the data (a render of some files, or no frozen
     # result), the charts are drawn from now on, alongside the validation below; the
     # drawing checks the data itself, and a render of data that does not validate stops.

@@ -125,15 +125,57 @@ def start_browser_early() -> None:
     threading.Thread(target=start, name="cvdata-browser-start", daemon=True).start()
 
 
+#: What each document of this process took from the cache (its figures' names), in order.
+_used: dict[Path, list[str]] = {}
+
+
+def _used_file(cache: Path, document: Path) -> Path:
+    """Where the names of the figures ``document`` used in its last render are kept."""
+    name = hashlib.sha256(str(document.resolve()).encode("utf-8", "surrogateescape"))
+    return cache / "used" / f"{name.hexdigest()[:16]}.json"
+
+
+def start_browser_if_needed(cache: Path, document: Path) -> bool:
+    """Start the browser now, in the background (:func:`start_browser_early`), when
+    ``document`` (whose cells draw figures) will likely draw one: nothing draws them ahead
+    for it, and a figure it used in its last render is not in ``cache`` (or it has not
+    been rendered yet). After an edit that leaves the charts alone, every figure is taken
+    from the cache and no browser is started. Returns whether it started one."""
+    if _browser is not None or _prefetch_running(cache):
+        return False
+    try:
+        used = json.loads(_used_file(cache, document).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        used = None
+    if (
+        isinstance(used, list)
+        and used
+        and all(
+            isinstance(key, str) and key.isalnum() and (cache / f"{key}.svg").is_file()
+            for key in used
+        )
+    ):
+        return False
+    start_browser_early()
+    return True
+
+
 def static_export(
-    fig: go.Figure, path: Path, width: int, height: int, cache: Path | None = None
+    fig: go.Figure,
+    path: Path,
+    width: int,
+    height: int,
+    cache: Path | None = None,
+    used_by: Path | None = None,
 ) -> None:
     """SVG through kaleido, reusing one browser for every figure of the process.
 
     SVG rather than PNG: vector charts print sharp at any size, their labels stay text in
     the PDF, and kaleido skips rasterising (about 40% less time per figure than a PNG at
     scale 2). With ``cache`` (a folder), a figure drawn before, by this render's pre-render
-    step or by an earlier render, is taken from there instead of drawn again.
+    step or by an earlier render, is taken from there instead of drawn again; ``used_by``
+    (the document) notes its name there for the document's next render
+    (:func:`start_browser_if_needed`).
     """
     spec = _still(fig)
     svg = None
@@ -146,6 +188,11 @@ def static_export(
             svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
         if cache is not None:
             _write_atomic(drawn, svg)
+    if cache is not None and used_by is not None:
+        keys = _used.setdefault(used_by, [])
+        if drawn.stem not in keys:
+            keys.append(drawn.stem)
+            _write_atomic(_used_file(cache, used_by), json.dumps(keys).encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(svg)
 
