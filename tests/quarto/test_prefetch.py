@@ -222,7 +222,7 @@ def test_the_drawing_starts_its_browser_before_its_cells(tmp_path: Path, monkeyp
 
 
 def test_a_browser_that_cannot_start_early_is_started_by_the_first_figure(
-    monkeypatch,
+    tmp_path: Path, monkeypatch
 ) -> None:
     # The early start swallows its failure: the first figure starts the browser again and
     # reports what is wrong there.
@@ -238,8 +238,9 @@ def test_a_browser_that_cannot_start_early_is_started_by_the_first_figure(
     while not calls and time.monotonic() < deadline:
         time.sleep(0.01)
     assert calls == [1]
-    with pytest.raises(RuntimeError, match="no Chromium"):
-        static._start_browser()
+    with pytest.raises(RuntimeError, match="no Chromium"):  # the figure says what is wrong
+        static.static_export(_fig(), tmp_path / "a.svg", 400, 300)
+    assert calls == [1, 1]
 
 
 def test_only_a_whole_project_render_draws_ahead_unless_switched(monkeypatch) -> None:
