@@ -9,10 +9,14 @@ that stay inside the folder are followed (a table may be shared under two names)
 
 Every reader of the data folder goes through :func:`read_bytes`; every file named on the
 command line (a ``.bib`` or a JSON Resume to import) through :func:`read_input`.
+
+The caches of a render (the PDF's figures, the compiled theme) are written with
+:func:`write_whole` and trimmed with :func:`keep_newest`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -185,3 +189,21 @@ def read_input(name: str | os.PathLike[str], limit: int = MAX_INPUT_BYTES) -> by
         return data
     check_input(name, limit)
     return _read_regular(name, limit, _INPUT)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Written whole or not at all: another process may read it at any moment, or write
+    it too (each writes a file of its own, then puts it in place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def keep_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files of ``folder`` that match
+    ``pattern`` (a reader marks a file used by touching it)."""
+    found = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in found[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()

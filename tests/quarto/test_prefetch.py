@@ -16,6 +16,7 @@ import pytest
 from conftest import PROJECT, copy_project, render, render_site
 
 from cvdata import page
+from cvdata._files import write_whole
 from cvdata._paths import PREFETCH_LOCK
 from cvdata.quarto import prefetch, prerender, static
 
@@ -81,7 +82,7 @@ def test_a_page_waits_for_a_figure_being_drawn_ahead(tmp_path: Path) -> None:
 
     def draw() -> None:
         time.sleep(0.4)
-        static._write_atomic(drawn, b"<svg>ahead</svg>")
+        write_whole(drawn, b"<svg>ahead</svg>")
 
     threading.Thread(target=draw).start()
     began = time.monotonic()

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from conftest import DATA_DIR
 
 from cvdata import _plotlyjs, page
+from cvdata._files import write_whole
 from cvdata.quarto import static
 
 
@@ -115,7 +116,7 @@ def test_a_page_whose_charts_are_drawn_already_starts_no_browser(
     fig = go.Figure(go.Bar(y=[3, 1, 2]))
     spec = static._still(fig)
     drawn = tmp_path / page.FIGURE_CACHE / f"{static._figure_key(spec, 820, 450)}.svg"
-    static._write_atomic(drawn, b"<svg>drawn before</svg>")
+    write_whole(drawn, b"<svg>drawn before</svg>")
 
     def no_browser() -> None:
         raise AssertionError("a browser was started")

@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from .. import env
+from .._files import keep_newest
 from .._paths import FIGURE_CACHE, FORMAT_ENV, PREFETCH_ENV, PREFETCH_LOCK
 
 #: Figures kept in the cache (the most recently used); an edit makes new ones.
@@ -67,10 +68,7 @@ def draws_static_figures(document: Path) -> bool:
 
 def prune(cache: Path, keep: int = KEEP) -> None:
     """Drop all but the ``keep`` most recently used figures."""
-    figures = sorted(cache.glob("*.svg"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in figures[keep:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    keep_newest(cache, "*.svg", keep)
 
 
 def start(project: Path, documents: list[Path]) -> subprocess.Popen | None:

@@ -33,6 +33,7 @@ import sys
 from pathlib import Path
 
 from .. import env
+from .._files import keep_newest, write_whole
 from .._paths import META_DIR
 
 #: The cache, in the project (a copy of the project starts without it).
@@ -117,18 +118,6 @@ def cache_key(source: Path, output: Path, options: list[str], sass: Path) -> str
     return h.hexdigest()[:32]
 
 
-def _keep(cache: Path, key: str, css: bytes) -> None:
-    """Written whole or not at all; all but the :data:`KEEP` most recent are dropped."""
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{key}.{os.getpid()}.tmp"
-    tmp.write_bytes(css)
-    tmp.replace(cache / f"{key}.css")
-    kept = sorted(cache.glob("*.css"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[KEEP:]:
-        with contextlib.suppress(OSError):
-            old.unlink()
-
-
 def main(args: list[str]) -> int:
     sass = real_sass()
     if sass is None:
@@ -158,7 +147,8 @@ def main(args: list[str]) -> int:
     done = subprocess.run([str(sass), *args])
     if done.returncode == 0:
         with contextlib.suppress(OSError):
-            _keep(cache, key, output.read_bytes())
+            write_whole(kept, output.read_bytes())
+            keep_newest(cache, "*.css", KEEP)
     return done.returncode
 
 

@@ -28,6 +28,7 @@ from typing import TypeVar
 import plotly.graph_objects as go
 
 from .. import _plotlyjs, env
+from .._files import write_whole
 from .._paths import PREFETCH_ENV, prefetch_running
 
 #: How long a page waits for a figure being drawn ahead before drawing it itself.
@@ -187,12 +188,12 @@ def static_export(
         with _export_lock:
             svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
         if cache is not None:
-            _write_atomic(drawn, svg)
+            write_whole(drawn, svg)
     if cache is not None and used_by is not None:
         keys = _used.setdefault(used_by, [])
         if drawn.stem not in keys:
             keys.append(drawn.stem)
-            _write_atomic(_used_file(cache, used_by), json.dumps(keys).encode("utf-8"))
+            write_whole(_used_file(cache, used_by), json.dumps(keys).encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(svg)
 
@@ -235,14 +236,6 @@ def _drawn_before(drawn: Path) -> bytes | None:
         if not _prefetch_running(drawn.parent) or time.monotonic() > deadline:
             return drawn.read_bytes() if drawn.is_file() else None
         time.sleep(0.03)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Written whole or not at all: another process may read it at any moment."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def _stable_svg(svg: bytes) -> bytes:
