@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +16,7 @@ from conftest import PROJECT, TABLES, edit_cell
 
 import cvdata
 from cvdata import CV, DataDirError, ValidationError
+from cvdata import load as load_module
 
 
 def _descriptor_names(data_dir: Path) -> list[str]:
@@ -296,3 +299,66 @@ def test_bad_as_of_in_the_environment_raises(
     monkeypatch.setenv("CVDATA_AS_OF", "2026-02-30")
     with pytest.raises(ValueError, match=r"^as-of date '2026-02-30' is not a date in the form"):
         cvdata.load(data_dir)
+
+
+# -- a load made ahead (the warm kernels' fork server) --------------------------------
+
+
+@pytest.fixture
+def ahead_cleared() -> Iterator[None]:
+    yield
+    load_module._ahead = None
+
+
+def _copy(data_dir: Path, target: Path) -> Path:
+    shutil.copytree(data_dir, target)
+    return target
+
+
+def test_a_load_made_ahead_is_taken_once_by_the_next_load_of_that_folder(
+    data_dir: Path, as_of: dt.date, tmp_path: Path, ahead_cleared: None
+) -> None:
+    folder = _copy(data_dir, tmp_path / "data")
+    assert load_module.load_ahead(folder, as_of=as_of)
+    kept = load_module._ahead
+    assert kept is not None
+    first = cvdata.load(folder, as_of=as_of)
+    assert first.papers is kept[3].papers  # the tables read ahead, not read again
+    assert first.data_dir == folder
+    again = cvdata.load(folder, as_of=as_of)
+    assert again.papers is not first.papers  # taken once: no two loads share a table
+    pd.testing.assert_frame_equal(again.papers, first.papers)
+
+
+@pytest.mark.parametrize("change", ["edited", "other date", "other folder"])
+def test_a_load_made_ahead_is_not_taken_when_it_no_longer_fits(
+    data_dir: Path, as_of: dt.date, tmp_path: Path, ahead_cleared: None, change: str
+) -> None:
+    folder = _mark(_copy(data_dir, tmp_path / "data"))
+    load_module.load_ahead(folder, as_of=as_of)
+    kept = load_module._ahead
+    assert kept is not None
+    when, target = as_of, folder
+    if change == "edited":  # saved after the read: same size, the file's time moves on
+        edit_cell(folder / "person.csv", "zhongzhu-zhou", "headline", f"copy in {folder.name}!")
+    elif change == "other date":
+        when = as_of - dt.timedelta(days=1)
+    else:
+        target = _mark(_copy(data_dir, tmp_path / "other"))
+    cv = cvdata.load(target, as_of=when)
+    assert cv.papers is not kept[3].papers
+    assert cv.as_of == when
+    expected = {"edited": f"copy in {folder.name}!", "other date": "copy in data"}
+    assert _headline(cv) == expected.get(change, "copy in other")
+    assert load_module._ahead is None  # not kept for a later load either
+
+
+def test_bad_data_is_not_loaded_ahead_and_the_load_reports_it(
+    broken_copy, as_of: dt.date, ahead_cleared: None
+) -> None:
+    folder = broken_copy()
+    edit_cell(folder / "papers.csv", "jsidentify", "year", "20x4")
+    assert load_module.load_ahead(folder, as_of=as_of) is False
+    assert load_module._ahead is None
+    with pytest.raises(ValidationError):
+        cvdata.load(folder, as_of=as_of)

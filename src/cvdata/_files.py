@@ -11,7 +11,8 @@ Every reader of the data folder goes through :func:`read_bytes`; every file name
 command line (a ``.bib`` or a JSON Resume to import) through :func:`read_input`.
 
 The caches of a render (the PDF's figures, the compiled theme) are written with
-:func:`write_whole` and trimmed with :func:`keep_newest`.
+:func:`write_whole` and trimmed with :func:`keep_newest`; :func:`snapshot` notes a folder's
+files without reading them (has the data folder changed since?).
 """
 
 from __future__ import annotations
@@ -207,3 +208,22 @@ def keep_newest(folder: Path, pattern: str, keep: int) -> None:
     for old in found[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file of ``folder`` (recursively) with its time changed and size, from
+    ``lstat``: nothing is opened, and no link is followed."""
+    found: dict[str, tuple[int, int]] = {}
+
+    def walk(here: Path, prefix: str) -> None:
+        with contextlib.suppress(OSError), os.scandir(here) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    st = entry.stat(follow_symlinks=False)
+                    if entry.is_dir(follow_symlinks=False):
+                        walk(Path(entry.path), f"{prefix}{entry.name}/")
+                    else:
+                        found[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
+
+    walk(folder, "")
+    return found

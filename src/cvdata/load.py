@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import validate as _validate
+from ._files import snapshot
 from ._paths import find_data_dir
 from .env import resolve_as_of
 from .problems import Problem, ValidationError, display_path
 from .transaction import TransactionError, reading
 from .validate import Result
 
-__all__ = ["CV", "check", "find_data_dir", "load", "resolve_as_of", "validate"]
+__all__ = ["CV", "check", "find_data_dir", "load", "load_ahead", "resolve_as_of", "validate"]
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,54 @@ def load(
         With every problem found, each naming file, line, column and what is wrong.
     """
     folder = find_data_dir(data_dir)
-    result = check(folder, resolve_as_of(as_of))
+    when = resolve_as_of(as_of)
+    ahead = _take_ahead(folder, when)
+    if ahead is not None:
+        return ahead
+    result = check(folder, when)
     if not result.ok:
         raise ValidationError(result.problems)
-    return CV(as_of=resolve_as_of(as_of), data_dir=folder, **result.tables)
+    return CV(as_of=when, data_dir=folder, **result.tables)
+
+
+#: A load made ahead by :func:`load_ahead`: the folder (resolved), the as-of date, its
+#: files as :func:`~cvdata._files.snapshot` saw them before the read, and the CV.
+_ahead: tuple[Path, dt.date, dict[str, tuple[int, int]], CV] | None = None
+
+
+def load_ahead(
+    data_dir: str | os.PathLike[str] | None = None, *, as_of: dt.date | str | None = None
+) -> bool:
+    """Load ``data_dir`` now, for the first :func:`load` of the same folder and date in a
+    process forked after this one; whether the data was valid (else nothing is kept, and
+    that load reports the problems).
+
+    The warm kernels' fork server calls it once, after its imports and before any page
+    asks for a kernel (:mod:`cvdata.quarto._forkserver`): each page it forks then starts
+    with its data read and checked, as a page that read it itself would have it. The
+    folder's files are noted (``lstat``) before they are read; a load whose folder no
+    longer matches reads it again.
+    """
+    global _ahead
+    _ahead = None
+    folder = find_data_dir(data_dir)
+    when = resolve_as_of(as_of)
+    files = snapshot(folder)
+    result = check(folder, when)
+    if result.ok:
+        cv = CV(as_of=when, data_dir=folder, **result.tables)
+        _ahead = (folder.resolve(), when, files, cv)
+    return result.ok
+
+
+def _take_ahead(folder: Path, as_of: dt.date) -> CV | None:
+    """The CV loaded ahead when it is of ``folder`` as it is now and ``as_of``; taken once
+    (a second load reads the folder again, so no two loads share tables)."""
+    global _ahead
+    kept, _ahead = _ahead, None
+    if kept is None:
+        return None
+    path, when, files, cv = kept
+    if path != folder.resolve() or when != as_of or snapshot(folder) != files:
+        return None
+    return replace(cv, data_dir=folder)  # the folder as this caller named it

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, DATA_DIR, copy_project
 
 from cvdata import env
 from cvdata.quarto import kernel_launcher, kernels, runner
@@ -207,6 +209,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int
     project = tmp_path_factory.mktemp("runner") / "project"
     project.mkdir()
     (project / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    shutil.copytree(DATA_DIR, project / "data")  # which the server reads ahead
     project = project.resolve()
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv(env.WARM_KERNELS, raising=False)  # the suite may run with it off
@@ -262,6 +265,24 @@ def test_a_server_that_ran_only_pages_never_imported_ipykernel(served, tmp_path)
     assert "ipykernel imported" not in (project / kernels.LOG).read_text(encoding="utf-8")
 
 
+def test_a_runs_first_load_takes_the_data_the_server_read_ahead(served, tmp_path) -> None:
+    project, _ = served
+    assert "data loaded ahead" in (project / kernels.LOG).read_text(encoding="utf-8")
+    cell = (
+        "from cvdata import load as L\n"
+        "kept = L._ahead\n"
+        "first = L.load(kept[0], as_of=kept[1])\n"
+        "again = L.load(kept[0], as_of=kept[1])\n"
+        "print(first.papers is kept[3].papers, again.papers is first.papers, len(again.papers))"
+    )
+    text, _ = _launch_run(project, tmp_path, cell)
+    taken, shared, papers = text.split()
+    assert taken == "True" and shared == "False" and int(papers) > 0
+    # each run forks the server as it was: the next run takes it too, not its leftover
+    text, _ = _launch_run(project, tmp_path, cell)
+    assert text.split()[:2] == ["True", "False"]
+
+
 def test_switched_off_the_run_is_the_launchers_own(served, tmp_path) -> None:
     project, server_pid = served
     parent, preloaded, _, in_launcher = _launch(project, tmp_path, {env.WARM_KERNELS: "0"})
@@ -297,3 +318,41 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+_IMPORTS_AFTER_PRELOAD = """
+import json, re, sys
+from pathlib import Path
+from cvdata.quarto import _forkserver
+_forkserver.preload()
+from cvdata.quarto.runner import run_notebook  # run as __main__ in a child: not preloaded
+before = set(sys.modules)
+text = Path("cv.qmd").read_text(encoding="utf-8")
+cells = re.findall(r"```\\{python\\}\\n(.*?)```", text, re.S)
+run_notebook({"cells": [{"cell_type": "code", "source": c} for c in cells]}, "cv.qmd", quiet=True)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_the_server_imports_what_the_full_cv_imports_on_the_web(tmp_path) -> None:
+    # A module a page imports on first use costs every page its import (0.15-0.4 s a page
+    # here): the server imports them (_forkserver.PRELOAD). Plotly's graph objects load
+    # their classes lazily, each on first use, and are left to the pages.
+    project = copy_project(tmp_path / "project")
+    run = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_AFTER_PRELOAD],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=_clean_env({env.AS_OF: AS_OF.isoformat()}),
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    imported = json.loads(run.stdout.splitlines()[-1])
+    watched = ("cvdata", "IPython", "nbformat", "babel", "plotly", "_plotly_utils", "pandas")
+    late = [
+        name
+        for name in imported
+        if name.split(".")[0] in watched and not name.startswith("plotly.graph_objs.")
+    ]
+    assert late == [], f"imported by the page, not by the server (add to PRELOAD): {late}"

@@ -1,14 +1,17 @@
 """The fork server behind the warm kernels (see :mod:`cvdata.quarto.kernels`).
 
 One process per project render: it imports what every page's kernel imports (ipykernel,
-pandas, plotly, cvdata's page), runs nothing else, and forks one child per kernel asked
-for by :mod:`cvdata.quarto.kernel_launcher`. The child takes the launcher's standard
-streams, environment, working folder and arguments, starts its own session and becomes
-``ipykernel_launcher``: a kernel like a plain one, minus the imports.
+pandas, plotly, cvdata's page and charts), reads and checks the data folder once (each
+page's first :func:`cvdata.load.load` takes it when the folder is unchanged), runs nothing
+else, and forks one child per kernel asked for by :mod:`cvdata.quarto.kernel_launcher`.
+The child takes the launcher's standard streams, environment, working folder and
+arguments, starts its own session and becomes ``ipykernel_launcher``: a kernel like a
+plain one, minus the imports.
 
-Fork safety: nothing runs in the server but imports, so at a fork it has one thread, no
-ZMQ context, no event loop and no open file but its own sockets, which the child closes
-(a fork with a second thread alive is refused, and the launcher starts a plain kernel).
+Fork safety: nothing runs in the server but imports and that read, so at a fork it has
+one thread, no ZMQ context, no event loop and no open file but its own sockets, which the
+child closes (a fork with a second thread alive is refused, and the launcher starts a
+plain kernel).
 """
 
 from __future__ import annotations
@@ -33,8 +36,34 @@ from typing import Any
 from .. import env
 from . import kernel_launcher as launcher
 
-#: What the server imports before it serves: what every page imports.
-PRELOAD = ("pandas", "plotly.graph_objects", "plotly.io", "cvdata.page")
+#: What the server imports before it serves: what every page imports, then what a page
+#: imports on its first chart or date (together 0.15-0.4 s of each page's run here, a
+#: child forked per page): plotly's renderers, which look for IPython and nbformat when a
+#: figure is shown, the subplots and the static export, Babel's formatting, the charts
+#: cvdata imports when drawn. Not the runner: a child runs it as ``__main__``, and runpy
+#: warns about a module imported before.
+PRELOAD = (
+    "pandas",
+    "plotly.graph_objects",
+    "plotly.io",
+    "cvdata.page",
+    "plotly.io._renderers",
+    "IPython.display",
+    "nbformat",
+    "plotly.io._html",
+    "plotly.io.json",
+    "plotly.animation",
+    "plotly.io._kaleido",
+    "plotly.subplots",
+    "plotly.validator_cache",
+    "babel.dates",
+    "babel.lists",
+    "babel.numbers",
+    "babel.units",
+    "cvdata._regex_safety",
+    "cvdata.charts.skills",
+    "cvdata.charts.venues",
+)
 #: What a Jupyter kernel imports besides: imported before the first kernel is forked, not
 #: at the start (cvdata's engine runs pages without ipykernel; 0.25-0.5 s sooner ready).
 KERNEL_PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel")
@@ -70,6 +99,24 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> None:
     finally:
         if before is None:
             del os.environ["PLOTLY_RENDERER"]
+
+
+def load_data_ahead(project: Path) -> None:
+    """Read and check the project's data folder once, for the pages forked after
+    (:func:`cvdata.load.load_ahead`: each page's first load takes it when the folder is
+    unchanged). A folder that is missing or does not validate is left to the pages, which
+    report it as they would."""
+    began = time.monotonic()
+    try:
+        from .. import load
+        from .._paths import project_data_dir
+
+        valid = load.load_ahead(project_data_dir(project))
+    except Exception as e:  # the pages read the folder themselves
+        log(f"data not loaded ahead: {type(e).__name__}: {e}")
+        return
+    said = "loaded ahead" if valid else "not valid: left to the pages"
+    log(f"data {said} in {time.monotonic() - began:.2f} s")
 
 
 def startup_environment(environ: dict[str, str]) -> dict[str, str]:
@@ -399,6 +446,7 @@ def serve(project: Path, watch: int | None) -> KernelJob | None:
     log(f"listening on {path} for {project}")
     preload()
     log(f"imports done in {time.monotonic() - began:.2f} s")
+    load_data_ahead(project)
     try:
         server.run()
     except Forked as forked:

@@ -13,7 +13,9 @@ and falls back to a plain ipykernel when there is none.
   (:func:`cvdata.quarto.kernel_launcher.socket_path`), imports, and forks a child per
   kernel (:mod:`cvdata.quarto._forkserver`). Each kernel gets the environment, working
   folder, connection file and standard streams Jupyter gave its launcher, a session of its
-  own, and nothing of another page: the server runs no page code, only imports.
+  own, and nothing of another page: the server runs no page code, only imports and one
+  read of the data folder, which a page's first load takes
+  (:func:`cvdata.load.load_ahead`).
 - The post-render step stops it (:func:`stop`): it takes no more kernels and ends when the
   last one it forked has (a kernel Quarto's daemon keeps lives on). It also ends when the
   render that started it is gone, or after :data:`~cvdata.quarto._forkserver.IDLE`

@@ -16,31 +16,13 @@ Standard library only: the script checks this before it imports anything heavy.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 from pathlib import Path
 
 from .. import env
+from .._files import snapshot
 
-
-def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file of ``folder`` (recursively) with its time changed and size, from
-    ``lstat``: nothing is opened, and no link is followed."""
-    found: dict[str, tuple[int, int]] = {}
-
-    def walk(here: Path, prefix: str) -> None:
-        with contextlib.suppress(OSError), os.scandir(here) as entries:
-            for entry in entries:
-                with contextlib.suppress(OSError):
-                    st = entry.stat(follow_symlinks=False)
-                    if entry.is_dir(follow_symlinks=False):
-                        walk(Path(entry.path), f"{prefix}{entry.name}/")
-                    else:
-                        found[prefix + entry.name] = (st.st_mtime_ns, st.st_size)
-
-    walk(folder, "")
-    return found
+__all__ = ["done_ahead", "snapshot", "state", "write"]
 
 
 def state(data_dir: Path) -> dict[str, object]:
