@@ -151,6 +151,41 @@ def test_a_table_that_no_longer_validates_is_reported_and_its_fix_renders(
     assert json.loads(watcher.status_path.read_text()) == {"rendered": 3, "problems": []}
 
 
+def test_the_pre_render_work_takes_the_validation_the_watcher_just_made(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from cvdata.quarto import prerender
+
+    monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
+    checks: list[Path] = []
+    real = prerender.check
+    monkeypatch.setattr(
+        prerender, "check", lambda folder, as_of: checks.append(folder) or real(folder, as_of)
+    )
+    project = _project_with_records(tmp_path)
+    data = project / "data"
+    copy_project(data, PROJECT / "data")
+    renders = _Renders()
+    watcher = preview.Watcher(project, data, renders, say=lambda _: None)
+    talks = data / "talks.csv"
+    _append(talks, "preview-one,Previewing,invited-talk,Here,2026-01-01,,,,")
+    assert watcher.poll()
+    assert checks == [] and len(renders.calls) == 1  # validated once, by the watcher
+    # Saved again between the watcher's validation and the pre-render work: the step
+    # validates the folder as it now is.
+    validated = watcher._changed_tables
+
+    def then_saved_again() -> set[str] | None:
+        changed = validated()
+        _append(talks, "preview-two,Previewing again,invited-talk,Here,2026-01-02,,,,")
+        return changed
+
+    monkeypatch.setattr(watcher, "_changed_tables", then_saved_again)
+    _append(talks, "preview-three,Previewing,invited-talk,Here,2026-01-03,,,,")
+    assert watcher.poll()
+    assert checks == [data] and len(renders.calls) == 2
+
+
 def test_an_edit_of_a_page_or_the_configuration_renders_it(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("CVDATA_AS_OF", AS_OF.isoformat())
     project = _project_with_records(tmp_path)

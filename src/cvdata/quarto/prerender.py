@@ -39,6 +39,7 @@ from ..problems import DataDirError, display_path, format_report
 from ..schema import DESCRIPTOR
 from ..theme import BRAND_FILE, PDF_DESIGN_KEY, Brand, load_brand
 from ..upgrade import hint as upgrade_hint
+from ..validate import Result
 from . import fastpath
 from . import kernels as _kernels
 from . import prefetch as _prefetch
@@ -195,7 +196,9 @@ def pdf_design_problem(brand: Brand) -> str:
     )
 
 
-def main(project: Path | None = None) -> int:
+def main(project: Path | None = None, *, checked: Result | None = None) -> int:
+    """The step; ``checked`` is the data folder's validation when the caller has just made
+    it, for the folder as it is and the as-of date (the preview's), else it is made here."""
     project = (project or find_project_root(step=True) or Path.cwd()).resolve()
     inputs = fastpath.taken(project)  # before anything is read: an edit from now on is seen
     try:
@@ -214,7 +217,7 @@ def main(project: Path | None = None) -> int:
     # result), the charts are drawn from now on, alongside the validation below; the
     # drawing checks the data itself, and a render of data that does not validate stops.
     started = drawing and _prefetch.start(project, _typst_to_run(project)) is not None
-    result = check(data_dir, as_of)
+    result = checked if checked is not None else check(data_dir, as_of)
     if not result.ok:
         print(
             f"pre-render: {display_path(data_dir)} does not validate; nothing was rendered.",

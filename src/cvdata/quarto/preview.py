@@ -230,6 +230,9 @@ class Watcher:
         self.hold = Hold()
         #: When each step of the edit being handled began or ended (``time.time()``).
         self.timings: dict[str, Any] = {}
+        #: The last validation and the folder it was of (:func:`prerendered.state`, taken
+        #: before it): the pre-render work takes it when the folder is still so.
+        self.checked: tuple[dict[str, object], Any] | None = None
 
     @property
     def site(self) -> Path:
@@ -301,7 +304,9 @@ class Watcher:
             n for n in hashes.keys() | self.hashes.keys() if hashes.get(n) != self.hashes.get(n)
         }
         self.hashes = hashes
+        checked_for = prerendered.state(self.data_dir)
         result = check(self.data_dir, resolve_as_of())
+        self.checked = (checked_for, result)
         self.problems = [] if result.ok else format_report(result.problems).splitlines()
         if not result.ok:
             return set()
@@ -332,9 +337,12 @@ class Watcher:
         from . import prerender
 
         done_for = prerendered.state(self.data_dir)
+        # The validation just made, unless the folder changed since (not checked twice).
+        checked, self.checked = self.checked, None
+        result = checked[1] if checked is not None and checked[0] == done_for else None
         said = io.StringIO()
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-            code = prerender.main(self.project)
+            code = prerender.main(self.project, checked=result)
         if code != 0:
             return None
         stamp = self.project / META_DIR / STAMP
