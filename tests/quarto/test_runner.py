@@ -216,7 +216,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, int
         server = kernels.start(project)
     assert server is not None
     deadline = time.monotonic() + 120
-    while not (answer := kernels.ask(project, "ping", timeout=60)):
+    # ready once warm (its imports and the data read ahead: a test may look at both)
+    while not (answer := kernels.ask(project, "ping", timeout=60)) or answer["warming"]:
         assert time.monotonic() < deadline, (project / kernels.LOG).read_text()
         time.sleep(0.1)
     yield project, int(answer["pong"])
@@ -324,7 +325,7 @@ _IMPORTS_AFTER_PRELOAD = """
 import json, re, sys
 from pathlib import Path
 from cvdata.quarto import _forkserver
-_forkserver.preload()
+_forkserver.preload(_forkserver.PRELOAD + _forkserver.WARM_IMPORTS)
 from cvdata.quarto.runner import run_notebook  # run as __main__ in a child: not preloaded
 before = set(sys.modules)
 text = Path("cv.qmd").read_text(encoding="utf-8")
@@ -336,7 +337,7 @@ print(json.dumps(sorted(set(sys.modules) - before)))
 
 def test_the_server_imports_what_the_full_cv_imports_on_the_web(tmp_path) -> None:
     # A module a page imports on first use costs every page its import (0.15-0.4 s a page
-    # here): the server imports them (_forkserver.PRELOAD). Plotly's graph objects load
+    # here): the server imports them (_forkserver.WARM_IMPORTS). Plotly's graph objects load
     # their classes lazily, each on first use, and are left to the pages.
     project = copy_project(tmp_path / "project")
     run = subprocess.run(
@@ -355,4 +356,36 @@ def test_the_server_imports_what_the_full_cv_imports_on_the_web(tmp_path) -> Non
         for name in imported
         if name.split(".")[0] in watched and not name.startswith("plotly.graph_objs.")
     ]
-    assert late == [], f"imported by the page, not by the server (add to PRELOAD): {late}"
+    assert late == [], f"imported by the page, not by the server (add to WARM_IMPORTS): {late}"
+
+
+_SLOW_WARMUP = """
+import sys, time
+from functools import partial
+from pathlib import Path
+from cvdata.quarto import _forkserver, kernel_launcher
+path = kernel_launcher.socket_path(Path(sys.argv[1]))
+_forkserver.Server(path, None, warmup=[partial(time.sleep, 0.3)] * 100).run()
+"""
+
+
+def test_the_server_answers_while_it_warms_up_and_stops_without_finishing(tmp_path) -> None:
+    # A page asking while the server warms up waits one step at most, not the warm-up.
+    if not kernel_launcher.supported():
+        pytest.skip("Linux only")
+    project = tmp_path.resolve()
+    server = subprocess.Popen([sys.executable, "-c", _SLOW_WARMUP, str(project)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (answer := kernels.ask(project, "ping", timeout=5)):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.05)
+        asked = time.monotonic()
+        assert kernels.ask(project, "ping", timeout=5) is not None
+        assert time.monotonic() - asked < 2  # one step is 0.3 s; the warm-up 30 s
+        assert answer["warming"] > 50
+        assert kernels.stop(project)
+        assert server.wait(timeout=10) == 0  # the rest of the warm-up is dropped
+    finally:
+        server.kill()
+        server.wait()

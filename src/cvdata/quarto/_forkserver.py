@@ -1,9 +1,11 @@
 """The fork server behind the warm kernels (see :mod:`cvdata.quarto.kernels`).
 
-One process per project render: it imports what every page's kernel imports (ipykernel,
-pandas, plotly, cvdata's page and charts), reads and checks the data folder once (each
-page's first :func:`cvdata.load.load` takes it when the folder is unchanged), runs nothing
-else, and forks one child per kernel asked for by :mod:`cvdata.quarto.kernel_launcher`.
+One process per project render: it imports what every page's kernel imports (pandas,
+plotly, cvdata's page; ipykernel before the first Jupyter kernel), runs nothing else, and
+forks one child per kernel asked for by :mod:`cvdata.quarto.kernel_launcher`. While nothing
+is asked it warms up, a step at a time: it imports what pages import on first use and reads
+and checks the data folder once (each page's first :func:`cvdata.load.load` takes it when
+the folder is unchanged); a page asking meanwhile is not kept waiting for the rest.
 The child takes the launcher's standard streams, environment, working folder and
 arguments, starts its own session and becomes ``ipykernel_launcher``: a kernel like a
 plain one, minus the imports.
@@ -29,24 +31,25 @@ import struct
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .. import env
 from . import kernel_launcher as launcher
 
-#: What the server imports before it serves: what every page imports, then what a page
-#: imports on its first chart or date (together 0.15-0.4 s of each page's run here, a
-#: child forked per page): plotly's renderers, which look for IPython and nbformat when a
-#: figure is shown, the subplots and the static export, Babel's formatting, the charts
-#: cvdata imports when drawn. Not the runner: a child runs it as ``__main__``, and runpy
-#: warns about a module imported before.
-PRELOAD = (
-    "pandas",
-    "plotly.graph_objects",
-    "plotly.io",
-    "cvdata.page",
+#: What the server imports before it serves: what every page imports.
+PRELOAD = ("pandas", "plotly.graph_objects", "plotly.io", "cvdata.page")
+#: What it imports once it serves, one module at a time between requests (a page asking
+#: meanwhile is forked at once and imports what it needs itself): what a page imports on
+#: its first chart or date, together 0.15-0.4 s of each page's run here (a child forked
+#: per page). Plotly's renderers, which look for IPython and nbformat when a figure is
+#: shown, the subplots and the static export, Babel's formatting, the charts cvdata
+#: imports when drawn. Not the runner: a child runs it as ``__main__``, and runpy warns
+#: about a module imported before.
+WARM_IMPORTS = (
     "plotly.io._renderers",
     "IPython.display",
     "nbformat",
@@ -99,6 +102,16 @@ def preload(modules: tuple[str, ...] = PRELOAD) -> None:
     finally:
         if before is None:
             del os.environ["PLOTLY_RENDERER"]
+
+
+def warmup(project: Path) -> list[Callable[[], object]]:
+    """The server's steps once it serves: :data:`WARM_IMPORTS`, one each, then the data
+    folder read ahead (:func:`load_data_ahead`), then a line in the log."""
+    began = time.monotonic()
+    steps: list[Callable[[], object]] = [partial(preload, (name,)) for name in WARM_IMPORTS]
+    steps.append(partial(load_data_ahead, project))
+    steps.append(lambda: log(f"warm in {time.monotonic() - began:.2f} s"))
+    return steps
 
 
 def load_data_ahead(project: Path) -> None:
@@ -171,9 +184,13 @@ class Forked(BaseException):
 class Server:
     """The listening socket, the kernels forked and the render being served."""
 
-    def __init__(self, path: Path, watch: int | None) -> None:
+    def __init__(
+        self, path: Path, watch: int | None, warmup: list[Callable[[], object]] | None = None
+    ) -> None:
         self.path = path
         self.watch = watch
+        #: What is left to do once nothing is asked (:func:`warmup`), one step at a time.
+        self.warmup = list(warmup or [])
         self.pid = os.getpid()
         self.children: dict[int, socket.socket] = {}
         self.kinds: dict[int, str] = {}  # a child's kind for the log: kernel or runner
@@ -215,8 +232,12 @@ class Server:
         self.selector.register(self.listener, selectors.EVENT_READ, "listen")
         try:
             while not (self.stopping and not self.children):
-                for key, _ in self.selector.select(TICK):
+                warming = bool(self.warmup) and not self.stopping
+                events = self.selector.select(0 if warming else TICK)
+                for key, _ in events:
                     self._event(key.data, key.fileobj)
+                if warming and not events:  # nothing asked: the next step of the warm-up
+                    self.warmup.pop(0)()
                 self._reap()
                 self._check_render()
         finally:
@@ -286,7 +307,12 @@ class Server:
         if op == "stop":
             log("stopped by the post-render step")
             self.stop()
-        reply = {"pong": self.pid, "stopping": self.stopping, "kernels": len(self.children)}
+        reply = {
+            "pong": self.pid,
+            "stopping": self.stopping,
+            "kernels": len(self.children),
+            "warming": len(self.warmup),
+        }
         with contextlib.suppress(OSError):
             launcher.send(conn, reply)
         self._close(conn, fds)
@@ -446,7 +472,7 @@ def serve(project: Path, watch: int | None) -> KernelJob | None:
     log(f"listening on {path} for {project}")
     preload()
     log(f"imports done in {time.monotonic() - began:.2f} s")
-    load_data_ahead(project)
+    server.warmup = warmup(project)
     try:
         server.run()
     except Forked as forked:
