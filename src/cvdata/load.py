@@ -150,11 +150,11 @@ def load_ahead(
     process forked after this one; whether the data was valid (else nothing is kept, and
     that load reports the problems).
 
-    The warm kernels' fork server calls it once, after its imports and before any page
-    asks for a kernel (:mod:`cvdata.quarto._forkserver`): each page it forks then starts
-    with its data read and checked, as a page that read it itself would have it. The
-    folder's files are noted (``lstat``) before they are read; a load whose folder no
-    longer matches reads it again.
+    The warm kernels' fork server calls it once, while no page is asking for a kernel
+    (:mod:`cvdata.quarto._forkserver`): each page it forks after that starts with its data
+    read and checked, as a page that read it itself would have it. The folder's files are
+    noted (``lstat``) before they are read; a load whose folder no longer matches reads it
+    again.
     """
     global _ahead
     _ahead = None
