@@ -127,6 +127,49 @@ def test_an_error_allowed_by_the_cell_or_the_document_is_an_output() -> None:
     assert _outputs(nb)[0][0]["ename"] == "ZeroDivisionError"
 
 
+_DRAWS = (
+    "from pathlib import Path\n"
+    "import plotly.graph_objects as go\n"
+    "from cvdata.quarto import static\n"
+    "static.static_export(go.Figure(), Path('fig.svg'), 300, 200)\n"
+    "print(Path('fig.svg').exists())"
+)
+
+
+def test_the_page_goes_on_while_its_chart_is_drawn_and_is_handed_back_drawn(
+    monkeypatch, tmp_path
+) -> None:
+    from cvdata.quarto import static
+
+    class SlowBrowser:
+        def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+            time.sleep(0.5)
+            return b"<svg/>"
+
+    monkeypatch.setattr(static, "_start_browser", SlowBrowser)
+    monkeypatch.chdir(tmp_path)
+    nb = runner.run_notebook(_nb(_DRAWS, "print('after')"), "cv.qmd", quiet=True)
+    drawn, after = _outputs(nb)
+    assert drawn[0]["text"] == "False\n" and after[0]["text"] == "after\n"  # went on
+    assert (tmp_path / "fig.svg").read_bytes() == b"<svg/>"  # and waited before returning
+
+
+def test_a_chart_that_could_not_be_drawn_stops_the_page_naming_it(monkeypatch, tmp_path) -> None:
+    from cvdata.quarto import static
+
+    class BrokenBrowser:
+        def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+            raise RuntimeError("Chromium closed")
+
+    monkeypatch.setattr(static, "_start_browser", BrokenBrowser)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(runner.CellError) as caught:
+        runner.run_notebook(_nb(_DRAWS), "cv.qmd", quiet=True)
+    assert str(caught.value) == (
+        "cv.qmd: a chart could not be drawn for the PDF: fig.svg: RuntimeError: Chromium closed"
+    )
+
+
 def test_an_inline_expression_is_refused_with_a_way_out() -> None:
     with pytest.raises(runner.CellError, match="CVDATA_ENGINE=jupyter"):
         runner.run_notebook(_nb("x = 1", markdown="x is `{python} x`"), "p.qmd", quiet=True)

@@ -8,10 +8,12 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 from xml.etree import ElementTree
 
 import plotly.graph_objects as go
+import pytest
 from conftest import DATA_DIR
 
 from cvdata import _plotlyjs, page
@@ -128,6 +130,66 @@ def test_a_page_whose_charts_are_drawn_already_starts_no_browser(
     assert (
         tmp_path / "_figures" / "figure" / "fig-x.svg"
     ).read_bytes() == b"<svg>drawn before</svg>"
+
+
+class _HeldBrowser:
+    """Draws when let go; a width in ``fail`` cannot be drawn."""
+
+    def __init__(self, fail: tuple[int, ...] = ()) -> None:
+        self.go, self.fail, self.drawn = threading.Event(), fail, []
+
+    def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
+        assert self.go.wait(30)
+        if width in self.fail:
+            raise RuntimeError(f"no {width}")
+        self.drawn.append(width)
+        return f'<svg width="{width}"/>'.encode()
+
+
+def test_in_the_background_the_page_goes_on_while_its_figures_are_drawn(
+    monkeypatch, tmp_path
+) -> None:
+    browser = _HeldBrowser()
+    monkeypatch.setattr(static, "_start_browser", lambda: browser)
+    fig = go.Figure(go.Bar(y=[3, 1, 2]))
+    a, b = tmp_path / "a.svg", tmp_path / "b.svg"
+    with static.drawing_in_background():
+        static.static_export(fig, a, 300, 200)
+        static.static_export(fig, b, 400, 200)  # returns: the first is not drawn yet
+        assert not a.exists() and not b.exists()
+        browser.go.set()
+    # Leaving waits for both, drawn one at a time in the order asked.
+    assert browser.drawn == [300, 400]
+    assert a.read_bytes() == b'<svg width="300"/>' and b.read_bytes() == b'<svg width="400"/>'
+    # Outside, a figure is drawn before its call returns (a Jupyter kernel's page).
+    static.static_export(fig, tmp_path / "c.svg", 500, 200)
+    assert (tmp_path / "c.svg").read_bytes() == b'<svg width="500"/>'
+
+
+def test_a_figure_that_could_not_be_drawn_is_named_on_leaving(monkeypatch, tmp_path) -> None:
+    browser = _HeldBrowser(fail=(400,))
+    browser.go.set()
+    monkeypatch.setattr(static, "_start_browser", lambda: browser)
+    fig = go.Figure(go.Bar(y=[3, 1, 2]))
+    with (
+        pytest.raises(static.DrawingError, match=r"^b\.svg: RuntimeError: no 400$"),
+        static.drawing_in_background(),
+    ):
+        static.static_export(fig, tmp_path / "b.svg", 400, 200)
+        static.static_export(fig, tmp_path / "a.svg", 300, 200)
+    assert (tmp_path / "a.svg").is_file() and not (tmp_path / "b.svg").exists()
+    static.wait_drawn()  # nothing is left for a later wait
+
+
+def test_leaving_on_an_error_waits_for_no_figure(monkeypatch, tmp_path) -> None:
+    browser = _HeldBrowser()
+    monkeypatch.setattr(static, "_start_browser", lambda: browser)
+    with pytest.raises(ValueError, match="the page failed"), static.drawing_in_background():
+        static.static_export(go.Figure(go.Bar(y=[1])), tmp_path / "a.svg", 300, 200)
+        raise ValueError("the page failed")
+    assert not static._background
+    static.wait_drawn()  # returns at once: the figure is not waited for
+    browser.go.set()
 
 
 def _typst_figure(monkeypatch, tmp_path: Path, capsys, fig) -> str:

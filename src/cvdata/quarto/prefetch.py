@@ -117,7 +117,10 @@ def run(project: Path, document: Path) -> None:
     os.environ[env.DOCUMENT_FILE] = document.name
     os.chdir(document.parent)
     namespace: dict[str, object] = {"__name__": "__prefetch__"}
-    with contextlib.redirect_stdout(io.StringIO()):
+    from .static import drawing_in_background
+
+    # As the runner does: the next figure is built while the browser draws this one.
+    with contextlib.redirect_stdout(io.StringIO()), drawing_in_background():
         for i, cell in enumerate(code_cells(document.read_text(encoding="utf-8")), 1):
             exec(compile(cell, f"{document.name}, cell {i}", "exec"), namespace)
 

@@ -214,6 +214,25 @@ def run_notebook(
             )
     if not quiet:  # after the engine's "Starting cvdata runner...", as Jupyter's kernels
         print(f"Done\n\nExecuting '{document}'", file=sys.stderr, flush=True)
+    # The PDF's charts are drawn while the cells go on; the page is handed back drawn.
+    from . import static
+
+    try:
+        with static.drawing_in_background():
+            _run_cells(code, namespace, document, eval_default, error_default, quiet)
+    except static.DrawingError as e:
+        raise CellError(f"{document}: a chart could not be drawn for the PDF: {e}") from e
+    return nb
+
+
+def _run_cells(
+    code: list[dict[str, Any]],
+    namespace: dict[str, Any],
+    document: str,
+    eval_default: bool,
+    error_default: bool,
+    quiet: bool,
+) -> None:
     for number, cell in enumerate(code, start=1):
         source = _source(cell)
         options = cell_options(source)
@@ -234,7 +253,6 @@ def run_notebook(
                 f"{document}, cell {number}{f' ({label})' if label else ''}:\n"
                 + "".join(errors[0]["traceback"])
             )
-    return nb
 
 
 def _source(cell: dict[str, Any]) -> str:

@@ -5,12 +5,17 @@ figure cache (:data:`cvdata._paths.FIGURE_CACHE`) that the pre-render step's dra
 A figure is named by what it draws (:func:`_figure_key`: its still spec, its size, the
 versions of what draws it), so a name never means two images and an unchanged chart is
 not drawn again by a later render.
+
+In a page run by cvdata's engine, figures are drawn in the background
+(:func:`drawing_in_background`): the page goes on while the browser starts and draws, and
+is handed back to Quarto once every figure is written.
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -21,7 +26,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -177,25 +182,109 @@ def static_export(
     step or by an earlier render, is taken from there instead of drawn again; ``used_by``
     (the document) notes its name there for the document's next render
     (:func:`start_browser_if_needed`).
+
+    Within :func:`drawing_in_background`, the figure is drawn (or taken from the cache) in a
+    thread of this process while the caller goes on, and ``path`` is written by the time
+    :func:`wait_drawn` returns.
     """
-    spec = _still(fig)
-    svg = None
+    spec = _still(fig)  # now: the caller may change the figure after this call
+    drawn = None
     if cache is not None:
         drawn = cache / f"{_figure_key(spec, width, height)}.svg"
-        svg = _drawn_before(drawn)
+        if used_by is not None:
+            keys = _used.setdefault(used_by, [])
+            if drawn.stem not in keys:
+                keys.append(drawn.stem)
+                write_whole(_used_file(cache, used_by), json.dumps(keys).encode("utf-8"))
+    if _background:
+        with _pending_lock:
+            _pending.append((path, _drawer().submit(_draw, spec, path, width, height, drawn)))
+    else:
+        _draw(spec, path, width, height, drawn)
+
+
+def _draw(spec: dict, path: Path, width: int, height: int, drawn: Path | None) -> None:
+    """Write ``path``: the SVG from the cache (``drawn``), else drawn by the browser."""
+    svg = _drawn_before(drawn) if drawn is not None else None
     if svg is None:
         browser = _start_browser()
         with _export_lock:
             svg = _stable_svg(browser.image(spec, "svg", width, height, 1))
-        if cache is not None:
+        if drawn is not None:
             write_whole(drawn, svg)
-    if cache is not None and used_by is not None:
-        keys = _used.setdefault(used_by, [])
-        if drawn.stem not in keys:
-            keys.append(drawn.stem)
-            write_whole(_used_file(cache, used_by), json.dumps(keys).encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(svg)
+
+
+class DrawingError(RuntimeError):
+    """A figure drawn in the background could not be drawn (:func:`wait_drawn`)."""
+
+
+#: Drawing in the background (:func:`drawing_in_background`), and what is being drawn.
+_background = False
+_pending: list[tuple[Path, concurrent.futures.Future[None]]] = []
+_pending_lock = threading.Lock()
+_drawing: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _drawer() -> concurrent.futures.ThreadPoolExecutor:
+    """The one thread that draws, in order: the browser draws one figure at a time."""
+    global _drawing
+    if _drawing is None:
+        _drawing = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cvdata-drawing")
+    return _drawing
+
+
+@contextlib.contextmanager
+def drawing_in_background() -> Iterator[None]:
+    """Within, :func:`static_export` returns before its figure is drawn: the page builds
+    its next figure and writes the rest of its text while the browser starts and draws
+    (two cores: the browser's and the page's). Leaving, it waits for every figure
+    (:func:`wait_drawn`), so the figures are written before anything reads them; leaving
+    on an error, it waits for none (the page failed).
+
+    cvdata's runner runs a page's cells within (:mod:`cvdata.quarto.runner`), and so does
+    the drawing ahead (:mod:`cvdata.quarto.prefetch`). A Jupyter kernel runs a page's
+    cells one request at a time, with nothing of ours at the end, so there each figure is
+    drawn before its call returns.
+
+    Raises
+    ------
+    DrawingError
+        Leaving, naming each figure that could not be drawn, and why.
+    """
+    global _background
+    before, _background = _background, True
+    try:
+        yield
+    except BaseException:
+        with _pending_lock:
+            _pending.clear()  # what is being drawn ends by itself; nobody reads it
+        raise
+    finally:
+        _background = before
+    wait_drawn()
+
+
+def wait_drawn() -> None:
+    """Wait for every figure :func:`static_export` is drawing in the background.
+
+    Raises
+    ------
+    DrawingError
+        Naming each figure that could not be drawn, and why.
+    """
+    with _pending_lock:
+        pending = list(_pending)
+        _pending.clear()
+    failed = []
+    for path, future in pending:
+        try:
+            future.result()
+        except Exception as e:
+            failed.append(f"{path.name}: {type(e).__name__}: {e}")
+    if failed:
+        raise DrawingError("; ".join(failed))
 
 
 @functools.cache
