@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+from xml.etree import ElementTree
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -341,10 +342,10 @@ def test_the_label_column_leaves_the_bars_most_of_the_width(long_names, tmp_path
         fig = charts.timeline.figure(charts.timeline.table(data), as_of=AS_OF, compact=compact)
         svg = tmp_path / f"{i}.svg"
         static_export(fig, svg, 820, int(fig.layout.height))
-        plot = re.search(
-            r'id="clip\w*xyplot" class="plotclip"><rect width="([\d.]+)"', svg.read_text()
-        )
-        assert plot and float(plot[1]) > 0.55 * 820, (i, plot and plot[1])
+        ns = "{http://www.w3.org/2000/svg}"
+        clips = ElementTree.parse(svg).getroot().iter(f"{ns}clipPath")
+        plot = [c.find(f"{ns}rect") for c in clips if c.get("id", "").endswith("xyplot")]
+        assert len(plot) == 1 and float(plot[0].get("width")) > 0.55 * 820, (i, plot)
 
 
 def test_row_labels_keep_hostile_text_as_text() -> None:

@@ -144,14 +144,14 @@ def test_the_page_goes_on_while_its_chart_is_drawn_and_is_handed_back_drawn(
     class SlowBrowser:
         def image(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
             time.sleep(0.5)
-            return b"<svg/>"
+            return b"<svg></svg>"
 
     monkeypatch.setattr(static, "_start_browser", SlowBrowser)
     monkeypatch.chdir(tmp_path)
     nb = runner.run_notebook(_nb(_DRAWS, "print('after')"), "cv.qmd", quiet=True)
     drawn, after = _outputs(nb)
     assert drawn[0]["text"] == "False\n" and after[0]["text"] == "after\n"  # went on
-    assert (tmp_path / "fig.svg").read_bytes() == b"<svg/>"  # and waited before returning
+    assert (tmp_path / "fig.svg").read_bytes() == b"<svg></svg>"  # and waited before returning
 
 
 def test_a_chart_that_could_not_be_drawn_stops_the_page_naming_it(monkeypatch, tmp_path) -> None:

@@ -84,7 +84,9 @@ TICK = 1.0
 
 def log(text: str) -> None:
     """A line of the server's log (its standard error: ``_cvdata/kernels.log``)."""
-    print(f"{time.strftime('%H:%M:%S')} kernels[{os.getpid()}]: {text}", file=sys.stderr)
+    now = time.time()  # to the millisecond: a page's wait is a fraction of a second
+    stamp = f"{time.strftime('%H:%M:%S', time.localtime(now))}.{int(now * 1000) % 1000:03d}"
+    print(f"{stamp} kernels[{os.getpid()}]: {text}", file=sys.stderr)
     sys.stderr.flush()
 
 

@@ -29,6 +29,7 @@ import time
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import TypeVar
+from xml.etree import ElementTree
 
 import plotly.graph_objects as go
 
@@ -45,32 +46,28 @@ _browser: _Browser | None = None
 _export_lock = threading.Lock()
 
 
-def _deferred_reload(base: type) -> type:
-    """kaleido's ``Kaleido`` with its tab reloaded *after* the image is handed back.
+def _one_page(base: type) -> type:
+    """kaleido's ``Kaleido`` drawing every figure on the page it loaded once.
 
-    kaleido 1.x reloads its tab (its page, plotly.js included) after every figure and only
-    then returns the image: about a third of an export. Here the reload runs while the page
-    builds its next figure; the next figure still waits for the reloaded tab, so every
-    figure is drawn on a fresh page as before. ``_return_kaleido_tab`` is kaleido's own
-    (private) step; where a kaleido version lacks it, ``base`` is used as it is.
+    kaleido 1.x reloads its tab (its page, plotly.js's 1.2 MB parsed again) after every
+    figure, before the next may be drawn: here 0.1-0.25 s of each figure, on the path of
+    a PDF's render. plotly.js's ``toImage`` draws each figure in a div of its own and
+    removes it, as kaleido 0.2 drew every figure on one page; a figure is the same bytes
+    whatever was drawn before it (tests/quarto/test_static_export.py). The tab goes back to
+    kaleido's queue as it is. ``_return_kaleido_tab`` and ``tabs_ready`` are kaleido's own
+    (private); where a kaleido version lacks them, it reloads as it does.
     """
     original = getattr(base, "_return_kaleido_tab", None)
     if not inspect.iscoroutinefunction(original):
         return base
 
     class _Kaleido(base):  # type: ignore[misc, valid-type]
-        _reloads: set[asyncio.Task] | None = None
-
         async def _return_kaleido_tab(self, tab: object) -> None:
-            if self._reloads is None:
-                self._reloads = set()
-            task = asyncio.ensure_future(original(self, tab))
-            self._reloads.add(task)
-            task.add_done_callback(self._reloads.discard)
-
-        async def __aexit__(self, *exc: object) -> object:
-            await asyncio.gather(*(self._reloads or ()), return_exceptions=True)
-            return await super().__aexit__(*exc)
+            ready = getattr(self, "tabs_ready", None)
+            if isinstance(ready, asyncio.Queue):
+                await ready.put(tab)
+            else:
+                await original(self, tab)
 
     return _Kaleido
 
@@ -86,7 +83,7 @@ class _Browser:
             target=self._loop.run_forever, name="cvdata-kaleido", daemon=True
         )
         self._thread.start()
-        self._kaleido = _deferred_reload(kaleido.Kaleido)(**options)
+        self._kaleido = _one_page(kaleido.Kaleido)(**options)
         self._run(self._kaleido.__aenter__())
 
     def _run(self, coro: Coroutine[object, object, T], timeout: float | None = None) -> T:
@@ -294,6 +291,7 @@ def _drawn_by() -> list[str]:
         importlib.metadata.version("plotly"),
         importlib.metadata.version("kaleido"),
         str(_plotlyjs.bundle().stat().st_size),
+        "c14n",  # the form the SVG is written in (_stable_svg)
     ]
 
 
@@ -328,13 +326,18 @@ def _drawn_before(drawn: Path) -> bytes | None:
 
 
 def _stable_svg(svg: bytes) -> bytes:
-    """plotly.js names the SVG's clip paths and patterns after a random id per drawing;
-    one fixed name makes the same figure the same file on every render."""
+    """The same figure as the same file on every render, whatever was drawn before it.
+
+    plotly.js names the SVG's clip paths and patterns after a random id per drawing: one
+    fixed name here. And it sets some attributes in another order when the page drew a
+    figure before (a legend's box: its size before or after its style), so the SVG is
+    written in its canonical form (C14N 2.0: attributes sorted, one way to write each
+    element), which draws the same picture."""
     text = svg.decode("utf-8")
     found = re.search(r'<defs id="defs-(\w+)"', text)
     if found:
         text = re.sub(rf'((?:id="|#)[\w-]*?){found[1]}', r"\1cvdata", text)
-    return text.encode("utf-8")
+    return ElementTree.canonicalize(text).encode("utf-8")
 
 
 def _still(fig: go.Figure) -> dict:
