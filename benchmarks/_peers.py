@@ -108,8 +108,8 @@ def pdf_pages(pdf: Path) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def rendercv() -> dict[str, Any]:
-    """RenderCV 2.8 on the same CV (its YAML from PEERS), PDF only, RENDERCV_RUNS times."""
+def rendercv(runs: int = RENDERCV_RUNS) -> dict[str, Any]:
+    """RenderCV 2.8 on the same CV (its YAML from PEERS), PDF only, ``runs`` times."""
     yaml = PEERS / "rendercv" / "Zhongzhu_Zhou_CV.yaml"
     packages = PEERS / "rendercv" / "typst-packages"
     if not yaml.is_file() or not packages.is_dir():
@@ -148,8 +148,8 @@ def rendercv() -> dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(yaml, work / yaml.name)
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    runs, cpu, pdfs = [], [], []
-    for _ in range(RENDERCV_RUNS):
+    times, cpu, pdfs = [], [], []
+    for _ in range(runs):
         shutil.rmtree(work / "rendercv_output", ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
@@ -167,12 +167,12 @@ def rendercv() -> dict[str, Any]:
         pdfs = sorted((work / "rendercv_output").glob("*.pdf"))
         if done.returncode != 0 or not pdfs:
             tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-            return {**result, "runs_s": runs, "skipped": f"rendercv failed: {' '.join(tail)}"}
-        runs.append(seconds)
+            return {**result, "runs_s": times, "skipped": f"rendercv failed: {' '.join(tail)}"}
+        times.append(seconds)
         cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     result.update(
-        runs_s=runs,
-        median_s=statistics.median(runs),
+        runs_s=times,
+        median_s=statistics.median(times),
         cpu_runs_s=cpu,
         cpu_median_s=statistics.median(cpu),
         pdf_bytes=pdfs[0].stat().st_size,

@@ -64,6 +64,7 @@ from _settings import (
     DEFAULT_SIZES,
     DOCUMENTS,  # noqa: F401 (bench.DOCUMENTS: the project's documents, read by test_bench)
     OUT,
+    PAIRS,
     RENDER_TIMEOUT,
     REPORT,
     SIZES,
@@ -93,6 +94,8 @@ def bench_floor(quarto: str, res: dict[str, Any]) -> None:
     ):
         try:
             proj = make()
+            if key == "site":
+                floor["site_dir"] = str(proj)  # for the pairs (bench_pairs)
             floor[key] = r = quarto_render(
                 quarto, proj, args, None, f"floor-{key}", RENDER_TIMEOUT["floor"], "doc.qmd"
             )
@@ -131,6 +134,42 @@ def bench_preview(quarto: str, data_dir: Path, tag: str) -> dict[str, Any]:
         return {"error": f"the preview's measurement failed: {exc!r}"}
 
 
+def bench_pairs(quarto: str, res: dict[str, Any], with_rendercv: bool) -> dict[str, Any]:
+    """Issue #23's two ratios of a short render, each side right after the other, PAIRS
+    times: our nothing-changed render of S, then the floor's (both projects as the run left
+    them: every page frozen); our cold `cv.qmd --to typst` (a fresh project each time), then
+    RenderCV once. A side that failed or was not run leaves its pair out."""
+    pairs: dict[str, Any] = {"frozen": [], "typst": []}
+    s = res["sizes"].get("S", {})
+    site, floor_site = s.get("site_dir"), res.get("floor", {}).get("site_dir")
+    data_dir, timeout = s.get("data_dir"), RENDER_TIMEOUT["S"]
+    if not (site and floor_site and data_dir):
+        return {"skipped": "the S site, the floor's site or the S data was not made"}
+    # The S site's last render was of the edited talks.csv: once more with the data as it
+    # is, so that every page is frozen for the pairs (not measured).
+    quarto_render(quarto, Path(site), [], Path(data_dir), "S-settle", timeout)
+    for i in range(PAIRS):
+        ours = quarto_render(quarto, Path(site), [], Path(data_dir), f"S-frozen-{i}", timeout)
+        ref = quarto_render(
+            quarto, Path(floor_site), [], None, f"floor-frozen-{i}", RENDER_TIMEOUT["floor"]
+        )
+        if _ok(ours) and _ok(ref):
+            pairs["frozen"].append([ours["wall_s"], ref["wall_s"]])
+            # Each frozen indeed: no kernel (the test checks).
+            pairs.setdefault("frozen_kernels", []).append([ours["kernels"], ref["kernels"]])
+        _log(f"pair {i + 1}: nothing changed {_said(ours)}, the floor's {_said(ref)}")
+        if not with_rendercv:
+            continue
+        proj = make_project(f"S-typst-{i}")
+        args = ["cv.qmd", "--to", "typst"]
+        ours = quarto_render(quarto, proj, args, Path(data_dir), f"S-typst-{i}", timeout, "cv.qmd")
+        ref = rendercv(runs=1)
+        if _ok(ours) and ref.get("runs_s") and not ref.get("skipped"):
+            pairs["typst"].append([ours["wall_s"], ref["runs_s"][0]])
+        _log(f"pair {i + 1}: cv.qmd --to typst {_said(ours)}, RenderCV {ref.get('median_s')}")
+    return pairs
+
+
 def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
     _log(f"{s}: data")
     data_dir = _copy_data(s)
@@ -151,6 +190,7 @@ def bench_size(s: str, quarto: str | None, r: dict[str, Any]) -> None:
         return
     timeout = RENDER_TIMEOUT[s]
     site = make_project(f"{s}-site")
+    r["site_dir"], r["data_dir"] = str(site), str(data_dir)  # for the pairs (bench_pairs)
     _log(f"{s}: cold quarto render (timeout {timeout} s)")
     r["cold"] = quarto_render(quarto, site, [], data_dir, f"{s}-cold", timeout)
     _log(f"{s}: cold: {_said(r['cold'])}")
@@ -210,6 +250,10 @@ def run(sizes: list[str], with_rendercv: bool) -> None:
         _log(f"RenderCV: {res['rendercv'].get('median_s') or res['rendercv'].get('skipped')}")
     else:
         res["rendercv"] = {"skipped": "not run (--no-rendercv or CVDATA_BENCH_RENDERCV=0)"}
+    if quarto and "S" in res["sizes"]:
+        _log(f"issue #23's ratios: each side right after the other, {PAIRS} times")
+        res["pairs"] = bench_pairs(quarto, res, with_rendercv and "median_s" in res["rendercv"])
+        _save(res)
     res["elapsed_s"] = time.perf_counter() - started
     _save(res)
     REPORT.write_text(write_report(info, res, res["elapsed_s"]), encoding="utf-8")

@@ -67,6 +67,11 @@ def _row(text: str, start: str) -> list[str]:
     return [cell.strip() for cell in line.strip("|").split("|")]
 
 
+def _frozen_pairs_without_rendercv(pairs: dict) -> None:
+    assert len(pairs["frozen"]) == 3 and pairs["frozen_kernels"] == [[0, 0]] * 3
+    assert pairs["typst"] == []
+
+
 def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> None:
     out, report = tmp_path / "bench-out", tmp_path / "BENCHMARKS.md"
     before = _build_outputs()
@@ -118,6 +123,9 @@ def test_benchmark_at_s_writes_a_report_with_every_target(tmp_path: Path) -> Non
     for key in ("site", "typst", "site_frozen", "site_edit1"):
         assert res["floor"][key]["rc"] == 0, res["floor"][key].get("error")
     assert "skipped" in res["rendercv"]
+    # Issue #23's nothing-changed ratio from pairs, each side right after the other, both
+    # frozen (no kernel); without RenderCV, no pair for the PDF alone.
+    _frozen_pairs_without_rendercv(res["pairs"])
     # ... in scratch projects: the shipped data and the project's outputs are untouched.
     assert (out / "S-site" / "_site" / "cv.pdf").is_file()
     assert _build_outputs() == before

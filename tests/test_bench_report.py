@@ -61,3 +61,26 @@ def test_issue_23_targets_not_measured_say_why() -> None:
         line = next(v for k, v in rows.items() if k.startswith(what))
         assert "not measured: the preview: benchmarks/preview_latency.py is not there" in line
     assert "(load 1.8 / 1.7)" in rows["nothing-changed render / the floor again"]
+
+
+def test_issue_23_ratios_measured_in_pairs_are_the_median_of_the_pairs() -> None:
+    results = json.loads((FIXTURES / "results.json").read_text(encoding="utf-8"))
+    results["pairs"] = {
+        "typst": [[7.7, 2.6], [8.0, 2.4], [7.5, 2.8]],
+        "frozen": [[9.0, 8.0], [12.0, 8.5], [8.5, 9.0]],
+    }
+    section = _write_report(results).split("## Targets (issue #23", 1)[1].split("\n## ", 1)[0]
+    assert "measured in 3 pairs, each side right after the other" in section
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in section.splitlines()[4:] if line}
+    typst = rows["`cv.qmd --to typst` / RenderCV's PDF"].split(" | ")
+    assert typst[1] == (
+        "pairs: 7.7 s / 2.6 s, 8.0 s / 2.4 s, 7.5 s / 2.8 s (ratios 2.96, 3.33, 2.68: the median)"
+    )
+    assert typst[3:] == ["2.96", "PASS |"]
+    frozen = rows["nothing-changed render / the floor again"].split(" | ")
+    assert frozen[3:] == ["1.12", "PASS |"]  # 0.94, 1.12, 1.41: the median
+    # A single slow pair does not decide: two of three over the limit do.
+    results["pairs"]["frozen"] = [[9.0, 8.0], [12.0, 8.5], [11.0, 9.0]]
+    section = _write_report(results).split("## Targets (issue #23", 1)[1].split("\n## ", 1)[0]
+    frozen = next(ln for ln in section.splitlines() if ln.startswith("| nothing-changed"))
+    assert frozen.split(" | ")[3:] == ["1.22", "MISS |"]
