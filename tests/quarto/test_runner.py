@@ -408,7 +408,10 @@ from functools import partial
 from pathlib import Path
 from cvdata.quarto import _forkserver, kernel_launcher
 path = kernel_launcher.socket_path(Path(sys.argv[1]))
-_forkserver.Server(path, None, warmup=[partial(time.sleep, 0.3)] * 100).run()
+try:
+    _forkserver.Server(path, None, warmup=[partial(time.sleep, 0.3)] * 100).run()
+except _forkserver.Forked as forked:  # in a child: the page's run
+    _forkserver.become_kernel(forked.job)
 """
 
 
@@ -430,5 +433,44 @@ def test_the_server_answers_while_it_warms_up_and_stops_without_finishing(tmp_pa
         assert kernels.stop(project)
         assert server.wait(timeout=10) == 0  # the rest of the warm-up is dropped
     finally:
+        server.kill()
+        server.wait()
+
+
+def test_the_warm_up_waits_while_a_page_runs_and_goes_on_after(tmp_path) -> None:
+    # Not to compete with the page (and its browser) for two cores: Quarto runs pages one
+    # after the other, and the warm-up goes on between two.
+    if not kernel_launcher.supported():
+        pytest.skip("Linux only")
+    project = tmp_path.resolve()
+    (project / "_quarto.yml").write_text("project:\n  type: default\n", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-c", _SLOW_WARMUP, str(project)])
+    try:
+        deadline = time.monotonic() + 60
+        while not kernels.ask(project, "ping", timeout=5):
+            assert time.monotonic() < deadline and server.poll() is None
+            time.sleep(0.05)
+        request, result = _request(project, _nb("import time\ntime.sleep(4)"))
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "cvdata.quarto.kernel_launcher", "--run", str(request),
+             str(result)],
+            cwd=project,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_clean_env({env.PROJECT_ROOT: str(project)}),
+        )  # fmt: skip
+        while (answer := kernels.ask(project, "ping", timeout=5)) and not answer["kernels"]:
+            assert time.monotonic() < deadline and launcher.poll() is None, launcher.stderr.read()
+            time.sleep(0.05)
+        time.sleep(0.5)  # a step begun before the page came may end meanwhile
+        during = kernels.ask(project, "ping", timeout=5)["warming"]
+        time.sleep(1.5)  # five steps' time
+        assert kernels.ask(project, "ping", timeout=5)["warming"] == during
+        _, err = launcher.communicate(timeout=60)
+        assert launcher.returncode == 0, err
+        time.sleep(1.5)
+        assert kernels.ask(project, "ping", timeout=5)["warming"] < during
+    finally:
+        kernels.stop(project)
         server.kill()
         server.wait()

@@ -3,9 +3,10 @@
 One process per project render: it imports what every page's kernel imports (pandas,
 plotly, cvdata's page; ipykernel before the first Jupyter kernel), runs nothing else, and
 forks one child per kernel asked for by :mod:`cvdata.quarto.kernel_launcher`. While nothing
-is asked it warms up, a step at a time: it imports what pages import on first use and reads
-and checks the data folder once (each page's first :func:`cvdata.load.load` takes it when
-the folder is unchanged); a page asking meanwhile is not kept waiting for the rest.
+is asked and no page runs it warms up, a step at a time: it imports what pages import on
+first use and reads and checks the data folder once (each page's first
+:func:`cvdata.load.load` takes it when the folder is unchanged); a page asking meanwhile is
+not kept waiting for the rest.
 The child takes the launcher's standard streams, environment, working folder and
 arguments, starts its own session and becomes ``ipykernel_launcher``: a kernel like a
 plain one, minus the imports.
@@ -234,7 +235,7 @@ class Server:
         self.selector.register(self.listener, selectors.EVENT_READ, "listen")
         try:
             while not (self.stopping and not self.children):
-                warming = bool(self.warmup) and not self.stopping
+                warming = bool(self.warmup) and not self.stopping and not self._page_running()
                 events = self.selector.select(0 if warming else TICK)
                 for key, _ in events:
                     self._event(key.data, key.fileobj)
@@ -245,6 +246,13 @@ class Server:
         finally:
             if os.getpid() == self.pid:
                 self.close_listener()
+
+    def _page_running(self) -> bool:
+        """Whether a page's run (cvdata's runner) is running: the warm-up then waits, not
+        to compete for two cores with the page and its browser. Quarto runs pages one
+        after the other, and between two (its Pandoc, its filters: one core) the warm-up
+        goes on; a Jupyter kernel, which lives on, does not hold it up."""
+        return "runner" in self.kinds.values()
 
     def _event(self, what: object, fileobj: Any) -> None:
         if what == "wake":
