@@ -317,6 +317,12 @@ def test_stable_svg_renames_only_the_drawing_id() -> None:
     )
 
 
+def test_stable_svg_keeps_what_is_not_xml_as_it_came() -> None:
+    # Chromium writes a label's control character as it is: not XML, so not canonical.
+    svg = b'<svg><defs id="defs-a1"></defs><text x="1" id="a1">a\x01b</text></svg>'
+    assert static._stable_svg(svg) == svg.replace(b"a1", b"cvdata")
+
+
 def test_stable_svg_writes_attributes_in_one_order() -> None:
     # plotly.js sets a legend box's size before or after its style, depending on what the
     # page drew before: the same picture, one file.

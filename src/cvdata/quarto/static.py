@@ -332,12 +332,17 @@ def _stable_svg(svg: bytes) -> bytes:
     fixed name here. And it sets some attributes in another order when the page drew a
     figure before (a legend's box: its size before or after its style), so the SVG is
     written in its canonical form (C14N 2.0: attributes sorted, one way to write each
-    element), which draws the same picture."""
+    element), which draws the same picture. What is not well-formed XML (plotly.js writes a
+    control character of a label as it is; the data's validation refuses those) is written
+    as it came."""
     text = svg.decode("utf-8")
     found = re.search(r'<defs id="defs-(\w+)"', text)
     if found:
         text = re.sub(rf'((?:id="|#)[\w-]*?){found[1]}', r"\1cvdata", text)
-    return ElementTree.canonicalize(text).encode("utf-8")
+    try:
+        return ElementTree.canonicalize(text).encode("utf-8")
+    except ElementTree.ParseError:  # not XML (a control character in a label): as it came
+        return text.encode("utf-8")
 
 
 def _still(fig: go.Figure) -> dict:
