@@ -166,7 +166,8 @@ def bench_pairs(quarto: str, res: dict[str, Any], with_rendercv: bool) -> dict[s
         ref = rendercv(runs=1)
         if _ok(ours) and ref.get("runs_s") and not ref.get("skipped"):
             pairs["typst"].append([ours["wall_s"], ref["runs_s"][0]])
-        _log(f"pair {i + 1}: cv.qmd --to typst {_said(ours)}, RenderCV {ref.get('median_s')}")
+        said = f"{ref['median_s']:.1f} s" if "median_s" in ref else ref.get("skipped")
+        _log(f"pair {i + 1}: cv.qmd --to typst {_said(ours)}, RenderCV {said}")
     return pairs
 
 
